@@ -1,0 +1,220 @@
+#pragma once
+// The frozen, validated scenario: the description a simulation runs a copy of. It is built
+// only by the scenario reader (sim/io) after every check has passed, and never changes after.
+// All cross references are dense indices into the vectors below (id order = file order).
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.hpp"
+#include "core/error.hpp"
+
+namespace ts::model {
+
+using Index = std::int32_t;
+inline constexpr Index kNone = -1;
+inline constexpr double kUnlimited = std::numeric_limits<double>::infinity();
+
+struct TimeSpec {
+    Date start{};
+    TimeStep step = TimeStep::month;
+    int ticks = 0;
+    Calendar calendar() const { return Calendar(start, step, ticks); }
+};
+
+struct Country {
+    std::string code;  // ISO 3166-1 alpha-3 or user-assigned XAA..XZZ
+    std::string name;
+    std::vector<std::string> groups;
+};
+
+enum class ProductKind { chip, component, equipment };
+
+struct Product {
+    std::string id;
+    ProductKind kind = ProductKind::chip;
+    // Attributes that rules are written against; absent attributes never satisfy a bound.
+    std::optional<double> tpp;
+    std::optional<double> density;
+    std::optional<double> interconnect;
+    double compute = 1.0;  // H100-equivalents per unit; 0 for components and equipment
+    SourceLoc loc;
+};
+
+/// `available: {after: POLICY, lag: N}`: the offer exists only from `lag` ticks after the
+/// policy takes force.
+struct Availability {
+    Index after_policy = kNone;
+    int lag_ticks = 0;
+};
+
+/// One product offered by one supplier. Offers are flattened into Scenario::offers in supplier
+/// order, then in the order of the supplier's `offers` list.
+struct Offer {
+    Index supplier = kNone;
+    Index product = kNone;
+    double capacity = kUnlimited;  // units per tick at the base price
+    double unit_cost = 0.0;        // USD per unit; price never falls below it
+    double price = 0.0;            // base price, USD per unit
+    double supply_elasticity = 0.0;
+    std::optional<Availability> available;
+    SourceLoc loc;
+};
+
+struct DesignAround {
+    int lag_ticks = 0;
+    double margin = 0.05;  // how far under the binding threshold the variant is placed
+};
+
+struct Supplier {
+    std::string id;
+    Index jurisdiction = kNone;  // whose export controls follow the goods everywhere
+    Index made_in = kNone;       // customs origin, for tariffs
+    Index ships_from = kNone;    // physical origin of shipments
+    std::vector<Index> offers;   // indices into Scenario::offers
+    double price_adjustment = 0.0;
+    std::optional<DesignAround> design_around;
+    SourceLoc loc;
+};
+
+struct Buyer {
+    std::string id;
+    Index country = kNone;          // where the compute is deployed
+    Index billing_country = kNone;  // where purchases are invoiced
+    double demand = 0.0;            // compute units per tick at the reference cost
+    double growth = 0.0;            // per tick
+    double reference_cost = 1.0;    // landed cost per compute unit at which demand == `demand`
+    double price_elasticity = 0.0;  // eta
+    double substitution = 1.5;      // sigma
+    /// CES taste weight a_i per offer (size = Scenario::offers.size()), resolved by the reader
+    /// from `preferences` (product and supplier weights multiply, default 1) or calibrated from
+    /// `shares`. 0 excludes the offer.
+    std::vector<double> weights;
+    double risk_tolerance = 0.0;
+    double anticipation = 1.0;
+    double backlog = 0.0;  // share of unmet demand carried to the next tick
+    bool listed = false;
+    SourceLoc loc;
+};
+
+/// A third country that goods can be rerouted through.
+struct Route {
+    Index via = kNone;
+    double markup = 0.0;
+    int delay_ticks = 1;
+    double capacity = kUnlimited;  // units per tick
+    double detection = 0.0;        // probability a diverted shipment is seized
+    SourceLoc loc;
+};
+
+enum class PolicyType { export_control, quota, tariff, export_fee, import_restriction, enforcement, remote_access };
+const char* to_string(PolicyType t);
+
+/// Product selector: all fields present must hold (AND); `any` holds if one alternative does.
+/// Lower bounds are inclusive (>=), upper bounds exclusive (<).
+struct ProductSelector {
+    bool all = false;
+    std::vector<Index> ids;
+    std::vector<ProductKind> kinds;
+    std::optional<double> tpp_min, tpp_max, density_min, density_max, interconnect_min, interconnect_max,
+        compute_min, compute_max;
+    std::vector<ProductSelector> any;
+};
+
+/// Country selector: listed countries or members of listed groups, or all; minus `except`.
+struct CountrySelector {
+    bool all = false;
+    std::vector<Index> countries;
+    std::vector<std::string> groups;
+    std::vector<Index> except;
+};
+
+/// Buyer selector: `listed: true` buyers and/or explicit buyer ids.
+struct BuyerSelector {
+    bool listed = false;
+    std::vector<Index> ids;
+};
+
+enum class QuotaPeriod { tick, month, quarter, year, policy };
+
+struct Licence {
+    double approval = 0.0;  // share of requests granted
+    int delay_ticks = 0;    // ticks to decide
+};
+
+struct Policy {
+    std::string id;
+    Index by = kNone;  // the government
+    PolicyType type = PolicyType::tariff;
+    // Dates as written and the ticks they map to (see Calendar::nearest_boundary).
+    std::optional<Date> announced_date, from_date, until_date;
+    std::int64_t announced_tick = std::numeric_limits<std::int64_t>::min();
+    std::int64_t from_tick = std::numeric_limits<std::int64_t>::min();  // in force from this tick
+    std::int64_t until_tick = std::numeric_limits<std::int64_t>::max();  // lapsed from this tick
+    ProductSelector products;      // default: all
+    CountrySelector destinations;  // default: all
+    CountrySelector origins;       // tariffs: customs origins (default: all)
+    std::optional<BuyerSelector> buyers;
+    std::optional<Licence> licence;
+    bool covers_exports = true;
+    bool covers_reexports = false;
+    double cap = kUnlimited;  // quota, units per period
+    QuotaPeriod period = QuotaPeriod::year;
+    double rate = 0.0;        // tariff or export fee, share of value
+    double compliance = 1.0;  // import restriction: share of buyers that obey
+    double detection = 0.0;   // enforcement: added detection probability
+    SourceLoc loc;
+
+    bool in_force(std::int64_t tick) const { return tick >= from_tick && tick < until_tick; }
+    bool announced_only(std::int64_t tick) const { return tick >= announced_tick && tick < from_tick; }
+};
+
+/// Endogenous policy: when `metric` (optionally for a country or route) is above/below a level
+/// for `for_ticks` consecutive ticks, `then` takes force `lag_ticks` later.
+struct Reaction {
+    std::string id;
+    Index by = kNone;
+    std::string metric;
+    Index via = kNone;      // route hub, for route metrics
+    Index country = kNone;  // country, for country metrics
+    std::optional<double> above, below;
+    int for_ticks = 1;
+    int lag_ticks = 0;
+    Policy then;  // its from/until are set when triggered
+    SourceLoc loc;
+};
+
+struct Scenario {
+    std::string name;
+    std::string description;
+    std::string source_file;  // the file the user named
+    TimeSpec time;
+    std::uint64_t seed = 0;
+
+    std::vector<Country> countries;
+    std::vector<Product> products;
+    std::vector<Supplier> suppliers;
+    std::vector<Offer> offers;
+    std::vector<Buyer> buyers;
+    std::vector<Route> routes;
+    int transport_delay_ticks = 0;  // direct shipments
+    std::vector<Policy> policies;
+    std::vector<Reaction> reactions;
+
+    /// The scenario after `extends` and `--set`, as YAML: repeating a run from it gives the
+    /// same results. Written as scenario.resolved.yaml; its sha256 goes into the manifest.
+    std::string resolved_yaml;
+
+    Index find_country(std::string_view code) const;
+    Index find_product(std::string_view id) const;
+    Index find_supplier(std::string_view id) const;
+    Index find_buyer(std::string_view id) const;
+    Index find_policy(std::string_view id) const;
+};
+
+bool matches(const ProductSelector& s, const Product& p, Index product_index);
+bool matches(const CountrySelector& s, const Country& c, Index country_index);
+
+}  // namespace ts::model
