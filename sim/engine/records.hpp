@@ -1,0 +1,124 @@
+#pragma once
+// What a simulation reports each tick. The engine fills one TickRecord per tick (rows in
+// deterministic index order) and hands it to a Recorder; writers and collectors live outside
+// the engine (sim/io writes CSV, sim/analysis summarises), so the engine never does I/O.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/date.hpp"
+#include "model/scenario.hpp"
+
+namespace ts::engine {
+
+using model::Index;
+
+enum class Channel { direct, licensed, transshipped, diverted, remote };
+const char* to_string(Channel c);
+
+enum class EventKind { announced, in_force, lapsed, triggered, launched };
+const char* to_string(EventKind e);
+
+/// One shipment line: tick × supplier × product × route × buyer.
+struct FlowRecord {
+    Index offer = model::kNone;
+    Index supplier = model::kNone;
+    Index product = model::kNone;
+    Index origin = model::kNone;       // country the goods physically leave
+    Index via = model::kNone;          // hub country, kNone for direct shipments
+    Index destination = model::kNone;  // buyer's country
+    Index buyer = model::kNone;
+    Channel channel = Channel::direct;
+    double units = 0.0;
+    double compute = 0.0;      // units × product compute
+    double value_usd = 0.0;    // units × price (ex tariff)
+    double tariff_usd = 0.0;   // paid to the destination government
+    double fee_usd = 0.0;      // export fee paid by the supplier
+    double seized_units = 0.0;
+};
+
+/// tick × supplier × product (one per offer).
+struct MarketRecord {
+    Index offer = model::kNone;
+    double price = 0.0;
+    double capacity = 0.0;
+    double produced = 0.0;
+    double orders = 0.0;
+    double shipped = 0.0;
+    double stock = 0.0;  // closing stock
+};
+
+/// tick × country.
+struct CountryRecord {
+    Index country = model::kNone;
+    double imports_units = 0.0;    // arrivals at the country's buyers this tick
+    double imports_compute = 0.0;
+    double diverted_compute = 0.0;
+    double seized_units = 0.0;
+    double unmet_compute = 0.0;
+    double price_index = 0.0;  // demand-weighted mean of its buyers' CES price index; 0 = no price (no buyer with a usable offer)
+    double tariff_revenue_usd = 0.0;
+    double fee_revenue_usd = 0.0;
+};
+
+/// tick × supplier × billing country.
+struct RevenueRecord {
+    Index supplier = model::kNone;
+    Index billing_country = model::kNone;
+    double units = 0.0;
+    double revenue_usd = 0.0;  // value less export fees
+};
+
+struct EventRecord {
+    std::string actor;  // country code or supplier id
+    std::string id;     // policy, reaction or product id
+    EventKind event = EventKind::in_force;
+    std::string detail;
+};
+
+struct TickRecord {
+    int tick = 0;
+    Date date{};
+    std::vector<FlowRecord> flows;
+    std::vector<MarketRecord> markets;
+    std::vector<CountryRecord> countries;
+    std::vector<RevenueRecord> revenue;
+    std::vector<EventRecord> events;
+    void clear() {
+        flows.clear();
+        markets.clear();
+        countries.clear();
+        revenue.clear();
+        events.clear();
+    }
+};
+
+/// Receives a run's records. The engine calls begin() before the first tick's record(), once
+/// per run, and end() after the last tick; a recorder may see several runs in sequence.
+class Recorder {
+public:
+    virtual ~Recorder() = default;
+    virtual void begin(const model::Scenario& /*scenario*/, int /*run*/) {}
+    virtual void record(const TickRecord& tick) = 0;
+    virtual void end() {}
+};
+
+/// Forwards every record to several recorders, in order.
+class TeeRecorder final : public Recorder {
+public:
+    explicit TeeRecorder(std::vector<Recorder*> targets) : targets_(std::move(targets)) {}
+    void begin(const model::Scenario& s, int run) override {
+        for (auto* t : targets_) t->begin(s, run);
+    }
+    void record(const TickRecord& tick) override {
+        for (auto* t : targets_) t->record(tick);
+    }
+    void end() override {
+        for (auto* t : targets_) t->end();
+    }
+
+private:
+    std::vector<Recorder*> targets_;
+};
+
+}  // namespace ts::engine

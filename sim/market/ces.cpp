@@ -1,0 +1,56 @@
+#include "market/ces.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace ts::market {
+
+namespace {
+constexpr double kSigmaOneTolerance = 1e-9;
+
+double min_cost(std::span<const double> costs) {
+    double m = std::numeric_limits<double>::infinity();
+    for (double c : costs) m = std::min(m, c);
+    return m;
+}
+}  // namespace
+
+double landed_cost(double price, double tariff, double markup, double compute) {
+    return price * (1.0 + tariff) * (1.0 + markup) / compute;
+}
+
+double price_index(std::span<const double> weights, std::span<const double> costs, double sigma) {
+    if (weights.empty()) return std::numeric_limits<double>::infinity();
+    const double cmin = min_cost(costs);
+    if (std::abs(sigma - 1.0) < kSigmaOneTolerance) {
+        double wsum = 0.0, log_p = 0.0;
+        for (std::size_t i = 0; i < weights.size(); ++i) wsum += weights[i];
+        for (std::size_t i = 0; i < weights.size(); ++i) log_p += weights[i] / wsum * std::log(costs[i] / cmin);
+        return cmin * std::exp(log_p);
+    }
+    double s = 0.0;
+    for (std::size_t i = 0; i < weights.size(); ++i) s += weights[i] * std::pow(costs[i] / cmin, 1.0 - sigma);
+    return cmin * std::pow(s, 1.0 / (1.0 - sigma));
+}
+
+double allocate(std::span<const double> weights, std::span<const double> costs, double sigma, double quantity,
+                std::span<double> out) {
+    const double p = price_index(weights, costs, sigma);
+    if (weights.empty()) return p;
+    if (std::abs(sigma - 1.0) < kSigmaOneTolerance) {
+        double wsum = 0.0;
+        for (double w : weights) wsum += w;
+        for (std::size_t i = 0; i < weights.size(); ++i) out[i] = weights[i] / wsum * p / costs[i] * quantity;
+        return p;
+    }
+    for (std::size_t i = 0; i < weights.size(); ++i) out[i] = weights[i] * std::pow(costs[i] / p, -sigma) * quantity;
+    return p;
+}
+
+double composite_demand(double demand, double growth, long tick, double price_index, double reference_cost,
+                        double eta) {
+    return demand * std::pow(1.0 + growth, static_cast<double>(tick)) * std::pow(price_index / reference_cost, -eta);
+}
+
+}  // namespace ts::market

@@ -1,0 +1,111 @@
+#include "policy/policy_book.hpp"
+
+#include <limits>
+
+namespace ts::policy {
+
+PolicyBook::PolicyBook(const model::Scenario& scenario)
+    : scenario_(&scenario), n_offers_(scenario.offers.size()) {
+    const auto& s = scenario;
+    const std::size_t np = s.policies.size();
+    in_force_.assign(np, 0);
+    offer_mask_.resize(np);
+    dest_mask_.resize(np);
+    origin_mask_.resize(np);
+    for (std::size_t p = 0; p < np; ++p) {
+        const auto& pol = s.policies[p];
+        offer_mask_[p].resize(n_offers_);
+        for (std::size_t o = 0; o < n_offers_; ++o) {
+            const Index prod = s.offers[o].product;
+            offer_mask_[p][o] = model::matches(pol.products, s.products[static_cast<std::size_t>(prod)], prod) ? 1 : 0;
+        }
+        dest_mask_[p].resize(s.countries.size());
+        origin_mask_[p].resize(s.countries.size());
+        for (std::size_t c = 0; c < s.countries.size(); ++c) {
+            const Index ci = static_cast<Index>(c);
+            dest_mask_[p][c] = model::matches(pol.destinations, s.countries[c], ci) ? 1 : 0;
+            origin_mask_[p][c] = model::matches(pol.origins, s.countries[c], ci) ? 1 : 0;
+        }
+    }
+    tariff_.assign(s.countries.size() * n_offers_, 0.0);
+    fee_.assign(s.countries.size() * n_offers_, 0.0);
+
+    available_from_.assign(n_offers_, std::numeric_limits<std::int64_t>::min());
+    for (std::size_t o = 0; o < n_offers_; ++o) {
+        const auto& av = s.offers[o].available;
+        if (!av) continue;
+        const auto& after = s.policies[static_cast<std::size_t>(av->after_policy)];
+        available_from_[o] = after.from_tick == std::numeric_limits<std::int64_t>::min()
+                                 ? std::numeric_limits<std::int64_t>::min()
+                                 : after.from_tick + av->lag_ticks;
+    }
+}
+
+bool PolicyBook::simulated(model::PolicyType type) {
+    return type == model::PolicyType::tariff || type == model::PolicyType::export_fee;
+}
+
+bool PolicyBook::offer_available(Index offer, std::int64_t tick) const {
+    return tick >= available_from_[static_cast<std::size_t>(offer)];
+}
+
+bool PolicyBook::applies(Index policy, Index destination, Index offer) const {
+    const auto p = static_cast<std::size_t>(policy);
+    const auto& pol = scenario_->policies[p];
+    const auto& off = scenario_->offers[static_cast<std::size_t>(offer)];
+    const auto& sup = scenario_->suppliers[static_cast<std::size_t>(off.supplier)];
+    if (!offer_mask_[p][static_cast<std::size_t>(offer)]) return false;
+    if (!dest_mask_[p][static_cast<std::size_t>(destination)]) return false;
+    switch (pol.type) {
+        case model::PolicyType::tariff:
+            // Levied by the importing government on the customs origin of the goods.
+            return pol.by == destination && origin_mask_[p][static_cast<std::size_t>(sup.made_in)];
+        case model::PolicyType::export_fee:
+            // Charged by the government whose jurisdiction the goods are under.
+            return pol.by == sup.jurisdiction;
+        default:
+            return false;
+    }
+}
+
+bool PolicyBook::advance(std::int64_t tick, std::vector<Transition>& transitions) {
+    bool changed = false;
+    const auto& ps = scenario_->policies;
+    for (std::size_t p = 0; p < ps.size(); ++p) {
+        const auto& pol = ps[p];
+        const Index pi = static_cast<Index>(p);
+        const bool now = pol.in_force(tick);
+        const bool was = in_force_[p] != 0;
+        // An announcement made before the run is reported at tick 0 if it is still pending.
+        if (tick == 0 ? pol.announced_only(0) : (pol.announced_tick == tick && pol.from_tick > tick))
+            transitions.push_back({pi, Transition::Kind::announced});
+        if (now && !was) transitions.push_back({pi, Transition::Kind::in_force});
+        if (!now && was) transitions.push_back({pi, Transition::Kind::lapsed});
+        if (now != was) changed = true;
+        in_force_[p] = now ? 1 : 0;
+    }
+    if (changed || tick == 0) rebuild_tables();
+    return changed;
+}
+
+void PolicyBook::rebuild_tables() {
+    std::fill(tariff_.begin(), tariff_.end(), 0.0);
+    std::fill(fee_.begin(), fee_.end(), 0.0);
+    active_fees_.clear();
+    const auto& ps = scenario_->policies;
+    const Index nc = static_cast<Index>(scenario_->countries.size());
+    const Index no = static_cast<Index>(n_offers_);
+    for (std::size_t p = 0; p < ps.size(); ++p) {
+        if (!in_force_[p]) continue;
+        const auto& pol = ps[p];
+        if (pol.type != model::PolicyType::tariff && pol.type != model::PolicyType::export_fee) continue;
+        const Index pi = static_cast<Index>(p);
+        if (pol.type == model::PolicyType::export_fee) active_fees_.push_back(pi);
+        auto& table = pol.type == model::PolicyType::tariff ? tariff_ : fee_;
+        for (Index c = 0; c < nc; ++c)
+            for (Index o = 0; o < no; ++o)
+                if (applies(pi, c, o)) table[cell(c, o)] += pol.rate;
+    }
+}
+
+}  // namespace ts::policy

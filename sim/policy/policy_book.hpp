@@ -1,0 +1,72 @@
+#pragma once
+// Which policies are in force at a tick, and what they mean for each (destination country,
+// offer) pair. Everything that depends only on the scenario (which offers and countries a
+// policy selects) is resolved once at construction; the per-pair tables are rebuilt only on
+// ticks where the set of policies in force changes.
+#include <cstdint>
+#include <vector>
+
+#include "model/scenario.hpp"
+
+namespace ts::policy {
+
+using model::Index;
+
+struct Transition {
+    enum class Kind { announced, in_force, lapsed };
+    Index policy = model::kNone;
+    Kind kind = Kind::in_force;
+};
+
+class PolicyBook {
+public:
+    explicit PolicyBook(const model::Scenario& scenario);
+
+    /// Moves to `tick` (ticks must increase by one from 0). Appends the announcements,
+    /// entries into force and lapses that happen at this tick (at tick 0 also those that
+    /// happened before the run: a policy already in force is reported in_force at tick 0).
+    /// Returns true when the set of policies in force changed.
+    bool advance(std::int64_t tick, std::vector<Transition>& transitions);
+
+    bool in_force(Index policy) const { return in_force_[static_cast<std::size_t>(policy)] != 0; }
+
+    /// Sum of the in-force tariff rates the destination levies on the offer's customs origin
+    /// (tariffs stack additively).
+    double tariff(Index destination, Index offer) const { return tariff_[cell(destination, offer)]; }
+    /// Sum of in-force export-fee rates on shipments of the offer to the destination.
+    double fee_rate(Index destination, Index offer) const { return fee_[cell(destination, offer)]; }
+    /// The in-force export-fee policies that apply to (destination, offer), for booking each
+    /// fee to its government.
+    template <class F>
+    void for_each_fee(Index destination, Index offer, F&& f) const {
+        if (fee_[cell(destination, offer)] == 0.0) return;
+        for (Index p : active_fees_)
+            if (applies(p, destination, offer)) f(scenario_->policies[static_cast<std::size_t>(p)]);
+    }
+
+    /// Whether the offer exists at this tick (`available: {after, lag}`).
+    bool offer_available(Index offer, std::int64_t tick) const;
+
+    /// Policy types this engine does not simulate yet (reported to the user once).
+    static bool simulated(model::PolicyType type);
+
+private:
+    std::size_t cell(Index c, Index o) const {
+        return static_cast<std::size_t>(c) * n_offers_ + static_cast<std::size_t>(o);
+    }
+    bool applies(Index policy, Index destination, Index offer) const;
+    void rebuild_tables();
+
+    const model::Scenario* scenario_;
+    std::size_t n_offers_ = 0;
+    std::vector<char> in_force_;                    // per policy
+    std::vector<std::vector<char>> offer_mask_;     // per policy × offer
+    std::vector<std::vector<char>> dest_mask_;      // per policy × country
+    std::vector<std::vector<char>> origin_mask_;    // per policy × country
+    std::vector<Index> active_fees_;
+    std::vector<double> tariff_;  // country × offer
+    std::vector<double> fee_;     // country × offer
+    std::vector<std::int64_t> available_from_;  // per offer
+};
+
+}  // namespace ts::policy
