@@ -1,0 +1,815 @@
+#include "io/doc.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace ts::io {
+
+namespace fs = std::filesystem;
+
+// ---------------------------------------------------------------------------------------------
+// Doc
+
+const char* describe(DocKind kind) {
+    switch (kind) {
+        case DocKind::null:
+            return "an empty value";
+        case DocKind::scalar:
+            return "a single value";
+        case DocKind::sequence:
+            return "a list";
+        case DocKind::map:
+            return "a map";
+    }
+    return "?";
+}
+
+Doc Doc::make_null(SourceLoc loc) {
+    Doc d;
+    d.loc = std::move(loc);
+    return d;
+}
+
+Doc Doc::make_scalar(std::string text, SourceLoc loc) {
+    Doc d;
+    d.kind = DocKind::scalar;
+    d.scalar = std::move(text);
+    d.loc = std::move(loc);
+    return d;
+}
+
+Doc Doc::make_sequence(SourceLoc loc) {
+    Doc d;
+    d.kind = DocKind::sequence;
+    d.loc = std::move(loc);
+    return d;
+}
+
+Doc Doc::make_map(SourceLoc loc) {
+    Doc d;
+    d.kind = DocKind::map;
+    d.loc = std::move(loc);
+    return d;
+}
+
+const DocEntry* Doc::find_entry(std::string_view key) const {
+    if (kind != DocKind::map) return nullptr;
+    for (const auto& e : entries)
+        if (e.key == key) return &e;
+    return nullptr;
+}
+
+const Doc* Doc::find(std::string_view key) const {
+    const DocEntry* e = find_entry(key);
+    return e ? &e->value : nullptr;
+}
+
+Doc* Doc::find(std::string_view key) {
+    if (kind != DocKind::map) return nullptr;
+    for (auto& e : entries)
+        if (e.key == key) return &e.value;
+    return nullptr;
+}
+
+Doc& Doc::set(std::string key, Doc value, SourceLoc key_loc) {
+    if (Doc* existing = find(key)) {
+        *existing = std::move(value);
+        return *existing;
+    }
+    entries.push_back(DocEntry{std::move(key), std::move(key_loc), std::move(value)});
+    return entries.back().value;
+}
+
+bool Doc::erase(std::string_view key) {
+    if (kind != DocKind::map) return false;
+    const auto it = std::find_if(entries.begin(), entries.end(),
+                                 [&](const DocEntry& e) { return e.key == key; });
+    if (it == entries.end()) return false;
+    entries.erase(it);
+    return true;
+}
+
+std::string_view merge_key_for(std::string_view list_key) {
+    if (list_key == "countries") return "code";
+    if (list_key == "routes") return "via";
+    if (list_key == "offers") return "product";
+    return "id";
+}
+
+const std::vector<std::string>& removable_lists() {
+    static const std::vector<std::string> kLists = {"countries", "products", "suppliers", "buyers",
+                                                    "routes",    "policies", "reactions"};
+    return kLists;
+}
+
+std::string path_join(std::string_view parent, std::string_view key) {
+    if (parent.empty()) return std::string(key);
+    return fmt::format("{}.{}", parent, key);
+}
+
+std::string path_item(std::string_view list_path, std::string_view label) {
+    return fmt::format("{}[{}]", list_path, label);
+}
+
+std::string item_label(const Doc& item, std::string_view list_key, std::size_t index) {
+    const Doc* key = item.find(merge_key_for(list_key));
+    if (key && key->is_scalar() && !key->scalar.empty()) return key->scalar;
+    return std::to_string(index);
+}
+
+bool is_valid_utf8(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        }
+        // Sequence length from the lead byte; overlong forms, surrogates and values beyond
+        // U+10FFFF are invalid.
+        const std::size_t extra = (lead & 0xE0) == 0xC0   ? 1
+                                  : (lead & 0xF0) == 0xE0 ? 2
+                                  : (lead & 0xF8) == 0xF0 ? 3
+                                                          : 0;
+        if (extra == 0 || i + extra >= text.size()) return false;
+        static constexpr unsigned kMinCode[] = {0, 0x80, 0x800, 0x10000};
+        unsigned code = lead & (0x7Fu >> (extra + 1));
+        for (std::size_t k = 1; k <= extra; ++k) {
+            const auto cont = static_cast<unsigned char>(text[i + k]);
+            if ((cont & 0xC0) != 0x80) return false;
+            code = (code << 6) | (cont & 0x3Fu);
+        }
+        if (code < kMinCode[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+            return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing: yaml-cpp nodes -> Doc
+
+namespace {
+
+SourceLoc loc_of(const std::string& file, const YAML::Mark& mark) {
+    if (mark.is_null()) return SourceLoc{file, 0, 0};
+    return SourceLoc{file, mark.line + 1, mark.column + 1};
+}
+
+std::string yaml_item_label(const YAML::Node& item, std::string_view list_key, std::size_t index) {
+    if (item.IsMap()) {
+        const YAML::Node key = item[std::string(merge_key_for(list_key))];
+        if (key && key.IsScalar() && !key.Scalar().empty()) return key.Scalar();
+    }
+    return std::to_string(index);
+}
+
+/// Converts a yaml-cpp tree, reporting what yaml-cpp accepts but a scenario must not contain.
+class Converter {
+  public:
+    Converter(const std::string& file, Diagnostics& diags) : file_(file), diags_(diags) {}
+
+    Doc convert(const YAML::Node& node, const std::string& path, std::string_view key, int depth) {
+        const SourceLoc loc = loc_of(file_, node.Mark());
+        if (depth > kMaxDepth || ++nodes_ > kMaxNodes) {
+            if (!too_big_)
+                diags_.error(loc, path,
+                             depth > kMaxDepth ? "nested too deeply"
+                                               : "document too large (after expanding aliases)");
+            too_big_ = true;
+            return Doc::make_null(loc);
+        }
+        switch (node.Type()) {
+            case YAML::NodeType::Scalar: {
+                if (!is_valid_utf8(node.Scalar()))
+                    diags_.error(loc, path, "text is not valid UTF-8");
+                return Doc::make_scalar(node.Scalar(), loc);
+            }
+            case YAML::NodeType::Sequence: {
+                Doc out = Doc::make_sequence(loc);
+                std::size_t i = 0;
+                for (const YAML::Node& item : node) {
+                    const std::string item_path = path_item(path, yaml_item_label(item, key, i));
+                    out.items.push_back(convert(item, item_path, "", depth + 1));
+                    ++i;
+                }
+                return out;
+            }
+            case YAML::NodeType::Map:
+                return convert_map(node, loc, path, depth);
+            case YAML::NodeType::Null:
+            case YAML::NodeType::Undefined:
+                break;
+        }
+        return Doc::make_null(loc);
+    }
+
+  private:
+    static constexpr int kMaxDepth = 200;
+    static constexpr std::size_t kMaxNodes = 2'000'000;
+
+    Doc convert_map(const YAML::Node& node, const SourceLoc& loc, const std::string& path,
+                    int depth) {
+        Doc out = Doc::make_map(loc);
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            // Copies: the iterator's pair is a temporary.
+            const YAML::Node key = it->first;
+            const YAML::Node value = it->second;
+            const SourceLoc key_loc = loc_of(file_, key.Mark());
+            if (!key.IsScalar()) {
+                const DocKind kind = key.IsMap()        ? DocKind::map
+                                     : key.IsSequence() ? DocKind::sequence
+                                                        : DocKind::null;
+                diags_.error(key_loc, path,
+                             fmt::format("a key must be a single value, found {}", describe(kind)));
+                continue;
+            }
+            const std::string& name = key.Scalar();
+            if (!is_valid_utf8(name)) diags_.error(key_loc, path, "key is not valid UTF-8");
+            if (const DocEntry* first = out.find_entry(name)) {
+                diags_.error(key_loc, path,
+                             fmt::format("duplicate key '{}' (first at line {})", name,
+                                         first->key_loc.line));
+                continue;
+            }
+            Doc converted = convert(value, path_join(path, name), name, depth + 1);
+            // yaml-cpp marks an empty value (`key:` then a newline) at the next token; the key is
+            // the better place to point at.
+            if (converted.is_null() && converted.loc.line != key_loc.line) converted.loc = key_loc;
+            out.entries.push_back(DocEntry{name, key_loc, std::move(converted)});
+        }
+        return out;
+    }
+
+    const std::string& file_;
+    Diagnostics& diags_;
+    std::size_t nodes_ = 0;
+    bool too_big_ = false;
+};
+
+}  // namespace
+
+std::optional<Doc> parse_yaml(std::string_view text, const std::string& file, Diagnostics& diags) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(text));
+    } catch (const YAML::Exception& e) {
+        diags.error(loc_of(file, e.mark), "", fmt::format("invalid YAML: {}", e.msg));
+        return std::nullopt;
+    }
+    Converter converter(file, diags);
+    Doc doc = converter.convert(root, "", "", 0);
+    if (doc.is_null() && doc.loc.line == 0) doc.loc = SourceLoc{file, 1, 1};
+    return doc;
+}
+
+Doc parse_yaml(std::string_view text, const std::string& file) {
+    Diagnostics diags;
+    std::optional<Doc> doc = parse_yaml(text, file, diags);
+    diags.throw_if_errors();
+    return std::move(*doc);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Merging
+
+namespace {
+
+/// The merge-key value of a list item, or nullptr if it has none.
+const std::string* merge_id(const Doc& item, std::string_view merge_key) {
+    const Doc* key = item.find(merge_key);
+    return key && key->is_scalar() ? &key->scalar : nullptr;
+}
+
+bool all_keyed(const Doc& list, std::string_view merge_key) {
+    return std::all_of(list.items.begin(), list.items.end(),
+                       [&](const Doc& item) { return merge_id(item, merge_key) != nullptr; });
+}
+
+void merge_node(Doc& base, const Doc& overlay, std::string_view key) {
+    if (base.is_map() && overlay.is_map()) {
+        for (const DocEntry& e : overlay.entries) {
+            if (Doc* existing = base.find(e.key))
+                merge_node(*existing, e.value, e.key);
+            else
+                base.entries.push_back(e);
+        }
+        return;
+    }
+    if (base.is_sequence() && overlay.is_sequence() && !overlay.items.empty()) {
+        const std::string_view merge_key = merge_key_for(key);
+        if (all_keyed(base, merge_key) && all_keyed(overlay, merge_key)) {
+            for (const Doc& item : overlay.items) {
+                const std::string* id = merge_id(item, merge_key);
+                Doc* match = nullptr;
+                for (Doc& candidate : base.items) {
+                    const std::string* candidate_id = merge_id(candidate, merge_key);
+                    if (!match && id && candidate_id && *candidate_id == *id) match = &candidate;
+                }
+                if (match)
+                    merge_node(*match, item, "");
+                else
+                    base.items.push_back(item);
+            }
+            return;
+        }
+    }
+    base = overlay;
+}
+
+}  // namespace
+
+void merge(Doc& base, const Doc& overlay) {
+    merge_node(base, overlay, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading: extends and remove
+
+namespace {
+
+/// The ids of the items of a top-level keyed list, in order.
+std::vector<std::string> list_ids(const Doc& root, std::string_view list) {
+    std::vector<std::string> ids;
+    const Doc* items = root.find(list);
+    if (!items || !items->is_sequence()) return ids;
+    const std::string_view key = merge_key_for(list);
+    for (const Doc& item : items->items) {
+        const Doc* id = item.find(key);
+        if (id && id->is_scalar()) ids.push_back(id->scalar);
+    }
+    return ids;
+}
+
+/// Deletes the items of `list` whose merge key is `id`; returns how many.
+std::size_t remove_items(Doc& root, std::string_view list, std::string_view id) {
+    Doc* items = root.find(list);
+    if (!items || !items->is_sequence()) return 0;
+    const std::string_view key = merge_key_for(list);
+    const auto before = items->items.size();
+    std::erase_if(items->items, [&](const Doc& item) {
+        const Doc* k = item.find(key);
+        return k && k->is_scalar() && k->scalar == id;
+    });
+    return before - items->items.size();
+}
+
+std::string join(const std::vector<std::string>& words, std::string_view sep) {
+    std::string out;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        if (i > 0) out += sep;
+        out += words[i];
+    }
+    return out;
+}
+
+/// Reads a whole file; on failure returns nullopt and says why.
+std::optional<std::string> read_text_file(const std::string& path, std::string& why) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (!fs::exists(st)) {
+        why = "no such file";
+        return std::nullopt;
+    }
+    if (fs::is_directory(st)) {
+        why = "it is a directory";
+        return std::nullopt;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        why = "cannot read it";
+        return std::nullopt;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {
+        why = "read error";
+        return std::nullopt;
+    }
+    return std::move(text).str();
+}
+
+std::string canonical_name(const std::string& path) {
+    std::error_code ec;
+    fs::path p = fs::weakly_canonical(fs::path(path), ec);
+    if (ec) p = fs::absolute(fs::path(path), ec).lexically_normal();
+    return p.generic_string();
+}
+
+class Loader {
+  public:
+    explicit Loader(Diagnostics& diags) : diags_(diags) {}
+
+    std::optional<Doc> load_text(std::string_view text, const std::string& display) {
+        std::optional<Doc> doc = parse_yaml(text, display, diags_);
+        if (!doc) return std::nullopt;
+        chain_.push_back(display);
+        canon_.push_back(canonical_name(display));
+        std::optional<Doc> out = resolve(std::move(*doc), display);
+        chain_.pop_back();
+        canon_.pop_back();
+        return out;
+    }
+
+    std::optional<Doc> load_top_file(const std::string& path) {
+        std::string why;
+        std::optional<std::string> text = read_text_file(path, why);
+        if (!text) {
+            diags_.error({}, "", fmt::format("cannot open scenario file '{}': {}", path, why));
+            return std::nullopt;
+        }
+        return load_text(*text, path);
+    }
+
+  private:
+    std::optional<Doc> resolve(Doc doc, const std::string& display) {
+        if (!doc.is_map()) {
+            diags_.error(
+                doc.loc, "",
+                doc.is_null()
+                    ? std::string("the file is empty: expected a map of scenario keys")
+                    : fmt::format(
+                          "expected a map of scenario keys at the top of the file, found {}",
+                          describe(doc.kind)));
+            return std::nullopt;
+        }
+        const DocEntry* extends = doc.find_entry("extends");
+        const DocEntry* remove = doc.find_entry("remove");
+        std::optional<Doc> base;
+        bool parent_ok = true;
+        if (extends) {
+            if (!extends->value.is_scalar() || extends->value.scalar.empty()) {
+                diags_.error(
+                    extends->value.loc, "extends",
+                    fmt::format("expected the name of a scenario file, found {}",
+                                extends->value.is_scalar() ? "an empty name"
+                                                           : describe(extends->value.kind)));
+                parent_ok = false;
+            } else {
+                base = load_parent(extends->value, display);
+                parent_ok = base.has_value();
+            }
+        }
+        if (remove) {
+            if (!extends)
+                diags_.error(remove->key_loc, "remove",
+                             "'remove' needs 'extends': there are no inherited items to remove");
+            else if (base)
+                apply_remove(*base, remove->value);
+        }
+        if (!parent_ok) return std::nullopt;
+        doc.erase("extends");
+        doc.erase("remove");
+        if (!base) return doc;
+        merge(*base, doc);
+        base->loc = doc.loc;  // top-level problems are reported against the file the user named
+        return base;
+    }
+
+    std::optional<Doc> load_parent(const Doc& extends_value, const std::string& child) {
+        const std::string display = (fs::path(child).parent_path() / fs::path(extends_value.scalar))
+                                        .lexically_normal()
+                                        .generic_string();
+        const std::string canon = canonical_name(display);
+        if (std::find(canon_.begin(), canon_.end(), canon) != canon_.end()) {
+            std::vector<std::string> names = chain_;
+            names.push_back(display);
+            diags_.error(extends_value.loc, "extends",
+                         fmt::format("extends cycle: {}", join(names, " -> ")));
+            return std::nullopt;
+        }
+        std::string why;
+        std::optional<std::string> text = read_text_file(display, why);
+        if (!text) {
+            diags_.error(extends_value.loc, "extends",
+                         fmt::format("cannot open '{}': {}", display, why));
+            return std::nullopt;
+        }
+        return load_text(*text, display);
+    }
+
+    void apply_remove(Doc& base, const Doc& remove) {
+        const std::vector<std::string>& lists = removable_lists();
+        if (remove.is_sequence()) {
+            for (std::size_t i = 0; i < remove.items.size(); ++i) {
+                const Doc& item = remove.items[i];
+                const std::string path = path_item("remove", std::to_string(i));
+                if (!item.is_scalar()) {
+                    diags_.error(item.loc, path,
+                                 fmt::format("expected an id, found {}", describe(item.kind)));
+                    continue;
+                }
+                std::vector<std::string> found_in;
+                std::vector<std::string> all_ids;
+                for (const std::string& list : lists) {
+                    const std::vector<std::string> ids = list_ids(base, list);
+                    if (std::find(ids.begin(), ids.end(), item.scalar) != ids.end())
+                        found_in.push_back(list);
+                    all_ids.insert(all_ids.end(), ids.begin(), ids.end());
+                }
+                if (found_in.empty()) {
+                    diags_.error(item.loc, path,
+                                 fmt::format("cannot remove '{}': no inherited item has this id{}",
+                                             item.scalar, did_you_mean(item.scalar, all_ids)));
+                } else if (found_in.size() > 1) {
+                    diags_.error(
+                        item.loc, path,
+                        fmt::format(
+                            "'{}' names items in several lists ({}): use the map form, e.g. "
+                            "remove: {{{}: [{}]}}",
+                            item.scalar, join(found_in, ", "), found_in.front(), item.scalar));
+                } else {
+                    remove_items(base, found_in.front(), item.scalar);
+                }
+            }
+            return;
+        }
+        if (remove.is_map()) {
+            for (const DocEntry& e : remove.entries) {
+                const std::string list_path = path_join("remove", e.key);
+                if (std::find(lists.begin(), lists.end(), e.key) == lists.end()) {
+                    diags_.error(e.key_loc, "remove",
+                                 fmt::format("unknown list '{}'{}; expected one of: {}", e.key,
+                                             did_you_mean(e.key, lists), join(lists, ", ")));
+                    continue;
+                }
+                if (!e.value.is_sequence()) {
+                    diags_.error(
+                        e.value.loc, list_path,
+                        fmt::format("expected a list of ids, found {}", describe(e.value.kind)));
+                    continue;
+                }
+                const std::vector<std::string> ids = list_ids(base, e.key);
+                for (std::size_t i = 0; i < e.value.items.size(); ++i) {
+                    const Doc& item = e.value.items[i];
+                    const std::string path = path_item(list_path, std::to_string(i));
+                    if (!item.is_scalar()) {
+                        diags_.error(item.loc, path,
+                                     fmt::format("expected an id, found {}", describe(item.kind)));
+                    } else if (remove_items(base, e.key, item.scalar) == 0) {
+                        diags_.error(
+                            item.loc, path,
+                            fmt::format(
+                                "cannot remove '{}': no inherited item of '{}' has this {}{}",
+                                item.scalar, e.key, merge_key_for(e.key),
+                                did_you_mean(item.scalar, ids)));
+                    }
+                }
+            }
+            return;
+        }
+        diags_.error(remove.loc, "remove",
+                     fmt::format("expected a list of ids or a map of lists of ids, found {}",
+                                 describe(remove.kind)));
+    }
+
+    Diagnostics& diags_;
+    std::vector<std::string> chain_;  // files being loaded, outermost first, as displayed
+    std::vector<std::string> canon_;  // the same, canonical, to detect cycles
+};
+
+}  // namespace
+
+std::optional<Doc> load_doc(const std::string& path, Diagnostics& diags) {
+    Loader loader(diags);
+    return loader.load_top_file(path);
+}
+
+std::optional<Doc> load_doc_text(std::string_view text, const std::string& pseudo_path,
+                                 Diagnostics& diags) {
+    Loader loader(diags);
+    return loader.load_text(text, pseudo_path);
+}
+
+// ---------------------------------------------------------------------------------------------
+// --set overrides
+
+namespace {
+
+struct Segment {
+    std::string_view text;
+    std::size_t offset = 0;  // in the override text
+};
+
+std::string joined(const std::vector<Segment>& segments, std::size_t begin, std::size_t end) {
+    std::string out;
+    for (std::size_t i = begin; i < end; ++i) {
+        if (i > begin) out += '.';
+        out += segments[i].text;
+    }
+    return out;
+}
+
+/// Moves every location of a value parsed from an override into the "--set" pseudo-file.
+void relocate(Doc& doc, int index, std::size_t value_offset) {
+    auto shift = [&](SourceLoc& loc) {
+        if (loc.line == 1) loc.column += static_cast<int>(value_offset);
+        loc.file = "--set";
+        loc.line = index;
+    };
+    shift(doc.loc);
+    for (Doc& item : doc.items) relocate(item, index, value_offset);
+    for (DocEntry& e : doc.entries) {
+        shift(e.key_loc);
+        relocate(e.value, index, value_offset);
+    }
+}
+
+}  // namespace
+
+bool apply_override(Doc& root, std::string_view text, int index, Diagnostics& diags) {
+    auto at = [&](std::size_t offset) {
+        return SourceLoc{"--set", index, static_cast<int>(offset) + 1};
+    };
+    const std::size_t eq = text.find('=');
+    if (eq == std::string_view::npos) {
+        diags.error(at(0), "", fmt::format("malformed override '{}': expected PATH=VALUE", text));
+        return false;
+    }
+    const std::string_view path_text = text.substr(0, eq);
+    if (path_text.empty()) {
+        diags.error(at(0), "",
+                    fmt::format("malformed override '{}': the path before '=' is empty", text));
+        return false;
+    }
+    std::vector<Segment> segments;
+    for (std::size_t begin = 0;;) {
+        const std::size_t dot = path_text.find('.', begin);
+        const std::size_t end = dot == std::string_view::npos ? path_text.size() : dot;
+        segments.push_back(Segment{path_text.substr(begin, end - begin), begin});
+        if (end - begin == 0) {
+            diags.error(
+                at(begin), "",
+                fmt::format("malformed override '{}': empty key in path '{}'", text, path_text));
+            return false;
+        }
+        if (dot == std::string_view::npos) break;
+        begin = dot + 1;
+    }
+    if (segments.front().text == "extends" || segments.front().text == "remove") {
+        diags.error(at(0), "", fmt::format("'{}' cannot be set with --set", segments.front().text));
+        return false;
+    }
+
+    const std::size_t value_offset = eq + 1;
+    Diagnostics value_diags;
+    std::optional<Doc> value = parse_yaml(text.substr(value_offset), "--set", value_diags);
+    for (Diagnostic d : value_diags.items()) {
+        if (d.loc.line == 1) d.loc.column += static_cast<int>(value_offset);
+        d.loc.line = index;
+        d.path = std::string(path_text);
+        diags.add(std::move(d));
+    }
+    if (!value || value_diags.has_errors()) return false;
+    relocate(*value, index, value_offset);
+    if (value->is_null()) value->loc = at(value_offset);
+
+    Doc* node = &root;
+    std::string path;           // scenario path of `node`, for messages
+    std::string_view list_key;  // the key under which `node` sits
+    std::size_t i = 0;
+    const std::size_t n = segments.size();
+    while (true) {
+        const Segment& seg = segments[i];
+        if (node->is_null()) *node = Doc::make_map(at(seg.offset));
+        if (node->is_map()) {
+            // Ids may contain dots: prefer the longest run of segments that names a key.
+            std::size_t end = n;
+            DocEntry* entry = nullptr;
+            for (; end > i && !entry; --end) {
+                const std::string key = joined(segments, i, end);
+                for (DocEntry& e : node->entries)
+                    if (e.key == key) entry = &e;
+                if (entry) break;
+            }
+            if (!entry) {
+                const std::string key(seg.text);
+                if (i + 1 == n) {
+                    node->set(key, std::move(*value), at(seg.offset));
+                    return true;
+                }
+                node = &node->set(key, Doc::make_map(at(seg.offset)), at(seg.offset));
+                path = path_join(path, key);
+                list_key = seg.text;
+                ++i;
+                continue;
+            }
+            path = path_join(path, entry->key);
+            if (end == n) {
+                entry->value = std::move(*value);
+                return true;
+            }
+            node = &entry->value;
+            list_key = entry->key;
+            i = end;
+            continue;
+        }
+        if (node->is_sequence()) {
+            const std::string_view merge_key = merge_key_for(list_key);
+            std::vector<std::string> keys;
+            for (const Doc& item : node->items) {
+                const Doc* k = item.find(merge_key);
+                if (k && k->is_scalar()) keys.push_back(k->scalar);
+            }
+            Doc* item = nullptr;
+            std::size_t end = n;
+            if (keys.empty()) {
+                // A plain list: items by 0-based index.
+                std::size_t pos = 0;
+                const bool numeric =
+                    !seg.text.empty() && std::all_of(seg.text.begin(), seg.text.end(),
+                                                     [](char c) { return c >= '0' && c <= '9'; });
+                if (numeric) pos = std::stoul(std::string(seg.text));
+                if (!numeric || pos >= node->items.size()) {
+                    diags.error(
+                        at(seg.offset), path,
+                        fmt::format("no item '{}' in this list: expected an index from 0 to {}",
+                                    seg.text,
+                                    node->items.size() == 0 ? 0 : node->items.size() - 1));
+                    return false;
+                }
+                item = &node->items[pos];
+                end = i + 1;
+            } else {
+                for (; end > i && !item; --end) {
+                    const std::string key = joined(segments, i, end);
+                    for (Doc& candidate : node->items) {
+                        const Doc* k = candidate.find(merge_key);
+                        if (k && k->is_scalar() && k->scalar == key) item = &candidate;
+                    }
+                    if (item) break;
+                }
+                if (!item) {
+                    diags.error(at(seg.offset), path,
+                                fmt::format("no item with {} '{}' in '{}'{}", merge_key, seg.text,
+                                            list_key, did_you_mean(seg.text, keys)));
+                    return false;
+                }
+            }
+            path = path_item(path, joined(segments, i, end));
+            if (end == n) {
+                *item = std::move(*value);
+                return true;
+            }
+            node = item;
+            list_key = "";
+            i = end;
+            continue;
+        }
+        diags.error(at(seg.offset), path,
+                    fmt::format("cannot set '{}' inside '{}': it is a single value, not a map",
+                                seg.text, path));
+        return false;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Emitting
+
+namespace {
+
+void emit_node(YAML::Emitter& out, const Doc& doc) {
+    switch (doc.kind) {
+        case DocKind::null:
+            out << YAML::Null;
+            break;
+        case DocKind::scalar:
+            out << doc.scalar;
+            break;
+        case DocKind::sequence:
+            out << YAML::BeginSeq;
+            for (const Doc& item : doc.items) emit_node(out, item);
+            out << YAML::EndSeq;
+            break;
+        case DocKind::map:
+            out << YAML::BeginMap;
+            for (const DocEntry& e : doc.entries) {
+                out << YAML::Key << e.key << YAML::Value;
+                emit_node(out, e.value);
+            }
+            out << YAML::EndMap;
+            break;
+    }
+}
+
+}  // namespace
+
+std::string emit_yaml(const Doc& doc) {
+    YAML::Emitter out;
+    out.SetIndent(2);
+    emit_node(out, doc);
+    if (!out.good())
+        throw RunError(
+            fmt::format("cannot write the resolved scenario as YAML: {}", out.GetLastError()));
+    std::string text = out.c_str();
+    text += '\n';
+    return text;
+}
+
+}  // namespace ts::io

@@ -1,0 +1,99 @@
+#pragma once
+// Internal to the scenario reader: validates a resolved Doc against the schema of PRODUCT.md
+// ("Scenario file (YAML)") and fills a model::Scenario. Every problem goes to the Diagnostics;
+// the Scenario is only meaningful when no error was recorded.
+//
+// Two passes: first the ids of every top-level list are collected (so references may point
+// forwards, e.g. an offer available after a policy), then every item is read in file order.
+// Item i of a list becomes element i of the corresponding Scenario vector.
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "io/doc.hpp"
+#include "io/scenario_fields.hpp"
+#include "model/scenario.hpp"
+
+namespace ts::io::detail {
+
+/// The ids of one top-level list, for references and did-you-mean suggestions.
+struct IdTable {
+    std::string noun;  // "country", "product", ...: "unknown country 'MYA'"
+    std::string what;  // "a country code", "a product id": "expected a country code, found a list"
+    bool usable =
+        false;  // the list exists: unknown references are errors (else they are not reported)
+    std::vector<std::string> ids;  // first occurrences, file order
+    std::map<std::string, model::Index, std::less<>> index;
+    std::map<std::string, SourceLoc, std::less<>> first_loc;
+
+    model::Index find(std::string_view id) const;
+    void add(const std::string& id, model::Index i, const SourceLoc& loc);
+};
+
+class ScenarioBuilder {
+  public:
+    ScenarioBuilder(Diagnostics& diags, model::Scenario& out);
+    void build(const Doc& root);
+
+  private:
+    // scenario_world.cpp
+    void read_header(const MapReader& top);
+    void read_time(const MapReader& top);
+    void collect_ids(const Doc& root);
+    const Doc* section(const MapReader& top, std::string_view key, bool required,
+                       std::string_view what);
+    void read_countries(const MapReader& top);
+    void read_products(const MapReader& top);
+    void read_suppliers(const MapReader& top);
+    void read_offers(const MapReader& supplier_map, model::Index supplier);
+    void read_buyers(const MapReader& top);
+    void read_weights(const MapReader& m, model::Buyer& buyer, bool costs_known);
+    void read_routes(const MapReader& top);
+    void read_transport(const MapReader& top);
+
+    // scenario_policies.cpp
+    void read_policies(const MapReader& top);
+    /// Reads a policy map: item `index` of `policies`, or a reaction's `then` (no index: no id,
+    /// 'by' or dates).
+    void read_policy(const Doc& node, const std::string& path, model::Policy& policy,
+                     std::optional<std::size_t> index);
+    void read_policy_dates(const MapReader& m, model::Policy& policy);
+    std::optional<model::ProductSelector> read_product_selector(const Doc& node,
+                                                                const std::string& path);
+    std::optional<model::CountrySelector> read_country_selector(const Doc& node,
+                                                                const std::string& path);
+    std::optional<model::BuyerSelector> read_buyer_selector(const Doc& node,
+                                                            const std::string& path);
+    void read_reactions(const MapReader& top);
+
+    // shared helpers (scenario_world.cpp)
+    /// The item's id under `key` (required), checked for syntax and duplicates in `table`.
+    std::optional<std::string> read_id(const MapReader& m, std::string_view key,
+                                       const IdTable& table, std::size_t index,
+                                       bool country_code = false);
+    /// A reference to an item of `table`; kNone after reporting an unknown id.
+    model::Index ref(const Doc& node, const std::string& path, const IdTable& table);
+    model::Index ref(const MapReader& m, std::string_view key, const IdTable& table, bool required);
+    /// A non-empty list of references.
+    std::vector<model::Index> ref_list(const Doc& node, const std::string& path,
+                                       const IdTable& table);
+    /// A list of non-empty strings.
+    std::optional<std::vector<std::string>> text_list(const Doc& node, const std::string& path,
+                                                      std::string_view what);
+    /// "line 12" when `loc` is in `here`'s file, else "base.yaml:12".
+    static std::string where(const SourceLoc& loc, const SourceLoc& here);
+
+    Fields f_;
+    model::Scenario& s_;
+    std::optional<Calendar> calendar_;
+    bool offers_reliable_ = false;  // products and suppliers were read without errors
+    IdTable countries_, products_, suppliers_, buyers_, policies_, reactions_;
+};
+
+}  // namespace ts::io::detail

@@ -1,0 +1,461 @@
+// The policy part of the scenario schema: policies (with their dates, selectors and
+// type-specific keys) and reactions.
+#include <algorithm>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "io/scenario_build.hpp"
+
+namespace ts::io::detail {
+
+using model::Index;
+using model::kNone;
+using model::PolicyType;
+
+namespace {
+
+const std::vector<std::string> kPolicyTypes = {
+    "export_control",     "quota",       "tariff",       "export_fee",
+    "import_restriction", "enforcement", "remote_access"};
+// In the order of kPolicyTypes.
+const std::vector<std::vector<std::string>> kTypeKeys = {
+    {"license", "covers"}, {"cap", "period"}, {"rate", "origins"}, {"rate"},
+    {"compliance"},        {"detection"},     {"covers"}};
+const std::vector<std::string> kIdentityKeys = {"id", "by"};
+const std::vector<std::string> kDateKeys = {"announced", "from", "until"};
+const std::vector<std::string> kCommonKeys = {"type", "products", "destinations", "buyers"};
+const std::vector<std::string> kLicenseKeys = {"approval", "delay"};
+const std::vector<std::string> kCovers = {"exports", "reexports"};
+const std::vector<std::string> kPeriods = {"tick", "month", "quarter", "year", "policy"};
+const std::vector<std::string> kProductSelectorKeys = {"all",
+                                                       "ids",
+                                                       "kinds",
+                                                       "tpp_min",
+                                                       "tpp_max",
+                                                       "density_min",
+                                                       "density_max",
+                                                       "interconnect_min",
+                                                       "interconnect_max",
+                                                       "compute_min",
+                                                       "compute_max",
+                                                       "any"};
+const std::vector<std::string> kProductKinds = {"chip", "component", "equipment"};
+const std::vector<std::string> kCountrySelectorKeys = {"all", "countries", "groups", "except"};
+const std::vector<std::string> kBuyerSelectorKeys = {"listed", "ids"};
+const std::vector<std::string> kReactionKeys = {"id", "by", "when", "then", "lag"};
+const std::vector<std::string> kWhenKeys = {"metric", "via", "country", "above", "below", "for"};
+const std::vector<std::string> kMetrics = {"diverted_units", "diverted_compute", "imports_compute",
+                                           "unmet_compute",  "seized_units",     "price_index"};
+const std::vector<std::string> kRouteMetrics = {"diverted_units", "diverted_compute",
+                                                "seized_units"};
+
+std::vector<std::string> concat(std::initializer_list<const std::vector<std::string>*> parts) {
+    std::vector<std::string> out;
+    for (const auto* part : parts) out.insert(out.end(), part->begin(), part->end());
+    return out;
+}
+
+bool contains(const std::vector<std::string>& v, std::string_view s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+/// Every key some policy type accepts, without duplicates, in type order.
+std::vector<std::string> all_type_keys() {
+    std::vector<std::string> out;
+    for (const auto& keys : kTypeKeys)
+        for (const auto& k : keys)
+            if (!contains(out, k)) out.push_back(k);
+    return out;
+}
+
+std::string describe_date_default(const char* key, const std::optional<Date>& explicit_date,
+                                  Date effective) {
+    if (explicit_date) return fmt::format("{} {}", key, format_date(effective));
+    return fmt::format("{} (by default the start of the run, {})", key, format_date(effective));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Policies
+
+void ScenarioBuilder::read_policies(const MapReader& top) {
+    const Doc* list = section(top, "policies", false, "policies");
+    if (!list) return;
+    s_.policies.resize(list->items.size());
+    for (std::size_t i = 0; i < list->items.size(); ++i) {
+        const Doc& item = list->items[i];
+        const std::string path = path_item("policies", item_label(item, "policies", i));
+        if (!f_.expect_map(item, path, "a policy (a map with 'id', 'by' and 'type')")) continue;
+        read_policy(item, path, s_.policies[i], i);
+    }
+}
+
+void ScenarioBuilder::read_policy(const Doc& node, const std::string& path, model::Policy& p,
+                                  std::optional<std::size_t> index) {
+    const bool in_reaction = !index.has_value();
+    p.loc = node.loc;
+    // The type decides which keys are allowed, so it is read first.
+    std::optional<std::size_t> type;
+    if (const Doc* type_node = node.find("type"))
+        type = f_.choice(*type_node, path_join(path, "type"), "policy type", kPolicyTypes);
+    const std::vector<std::string> type_keys = type ? kTypeKeys[*type] : all_type_keys();
+    const std::vector<std::string> allowed =
+        in_reaction ? concat({&kCommonKeys, &type_keys})
+                    : concat({&kIdentityKeys, &kCommonKeys, &kDateKeys, &type_keys});
+    const KeyAdvice advice = [&](std::string_view key) -> std::optional<std::string> {
+        if (in_reaction && contains(kIdentityKeys, key))
+            return fmt::format(
+                "'{}' cannot be given in 'then': the policy takes the reaction's id and 'by'", key);
+        if (in_reaction && contains(kDateKeys, key))
+            return fmt::format(
+                "'{}' cannot be given in 'then': the policy takes force 'lag' ticks after the "
+                "reaction triggers",
+                key);
+        if (type && contains(all_type_keys(), key))
+            return fmt::format("'{}' does not apply to a policy of type '{}'", key,
+                               kPolicyTypes[*type]);
+        return std::nullopt;
+    };
+    const MapReader m(f_, node, path, allowed, advice);
+    // Keys that do not apply to the type were reported by the MapReader; they are not read.
+    const auto given = [&](const char* key) {
+        return contains(allowed, key) ? m.get(key) : nullptr;
+    };
+
+    if (!in_reaction) {
+        if (std::optional<std::string> id = read_id(m, "id", policies_, *index)) p.id = *id;
+        p.by = ref(m, "by", countries_, true);
+    }
+    m.required("type");
+    if (type) p.type = static_cast<PolicyType>(*type);
+
+    if (!in_reaction) read_policy_dates(m, p);
+
+    p.products.all = true;
+    if (const Doc* products = m.get("products")) {
+        if (auto selector = read_product_selector(*products, m.path("products")))
+            p.products = std::move(*selector);
+    }
+    p.destinations.all = true;
+    if (const Doc* destinations = m.get("destinations")) {
+        if (auto selector = read_country_selector(*destinations, m.path("destinations")))
+            p.destinations = std::move(*selector);
+    }
+    p.origins.all = true;
+    if (const Doc* origins = given("origins")) {
+        if (auto selector = read_country_selector(*origins, m.path("origins")))
+            p.origins = std::move(*selector);
+    }
+    if (const Doc* buyers = m.get("buyers"))
+        p.buyers = read_buyer_selector(*buyers, m.path("buyers"));
+
+    if (const Doc* license = given("license")) {
+        const std::string lpath = m.path("license");
+        if (f_.expect_map(*license, lpath, "a map {approval, delay}")) {
+            const MapReader lm(f_, *license, lpath, kLicenseKeys);
+            model::Licence licence;
+            licence.approval = lm.number("approval", kProbability, true).value_or(0.0);
+            licence.delay_ticks = static_cast<int>(lm.integer("delay", 0).value_or(0));
+            p.licence = licence;
+        }
+    }
+    if (const Doc* covers = given("covers")) {
+        if (auto words = text_list(*covers, m.path("covers"), "'exports' or 'reexports'")) {
+            p.covers_exports = false;
+            p.covers_reexports = false;
+            if (words->empty())
+                f_.error(covers->loc, m.path("covers"),
+                         "expected at least one of: exports, reexports");
+            for (std::size_t i = 0; i < covers->items.size(); ++i) {
+                const std::optional<std::size_t> c =
+                    f_.choice(covers->items[i], path_item(m.path("covers"), std::to_string(i)),
+                              "coverage", kCovers);
+                if (c) (*c == 0 ? p.covers_exports : p.covers_reexports) = true;
+            }
+        }
+    }
+    const bool quota = type && p.type == PolicyType::quota;
+    const bool rated = type && (p.type == PolicyType::tariff || p.type == PolicyType::export_fee);
+    const bool enforcement = type && p.type == PolicyType::enforcement;
+    if (given("cap") || quota)
+        p.cap = m.number("cap", kNonNegative, quota).value_or(model::kUnlimited);
+    if (given("period")) {
+        if (std::optional<std::size_t> period = m.choice("period", "quota period", kPeriods))
+            p.period = static_cast<model::QuotaPeriod>(*period);
+    }
+    if (given("rate") || rated) p.rate = m.number("rate", kNonNegative, rated).value_or(0.0);
+    if (given("compliance")) p.compliance = m.number("compliance", kProbability).value_or(1.0);
+    if (given("detection") || enforcement)
+        p.detection = m.number("detection", kProbability, enforcement).value_or(0.0);
+}
+
+void ScenarioBuilder::read_policy_dates(const MapReader& m, model::Policy& p) {
+    p.announced_date = m.date("announced");
+    p.from_date = m.date("from");
+    p.until_date = m.date("until");
+    const bool dates_ok = (p.announced_date || !m.get("announced")) &&
+                          (p.from_date || !m.get("from")) && (p.until_date || !m.get("until"));
+    if (!calendar_ || !dates_ok) return;
+    const Calendar& cal = *calendar_;
+    const Date from = p.from_date.value_or(cal.start());
+    const Date announced = p.announced_date.value_or(from);
+
+    bool ordered = true;
+    if (p.announced_date && announced > from) {
+        f_.error(m.get("announced")->loc, m.path("announced"),
+                 fmt::format("announced {} is after {}", format_date(announced),
+                             describe_date_default("from", p.from_date, from)));
+        ordered = false;
+    }
+    if (p.until_date && from > *p.until_date) {
+        if (p.from_date)
+            f_.error(m.get("from")->loc, m.path("from"),
+                     fmt::format("from {} is after until {}", format_date(from),
+                                 format_date(*p.until_date)));
+        else
+            f_.error(m.get("until")->loc, m.path("until"),
+                     fmt::format("until {} is before {}", format_date(*p.until_date),
+                                 describe_date_default("from", p.from_date, from)));
+        ordered = false;
+    }
+
+    // Dates outside the run are allowed (a policy may predate the run) but usually a mistake.
+    const Date end = cal.date_of(cal.ticks());
+    for (const auto& [key, date] :
+         {std::pair{"announced", p.announced_date}, std::pair{"from", p.from_date},
+          std::pair{"until", p.until_date}}) {
+        if (!date) continue;
+        if (*date < cal.start())
+            f_.warning(m.get(key)->loc, m.path(key),
+                       fmt::format("{} is before the start of the run ({})", format_date(*date),
+                                   format_date(cal.start())));
+        else if (*date > end)
+            f_.warning(m.get(key)->loc, m.path(key),
+                       fmt::format("{} is after the end of the run ({})", format_date(*date),
+                                   format_date(end)));
+    }
+
+    p.from_tick = cal.nearest_boundary(from);
+    p.until_tick = p.until_date ? cal.nearest_boundary(*p.until_date)
+                                : std::numeric_limits<std::int64_t>::max();
+    // Without an explicit announcement the policy is news only when it takes force, so there is
+    // no announced-but-not-in-force window (which would trigger anticipation).
+    p.announced_tick = p.announced_date ? cal.tick_containing(announced) : p.from_tick;
+    if (ordered && p.until_date && p.from_tick == p.until_tick) {
+        f_.warning(m.node().loc, m.path(),
+                   fmt::format("shorter than one tick: never in force (from {} and until {} round "
+                               "to the same tick "
+                               "boundary)",
+                               format_date(from), format_date(*p.until_date)));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selectors
+
+std::optional<model::ProductSelector> ScenarioBuilder::read_product_selector(
+    const Doc& node, const std::string& path) {
+    if (!f_.expect_map(node, path,
+                       "a product selector (a map such as {ids: [...]} or {all: true})"))
+        return std::nullopt;
+    const std::size_t errors_before = f_.error_count();
+    const MapReader m(f_, node, path, kProductSelectorKeys);
+    model::ProductSelector s;
+    s.all = m.boolean("all").value_or(false);
+    bool criteria = false;
+    if (const Doc* ids = m.get("ids")) {
+        s.ids = ref_list(*ids, m.path("ids"), products_);
+        criteria = true;
+    }
+    if (const Doc* kinds = m.get("kinds")) {
+        criteria = true;
+        if (f_.expect_sequence(*kinds, m.path("kinds"), "a list of product kinds")) {
+            if (kinds->items.empty())
+                f_.error(kinds->loc, m.path("kinds"), "expected at least one product kind");
+            for (std::size_t i = 0; i < kinds->items.size(); ++i) {
+                if (auto k =
+                        f_.choice(kinds->items[i], path_item(m.path("kinds"), std::to_string(i)),
+                                  "product kind", kProductKinds))
+                    s.kinds.push_back(static_cast<model::ProductKind>(*k));
+            }
+        }
+    }
+    const auto bound = [&](const char* key, std::optional<double>& out) {
+        if (!m.get(key)) return;
+        criteria = true;
+        out = m.number(key, kAnyNumber);
+    };
+    bound("tpp_min", s.tpp_min);
+    bound("tpp_max", s.tpp_max);
+    bound("density_min", s.density_min);
+    bound("density_max", s.density_max);
+    bound("interconnect_min", s.interconnect_min);
+    bound("interconnect_max", s.interconnect_max);
+    bound("compute_min", s.compute_min);
+    bound("compute_max", s.compute_max);
+    if (const Doc* any = m.get("any")) {
+        criteria = true;
+        const std::string any_path = m.path("any");
+        if (f_.expect_sequence(*any, any_path, "a list of product selectors")) {
+            if (any->items.empty())
+                f_.error(any->loc, any_path, "expected at least one alternative");
+            for (std::size_t i = 0; i < any->items.size(); ++i) {
+                if (auto alt = read_product_selector(any->items[i],
+                                                     path_item(any_path, std::to_string(i))))
+                    s.any.push_back(std::move(*alt));
+            }
+        }
+    }
+    if (node.entries.empty()) {
+        f_.error(
+            node.loc, path,
+            "empty product selector: give 'all: true', 'ids', 'kinds', attribute bounds or 'any'");
+    } else if (s.all && criteria) {
+        f_.error(node.loc, path,
+                 "'all: true' cannot be combined with other fields (when narrowing an inherited "
+                 "selector, set "
+                 "'all: false')");
+    } else if (!s.all && !criteria && f_.error_count() == errors_before) {
+        f_.error(node.loc, path,
+                 "selects no product: give 'all: true', 'ids', 'kinds', attribute bounds or 'any'");
+    }
+    if (f_.error_count() != errors_before) return std::nullopt;
+    return s;
+}
+
+std::optional<model::CountrySelector> ScenarioBuilder::read_country_selector(
+    const Doc& node, const std::string& path) {
+    if (!f_.expect_map(node, path,
+                       "a country selector (a map such as {countries: [...]} or {all: true})"))
+        return std::nullopt;
+    const std::size_t errors_before = f_.error_count();
+    const MapReader m(f_, node, path, kCountrySelectorKeys);
+    model::CountrySelector s;
+    s.all = m.boolean("all").value_or(false);
+    if (const Doc* countries = m.get("countries"))
+        s.countries = ref_list(*countries, m.path("countries"), countries_);
+    if (const Doc* groups = m.get("groups")) {
+        if (auto labels = text_list(*groups, m.path("groups"), "group labels")) {
+            if (labels->empty())
+                f_.error(groups->loc, m.path("groups"), "expected at least one group label");
+            std::vector<std::string> known;
+            for (const model::Country& c : s_.countries)
+                for (const std::string& g : c.groups)
+                    if (!contains(known, g)) known.push_back(g);
+            for (std::size_t i = 0; i < labels->size(); ++i) {
+                const std::string& g = (*labels)[i];
+                if (!contains(known, g))
+                    f_.warning(
+                        groups->items[i].loc, path_item(m.path("groups"), std::to_string(i)),
+                        fmt::format("no country is in group '{}'{}", g, did_you_mean(g, known)));
+            }
+            s.groups = std::move(*labels);
+        }
+    }
+    if (const Doc* except = m.get("except"))
+        s.except = ref_list(*except, m.path("except"), countries_);
+    const bool listed = m.get("countries") || m.get("groups");
+    if (node.entries.empty()) {
+        f_.error(node.loc, path,
+                 "empty country selector: give 'all: true', 'countries' or 'groups'");
+    } else if (s.all && listed) {
+        f_.error(node.loc, path,
+                 "'all: true' cannot be combined with 'countries' or 'groups' (when narrowing an "
+                 "inherited selector, "
+                 "set 'all: false')");
+    } else if (!s.all && !listed) {
+        f_.error(node.loc, path,
+                 "selects no country: give 'all: true', 'countries' or 'groups' ('except' only "
+                 "removes countries)");
+    } else if (f_.error_count() == errors_before) {
+        bool any = false;
+        for (std::size_t c = 0; c < s_.countries.size() && !any; ++c)
+            any = model::matches(s, s_.countries[c], static_cast<Index>(c));
+        if (!any) f_.error(node.loc, path, "selects no country");
+    }
+    if (f_.error_count() != errors_before) return std::nullopt;
+    return s;
+}
+
+std::optional<model::BuyerSelector> ScenarioBuilder::read_buyer_selector(const Doc& node,
+                                                                         const std::string& path) {
+    if (!f_.expect_map(node, path, "a buyer selector (a map {listed, ids})")) return std::nullopt;
+    const std::size_t errors_before = f_.error_count();
+    const MapReader m(f_, node, path, kBuyerSelectorKeys);
+    model::BuyerSelector s;
+    s.listed = m.boolean("listed").value_or(false);
+    if (const Doc* ids = m.get("ids")) s.ids = ref_list(*ids, m.path("ids"), buyers_);
+    if (f_.error_count() == errors_before && !s.listed && s.ids.empty())
+        f_.error(node.loc, path, "selects no buyer: give 'listed: true' or 'ids'");
+    if (f_.error_count() != errors_before) return std::nullopt;
+    return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reactions
+
+void ScenarioBuilder::read_reactions(const MapReader& top) {
+    const Doc* list = section(top, "reactions", false, "reactions");
+    if (!list) return;
+    s_.reactions.resize(list->items.size());
+    for (std::size_t i = 0; i < list->items.size(); ++i) {
+        const Doc& item = list->items[i];
+        const std::string path = path_item("reactions", item_label(item, "reactions", i));
+        if (!f_.expect_map(item, path, "a reaction (a map with 'id', 'by', 'when' and 'then')"))
+            continue;
+        const MapReader m(f_, item, path, kReactionKeys);
+        model::Reaction& r = s_.reactions[i];
+        r.loc = item.loc;
+        if (std::optional<std::string> id = read_id(m, "id", reactions_, i)) {
+            r.id = *id;
+            // The policy a reaction adds carries the reaction's id.
+            if (const Index p = policies_.find(*id); p != kNone) {
+                const SourceLoc& id_loc = item.find("id")->loc;
+                f_.error(id_loc, m.path("id"),
+                         fmt::format("'{}' is already the id of a policy (defined at {}); the "
+                                     "policy a reaction adds "
+                                     "takes the reaction's id",
+                                     *id, where(policies_.first_loc.find(*id)->second, id_loc)));
+            }
+        }
+        r.by = ref(m, "by", countries_, true);
+
+        if (const Doc* when = m.required("when")) {
+            const std::string wpath = m.path("when");
+            if (f_.expect_map(*when, wpath, "a map {metric, above or below, for}")) {
+                const MapReader w(f_, *when, wpath, kWhenKeys);
+                const std::optional<std::size_t> metric =
+                    w.required("metric") ? w.choice("metric", "metric", kMetrics) : std::nullopt;
+                if (metric) r.metric = kMetrics[*metric];
+                if (const Doc* via = w.get("via")) {
+                    r.via = ref(*via, w.path("via"), countries_);
+                    if (metric && !contains(kRouteMetrics, r.metric))
+                        f_.error(
+                            w.node().find_entry("via")->key_loc, wpath,
+                            fmt::format("'via' applies only to route metrics ({}), not to '{}'",
+                                        join(kRouteMetrics), r.metric));
+                }
+                if (w.get("country")) r.country = ref(w, "country", countries_, false);
+                if (metric && r.metric == "price_index" && !w.get("country"))
+                    f_.error(when->loc, wpath, "metric 'price_index' needs 'country'");
+                r.above = w.number("above", kAnyNumber);
+                r.below = w.number("below", kAnyNumber);
+                if ((w.get("above") != nullptr) == (w.get("below") != nullptr))
+                    f_.error(when->loc, wpath, "give exactly one of 'above' and 'below'");
+                r.for_ticks = static_cast<int>(w.integer("for", 1).value_or(1));
+            }
+        }
+        if (const Doc* then = m.required("then")) {
+            const std::string tpath = m.path("then");
+            if (f_.expect_map(*then, tpath, "a policy (a map with 'type')"))
+                read_policy(*then, tpath, r.then, std::nullopt);
+        }
+        r.then.id = r.id;
+        r.then.by = r.by;
+        r.lag_ticks = static_cast<int>(m.integer("lag", 0).value_or(0));
+    }
+}
+
+}  // namespace ts::io::detail

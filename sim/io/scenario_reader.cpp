@@ -1,0 +1,50 @@
+#include "io/scenario_reader.hpp"
+
+#include <optional>
+#include <utility>
+
+#include "io/doc.hpp"
+#include "io/scenario_build.hpp"
+
+namespace ts::io {
+
+namespace {
+
+/// Everything after the tree is loaded: --set, the resolved YAML, validation.
+LoadedScenario finish(std::optional<Doc> doc, Diagnostics& diags, const std::string& source_file,
+                      const LoadOptions& options) {
+    // A file that cannot be read or parsed, or a broken `extends` chain: validating what is
+    // left would only report consequences.
+    if (!doc) {
+        diags.throw_if_errors();
+        throw InputError("cannot load scenario '" + source_file + "'");
+    }
+    // An override whose path names no item is reported and skipped; the rest is still checked.
+    for (std::size_t i = 0; i < options.overrides.size(); ++i)
+        apply_override(*doc, options.overrides[i], static_cast<int>(i) + 1, diags);
+
+    LoadedScenario out;
+    out.scenario.source_file = source_file;
+    out.scenario.resolved_yaml = emit_yaml(*doc);
+    detail::ScenarioBuilder(diags, out.scenario).build(*doc);
+    diags.throw_if_errors();
+    out.warnings = diags.warnings();
+    return out;
+}
+
+}  // namespace
+
+LoadedScenario load_scenario(const std::string& path, const LoadOptions& options) {
+    Diagnostics diags;
+    std::optional<Doc> doc = load_doc(path, diags);
+    return finish(std::move(doc), diags, path, options);
+}
+
+LoadedScenario load_scenario_text(std::string_view yaml, const std::string& pseudo_path,
+                                  const LoadOptions& options) {
+    Diagnostics diags;
+    std::optional<Doc> doc = load_doc_text(yaml, pseudo_path, diags);
+    return finish(std::move(doc), diags, pseudo_path, options);
+}
+
+}  // namespace ts::io
