@@ -1,0 +1,175 @@
+#include "analysis/summary.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace ts::analysis {
+
+namespace {
+
+std::size_t checked(model::Index i, std::size_t n, const char* what) {
+    if (i < 0 || static_cast<std::size_t>(i) >= n)
+        throw RunError(
+            fmt::format("summary: record names {} index {}, but the scenario has {}", what, i, n));
+    return static_cast<std::size_t>(i);
+}
+
+}  // namespace
+
+void SummaryCollector::begin(const model::Scenario& scenario, int /*run*/) {
+    scenario_ = &scenario;
+    world_ = {};
+    countries_.assign(scenario.countries.size(), {});
+    suppliers_.assign(scenario.suppliers.size(), {});
+    offers_.assign(scenario.offers.size(), {});
+    revenue_.assign(scenario.suppliers.size() * scenario.countries.size(), {});
+    for (const auto& b : scenario.buyers)
+        countries_[checked(b.country, countries_.size(), "country")].has_buyer = true;
+}
+
+std::size_t SummaryCollector::offer_of(const engine::FlowRecord& f) const {
+    if (f.offer != model::kNone) return checked(f.offer, offers_.size(), "offer");
+    const auto& supplier = scenario_->suppliers[checked(f.supplier, suppliers_.size(), "supplier")];
+    for (const model::Index o : supplier.offers)
+        if (scenario_->offers[static_cast<std::size_t>(o)].product == f.product)
+            return static_cast<std::size_t>(o);
+    throw RunError(fmt::format(
+        "summary: flow of supplier '{}' names product index {}, which it does not offer",
+        supplier.id, f.product));
+}
+
+void SummaryCollector::record(const engine::TickRecord& tick) {
+    if (scenario_ == nullptr) throw RunError("summary: record() before begin()");
+    const std::size_t n_countries = countries_.size();
+
+    for (const auto& c : tick.countries) {
+        auto& t = countries_[checked(c.country, n_countries, "country")];
+        t.imports_compute += c.imports_compute;
+        t.imports_units += c.imports_units;
+        t.unmet_compute += c.unmet_compute;
+        t.diverted_compute += c.diverted_compute;
+        t.seized_units += c.seized_units;
+        t.tariff_revenue_usd += c.tariff_revenue_usd;
+        t.fee_revenue_usd += c.fee_revenue_usd;
+        t.price_index_sum += c.price_index;
+        ++t.price_index_ticks;
+
+        world_.compute_delivered += c.imports_compute;
+        world_.tariff_revenue_usd += c.tariff_revenue_usd;
+        world_.fee_revenue_usd += c.fee_revenue_usd;
+        world_.unmet_compute += c.unmet_compute;
+        world_.diverted_compute += c.diverted_compute;
+        world_.seized_units += c.seized_units;
+    }
+
+    for (const auto& f : tick.flows) {
+        auto& s = suppliers_[checked(f.supplier, suppliers_.size(), "supplier")];
+        s.units_shipped += f.units;
+        s.value_usd += f.value_usd;
+        s.fee_usd += f.fee_usd;
+        offers_[offer_of(f)].units_shipped += f.units;
+        auto& dest = countries_[checked(f.destination, n_countries, "country")];
+        dest.flow_compute += f.compute;
+        dest.flow_units += f.units;
+        if (f.via != model::kNone) {
+            checked(f.via, n_countries, "country");
+            dest.flow_compute_via += f.compute;
+        }
+        world_.units_shipped += f.units;
+        world_.value_usd += f.value_usd;
+    }
+
+    for (const auto& m : tick.markets) {
+        auto& o = offers_[checked(m.offer, offers_.size(), "offer")];
+        o.produced += m.produced;
+        o.price_sum += m.price;
+        o.price_last = m.price;
+        ++o.price_ticks;
+    }
+
+    for (const auto& r : tick.revenue) {
+        const std::size_t s = checked(r.supplier, suppliers_.size(), "supplier");
+        const std::size_t c = checked(r.billing_country, n_countries, "country");
+        suppliers_[s].revenue_usd += r.revenue_usd;
+        auto& cell = revenue_[s * n_countries + c];
+        cell.revenue_usd += r.revenue_usd;
+        cell.seen = true;
+    }
+}
+
+std::vector<SummaryRow> SummaryCollector::rows() const {
+    std::vector<SummaryRow> out;
+    if (scenario_ == nullptr) return out;
+    const auto& sc = *scenario_;
+    const auto add = [&out](const char* scope, const std::string& key, const char* metric,
+                            double value) {
+        out.push_back(SummaryRow{scope, key, metric, value});
+    };
+
+    const std::string all = "all";
+    add("world", all, "compute_delivered", world_.compute_delivered);
+    add("world", all, "units_shipped", world_.units_shipped);
+    add("world", all, "value_usd", world_.value_usd);
+    add("world", all, "tariff_revenue_usd", world_.tariff_revenue_usd);
+    add("world", all, "fee_revenue_usd", world_.fee_revenue_usd);
+    add("world", all, "unmet_compute", world_.unmet_compute);
+    add("world", all, "diverted_compute", world_.diverted_compute);
+    add("world", all, "seized_units", world_.seized_units);
+
+    for (std::size_t i = 0; i < countries_.size(); ++i) {
+        const auto& t = countries_[i];
+        if (!t.has_buyer && !(t.imports_units > 0) && !(t.flow_units > 0)) continue;
+        const std::string& key = sc.countries[i].code;
+        add("country", key, "imports_compute", t.imports_compute);
+        add("country", key, "imports_units", t.imports_units);
+        add("country", key, "unmet_compute", t.unmet_compute);
+        add("country", key, "diverted_compute", t.diverted_compute);
+        add("country", key, "seized_units", t.seized_units);
+        add("country", key, "tariff_revenue_usd", t.tariff_revenue_usd);
+        add("country", key, "fee_revenue_usd", t.fee_revenue_usd);
+        if (t.has_buyer)
+            add("country", key, "price_index_mean",
+                t.price_index_ticks > 0 ? t.price_index_sum / t.price_index_ticks : 0.0);
+        add("country", key, "compute_via_third_countries", t.flow_compute_via);
+        add("country", key, "share_via_third_countries",
+            t.flow_compute > 0 ? t.flow_compute_via / t.flow_compute : 0.0);
+    }
+
+    for (std::size_t i = 0; i < suppliers_.size(); ++i) {
+        const auto& t = suppliers_[i];
+        const std::string& key = sc.suppliers[i].id;
+        add("supplier", key, "revenue_usd", t.revenue_usd);
+        add("supplier", key, "units_shipped", t.units_shipped);
+        add("supplier", key, "value_usd", t.value_usd);
+        add("supplier", key, "fee_usd", t.fee_usd);
+    }
+
+    for (std::size_t i = 0; i < offers_.size(); ++i) {
+        const auto& t = offers_[i];
+        const auto& offer = sc.offers[i];
+        const std::string key = sc.suppliers[static_cast<std::size_t>(offer.supplier)].id + "/" +
+                                sc.products[static_cast<std::size_t>(offer.product)].id;
+        add("offer", key, "units_shipped", t.units_shipped);
+        add("offer", key, "produced", t.produced);
+        if (t.price_ticks > 0) {
+            add("offer", key, "price_final", t.price_last);
+            add("offer", key, "price_mean", t.price_sum / t.price_ticks);
+        }
+    }
+
+    const std::size_t n_countries = countries_.size();
+    for (std::size_t s = 0; s < suppliers_.size(); ++s) {
+        const double total = suppliers_[s].revenue_usd;
+        for (std::size_t c = 0; c < n_countries; ++c) {
+            const auto& cell = revenue_[s * n_countries + c];
+            if (!cell.seen) continue;
+            const std::string key = sc.suppliers[s].id + "/" + sc.countries[c].code;
+            add("revenue", key, "revenue_usd", cell.revenue_usd);
+            add("revenue", key, "share", total != 0 ? cell.revenue_usd / total : 0.0);
+        }
+    }
+    return out;
+}
+
+}  // namespace ts::analysis

@@ -1,0 +1,128 @@
+#include "io/csv.hpp"
+
+#include <cmath>
+#include <iterator>
+
+#include <fmt/format.h>
+
+namespace ts::io {
+
+namespace {
+bool needs_quotes(std::string_view text) {
+    if (text.empty()) return false;
+    const auto is_blank = [](char c) { return c == ' ' || c == '\t'; };
+    if (is_blank(text.front()) || is_blank(text.back())) return true;
+    return text.find_first_of(",\"\r\n") != std::string_view::npos;
+}
+}  // namespace
+
+void append_csv_field(std::string& out, std::string_view text) {
+    if (!needs_quotes(text)) {
+        out.append(text);
+        return;
+    }
+    out.push_back('"');
+    for (const char c : text) {
+        if (c == '"') out.push_back('"');
+        out.push_back(c);
+    }
+    out.push_back('"');
+}
+
+std::string csv_field(std::string_view text) {
+    std::string out;
+    append_csv_field(out, text);
+    return out;
+}
+
+void append_fixed(std::string& out, double v, int decimals) {
+    if (std::isnan(v)) {
+        out.append("nan");
+        return;
+    }
+    if (std::isinf(v)) {
+        out.append(v > 0 ? "inf" : "-inf");
+        return;
+    }
+    const std::size_t start = out.size();
+    fmt::format_to(std::back_inserter(out), "{:.{}f}", v, decimals < 0 ? 0 : decimals);
+    // "-0.000": negative zero, or a small negative value that rounds to zero.
+    if (out[start] == '-' && out.find_first_not_of("0.", start + 1) == std::string::npos)
+        out.erase(start, 1);
+}
+
+std::string format_fixed(double v, int decimals) {
+    std::string out;
+    append_fixed(out, v, decimals);
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+CsvWriter::CsvWriter(const std::filesystem::path& path,
+                     std::initializer_list<std::string_view> header, bool sync)
+    : CsvWriter(path, std::vector<std::string_view>(header), sync) {}
+
+CsvWriter::CsvWriter(const std::filesystem::path& path, const std::vector<std::string_view>& header,
+                     bool sync)
+    : file_(path, sync) {
+    row_.reserve(256);
+    for (const auto name : header) text(name);
+    file_.write(row_);
+    file_.write(kCsvLineEnd);
+    row_.clear();
+    row_started_ = false;
+}
+
+void CsvWriter::separator() {
+    if (row_started_) row_.push_back(',');
+    row_started_ = true;
+}
+
+CsvWriter& CsvWriter::text(std::string_view value) {
+    separator();
+    append_csv_field(row_, value);
+    return *this;
+}
+
+CsvWriter& CsvWriter::number(double value, int decimals) {
+    separator();
+    append_fixed(row_, value, decimals);
+    return *this;
+}
+
+CsvWriter& CsvWriter::integer(std::int64_t value) {
+    separator();
+    fmt::format_to(std::back_inserter(row_), "{}", value);
+    return *this;
+}
+
+CsvWriter& CsvWriter::empty() {
+    separator();
+    return *this;
+}
+
+CsvWriter& CsvWriter::preformatted(std::string_view field) {
+    separator();
+    row_.append(field);
+    return *this;
+}
+
+void CsvWriter::end_row() {
+    row_.append(kCsvLineEnd);
+    file_.write(row_);
+    row_.clear();
+    row_started_ = false;
+    ++rows_;
+}
+
+void CsvWriter::row(std::initializer_list<std::string_view> values) {
+    for (const auto v : values) text(v);
+    end_row();
+}
+
+void CsvWriter::commit() {
+    file_.commit();
+}
+
+}  // namespace ts::io

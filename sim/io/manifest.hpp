@@ -1,0 +1,43 @@
+#pragma once
+// manifest.json: provenance of one output folder (tool version, git state, scenario fingerprint,
+// seeds, command line, timing). Deterministic apart from the fields that are about the run
+// itself (start_time_utc, wall_seconds), so identical runs differ only there.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ts::io {
+
+inline constexpr std::string_view kManifestJson = "manifest.json";
+inline constexpr std::string_view kResolvedScenarioYaml = "scenario.resolved.yaml";
+
+struct Manifest {
+    std::string scenario_name;
+    std::string scenario_sha256;  // of Scenario::resolved_yaml (sha256_hex)
+    std::string start_time_utc;   // ISO 8601, e.g. "2025-01-31T12:00:00Z"
+    std::string status;           // "complete" | "interrupted" | "failed"
+    std::uint64_t seed = 0;
+    int runs = 1;
+    int threads = 1;
+    std::vector<std::string> command_line;  // argv, program name first
+    double wall_seconds = 0.0;
+};
+
+/// Pretty-printed JSON (2-space indent, fixed key order, "\n" at the end) with "tool",
+/// "version" (ts::kVersion), "git_describe" (ts::kGitDescribe) and the fields above. Strings are
+/// escaped per RFC 8259 (`"` `\` and control characters); valid UTF-8 passes through, and
+/// bytes that are not valid UTF-8 become U+FFFD so the file is always valid JSON.
+std::string manifest_json(const Manifest& manifest);
+
+/// `"text"` as a JSON string literal, escaped as in manifest_json.
+std::string json_string(std::string_view text);
+
+/// "YYYY-MM-DDTHH:MM:SSZ" for seconds since the Unix epoch.
+std::string format_utc(std::int64_t unix_seconds);
+
+/// Writes `text` to `path` through an AtomicFile (whole or not at all). Throws RunError.
+void write_text_file(const std::filesystem::path& path, std::string_view text, bool sync = false);
+
+}  // namespace ts::io

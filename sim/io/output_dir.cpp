@@ -1,0 +1,251 @@
+#include "io/output_dir.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ts::io {
+
+namespace {
+
+constexpr std::size_t kBufferBytes = std::size_t{1} << 18;
+
+std::string errno_message(int err) {
+    return std::error_code(err, std::generic_category()).message();
+}
+
+[[noreturn]] void throw_io(std::string_view what, const fs::path& path, int err) {
+    throw RunError(fmt::format("cannot {} '{}': {}", what, path.string(), errno_message(err)));
+}
+
+[[noreturn]] void throw_io(std::string_view what, const fs::path& path, const std::error_code& ec) {
+    throw RunError(fmt::format("cannot {} '{}': {}", what, path.string(), ec.message()));
+}
+
+/// "out/x/" -> "out/x"; "./x" -> "x".
+fs::path strip_trailing_separator(const fs::path& p) {
+    fs::path n = p.lexically_normal();
+    if (!n.has_filename() && n.has_parent_path() && n != n.root_path()) n = n.parent_path();
+    return n;
+}
+
+/// True when `ancestor` equals `p` or is one of its parent folders (component-wise).
+bool is_same_or_ancestor(const fs::path& ancestor, const fs::path& p) {
+    auto a = ancestor.begin();
+    auto b = p.begin();
+    for (; a != ancestor.end(); ++a, ++b) {
+        if (a->empty()) continue;  // trailing separator
+        if (b == p.end() || *a != *b) return false;
+    }
+    return true;
+}
+
+std::string hidden_sibling_name(const fs::path& target, std::string_view what) {
+    return fmt::format(".{}.{}-{}", target.filename().string(), what,
+                       static_cast<long>(::getpid()));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// AtomicFile
+
+AtomicFile::AtomicFile(fs::path final_path, bool sync)
+    : final_(std::move(final_path)), sync_(sync) {
+    temp_ = final_;
+    temp_ += ".tmp";
+    do {
+        fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    } while (fd_ < 0 && errno == EINTR);
+    if (fd_ < 0) throw_io("create", temp_, errno);
+    buffer_.reserve(kBufferBytes);
+}
+
+AtomicFile::~AtomicFile() {
+    close_quietly();
+    if (!committed_ && !temp_.empty()) {
+        std::error_code ec;
+        fs::remove(temp_, ec);
+    }
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : final_(std::move(other.final_)),
+      temp_(std::move(other.temp_)),
+      buffer_(std::move(other.buffer_)),
+      fd_(std::exchange(other.fd_, -1)),
+      sync_(other.sync_),
+      committed_(other.committed_),
+      bytes_written_(other.bytes_written_) {
+    other.temp_.clear();  // the moved-from object must not remove our file
+    other.committed_ = true;
+}
+
+AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
+    if (this != &other) {
+        AtomicFile old(std::move(*this));  // discards what we held, as the destructor would
+        final_ = std::move(other.final_);
+        temp_ = std::move(other.temp_);
+        buffer_ = std::move(other.buffer_);
+        fd_ = std::exchange(other.fd_, -1);
+        sync_ = other.sync_;
+        committed_ = other.committed_;
+        bytes_written_ = other.bytes_written_;
+        other.temp_.clear();
+        other.committed_ = true;
+    }
+    return *this;
+}
+
+void AtomicFile::write(std::string_view bytes) {
+    if (fd_ < 0) throw RunError(fmt::format("write to closed file '{}'", temp_.string()));
+    bytes_written_ += bytes.size();
+    if (buffer_.size() + bytes.size() > kBufferBytes) {
+        flush_buffer();
+        if (bytes.size() >= kBufferBytes) {
+            buffer_.assign(bytes);
+            flush_buffer();
+            return;
+        }
+    }
+    buffer_.append(bytes);
+}
+
+void AtomicFile::flush_buffer() {
+    const char* p = buffer_.data();
+    std::size_t left = buffer_.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd_, p, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const int err = errno;
+            buffer_.clear();
+            throw_io("write", temp_, err);
+        }
+        p += n;
+        left -= static_cast<std::size_t>(n);
+    }
+    buffer_.clear();
+}
+
+void AtomicFile::close_quietly() noexcept {
+    if (fd_ >= 0) {
+        ::close(fd_);
+        fd_ = -1;
+    }
+}
+
+void AtomicFile::commit() {
+    if (committed_) throw RunError(fmt::format("'{}' committed twice", final_.string()));
+    if (fd_ < 0) throw RunError(fmt::format("commit of closed file '{}'", temp_.string()));
+    flush_buffer();
+    if (sync_ && ::fsync(fd_) != 0) throw_io("sync", temp_, errno);
+    const int fd = std::exchange(fd_, -1);
+    // close() can report a deferred write error (NFS, quotas): the file is then not whole.
+    if (::close(fd) != 0 && errno != EINTR) throw_io("write", temp_, errno);
+    std::error_code ec;
+    fs::rename(temp_, final_, ec);
+    if (ec) throw_io("rename to final name", temp_, ec);
+    committed_ = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// OutputDir
+
+void OutputDir::check_available(const fs::path& dir, bool force) {
+    const fs::path shown = strip_trailing_separator(dir);
+    std::error_code ec;
+    const fs::path abs = strip_trailing_separator(fs::absolute(dir, ec));
+    if (ec || shown.empty() || abs == abs.root_path() || !abs.has_filename() ||
+        abs.filename() == "." || abs.filename() == "..")
+        throw InputError(fmt::format("'{}' cannot be used as an output folder", dir.string()));
+    const fs::path cwd = fs::current_path(ec);
+    if (!ec && is_same_or_ancestor(abs, cwd))
+        throw InputError(
+            fmt::format("output folder '{}' is the current folder or one of its parents; choose "
+                        "another with -o",
+                        shown.string()));
+
+    const fs::file_status st = fs::symlink_status(dir, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        throw InputError(
+            fmt::format("cannot use output folder '{}': {}", shown.string(), ec.message()));
+    if (!fs::exists(st)) return;
+    if (!fs::is_directory(fs::status(dir, ec)))
+        throw InputError(
+            fmt::format("output folder '{}' exists and is not a folder", shown.string()));
+    if (!force)
+        throw InputError(fmt::format("output folder '{}' already exists; use --force to replace it",
+                                     shown.string()));
+}
+
+OutputDir::OutputDir(fs::path dir, bool force) : force_(force) {
+    check_available(dir, force);
+    target_ = strip_trailing_separator(dir);
+    const fs::path parent = target_.parent_path();
+    std::error_code ec;
+    if (!parent.empty()) {
+        for (fs::path p = parent; !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+            created_root_ = p;
+            if (p == p.parent_path()) break;
+        }
+        fs::create_directories(parent, ec);
+        if (ec) throw_io("create folder", parent, ec);
+    }
+    staging_ = parent / hidden_sibling_name(target_, "partial");
+    fs::remove_all(staging_, ec);  // a leftover of a killed run with our pid
+    if (!fs::create_directory(staging_, ec) || ec) throw_io("create folder", staging_, ec);
+}
+
+OutputDir::~OutputDir() {
+    if (committed_) return;
+    std::error_code ec;
+    fs::remove_all(staging_, ec);
+    if (created_root_.empty()) return;
+    // Remove the parent folders we created, innermost first, as long as they are empty.
+    for (fs::path p = target_.parent_path(); !p.empty(); p = p.parent_path()) {
+        if (!fs::remove(p, ec) || ec) break;  // not empty (someone else wrote there) or gone
+        if (p == created_root_) break;
+    }
+}
+
+void OutputDir::commit() {
+    if (committed_)
+        throw RunError(fmt::format("output folder '{}' committed twice", target_.string()));
+    std::error_code ec;
+    const bool exists = fs::exists(fs::symlink_status(target_, ec));
+    if (!exists) {
+        fs::rename(staging_, target_, ec);
+        if (ec) throw_io("move results into", target_, ec);
+        committed_ = true;
+        return;
+    }
+    if (!force_)
+        throw RunError(
+            fmt::format("output folder '{}' was created by someone else during the run; "
+                        "use --force to replace it",
+                        target_.string()));
+    const fs::path old = target_.parent_path() / hidden_sibling_name(target_, "old");
+    fs::remove_all(old, ec);
+    fs::rename(target_, old, ec);
+    if (ec) throw_io("move aside old output folder", target_, ec);
+    fs::rename(staging_, target_, ec);
+    if (ec) {
+        const std::error_code failure = ec;
+        fs::rename(old, target_, ec);  // put the old results back
+        throw_io("move results into", target_, failure);
+    }
+    committed_ = true;
+    fs::remove_all(old, ec);  // a leftover here is hidden and harmless
+}
+
+}  // namespace ts::io

@@ -1,0 +1,258 @@
+#include "io/run_writer.hpp"
+
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "core/date.hpp"
+#include "core/error.hpp"
+
+namespace ts::io {
+
+namespace fs = std::filesystem;
+using engine::Index;
+
+namespace {
+
+std::vector<std::string_view> header(bool run_column,
+                                     std::initializer_list<std::string_view> columns) {
+    std::vector<std::string_view> h;
+    h.reserve(columns.size() + 1);
+    if (run_column) h.push_back("run");
+    h.insert(h.end(), columns);
+    return h;
+}
+
+const std::string& name_of(const std::vector<std::string>& names, Index i, const char* what) {
+    static const std::string kEmpty;
+    if (i == model::kNone) return kEmpty;
+    if (i < 0 || static_cast<std::size_t>(i) >= names.size())
+        throw RunError(fmt::format("output: record names {} index {}, but the scenario has {}",
+                                   what, i, names.size()));
+    return names[static_cast<std::size_t>(i)];
+}
+
+template <class T, class F>
+std::vector<std::string> csv_names(const std::vector<T>& items, F id) {
+    std::vector<std::string> out;
+    out.reserve(items.size());
+    for (const auto& item : items) out.push_back(csv_field(id(item)));
+    return out;
+}
+
+fs::path in_dir(const fs::path& dir, std::string_view name) {
+    return dir / fs::path(name);
+}
+
+}  // namespace
+
+const char* to_string(RunWriterOptions::Detail d) {
+    switch (d) {
+        case RunWriterOptions::Detail::buyer:
+            return "buyer";
+        case RunWriterOptions::Detail::country:
+            return "country";
+        case RunWriterOptions::Detail::none:
+            return "none";
+    }
+    return "?";
+}
+
+std::optional<RunWriterOptions::Detail> parse_flows_detail(std::string_view text) {
+    if (text == "buyer") return RunWriterOptions::Detail::buyer;
+    if (text == "country") return RunWriterOptions::Detail::country;
+    if (text == "none") return RunWriterOptions::Detail::none;
+    return std::nullopt;
+}
+
+std::size_t CsvRunWriter::FlowKeyHash::operator()(const FlowKey& k) const noexcept {
+    std::uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (const std::int64_t v :
+         {std::int64_t{k.supplier}, std::int64_t{k.product}, std::int64_t{k.origin},
+          std::int64_t{k.via}, std::int64_t{k.destination}, static_cast<std::int64_t>(k.channel)}) {
+        h ^= static_cast<std::uint64_t>(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    }
+    return static_cast<std::size_t>(h);
+}
+
+CsvRunWriter::CsvRunWriter(const model::Scenario& scenario, const fs::path& dir,
+                           RunWriterOptions options)
+    : scenario_(&scenario),
+      options_(options),
+      countries_csv_(
+          in_dir(dir, kCountriesCsv),
+          header(options.run_column, {"tick", "date", "country", "imports_units", "imports_compute",
+                                      "diverted_compute", "seized_units", "unmet_compute",
+                                      "price_index", "tariff_revenue_usd", "fee_revenue_usd"}),
+          options.sync),
+      markets_csv_(
+          in_dir(dir, kMarketsCsv),
+          header(options.run_column, {"tick", "date", "supplier", "product", "price", "capacity",
+                                      "produced", "orders", "shipped", "stock"}),
+          options.sync),
+      revenue_csv_(in_dir(dir, kRevenueCsv),
+                   header(options.run_column,
+                          {"tick", "date", "supplier", "billing_country", "units", "revenue_usd"}),
+                   options.sync),
+      events_csv_(in_dir(dir, kEventsCsv),
+                  header(options.run_column, {"tick", "date", "actor", "id", "event", "detail"}),
+                  options.sync) {
+    if (options.flows_detail != RunWriterOptions::Detail::none) {
+        flows_ = std::make_unique<CsvWriter>(
+            in_dir(dir, kFlowsCsv),
+            header(options.run_column, {"tick", "date", "supplier", "product", "origin", "via",
+                                        "destination", "buyer", "channel", "units", "compute",
+                                        "value_usd", "tariff_usd", "fee_usd", "seized_units"}),
+            options.sync);
+    }
+    cache_names(scenario);
+}
+
+CsvRunWriter::~CsvRunWriter() = default;
+
+void CsvRunWriter::cache_names(const model::Scenario& scenario) {
+    scenario_ = &scenario;
+    countries_ = csv_names(scenario.countries, [](const model::Country& c) { return c.code; });
+    products_ = csv_names(scenario.products, [](const model::Product& p) { return p.id; });
+    suppliers_ = csv_names(scenario.suppliers, [](const model::Supplier& s) { return s.id; });
+    buyers_ = csv_names(scenario.buyers, [](const model::Buyer& b) { return b.id; });
+}
+
+void CsvRunWriter::check_open(const char* what) const {
+    if (committed_) throw RunError(fmt::format("output: {}() after end()", what));
+}
+
+void CsvRunWriter::begin(const model::Scenario& scenario, int run) {
+    check_open("begin");
+    if (&scenario != scenario_) cache_names(scenario);
+    run_ = run;
+}
+
+void CsvRunWriter::write_flow(const engine::FlowRecord& f, bool with_buyer) {
+    CsvWriter& w = *flows_;
+    w.preformatted(prefix_)
+        .preformatted(name_of(suppliers_, f.supplier, "supplier"))
+        .preformatted(name_of(products_, f.product, "product"))
+        .preformatted(name_of(countries_, f.origin, "country"))
+        .preformatted(name_of(countries_, f.via, "country"))
+        .preformatted(name_of(countries_, f.destination, "country"));
+    if (with_buyer)
+        w.preformatted(name_of(buyers_, f.buyer, "buyer"));
+    else
+        w.empty();
+    w.preformatted(engine::to_string(f.channel))
+        .number(f.units, kQuantityDecimals)
+        .number(f.compute, kQuantityDecimals)
+        .number(f.value_usd, kUsdDecimals)
+        .number(f.tariff_usd, kUsdDecimals)
+        .number(f.fee_usd, kUsdDecimals)
+        .number(f.seized_units, kQuantityDecimals)
+        .end_row();
+}
+
+void CsvRunWriter::write_flows(const engine::TickRecord& tick) {
+    if (!flows_) return;
+    if (options_.flows_detail == RunWriterOptions::Detail::buyer) {
+        for (const auto& f : tick.flows) write_flow(f, true);
+        return;
+    }
+    // Detail::country: sum over buyers, keeping the order in which keys first appear.
+    summed_.clear();
+    summed_index_.clear();
+    for (const auto& f : tick.flows) {
+        const FlowKey key{f.supplier, f.product, f.origin, f.via, f.destination, f.channel};
+        const auto [it, inserted] = summed_index_.try_emplace(key, summed_.size());
+        if (inserted) {
+            summed_.push_back(f);
+            summed_.back().buyer = model::kNone;
+            continue;
+        }
+        auto& s = summed_[it->second];
+        s.units += f.units;
+        s.compute += f.compute;
+        s.value_usd += f.value_usd;
+        s.tariff_usd += f.tariff_usd;
+        s.fee_usd += f.fee_usd;
+        s.seized_units += f.seized_units;
+    }
+    for (const auto& f : summed_) write_flow(f, false);
+}
+
+void CsvRunWriter::record(const engine::TickRecord& tick) {
+    check_open("record");
+    prefix_.clear();
+    if (options_.run_column) fmt::format_to(std::back_inserter(prefix_), "{},", run_);
+    fmt::format_to(std::back_inserter(prefix_), "{},{}", tick.tick, format_date(tick.date));
+
+    write_flows(tick);
+
+    for (const auto& c : tick.countries) {
+        countries_csv_.preformatted(prefix_)
+            .preformatted(name_of(countries_, c.country, "country"))
+            .number(c.imports_units, kQuantityDecimals)
+            .number(c.imports_compute, kQuantityDecimals)
+            .number(c.diverted_compute, kQuantityDecimals)
+            .number(c.seized_units, kQuantityDecimals)
+            .number(c.unmet_compute, kQuantityDecimals)
+            .number(c.price_index, kPriceDecimals)
+            .number(c.tariff_revenue_usd, kUsdDecimals)
+            .number(c.fee_revenue_usd, kUsdDecimals)
+            .end_row();
+    }
+
+    for (const auto& m : tick.markets) {
+        if (m.offer < 0 || static_cast<std::size_t>(m.offer) >= scenario_->offers.size())
+            throw RunError(
+                fmt::format("output: record names offer index {}, but the scenario has {}", m.offer,
+                            scenario_->offers.size()));
+        const auto& offer = scenario_->offers[static_cast<std::size_t>(m.offer)];
+        markets_csv_.preformatted(prefix_)
+            .preformatted(name_of(suppliers_, offer.supplier, "supplier"))
+            .preformatted(name_of(products_, offer.product, "product"))
+            .number(m.price, kPriceDecimals)
+            .number(m.capacity, kQuantityDecimals)
+            .number(m.produced, kQuantityDecimals)
+            .number(m.orders, kQuantityDecimals)
+            .number(m.shipped, kQuantityDecimals)
+            .number(m.stock, kQuantityDecimals)
+            .end_row();
+    }
+
+    for (const auto& r : tick.revenue) {
+        revenue_csv_.preformatted(prefix_)
+            .preformatted(name_of(suppliers_, r.supplier, "supplier"))
+            .preformatted(name_of(countries_, r.billing_country, "country"))
+            .number(r.units, kQuantityDecimals)
+            .number(r.revenue_usd, kUsdDecimals)
+            .end_row();
+    }
+
+    for (const auto& e : tick.events) {
+        events_csv_.preformatted(prefix_)
+            .text(e.actor)
+            .text(e.id)
+            .preformatted(engine::to_string(e.event))
+            .text(e.detail)
+            .end_row();
+    }
+}
+
+void CsvRunWriter::end() {
+    check_open("end");
+    if (flows_) flows_->commit();
+    countries_csv_.commit();
+    markets_csv_.commit();
+    revenue_csv_.commit();
+    events_csv_.commit();
+    committed_ = true;
+}
+
+void write_summary_csv(const std::vector<analysis::SummaryRow>& rows, const fs::path& path,
+                       bool sync) {
+    CsvWriter w(path, {"scope", "key", "metric", "value"}, sync);
+    for (const auto& r : rows)
+        w.text(r.scope).text(r.key).text(r.metric).number(r.value, kSummaryDecimals).end_row();
+    w.commit();
+}
+
+}  // namespace ts::io
