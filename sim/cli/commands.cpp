@@ -1,0 +1,228 @@
+#include "cli/commands.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "analysis/summary.hpp"
+#include "cli/progress.hpp"
+#include "core/error.hpp"
+#include "engine/simulation.hpp"
+#include "io/manifest.hpp"
+#include "io/output_dir.hpp"
+#include "io/run_writer.hpp"
+#include "io/scenario_reader.hpp"
+#include "io/sha256.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace ts::cli {
+
+namespace {
+
+/// Bad command line: reported like a scenario error, exit code 2.
+[[noreturn]] void usage_error(const std::string& command, const std::string& message) {
+    throw InputError(fmt::format("tradesim {}: {} (see 'tradesim {} --help')", command, message, command));
+}
+
+po::variables_map parse(const std::string& command, const Invocation& inv, const po::options_description& visible,
+                        const po::options_description& hidden, const po::positional_options_description& pos) {
+    po::options_description all;
+    all.add(visible).add(hidden);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(inv.args).options(all).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        usage_error(command, e.what());
+    }
+    return vm;
+}
+
+void print_warnings(const std::vector<Diagnostic>& warnings) {
+    for (const auto& w : warnings) fmt::print(stderr, "{}\n", w.format());
+}
+
+std::string utc_now_iso() {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string human(double v) {
+    const double a = std::abs(v);
+    if (a >= 1e12) return fmt::format("{:.2f}T", v / 1e12);
+    if (a >= 1e9) return fmt::format("{:.2f}B", v / 1e9);
+    if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
+    if (a >= 1e4) return fmt::format("{:.1f}k", v / 1e3);
+    return fmt::format("{:.2f}", v);
+}
+
+/// The short table of headline results printed after a run.
+void print_headlines(const model::Scenario& s, const std::vector<analysis::SummaryRow>& rows) {
+    std::map<std::string, std::map<std::string, double>> country, supplier;
+    for (const auto& r : rows) {
+        if (r.scope == "country") country[r.key][r.metric] = r.value;
+        if (r.scope == "supplier") supplier[r.key][r.metric] = r.value;
+    }
+    fmt::print("\n{:<10} {:>16} {:>14} {:>14} {:>16}\n", "country", "compute_imported", "unmet_compute",
+               "price_index", "tariff_rev_usd");
+    for (const auto& c : s.countries) {
+        auto it = country.find(c.code);
+        if (it == country.end()) continue;
+        auto& m = it->second;
+        fmt::print("{:<10} {:>16} {:>14} {:>14} {:>16}\n", c.code, human(m["imports_compute"]),
+                   human(m["unmet_compute"]), human(m["price_index_mean"]), human(m["tariff_revenue_usd"]));
+    }
+    fmt::print("\n{:<16} {:>16} {:>14}\n", "supplier", "revenue_usd", "units_shipped");
+    for (const auto& sup : s.suppliers) {
+        auto it = supplier.find(sup.id);
+        if (it == supplier.end()) continue;
+        fmt::print("{:<16} {:>16} {:>14}\n", sup.id, human(it->second["revenue_usd"]),
+                   human(it->second["units_shipped"]));
+    }
+}
+
+}  // namespace
+
+int validate_command(const Invocation& inv) {
+    po::options_description visible("Usage: tradesim validate SCENARIO.yaml [--set PATH=VALUE]...\n\n"
+                                    "Load and check a scenario; print the world and the policy timeline.\nOptions");
+    visible.add_options()("help,h", "show this help")(
+        "set", po::value<std::vector<std::string>>()->composing(), "override a value by dotted path (repeatable)");
+    po::options_description hidden;
+    hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
+    po::positional_options_description pos;
+    pos.add("scenario", 1);
+    auto vm = parse("validate", inv, visible, hidden, pos);
+    if (vm.count("help")) {
+        std::cout << visible << "\n";
+        return 0;
+    }
+    if (!vm.count("scenario")) usage_error("validate", "missing SCENARIO.yaml");
+
+    io::LoadOptions opts;
+    if (vm.count("set")) opts.overrides = vm["set"].as<std::vector<std::string>>();
+    const auto loaded = io::load_scenario(vm["scenario"].as<std::string>(), opts);
+    print_warnings(loaded.warnings);
+    const auto& s = loaded.scenario;
+    const auto cal = s.time.calendar();
+    fmt::print("scenario   {}\n", s.name);
+    if (!s.description.empty()) fmt::print("           {}\n", s.description);
+    fmt::print("time       {} .. {}: {} ticks of one {}\n", format_date(cal.date_of(0)),
+               format_date(cal.date_of(s.time.ticks - 1)), s.time.ticks, to_string(s.time.step));
+    fmt::print("world      {} countries, {} products, {} suppliers with {} offers, {} buyers, {} routes (hubs)\n",
+               s.countries.size(), s.products.size(), s.suppliers.size(), s.offers.size(), s.buyers.size(),
+               s.routes.size());
+    fmt::print("policies   {} (+ {} reaction rules)\n", s.policies.size(), s.reactions.size());
+    if (!s.policies.empty()) {
+        fmt::print("\n{:<12} {:<12} {:>6} {:>6}  {:<5} {:<19} {}\n", "from", "until", "tick", "until", "by",
+                   "type", "id");
+        std::vector<const model::Policy*> order;
+        for (const auto& p : s.policies) order.push_back(&p);
+        std::stable_sort(order.begin(), order.end(),
+                         [](const model::Policy* a, const model::Policy* b) { return a->from_tick < b->from_tick; });
+        auto tick_str = [](std::int64_t t) {
+            if (t == std::numeric_limits<std::int64_t>::min()) return std::string("start");
+            if (t == std::numeric_limits<std::int64_t>::max()) return std::string("-");
+            return std::to_string(t);
+        };
+        for (const auto* p : order)
+            fmt::print("{:<12} {:<12} {:>6} {:>6}  {:<5} {:<19} {}\n",
+                       p->from_date ? format_date(*p->from_date) : "start",
+                       p->until_date ? format_date(*p->until_date) : "-", tick_str(p->from_tick),
+                       tick_str(p->until_tick), s.countries[static_cast<std::size_t>(p->by)].code,
+                       model::to_string(p->type), p->id);
+    }
+    for (const auto& note : engine::Simulation::unsimulated_features(s)) fmt::print(stderr, "note: {}\n", note);
+    fmt::print("\nok: {} is valid\n", s.source_file);
+    return 0;
+}
+
+int run_command(const Invocation& inv) {
+    po::options_description visible(
+        "Usage: tradesim run SCENARIO.yaml [-o DIR] [--seed N] [--set PATH=VALUE]... [--force] [--quiet]\n\n"
+        "Simulate a scenario and write its outputs into DIR (default out/<scenario name>).\nOptions");
+    visible.add_options()("help,h", "show this help")("output,o", po::value<std::string>(), "output folder")(
+        "seed", po::value<std::uint64_t>(), "random seed (overrides the scenario's)")(
+        "set", po::value<std::vector<std::string>>()->composing(), "override a value by dotted path (repeatable)")(
+        "detail", po::value<std::string>()->default_value("buyer"), "flows.csv detail: buyer, country or none")(
+        "force", "replace an existing output folder")("quiet,q", "no progress bar and no result table");
+    po::options_description hidden;
+    hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
+    po::positional_options_description pos;
+    pos.add("scenario", 1);
+    auto vm = parse("run", inv, visible, hidden, pos);
+    if (vm.count("help")) {
+        std::cout << visible << "\n";
+        return 0;
+    }
+    if (!vm.count("scenario")) usage_error("run", "missing SCENARIO.yaml");
+    const bool quiet = vm.count("quiet") > 0;
+    const bool force = vm.count("force") > 0;
+    io::RunWriterOptions writer_options;
+    const std::string detail = vm["detail"].as<std::string>();
+    if (detail == "buyer") writer_options.flows_detail = io::RunWriterOptions::Detail::buyer;
+    else if (detail == "country") writer_options.flows_detail = io::RunWriterOptions::Detail::country;
+    else if (detail == "none") writer_options.flows_detail = io::RunWriterOptions::Detail::none;
+    else usage_error("run", fmt::format("--detail must be buyer, country or none, not '{}'", detail));
+
+    io::LoadOptions opts;
+    if (vm.count("set")) opts.overrides = vm["set"].as<std::vector<std::string>>();
+    if (vm.count("seed")) opts.overrides.push_back(fmt::format("seed={}", vm["seed"].as<std::uint64_t>()));
+    const auto loaded = io::load_scenario(vm["scenario"].as<std::string>(), opts);
+    print_warnings(loaded.warnings);
+    const model::Scenario& s = loaded.scenario;
+    const fs::path out = vm.count("output") ? fs::path(vm["output"].as<std::string>()) : fs::path("out") / s.name;
+    io::OutputDir::check_available(out, force);  // before anything is written
+    for (const auto& note : engine::Simulation::unsimulated_features(s)) spdlog::warn("{}", note);
+
+    // From here on, failures are run failures (exit 1); the staging folder is removed.
+    const auto started = std::chrono::steady_clock::now();
+    const std::string start_time = utc_now_iso();
+    io::OutputDir dir(out, force);
+    analysis::SummaryCollector summary;
+    {
+        io::CsvRunWriter writer(s, dir.path(), writer_options);
+        engine::TeeRecorder tee({&writer, &summary});
+        engine::Simulation sim(s, engine::RunConfig{});
+        ProgressBar bar("ticks", !quiet);
+        spdlog::info("running '{}': {} ticks", s.name, s.time.ticks);
+        sim.run(tee, [&](int done, int total) { bar.update(done, total); });
+        bar.finish();
+    }
+    io::write_summary_csv(summary.rows(), dir.path() / "summary.csv");
+    io::write_text_file(dir.path() / "scenario.resolved.yaml", s.resolved_yaml);
+    io::Manifest m;
+    m.scenario_name = s.name;
+    m.scenario_sha256 = io::sha256_hex(s.resolved_yaml);
+    m.start_time_utc = start_time;
+    m.status = "complete";
+    m.seed = s.seed;
+    m.runs = 1;
+    m.threads = 1;
+    m.command_line = inv.command_line;
+    m.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    io::write_text_file(dir.path() / "manifest.json", io::manifest_json(m));
+    dir.commit();
+
+    if (!quiet) {
+        fmt::print("{}: {} ticks from {}, outputs in {} ({:.2f} s)\n", s.name, s.time.ticks,
+                   format_date(s.time.start), out.string(), m.wall_seconds);
+        print_headlines(s, summary.rows());
+    }
+    return 0;
+}
+
+}  // namespace ts::cli

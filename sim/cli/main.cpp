@@ -1,0 +1,104 @@
+// tradesim: the command-line entry point. Thin: picks the subcommand, sets up logging, maps
+// every exception to the exit codes of PRODUCT.md (0 ok, 1 failure while running, 2 bad
+// command line or invalid scenario).
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "core/version.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(tradesim — agent-based simulation of trade in AI chips under export controls and tariffs
+
+Usage: tradesim [--log-level LEVEL] COMMAND [ARGS...]
+
+Commands:
+  run SCENARIO.yaml       simulate; write flows, countries, markets, revenue, events, summary
+  validate SCENARIO.yaml  load and check only; print the world and the policy timeline
+
+Run 'tradesim COMMAND --help' for a command's options.
+Global options: --log-level trace|debug|info|warn|error|off (default warn), --version, --help
+)";
+
+int dispatch(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    ts::cli::Invocation inv;
+    inv.command_line.assign(argv, argv + argc);
+
+    std::string level = "warn";
+    std::size_t i = 0;
+    while (i < args.size() && args[i].rfind("--", 0) == 0) {
+        if (args[i] == "--help" || args[i] == "-h") {
+            fmt::print("{}", kUsage);
+            return 0;
+        }
+        if (args[i] == "--version") {
+            fmt::print("tradesim {} ({})\n", ts::kVersion, ts::kGitDescribe);
+            return 0;
+        }
+        if (args[i] == "--log-level" && i + 1 < args.size()) {
+            level = args[i + 1];
+            i += 2;
+            continue;
+        }
+        if (args[i].rfind("--log-level=", 0) == 0) {
+            level = args[i].substr(12);
+            ++i;
+            continue;
+        }
+        throw ts::InputError(fmt::format("tradesim: unknown option '{}' (see 'tradesim --help')", args[i]));
+    }
+    // --log-level may also follow the subcommand.
+    std::vector<std::string> rest;
+    for (std::size_t j = i + 1; j < args.size(); ++j) {
+        if (args[j] == "--log-level" && j + 1 < args.size()) {
+            level = args[++j];
+        } else if (args[j].rfind("--log-level=", 0) == 0) {
+            level = args[j].substr(12);
+        } else {
+            rest.push_back(args[j]);
+        }
+    }
+    const auto lvl = spdlog::level::from_str(level);
+    if (lvl == spdlog::level::off && level != "off")
+        throw ts::InputError(fmt::format("tradesim: unknown log level '{}' (expected trace, debug, info, warn, error or off)", level));
+    auto logger = spdlog::stderr_color_mt("tradesim");
+    logger->set_pattern("%^%l%$: %v");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(lvl);
+
+    if (i >= args.size()) {
+        fmt::print(stderr, "{}", kUsage);
+        return 2;
+    }
+    const std::string command = args[i];
+    inv.args = std::move(rest);
+    if (command == "run") return ts::cli::run_command(inv);
+    if (command == "validate") return ts::cli::validate_command(inv);
+    throw ts::InputError(fmt::format("tradesim: unknown command '{}' (expected run or validate; see 'tradesim --help')", command));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return dispatch(argc, argv);
+    } catch (const ts::InputError& e) {
+        for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.format());
+        return 2;
+    } catch (const ts::RunError& e) {
+        fmt::print(stderr, "tradesim: error: {}\n", e.what());
+        return 1;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "tradesim: error: {}\n", e.what());
+        return 1;
+    }
+}

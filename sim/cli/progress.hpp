@@ -1,0 +1,29 @@
+#pragma once
+// A progress bar on a terminal: ticks done, rate, time left. Silent when stderr is not a
+// terminal or when disabled (--quiet).
+#include <chrono>
+#include <string>
+
+namespace ts::cli {
+
+class ProgressBar {
+public:
+    ProgressBar(std::string label, bool enabled);
+    ~ProgressBar();
+    ProgressBar(const ProgressBar&) = delete;
+    ProgressBar& operator=(const ProgressBar&) = delete;
+
+    void update(int done, int total);
+    void finish();
+
+    /// True when stderr is an interactive terminal.
+    static bool stderr_is_terminal();
+
+private:
+    std::string label_;
+    bool enabled_;
+    bool drawn_ = false;
+    std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+}  // namespace ts::cli

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# End-to-end checks of the tradesim command line.
+#   cli_checks.sh TRADESIM REPO_ROOT CHECK
+set -euo pipefail
+bin="$1"; root="$2"; check="$3"
+cd "$root"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ex=scenarios/examples/two-suppliers.yaml
+fail() { echo "FAIL: $*"; exit 1; }
+expect_code() {  # expect_code CODE CMD...
+  local want=$1; shift
+  set +e; "$@" > "$tmp/stdout" 2> "$tmp/stderr"; local got=$?; set -e
+  [ "$got" -eq "$want" ] || { cat "$tmp/stderr"; fail "'$*' exited $got, expected $want"; }
+}
+
+case "$check" in
+  help)
+    expect_code 0 "$bin" --help; grep -q "Commands:" "$tmp/stdout" || fail "no command list"
+    expect_code 0 "$bin" run --help; grep -q -- "--force" "$tmp/stdout" || fail "run --help lacks --force"
+    expect_code 0 "$bin" validate --help; grep -q "validate" "$tmp/stdout" || fail "validate --help"
+    expect_code 0 "$bin" --version; grep -q "tradesim" "$tmp/stdout" || fail "--version"
+    ;;
+  unknown-command)
+    expect_code 2 "$bin" frobnicate; grep -q "unknown command 'frobnicate'" "$tmp/stderr" || fail "message"
+    expect_code 2 "$bin" run "$ex" --no-such-flag -o "$tmp/out"; [ ! -e "$tmp/out" ] || fail "wrote output"
+    expect_code 2 "$bin" run; grep -q "missing SCENARIO.yaml" "$tmp/stderr" || fail "missing scenario message"
+    expect_code 2 "$bin" run "$ex" --detail everything -o "$tmp/out"; [ ! -e "$tmp/out" ] || fail "wrote output"
+    ;;
+  missing-file)
+    expect_code 2 "$bin" run "$tmp/nope.yaml" -o "$tmp/out"
+    grep -q "nope.yaml" "$tmp/stderr" || fail "message does not name the file"
+    [ ! -e "$tmp/out" ] || fail "wrote output"
+    ;;
+  refuse-overwrite)
+    expect_code 0 "$bin" run "$ex" -o "$tmp/out" --quiet
+    echo marker > "$tmp/out/marker"
+    expect_code 2 "$bin" run "$ex" -o "$tmp/out" --quiet
+    grep -q -- "--force" "$tmp/stderr" || fail "message does not mention --force"
+    [ -f "$tmp/out/marker" ] || fail "existing folder was touched"
+    ;;
+  force-replaces)
+    expect_code 0 "$bin" run "$ex" -o "$tmp/out" --quiet
+    echo marker > "$tmp/out/marker"
+    expect_code 0 "$bin" run "$ex" -o "$tmp/out" --quiet --force
+    [ ! -e "$tmp/out/marker" ] || fail "old folder content survived --force"
+    [ -f "$tmp/out/flows.csv" ] || fail "no flows.csv after --force"
+    ;;
+  determinism)
+    expect_code 0 "$bin" run "$ex" -o "$tmp/a" --quiet
+    expect_code 0 "$bin" run "$ex" -o "$tmp/b" --quiet
+    for f in flows.csv countries.csv markets.csv revenue.csv events.csv summary.csv scenario.resolved.yaml; do
+      cmp -s "$tmp/a/$f" "$tmp/b/$f" || fail "$f differs between identical runs"
+    done
+    ;;
+  seed-changes-resolved)
+    expect_code 0 "$bin" run "$ex" -o "$tmp/a" --quiet --seed 7
+    grep -q "^seed: 7$" "$tmp/a/scenario.resolved.yaml" || fail "--seed not recorded in scenario.resolved.yaml"
+    grep -q '"seed": 7' "$tmp/a/manifest.json" || fail "--seed not recorded in manifest.json"
+    ;;
+  set-override)
+    expect_code 0 "$bin" run "$ex" -o "$tmp/a" --quiet
+    expect_code 0 "$bin" run "$ex" -o "$tmp/b" --quiet --set buyers.cloud.demand=2000
+    cmp -s "$tmp/a/flows.csv" "$tmp/b/flows.csv" && fail "--set did not change the flows"
+    # The resolved scenario repeats the run exactly.
+    expect_code 0 "$bin" run "$tmp/b/scenario.resolved.yaml" -o "$tmp/c" --quiet
+    cmp -s "$tmp/b/flows.csv" "$tmp/c/flows.csv" || fail "re-running scenario.resolved.yaml gave other flows"
+    ;;
+  validate-summary)
+    expect_code 0 "$bin" validate scenarios/examples/three-region-tariff.yaml
+    grep -q "ok:" "$tmp/stdout" || fail "no ok line"
+    grep -q "tariff" "$tmp/stdout" || fail "policy timeline missing"
+    ;;
+  outputs-complete)
+    expect_code 0 "$bin" run "$ex" -o "$tmp/out" --quiet
+    for f in flows.csv countries.csv markets.csv revenue.csv events.csv summary.csv manifest.json scenario.resolved.yaml; do
+      [ -s "$tmp/out/$f" ] || fail "$f missing or empty"
+    done
+    head -1 "$tmp/out/flows.csv" | grep -q "^tick,date,supplier,product,origin,via,destination,buyer,channel,units,compute,value_usd,tariff_usd,fee_usd,seized_units$" || fail "flows.csv header"
+    grep -q '"status": "complete"' "$tmp/out/manifest.json" || fail "manifest status"
+    ;;
+  no-temp-files)
+    expect_code 0 "$bin" run "$ex" -o "$tmp/out" --quiet
+    leftovers=$(find "$tmp" -name '*.tmp' -o -name '.*partial*' -o -name '.*old*' | wc -l)
+    [ "$leftovers" -eq 0 ] || fail "temporary files left behind"
+    ;;
+  *) fail "unknown check $check" ;;
+esac
+echo "ok: $check"
