@@ -15,38 +15,17 @@
 #include "core/error.hpp"
 #include "io/csv.hpp"
 
+#include "temp_dir.hpp"
+
 namespace fs = std::filesystem;
 using ts::io::csv_field;
 using ts::io::CsvWriter;
 using ts::io::format_fixed;
 
+using ts::test::read_file;
+using ts::test::TempDir;
+
 namespace {
-
-class TempDir {
-  public:
-    TempDir() {
-        static int counter = 0;
-        path_ = fs::temp_directory_path() / ("tradesim-csv-test-" + std::to_string(::getpid()) +
-                                             "-" + std::to_string(counter++));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 /// A strict RFC 4180 reader (LF or CRLF record ends), independent of the writer: it rejects a
 /// quote inside an unquoted field, text after a closing quote and an unterminated quote.

@@ -15,37 +15,16 @@
 #include "io/manifest.hpp"
 #include "io/output_dir.hpp"
 
+#include "temp_dir.hpp"
+
 namespace fs = std::filesystem;
 using ts::io::AtomicFile;
 using ts::io::OutputDir;
 
+using ts::test::read_file;
+using ts::test::TempDir;
+
 namespace {
-
-class TempDir {
-  public:
-    TempDir() {
-        static int counter = 0;
-        path_ = fs::temp_directory_path() / ("tradesim-outdir-test-" + std::to_string(::getpid()) +
-                                             "-" + std::to_string(counter++));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 void write_plain(const fs::path& p, const std::string& text) {
     std::ofstream out(p, std::ios::binary);

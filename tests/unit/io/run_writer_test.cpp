@@ -19,6 +19,8 @@
 #include "io/run_writer.hpp"
 #include "model/scenario.hpp"
 
+#include "temp_dir.hpp"
+
 namespace fs = std::filesystem;
 using ts::engine::Channel;
 using ts::engine::EventKind;
@@ -28,34 +30,10 @@ using ts::io::RunWriterOptions;
 using ts::model::kNone;
 using ts::model::kUnlimited;
 
+using ts::test::read_file;
+using ts::test::TempDir;
+
 namespace {
-
-class TempDir {
-  public:
-    TempDir() {
-        static int counter = 0;
-        path_ =
-            fs::temp_directory_path() / ("tradesim-runwriter-test-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(counter++));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-  private:
-    fs::path path_;
-};
-
-std::string read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::vector<std::string> listing(const fs::path& dir) {
     std::vector<std::string> names;
