@@ -84,6 +84,15 @@ case "$check" in
     leftovers=$(find "$tmp" -name '*.tmp' -o -name '.*partial*' -o -name '.*old*' | wc -l)
     [ "$leftovers" -eq 0 ] || fail "temporary files left behind"
     ;;
+  progress)
+    # Not a terminal: nothing on stderr. On a terminal (a pseudo-terminal made by script(1)): a bar.
+    expect_code 0 "$bin" run scenarios/examples/three-region-tariff.yaml -o "$tmp/a"
+    [ ! -s "$tmp/stderr" ] || { cat "$tmp/stderr"; fail "stderr is not empty without a terminal"; }
+    script -qec "$bin run scenarios/examples/three-region-tariff.yaml -o $tmp/b" /dev/null > "$tmp/tty" < /dev/null
+    grep -q "ticks \[" "$tmp/tty" || { cat "$tmp/tty"; fail "no progress bar on a terminal"; }
+    script -qec "$bin run scenarios/examples/three-region-tariff.yaml -o $tmp/c --quiet" /dev/null > "$tmp/tty" < /dev/null
+    ! grep -q "ticks \[" "$tmp/tty" || fail "progress bar despite --quiet"
+    ;;
   *) fail "unknown check $check" ;;
 esac
 echo "ok: $check"
