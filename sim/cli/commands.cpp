@@ -192,11 +192,11 @@ int run_command(const Invocation& inv) {
     const auto started = std::chrono::steady_clock::now();
     const std::string start_time = utc_now_iso();
     io::OutputDir dir(out, force);
-    analysis::SummaryCollector summary;
+    analysis::SummaryCollector summary;  // refers to the simulation's world: keep sim alive
+    engine::Simulation sim(s, engine::RunConfig{});
     {
-        io::CsvRunWriter writer(s, dir.path(), writer_options);
+        io::CsvRunWriter writer(sim.world(), dir.path(), writer_options);
         engine::TeeRecorder tee({&writer, &summary});
-        engine::Simulation sim(s, engine::RunConfig{});
         ProgressBar bar("ticks", !quiet);
         spdlog::info("running '{}': {} ticks", s.name, s.time.ticks);
         sim.run(tee, [&](int done, int total) { bar.update(done, total); });

@@ -8,15 +8,47 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/random.hpp"
 #include "market/ces.hpp"
+#include "policy/design_around.hpp"
 
 namespace ts::engine {
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kTiny = 1e-12;  // quantities below this are zero (rounding residue)
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kAlways = std::numeric_limits<std::int64_t>::min();
 
 std::size_t ix(Index i) { return static_cast<std::size_t>(i); }
+
+bool territory_covers(const model::Policy& pol, const model::Supplier& sup) {
+    return (pol.covers_exports && sup.ships_from == pol.by) ||
+           (pol.covers_reexports && sup.jurisdiction == pol.by && sup.ships_from != pol.by);
+}
+
+/// Period index of a quota at a tick (a new index resets the quota).
+std::int64_t quota_period(model::QuotaPeriod period, const Calendar& cal, std::int64_t tick) {
+    const Date d = cal.date_of(tick);
+    switch (period) {
+        case model::QuotaPeriod::tick: return tick;
+        case model::QuotaPeriod::month: return d.year * 12LL + d.month - 1;
+        case model::QuotaPeriod::quarter: return d.year * 4LL + (d.month - 1) / 3;
+        case model::QuotaPeriod::year: return d.year;
+        case model::QuotaPeriod::policy: return 0;
+    }
+    return 0;
+}
+
+/// Seized units of a diverted shipment: each whole unit is caught with probability d; a
+/// fractional remainder is caught whole with the same probability.
+double draw_seized(double units, double d, Rng& rng) {
+    if (d <= 0.0 || units <= 0.0) return 0.0;
+    const double whole = std::floor(units);
+    double seized = static_cast<double>(rng.binomial(static_cast<std::uint64_t>(whole), d));
+    if (units - whole > 0.0 && rng.bernoulli(d)) seized += units - whole;
+    return seized;
+}
 }  // namespace
 
 const char* to_string(Phase p) {
@@ -42,18 +74,88 @@ std::vector<std::string> Simulation::unsimulated_features(const model::Scenario&
             out.push_back(fmt::format("policy '{}' of type '{}' is read and reported in events.csv, but "
                                       "this version does not simulate its effect yet",
                                       p.id, model::to_string(p.type)));
-    if (!s.reactions.empty())
-        out.push_back(fmt::format("{} reaction rule(s) are read but not simulated yet", s.reactions.size()));
-    for (const auto& sup : s.suppliers)
-        if (sup.design_around)
-            out.push_back(fmt::format("supplier '{}': design_around is read but not simulated yet", sup.id));
     return out;
 }
 
+model::Scenario Simulation::build_world(const model::Scenario& input, std::vector<ReactionState>& reactions,
+                                        std::vector<VariantState>& variants) {
+    model::Scenario w = input;
+    // Reaction rules add a dormant policy each; triggering sets its dates.
+    for (const auto& r : input.reactions) {
+        model::Policy p = r.then;
+        p.id = r.id;
+        p.by = r.by;
+        p.announced_date.reset();
+        p.from_date.reset();
+        p.until_date.reset();
+        p.announced_tick = p.from_tick = kNever;
+        p.until_tick = kNever;
+        w.policies.push_back(p);
+        reactions.push_back({static_cast<Index>(w.policies.size() - 1), 0, false});
+    }
+    // Design-around variants: for every export control selecting an offer of a supplier with
+    // design_around, the variant escaping that control and the static controls in force with it.
+    const std::size_t n_original_offers = w.offers.size();
+    for (std::size_t o = 0; o < n_original_offers; ++o) {
+        const Index sup_i = w.offers[o].supplier;
+        if (!w.suppliers[ix(sup_i)].design_around) continue;
+        const double margin = w.suppliers[ix(sup_i)].design_around->margin;
+        const Index prod_i = w.offers[o].product;
+        for (std::size_t p = 0; p < w.policies.size(); ++p) {
+            const auto& pol = w.policies[p];
+            if (pol.type != model::PolicyType::export_control) continue;
+            const model::Product original = w.products[ix(prod_i)];
+            if (!model::matches(pol.products, original, prod_i)) continue;
+            std::vector<const model::ProductSelector*> escape{&pol.products};
+            for (std::size_t q = 0; q < input.policies.size(); ++q) {
+                const auto& other = w.policies[q];
+                if (q == p || other.type != model::PolicyType::export_control) continue;
+                const bool together = pol.from_tick == kNever ||
+                                      (other.from_tick <= pol.from_tick && other.until_tick > pol.from_tick);
+                if (together) escape.push_back(&other.products);
+            }
+            auto variant = policy::design_variant(original, prod_i, escape, margin, original.id + "-under-" + pol.id);
+            if (!variant || w.find_product(variant->id) != model::kNone) continue;
+            const double ratio = original.compute > 0.0 ? variant->compute / original.compute : 1.0;
+            w.products.push_back(*variant);
+            model::Offer off = w.offers[o];
+            off.product = static_cast<Index>(w.products.size() - 1);
+            off.price *= ratio;
+            off.unit_cost *= ratio;
+            off.available.reset();
+            w.offers.push_back(off);
+            const Index off_i = static_cast<Index>(w.offers.size() - 1);
+            w.suppliers[ix(sup_i)].offers.push_back(off_i);
+            variants.push_back({off_i, static_cast<Index>(o), static_cast<Index>(p), false, kNever});
+        }
+    }
+    for (auto& b : w.buyers) b.weights.resize(w.offers.size(), 0.0);
+    return w;
+}
+
 Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
-    : scenario_(&scenario), config_(config), policies_(scenario) {
-    const auto& s = scenario;
+    : world_(build_world(scenario, reactions_, variants_)),
+      config_(config),
+      policies_(world_),
+      legality_(policies_) {
+    const auto& s = world_;
     const std::size_t no = n_offers(), nb = n_buyers();
+
+    // A variant serves the buyers its control restricts, with the original's taste weight.
+    for (auto& v : variants_) {
+        const auto& pol = s.policies[ix(v.control)];
+        const auto& sup = s.suppliers[ix(s.offers[ix(v.original)].supplier)];
+        for (std::size_t b = 0; b < nb; ++b) {
+            auto& buyer = world_.buyers[b];
+            const double w = buyer.weights[ix(v.original)];
+            const bool targeted = (!policies_.buyers_only(v.control) && policies_.selects_destination(v.control, buyer.country)) ||
+                                  policies_.selects_buyer(v.control, static_cast<Index>(b));
+            if (w > 0.0 && targeted) {
+                buyer.weights[ix(v.offer)] = w;
+                if (territory_covers(pol, sup)) v.binds_statically = true;
+            }
+        }
+    }
 
     price_.resize(no);
     charged_price_.resize(no);
@@ -63,11 +165,10 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     produced_.resize(no);
     orders_.resize(no);
     shipped_.resize(no);
-    remaining_.resize(no);
-    requested_.resize(no);
     available_.resize(no);
-    exhausted_.resize(no);
     offer_compute_.resize(no);
+    launch_tick_.assign(no, kAlways);
+    for (const auto& v : variants_) launch_tick_[ix(v.offer)] = kNever;
     for (std::size_t o = 0; o < no; ++o) {
         const auto& off = s.offers[o];
         price_[o] = off.price;
@@ -90,10 +191,10 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
         cand_begin_[b + 1] = cand_offer_.size();
     }
     const std::size_t nk = cand_offer_.size();
+    cand_wnow_.assign(nk, 0.0);
     cand_cost_.assign(nk, kInf);
-    cand_tariff_.assign(nk, 0.0);
+    cand_route_.assign(nk, 0);
     cand_request_.assign(nk, 0.0);
-    cand_filled_.assign(nk, 0.0);
 
     base_demand_.assign(nb, 0.0);
     buyer_p_.assign(nb, kInf);
@@ -105,11 +206,10 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     int max_delay = s.transport_delay_ticks;
     for (const auto& r : s.routes) max_delay = std::max(max_delay, r.delay_ticks);
     transit_.resize(static_cast<std::size_t>(max_delay) + 1);
-    const std::size_t nr = s.routes.size() + 1;
-    route_shipped_.assign(nr, 0.0);
-    route_delivered_.assign(nr, 0.0);
-    route_seized_.assign(nr, 0.0);
-    route_in_transit_.assign(nr, 0.0);
+    route_shipped_.assign(n_routes(), 0.0);
+    route_delivered_.assign(n_routes(), 0.0);
+    route_seized_.assign(n_routes(), 0.0);
+    route_in_transit_.assign(n_routes(), 0.0);
 
     std::size_t widest = 0;
     for (std::size_t b = 0; b < nb; ++b) widest = std::max(widest, cand_begin_[b + 1] - cand_begin_[b]);
@@ -127,18 +227,18 @@ void Simulation::enter(Phase p) {
 
 void Simulation::step(Recorder& recorder) {
     if (done()) throw RunError("simulation already finished");
-    if (tick_ == 0) recorder.begin(*scenario_, config_.run);
+    if (tick_ == 0) recorder.begin(world_, config_.run);
     record_.clear();
     phase_ = Phase::idle;
-    phase_policy();      // 1. policies take force, lapse, are announced
-    phase_production();  // 2. capacity this tick (production itself is settled in clearing)
-    phase_demand();      // 3. composite demand before the price response
-    phase_legality();    // 4. which offers each buyer can use, and at what landed cost
-    phase_choice();      // 5. Armington CES choice
-    phase_clearing();    // 6. rationing, re-choice, production
-    phase_shipping();    // 7. shipments, transit, deliveries, tariffs and fees
-    phase_prices();      // 8. price adjustment
-    phase_records(recorder);  // 9. records
+    phase_policy();           // 1. policies take force, lapse, are announced; reactions' policies
+    phase_production();       // 2. capacity this tick (production itself is settled in clearing)
+    phase_demand();           // 3. composite demand before the price response
+    phase_legality();         // 4. each buyer's cheapest usable route to each offer
+    phase_choice();           // 5. Armington CES choice, anticipation
+    phase_clearing();         // 6. licences, rationing over stock, routes and quotas, re-choice, production
+    phase_shipping();         // 7. shipments, seizures, transit, deliveries, tariffs and fees
+    phase_prices();           // 8. price adjustment
+    phase_records(recorder);  // 9. records, reactions, design-around
     phase_ = Phase::idle;
     ++tick_;
     if (done()) recorder.end();
@@ -154,11 +254,12 @@ void Simulation::run(Recorder& recorder, const std::function<void(int, int)>& pr
 void Simulation::phase_policy() {
     enter(Phase::policy);
     transitions_.clear();
-    policies_.advance(tick_, transitions_);
+    if (policies_.advance(tick_, transitions_) || tick_ == 0) legality_.rebuild();
+    reset_quota_periods();
     for (const auto& tr : transitions_) {
-        const auto& pol = scenario_->policies[ix(tr.policy)];
+        const auto& pol = world_.policies[ix(tr.policy)];
         EventRecord ev;
-        ev.actor = scenario_->countries[ix(pol.by)].code;
+        ev.actor = world_.countries[ix(pol.by)].code;
         ev.id = pol.id;
         std::string detail = model::to_string(pol.type);
         if (pol.type == model::PolicyType::tariff || pol.type == model::PolicyType::export_fee)
@@ -177,13 +278,43 @@ void Simulation::phase_policy() {
         ev.detail = std::move(detail);
         record_.events.push_back(std::move(ev));
     }
+    for (const auto& v : variants_) {
+        if (v.launch_tick != tick_) continue;
+        const auto& off = world_.offers[ix(v.offer)];
+        const auto& prod = world_.products[ix(off.product)];
+        record_.events.push_back(EventRecord{
+            world_.suppliers[ix(off.supplier)].id, prod.id, EventKind::launched,
+            fmt::format("designs around {}: tpp={:.0f} compute={:.4f} price={:.2f}", world_.policies[ix(v.control)].id,
+                        prod.tpp.value_or(0.0), prod.compute, off.price)});
+    }
+}
+
+void Simulation::reset_quota_periods() {
+    const auto& buckets = legality_.quota_buckets();
+    const auto cal = world_.time.calendar();
+    for (std::size_t q = 0; q < buckets.size(); ++q) {
+        const auto& pol = world_.policies[ix(buckets[q].policy)];
+        const std::int64_t period = quota_period(pol.period, cal, tick_);
+        if (q >= quota_left_.size()) {
+            quota_left_.push_back(pol.cap);
+            quota_period_.push_back(period);
+        } else if (quota_period_[q] != period) {
+            quota_left_[q] = pol.cap;
+            quota_period_[q] = period;
+        }
+    }
+    const std::size_t nc = n_offers() + world_.routes.size() + quota_left_.size();
+    remaining_.resize(nc);
+    requested_.resize(nc);
+    filled_.resize(nc);
+    exhausted_.resize(nc);
 }
 
 void Simulation::phase_production() {
     enter(Phase::production);
     for (std::size_t o = 0; o < n_offers(); ++o) {
-        const auto& off = scenario_->offers[o];
-        available_[o] = policies_.offer_available(static_cast<Index>(o), tick_) ? 1 : 0;
+        const auto& off = world_.offers[o];
+        available_[o] = policies_.offer_available(static_cast<Index>(o), tick_) && tick_ >= launch_tick_[o] ? 1 : 0;
         double cap = off.capacity;
         if (std::isfinite(cap) && off.supply_elasticity != 0.0)
             cap *= std::pow(price_[o] / off.price, off.supply_elasticity);
@@ -196,25 +327,63 @@ void Simulation::phase_production() {
 void Simulation::phase_demand() {
     enter(Phase::demand);
     for (std::size_t b = 0; b < n_buyers(); ++b) {
-        const auto& buyer = scenario_->buyers[b];
+        const auto& buyer = world_.buyers[b];
         base_demand_[b] = buyer.demand * std::pow(1.0 + buyer.growth, static_cast<double>(tick_));
     }
 }
 
+double Simulation::route_cost(std::size_t buyer, Index offer, int route) const {
+    const auto& st = legality_.status(static_cast<Index>(buyer), offer, route);
+    const double markup = route == 0 ? 0.0 : world_.routes[ix(route - 1)].markup;
+    const double price = price_[ix(offer)], compute = offer_compute_[ix(offer)];
+    if (st.cls == policy::RouteClass::diverted) {
+        // Smuggled goods evade the destination's tariff, and carry seizure risk.
+        return market::diverted_cost(market::landed_cost(price, 0.0, markup, compute), legality_.detection(offer, route),
+                                     world_.buyers[buyer].risk_tolerance);
+    }
+    const double landed =
+        market::landed_cost(price, policies_.tariff(world_.buyers[buyer].country, offer), markup, compute);
+    return st.cls == policy::RouteClass::licensed ? market::licensed_cost(landed, st.approval) : landed;
+}
+
+bool Simulation::route_exhausted(std::size_t buyer, Index offer, int route) const {
+    if (exhausted_[ix(offer)]) return true;
+    if (route > 0 && exhausted_[n_offers() + ix(route - 1)]) return true;
+    const auto& st = legality_.status(static_cast<Index>(buyer), offer, route);
+    const std::size_t base = n_offers() + world_.routes.size();
+    for (auto q : legality_.quotas(st))
+        if (exhausted_[base + q]) return true;
+    return false;
+}
+
+int Simulation::best_route(std::size_t buyer, std::size_t k, bool rechoice, double& cost) const {
+    const Index o = cand_offer_[k];
+    int best = -1;
+    cost = kInf;
+    for (int r = 0; r < static_cast<int>(n_routes()); ++r) {
+        const auto& st = legality_.status(static_cast<Index>(buyer), o, r);
+        if (st.cls == policy::RouteClass::blocked || st.cls == policy::RouteClass::unavailable) continue;
+        if (rechoice && (st.cls == policy::RouteClass::licensed || route_exhausted(buyer, o, r))) continue;
+        const double c = route_cost(buyer, o, r);
+        if (c < cost) {
+            cost = c;
+            best = r;
+        }
+    }
+    return best;
+}
+
 void Simulation::phase_legality() {
     enter(Phase::legality);
-    // Every (offer, route) is open in this version; the buyer reaches each offer by its
-    // cheapest route, which without controls is the direct one (hub routes only add markup).
+    std::fill(exhausted_.begin(), exhausted_.end(), 0);
     for (std::size_t b = 0; b < n_buyers(); ++b) {
-        const Index dest = scenario_->buyers[b].country;
         for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
             const Index o = cand_offer_[k];
-            if (!available_[ix(o)]) {
-                cand_cost_[k] = kInf;
-                continue;
-            }
-            cand_tariff_[k] = policies_.tariff(dest, o);
-            cand_cost_[k] = market::landed_cost(price_[ix(o)], cand_tariff_[k], 0.0, offer_compute_[ix(o)]);
+            cand_wnow_[k] = available_[ix(o)] ? cand_weight_[k] * legality_.import_factor(static_cast<Index>(b), o) : 0.0;
+            double cost = kInf;
+            const int r = cand_wnow_[k] > 0.0 ? best_route(b, k, false, cost) : -1;
+            cand_route_[k] = std::max(r, 0);
+            cand_cost_[k] = r < 0 ? kInf : cost;
         }
     }
 }
@@ -222,13 +391,12 @@ void Simulation::phase_legality() {
 void Simulation::phase_choice() {
     enter(Phase::choice);
     for (std::size_t b = 0; b < n_buyers(); ++b) {
-        const auto& buyer = scenario_->buyers[b];
+        const auto& buyer = world_.buyers[b];
         std::size_t n = 0;
         for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
             cand_request_[k] = 0.0;
-            cand_filled_[k] = 0.0;
             if (!std::isfinite(cand_cost_[k])) continue;
-            scratch_w_[n] = cand_weight_[k];
+            scratch_w_[n] = cand_wnow_[k];
             scratch_c_[n] = cand_cost_[k];
             scratch_k_[n] = k;
             ++n;
@@ -244,145 +412,255 @@ void Simulation::phase_choice() {
         const double q = base_demand_[b] * std::pow(p / buyer.reference_cost, -buyer.price_elasticity) + backlog_[b];
         buyer_q_[b] = q;
         market::allocate(w, c, buyer.substitution, q, std::span<double>(scratch_q_.data(), n));
-        for (std::size_t i = 0; i < n; ++i) cand_request_[scratch_k_[i]] = scratch_q_[i];
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t k = scratch_k_[i];
+            // Stockpiling: orders of goods facing an announced restriction are scaled up.
+            const bool pending = legality_.restriction_pending(static_cast<Index>(b), cand_offer_[k]);
+            cand_request_[k] = scratch_q_[i] * (pending ? buyer.anticipation : 1.0);
+        }
     }
+}
+
+void Simulation::decide_licences() {
+    // Licence requests are decided after their delay: each requested unit is granted with the
+    // route's approval probability; what is granted ships now, the rest is unmet.
+    firm_.clear();
+    std::size_t keep = 0;
+    for (std::size_t i = 0; i < licences_.size(); ++i) {
+        const auto& l = licences_[i];
+        if (l.decide_tick != tick_) {
+            licences_[keep++] = l;
+            continue;
+        }
+        const auto& st = legality_.status(l.buyer, l.offer, l.route);
+        const double approval = st.cls == policy::RouteClass::licensed ? st.approval
+                                : st.cls == policy::RouteClass::blocked ? 0.0
+                                                                        : 1.0;
+        const double comp = offer_compute_[ix(l.offer)];
+        const double units = l.compute / comp;
+        Rng rng = Rng(world_.seed, static_cast<std::uint64_t>(config_.run), static_cast<std::uint64_t>(l.buyer),
+                      Purpose::licence)
+                      .substream(static_cast<std::uint64_t>(l.requested_tick) * n_offers() + ix(l.offer));
+        const double whole = std::floor(units);
+        double granted = static_cast<double>(rng.binomial(static_cast<std::uint64_t>(whole), approval));
+        if (units - whole > 0.0 && rng.bernoulli(approval)) granted += units - whole;
+        const double granted_compute = granted * comp;
+        if (granted_compute > 0.0) firm_.push_back({l.buyer, l.offer, l.route, granted_compute, true});
+        unmet_[ix(l.buyer)] += l.compute - granted_compute;
+    }
+    licences_.resize(keep);
 }
 
 void Simulation::phase_clearing() {
     enter(Phase::clearing);
-    const std::size_t no = n_offers(), nb = n_buyers();
+    const std::size_t no = n_offers(), nb = n_buyers(), nh = world_.routes.size();
+    const std::size_t quota_base = no + nh;
     for (std::size_t o = 0; o < no; ++o) {
         remaining_[o] = stock_[o] + capacity_[o];
         orders_[o] = 0.0;
-        exhausted_[o] = 0;
     }
+    for (std::size_t h = 0; h < nh; ++h) remaining_[no + h] = world_.routes[h].capacity;
+    for (std::size_t q = 0; q < quota_left_.size(); ++q) remaining_[quota_base + q] = std::max(0.0, quota_left_[q]);
     std::fill(unmet_.begin(), unmet_.end(), 0.0);
     for (std::size_t b = 0; b < nb; ++b)
         if (!std::isfinite(buyer_p_[b])) unmet_[b] = buyer_q_[b];
 
-    auto& requested = requested_;  // per-offer tally of this round's requests (units)
+    // Requests on licensed routes become licence requests, decided after the delay.
+    for (std::size_t b = 0; b < nb; ++b)
+        for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
+            if (cand_request_[k] <= 0.0) continue;
+            const auto& st = legality_.status(static_cast<Index>(b), cand_offer_[k], cand_route_[k]);
+            if (st.cls != policy::RouteClass::licensed) continue;
+            licences_.push_back({static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k], tick_,
+                                 tick_ + st.licence_delay});
+            cand_request_[k] = 0.0;
+        }
+    decide_licences();
+    fills_.clear();
+
+    // Each request draws on its offer's goods, its hub route's capacity and its quotas.
+    auto constraints = [&](Index buyer, Index offer, int route, auto&& f) {
+        f(ix(offer), 1.0 / offer_compute_[ix(offer)]);
+        if (route > 0) f(no + ix(route - 1), 1.0 / offer_compute_[ix(offer)]);
+        const auto& st = legality_.status(buyer, offer, route);
+        for (auto q : legality_.quotas(st)) f(quota_base + q, 1.0);
+    };
     const int rounds = 1 + std::max(0, config_.rechoice_rounds);
     for (int round = 0; round < rounds; ++round) {
-        std::fill(requested.begin(), requested.end(), 0.0);
-        for (std::size_t k = 0; k < cand_offer_.size(); ++k)
-            requested[ix(cand_offer_[k])] += cand_request_[k] / offer_compute_[ix(cand_offer_[k])];
-        // Pro-rata rationing of each offer's requests to what it can ship.
-        bool any_residual = false;
-        for (std::size_t o = 0; o < no; ++o) orders_[o] += requested[o];
-        for (std::size_t b = 0; b < nb; ++b) {
-            residual_[b] = 0.0;
+        std::fill(requested_.begin(), requested_.end(), 0.0);
+        std::fill(filled_.begin(), filled_.end(), 0.0);
+        auto tally = [&](Index b, Index o, int r, double compute) {
+            constraints(b, o, r, [&](std::size_t c, double per_compute) { requested_[c] += compute * per_compute; });
+        };
+        auto fill_ratio = [&](Index b, Index o, int r) {
+            double ratio = 1.0;
+            constraints(b, o, r, [&](std::size_t c, double) {
+                if (requested_[c] > remaining_[c]) ratio = std::min(ratio, remaining_[c] / requested_[c]);
+            });
+            return ratio;
+        };
+        auto book_fill = [&](Index b, Index o, int r, double req, bool licensed) {
+            const double fill = req * fill_ratio(b, o, r);
+            if (fill > 0.0) {
+                fills_.push_back({b, o, r, fill, licensed});
+                constraints(b, o, r, [&](std::size_t c, double per_compute) { filled_[c] += fill * per_compute; });
+            }
+            residual_[ix(b)] += req - fill;
+        };
+        for (std::size_t b = 0; b < nb; ++b)
+            for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
+                if (cand_request_[k] > 0.0) tally(static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k]);
+        if (round == 0)
+            for (const auto& f : firm_) tally(f.buyer, f.offer, f.route, f.compute);
+        for (std::size_t o = 0; o < no; ++o) orders_[o] += requested_[o];
+
+        std::fill(residual_.begin(), residual_.end(), 0.0);
+        for (std::size_t b = 0; b < nb; ++b)
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
-                const double req = cand_request_[k];
-                if (req <= 0.0) continue;
-                const std::size_t o = ix(cand_offer_[k]);
-                const double ratio = requested[o] > remaining_[o] ? remaining_[o] / requested[o] : 1.0;
-                const double fill = req * ratio;
-                cand_filled_[k] += fill;
-                residual_[b] += req - fill;
+                if (cand_request_[k] <= 0.0) continue;
+                book_fill(static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k], false);
                 cand_request_[k] = 0.0;
             }
-            if (residual_[b] > kTiny) any_residual = true;
+        if (round == 0)
+            for (const auto& f : firm_) book_fill(f.buyer, f.offer, f.route, f.compute, true);
+
+        for (std::size_t c = 0; c < remaining_.size(); ++c) {
+            if (requested_[c] > 0.0 && requested_[c] >= remaining_[c] * (1.0 - 1e-12)) exhausted_[c] = 1;
+            remaining_[c] = std::max(0.0, remaining_[c] - filled_[c]);
         }
-        for (std::size_t o = 0; o < no; ++o) {
-            if (requested[o] >= remaining_[o] && requested[o] > 0.0) exhausted_[o] = 1;
-            remaining_[o] = std::max(0.0, remaining_[o] - requested[o]);
-        }
+        bool any_residual = false;
+        for (std::size_t b = 0; b < nb; ++b) any_residual = any_residual || residual_[b] > kTiny;
         if (!any_residual) break;
         const bool last = round + 1 == rounds;
-        // Rationed buyers re-choose among the offers that still have goods, with the CES
-        // quantity shares a_i·c_i^(−σ) restricted to those offers.
+        // Rationed buyers re-choose among the offers and routes that still have room, with the
+        // CES quantity shares a_i·c_i^(−σ) restricted to those options.
         for (std::size_t b = 0; b < nb; ++b) {
             if (residual_[b] <= kTiny) continue;
-            const double sigma = scenario_->buyers[b].substitution;
+            if (last) {
+                unmet_[b] += residual_[b];
+                continue;
+            }
+            const double sigma = world_.buyers[b].substitution;
             double cmin = kInf;
-            for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
-                if (std::isfinite(cand_cost_[k]) && !exhausted_[ix(cand_offer_[k])]) cmin = std::min(cmin, cand_cost_[k]);
-            if (last || !std::isfinite(cmin)) {
+            for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
+                double cost = kInf;
+                const int r = cand_wnow_[k] > 0.0 ? best_route(b, k, true, cost) : -1;
+                cand_cost_[k] = r < 0 ? kInf : cost;
+                cand_route_[k] = std::max(r, 0);
+                cmin = std::min(cmin, cand_cost_[k]);
+            }
+            if (!std::isfinite(cmin)) {
                 unmet_[b] += residual_[b];
                 continue;
             }
             double total = 0.0;
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
-                if (std::isfinite(cand_cost_[k]) && !exhausted_[ix(cand_offer_[k])])
-                    total += cand_weight_[k] * std::pow(cand_cost_[k] / cmin, -sigma);
+                if (std::isfinite(cand_cost_[k])) total += cand_wnow_[k] * std::pow(cand_cost_[k] / cmin, -sigma);
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
-                if (std::isfinite(cand_cost_[k]) && !exhausted_[ix(cand_offer_[k])])
-                    cand_request_[k] = residual_[b] * cand_weight_[k] * std::pow(cand_cost_[k] / cmin, -sigma) / total;
+                if (std::isfinite(cand_cost_[k]))
+                    cand_request_[k] = residual_[b] * cand_wnow_[k] * std::pow(cand_cost_[k] / cmin, -sigma) / total;
         }
     }
 
+    // Quotas consumed this tick.
+    for (const auto& f : fills_) {
+        const auto& st = legality_.status(f.buyer, f.offer, f.route);
+        for (auto q : legality_.quotas(st)) quota_left_[q] -= f.compute;
+    }
     // Production is settled with clearing: produce to keep about one tick of capacity in
     // stock, never more than capacity; offers with unlimited capacity produce to order.
+    std::fill(shipped_.begin(), shipped_.end(), 0.0);
+    for (const auto& f : fills_) shipped_[ix(f.offer)] += f.compute / offer_compute_[ix(f.offer)];
     for (std::size_t o = 0; o < no; ++o) {
-        const double shipped = stock_[o] + capacity_[o] - remaining_[o];
-        shipped_[o] = std::isfinite(capacity_[o]) ? shipped : 0.0;
         if (std::isfinite(capacity_[o])) {
             produced_[o] = std::clamp(orders_[o] + capacity_[o] - stock_[o], 0.0, capacity_[o]);
+            // Never ship what was not there (guards rounding in the rationing arithmetic).
+            shipped_[o] = std::min(shipped_[o], stock_[o] + produced_[o]);
         } else {
-            produced_[o] = 0.0;  // set below from the allocations
+            produced_[o] = std::max(0.0, shipped_[o] - stock_[o]);
         }
-    }
-    for (std::size_t k = 0; k < cand_offer_.size(); ++k) {
-        const std::size_t o = ix(cand_offer_[k]);
-        if (!std::isfinite(capacity_[o])) shipped_[o] += cand_filled_[k] / offer_compute_[o];
-    }
-    for (std::size_t o = 0; o < no; ++o) {
-        if (!std::isfinite(capacity_[o])) produced_[o] = std::max(0.0, shipped_[o] - stock_[o]);
         stock_[o] = opening_stock_[o] + produced_[o] - shipped_[o];
         if (stock_[o] < 0.0 && stock_[o] > -1e-9 * std::max(1.0, shipped_[o])) stock_[o] = 0.0;
     }
-    for (std::size_t b = 0; b < nb; ++b) backlog_[b] = scenario_->buyers[b].backlog * unmet_[b];
+    for (std::size_t b = 0; b < nb; ++b) backlog_[b] = world_.buyers[b].backlog * unmet_[b];
 }
 
 void Simulation::phase_shipping() {
     enter(Phase::shipping);
-    const auto& s = *scenario_;
+    const auto& s = world_;
     const std::size_t slots = transit_.size();
-    const int delay = s.transport_delay_ticks;
     auto& countries = record_.countries;
     countries.resize(s.countries.size());
     for (std::size_t c = 0; c < countries.size(); ++c) countries[c] = CountryRecord{static_cast<Index>(c)};
 
-    for (std::size_t b = 0; b < n_buyers(); ++b) {
-        const auto& buyer = s.buyers[b];
-        for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
-            if (cand_filled_[k] <= 0.0) continue;
-            const Index o = cand_offer_[k];
-            const auto& off = s.offers[ix(o)];
-            const auto& sup = s.suppliers[ix(off.supplier)];
-            FlowRecord f;
-            f.offer = o;
-            f.supplier = off.supplier;
-            f.product = off.product;
-            f.origin = sup.ships_from;
-            f.via = model::kNone;
-            f.destination = buyer.country;
-            f.buyer = static_cast<Index>(b);
-            f.channel = Channel::direct;
-            f.units = cand_filled_[k] / offer_compute_[ix(o)];
-            f.compute = cand_filled_[k];
-            f.value_usd = f.units * price_[ix(o)];
-            f.tariff_usd = f.value_usd * cand_tariff_[k];
+    // One flow per (offer, route, buyer, licensed), in that order.
+    std::sort(fills_.begin(), fills_.end(), [](const Request& a, const Request& b) {
+        return std::tie(a.offer, a.route, a.buyer, a.licensed) < std::tie(b.offer, b.route, b.buyer, b.licensed);
+    });
+    for (std::size_t i = 0; i < fills_.size();) {
+        Request agg = fills_[i];
+        std::size_t j = i + 1;
+        for (; j < fills_.size() && fills_[j].offer == agg.offer && fills_[j].route == agg.route &&
+               fills_[j].buyer == agg.buyer && fills_[j].licensed == agg.licensed;
+             ++j)
+            agg.compute += fills_[j].compute;
+        i = j;
+        const Index o = agg.offer;
+        const auto& off = s.offers[ix(o)];
+        const auto& sup = s.suppliers[ix(off.supplier)];
+        const auto& buyer = s.buyers[ix(agg.buyer)];
+        const auto& st = legality_.status(agg.buyer, o, agg.route);
+        const bool diverted = st.cls == policy::RouteClass::diverted && !agg.licensed;
+        FlowRecord f;
+        f.offer = o;
+        f.supplier = off.supplier;
+        f.product = off.product;
+        f.origin = sup.ships_from;
+        f.via = agg.route == 0 ? model::kNone : s.routes[ix(agg.route - 1)].via;
+        f.destination = buyer.country;
+        f.buyer = agg.buyer;
+        f.channel = agg.licensed ? Channel::licensed
+                    : diverted   ? Channel::diverted
+                    : agg.route > 0 ? Channel::transshipped
+                                    : Channel::direct;
+        f.units = agg.compute / offer_compute_[ix(o)];
+        f.compute = agg.compute;
+        f.value_usd = f.units * price_[ix(o)];
+        if (!diverted) {
+            f.tariff_usd = f.value_usd * policies_.tariff(buyer.country, o);
             policies_.for_each_fee(buyer.country, o, [&](const model::Policy& pol) {
                 const double fee = f.value_usd * pol.rate;
                 f.fee_usd += fee;
                 countries[ix(pol.by)].fee_revenue_usd += fee;
             });
             countries[ix(buyer.country)].tariff_revenue_usd += f.tariff_usd;
-            route_shipped_[0] += f.units;
-            route_in_transit_[0] += f.units;
-            transit_[static_cast<std::size_t>(tick_ + delay) % slots].push_back({f.buyer, o, 0, f.units});
-            record_.flows.push_back(f);
+        } else {
+            Rng rng = Rng(s.seed, static_cast<std::uint64_t>(config_.run), static_cast<std::uint64_t>(agg.buyer),
+                          Purpose::seizure)
+                          .substream((static_cast<std::uint64_t>(tick_) * n_offers() + ix(o)) * n_routes() +
+                                     static_cast<std::uint64_t>(agg.route));
+            f.seized_units = draw_seized(f.units, legality_.detection(o, agg.route), rng);
+            countries[ix(buyer.country)].seized_units += f.seized_units;
         }
+        const std::size_t r = static_cast<std::size_t>(agg.route);
+        const int delay = agg.route == 0 ? s.transport_delay_ticks : s.routes[r - 1].delay_ticks;
+        route_shipped_[r] += f.units;
+        route_seized_[r] += f.seized_units;
+        route_in_transit_[r] += f.units - f.seized_units;
+        if (f.units - f.seized_units > 0.0)
+            transit_[static_cast<std::size_t>(tick_ + delay) % slots].push_back(
+                {f.buyer, o, agg.route, f.units - f.seized_units, diverted});
+        record_.flows.push_back(f);
     }
 
     // Deliveries due this tick.
     auto& due = transit_[static_cast<std::size_t>(tick_) % slots];
     for (const auto& a : due) {
-        const auto& buyer = s.buyers[ix(a.buyer)];
-        auto& cr = countries[ix(buyer.country)];
+        auto& cr = countries[ix(s.buyers[ix(a.buyer)].country)];
+        const double compute = a.units * offer_compute_[ix(a.offer)];
         cr.imports_units += a.units;
-        cr.imports_compute += a.units * offer_compute_[ix(a.offer)];
+        cr.imports_compute += compute;
+        if (a.diverted) cr.diverted_compute += compute;
         route_delivered_[ix(a.route)] += a.units;
         route_in_transit_[ix(a.route)] -= a.units;
     }
@@ -392,8 +670,8 @@ void Simulation::phase_shipping() {
 void Simulation::phase_prices() {
     enter(Phase::prices);
     for (std::size_t o = 0; o < n_offers(); ++o) {
-        const auto& off = scenario_->offers[o];
-        const auto& sup = scenario_->suppliers[ix(off.supplier)];
+        const auto& off = world_.offers[o];
+        const auto& sup = world_.suppliers[ix(off.supplier)];
         const double cap = capacity_[o];
         if (sup.price_adjustment == 0.0 || !std::isfinite(cap) || cap <= 0.0) continue;
         price_[o] = std::max(off.unit_cost, price_[o] * (1.0 + sup.price_adjustment * (orders_[o] - cap) / cap));
@@ -402,7 +680,7 @@ void Simulation::phase_prices() {
 
 void Simulation::phase_records(Recorder& recorder) {
     enter(Phase::records);
-    const auto& s = *scenario_;
+    const auto& s = world_;
     record_.tick = tick_;
     record_.date = s.time.calendar().date_of(tick_);
 
@@ -411,19 +689,16 @@ void Simulation::phase_records(Recorder& recorder) {
     for (std::size_t o = 0; o < n_offers(); ++o) {
         auto& m = record_.markets[o];
         m.offer = static_cast<Index>(o);
+        m.price = charged_price_[o];
         m.capacity = capacity_[o];
         m.produced = produced_[o];
         m.orders = orders_[o];
         m.shipped = shipped_[o];
         m.stock = stock_[o];
-        m.price = charged_price_[o];
     }
 
     // Countries: unmet demand and the demand-weighted price index of their buyers.
-    for (std::size_t b = 0; b < n_buyers(); ++b) {
-        auto& cr = record_.countries[ix(s.buyers[b].country)];
-        cr.unmet_compute += unmet_[b];
-    }
+    for (std::size_t b = 0; b < n_buyers(); ++b) record_.countries[ix(s.buyers[b].country)].unmet_compute += unmet_[b];
     for (auto& cr : record_.countries) {
         double qsum = 0.0, pq = 0.0;
         for (std::size_t b = 0; b < n_buyers(); ++b) {
@@ -434,12 +709,14 @@ void Simulation::phase_records(Recorder& recorder) {
         cr.price_index = qsum > 0.0 ? pq / qsum : 0.0;
     }
 
-    // Revenue by supplier and billing country, in index order.
+    // Revenue by supplier and billing country, in index order. Diverted sales are invoiced to
+    // the front buyer in the hub.
     const std::size_t nc = s.countries.size();
     rev_units_.assign(s.suppliers.size() * nc, 0.0);
     rev_usd_.assign(s.suppliers.size() * nc, 0.0);
     for (const auto& f : record_.flows) {
-        const std::size_t cell = ix(f.supplier) * nc + ix(s.buyers[ix(f.buyer)].billing_country);
+        const Index billing = f.channel == Channel::diverted ? f.via : s.buyers[ix(f.buyer)].billing_country;
+        const std::size_t cell = ix(f.supplier) * nc + ix(billing);
         rev_units_[cell] += f.units;
         rev_usd_[cell] += f.value_usd - f.fee_usd;
     }
@@ -449,8 +726,64 @@ void Simulation::phase_records(Recorder& recorder) {
                                                 rev_units_[cell], rev_usd_[cell]});
     }
 
+    behaviour();
     if (config_.check_invariants) check_invariants();
     recorder.record(record_);
+}
+
+double Simulation::reaction_metric(const model::Reaction& r) const {
+    const std::string& m = r.metric;
+    double v = 0.0;
+    if (m == "diverted_units" || m == "diverted_compute" || (m == "seized_units" && r.via != model::kNone)) {
+        for (const auto& f : record_.flows) {
+            if (f.channel != Channel::diverted) continue;
+            if (r.via != model::kNone && f.via != r.via) continue;
+            if (r.country != model::kNone && f.destination != r.country) continue;
+            v += m == "diverted_units" ? f.units : m == "diverted_compute" ? f.compute : f.seized_units;
+        }
+        return v;
+    }
+    double qsum = 0.0;
+    for (const auto& cr : record_.countries) {
+        if (r.country != model::kNone && cr.country != r.country) continue;
+        if (m == "imports_compute") v += cr.imports_compute;
+        else if (m == "unmet_compute") v += cr.unmet_compute;
+        else if (m == "seized_units") v += cr.seized_units;
+        else if (m == "price_index") {
+            v += cr.price_index;
+            qsum += 1.0;
+        }
+    }
+    return m == "price_index" && qsum > 0.0 ? v / qsum : v;
+}
+
+void Simulation::behaviour() {
+    // Reactions: a rule fires when its condition has held for `for` consecutive ticks; its
+    // policy is announced now and takes force `lag` ticks later (at the earliest next tick).
+    for (std::size_t i = 0; i < reactions_.size(); ++i) {
+        auto& st = reactions_[i];
+        if (st.triggered) continue;
+        const auto& r = world_.reactions[i];
+        const double v = reaction_metric(r);
+        const bool holds = (r.above && v > *r.above) || (r.below && v < *r.below);
+        st.streak = holds ? st.streak + 1 : 0;
+        if (st.streak < r.for_ticks) continue;
+        st.triggered = true;
+        auto& pol = world_.policies[ix(st.policy)];
+        pol.announced_tick = tick_;
+        pol.from_tick = tick_ + std::max(1, r.lag_ticks);
+        record_.events.push_back(
+            EventRecord{world_.countries[ix(r.by)].code, r.id, EventKind::triggered,
+                        fmt::format("{}={:.4f} for {} tick(s); {} in force from {}", r.metric, v, r.for_ticks,
+                                    model::to_string(pol.type), format_date(world_.time.calendar().date_of(pol.from_tick)))});
+    }
+    // Design-around: a binding control makes the supplier launch its variant after the lag.
+    for (auto& v : variants_) {
+        if (v.launch_tick != kNever || !v.binds_statically || !policies_.in_force(v.control)) continue;
+        const auto& sup = world_.suppliers[ix(world_.offers[ix(v.offer)].supplier)];
+        v.launch_tick = tick_ + std::max(1, sup.design_around->lag_ticks);
+        launch_tick_[ix(v.offer)] = v.launch_tick;
+    }
 }
 
 void Simulation::check_invariants() const {
@@ -473,6 +806,8 @@ void Simulation::check_invariants() const {
         flow_units[ix(f.offer)] += f.units;
         if (!close(f.value_usd, f.units * charged_price_[ix(f.offer)]))
             throw RunError(fmt::format("tick {}: value != units × price for offer {}", tick_, f.offer));
+        if (f.seized_units < 0.0 || f.seized_units > f.units * (1.0 + 1e-12))
+            throw RunError(fmt::format("tick {}: seized {} of {} units", tick_, f.seized_units, f.units));
     }
     for (std::size_t o = 0; o < n_offers(); ++o)
         if (shipped_[o] < 0.0 || !close(shipped_[o], flow_units[o]))

@@ -3,6 +3,10 @@
 // phases of PRODUCT.md ("The model, one tick"), in order, and nothing else. Phases before
 // clearing read the state and compute decisions; clearing settles production and shipments
 // together; later phases book what happened. State lives in flat arrays indexed by dense ids.
+//
+// The simulation works on its own copy of the scenario, the *world*: the input scenario plus
+// the policies that reaction rules may add (dormant until triggered) and the design-around
+// variants suppliers may launch (unavailable until launched). Recorders receive the world.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -10,6 +14,7 @@
 
 #include "engine/records.hpp"
 #include "model/scenario.hpp"
+#include "policy/legality.hpp"
 #include "policy/policy_book.hpp"
 
 namespace ts::engine {
@@ -31,9 +36,13 @@ const char* to_string(Phase p);
 class Simulation {
 public:
     Simulation(const model::Scenario& scenario, RunConfig config);
+    Simulation(const Simulation&) = delete;
+    Simulation& operator=(const Simulation&) = delete;
 
+    /// The scenario the simulation runs: the input plus reaction policies and variants.
+    const model::Scenario& world() const { return world_; }
     int tick() const { return tick_; }
-    int ticks() const { return scenario_->time.ticks; }
+    int ticks() const { return world_.time.ticks; }
     bool done() const { return tick_ >= ticks(); }
 
     /// Advances one tick and hands its records to the recorder.
@@ -46,17 +55,50 @@ public:
     double stock(Index offer) const { return stock_[static_cast<std::size_t>(offer)]; }
     double buyer_price_index(Index buyer) const { return buyer_p_[static_cast<std::size_t>(buyer)]; }
     double backlog(Index buyer) const { return backlog_[static_cast<std::size_t>(buyer)]; }
+    const policy::Legality& legality() const { return legality_; }
 
     /// Features the scenario uses that this engine reads but does not simulate yet.
     static std::vector<std::string> unsimulated_features(const model::Scenario& scenario);
 
 private:
+    /// A quantity of compute asked for or allocated on one (buyer, offer, route).
+    struct Request {
+        Index buyer;
+        Index offer;
+        int route;
+        double compute;
+        bool licensed;  // granted under a licence (channel `licensed`)
+    };
+    struct LicenceRequest {
+        Index buyer;
+        Index offer;
+        int route;
+        double compute;
+        std::int64_t requested_tick;
+        std::int64_t decide_tick;
+    };
     struct Arrival {
         Index buyer;
         Index offer;
-        Index route;  // 0 = direct, r+1 = scenario route r
+        int route;
         double units;
+        bool diverted;
     };
+    struct ReactionState {
+        Index policy = model::kNone;  // the dormant policy it adds to the world
+        int streak = 0;
+        bool triggered = false;
+    };
+    struct VariantState {
+        Index offer = model::kNone;     // the variant offer in the world
+        Index original = model::kNone;  // the offer it designs around
+        Index control = model::kNone;   // the control it escapes
+        bool binds_statically = false;  // the control selects a buyer of the original
+        std::int64_t launch_tick;
+    };
+
+    static model::Scenario build_world(const model::Scenario& input, std::vector<ReactionState>& reactions,
+                                       std::vector<VariantState>& variants);
 
     void enter(Phase p);
     void phase_policy();
@@ -70,32 +112,59 @@ private:
     void phase_records(Recorder& recorder);
     void check_invariants() const;
 
-    std::size_t n_offers() const { return scenario_->offers.size(); }
-    std::size_t n_buyers() const { return scenario_->buyers.size(); }
+    // Route choice: the cheapest usable route of candidate k; -1 if none. In re-choice rounds
+    // routes through exhausted constraints and licensed routes are skipped.
+    int best_route(std::size_t buyer, std::size_t k, bool rechoice, double& cost) const;
+    double route_cost(std::size_t buyer, Index offer, int route) const;
+    bool route_exhausted(std::size_t buyer, Index offer, int route) const;
+    void decide_licences();
+    void reset_quota_periods();
+    void behaviour();  // reactions and design-around (phase 9)
+    double reaction_metric(const model::Reaction& r) const;
 
-    const model::Scenario* scenario_;
+    std::size_t n_offers() const { return world_.offers.size(); }
+    std::size_t n_buyers() const { return world_.buyers.size(); }
+    std::size_t n_routes() const { return world_.routes.size() + 1; }
+
+    // Declaration order matters: build_world fills reactions_ and variants_ while world_ is
+    // initialised, and the policy book and legality refer to world_.
+    std::vector<ReactionState> reactions_;
+    std::vector<VariantState> variants_;
+    model::Scenario world_;
     RunConfig config_;
     policy::PolicyBook policies_;
+    policy::Legality legality_;
     int tick_ = 0;
     Phase phase_ = Phase::idle;
 
     // Per offer.
-    std::vector<double> price_, charged_price_, capacity_, stock_, opening_stock_, produced_, orders_, shipped_, remaining_, requested_;
-    std::vector<char> available_, exhausted_;
+    std::vector<double> price_, charged_price_, capacity_, stock_, opening_stock_, produced_, orders_, shipped_;
+    std::vector<char> available_;
     std::vector<double> offer_compute_;
+    std::vector<std::int64_t> launch_tick_;  // variants: when launched (never until scheduled)
+
+    // Constraints shared by requests: offers (units), hub routes (units per tick) and quota
+    // buckets (compute per period), in one index space: [offers | routes | buckets].
+    std::vector<double> remaining_, requested_, filled_;
+    std::vector<char> exhausted_;
+    std::vector<double> quota_left_;
+    std::vector<std::int64_t> quota_period_;
 
     // Buyer × candidate offer, compressed rows: candidates are the offers with weight > 0.
     std::vector<std::size_t> cand_begin_;  // size buyers + 1
     std::vector<Index> cand_offer_;
-    std::vector<double> cand_weight_;
-    std::vector<double> cand_cost_;     // landed cost per compute unit this tick; inf = unusable
-    std::vector<double> cand_tariff_;   // tariff rate this tick
-    std::vector<double> cand_request_;  // compute requested in the current clearing round
-    std::vector<double> cand_filled_;   // compute allocated this tick
+    std::vector<double> cand_weight_;   // static taste weight
+    std::vector<double> cand_wnow_;     // this tick: weight × import-restriction factor
+    std::vector<double> cand_cost_;     // cost per compute unit on the chosen route; inf = unusable
+    std::vector<int> cand_route_;       // chosen route
+    std::vector<double> cand_request_;  // compute requested in the current round
 
     // Per buyer.
-    std::vector<double> base_demand_;  // demand·(1+g)^t this tick
-    std::vector<double> buyer_p_, buyer_q_, residual_, unmet_, backlog_;
+    std::vector<double> base_demand_, buyer_p_, buyer_q_, residual_, unmet_, backlog_;
+
+    std::vector<Request> firm_;    // licence grants to ship this tick
+    std::vector<Request> fills_;   // allocations this tick
+    std::vector<LicenceRequest> licences_;  // pending decisions
 
     // Transit: ring of arrival slots, indexed by tick modulo its size.
     std::vector<std::vector<Arrival>> transit_;
@@ -104,7 +173,6 @@ private:
     // Scratch for CES calls (no allocation in the tick loop after warm-up).
     std::vector<double> scratch_w_, scratch_c_, scratch_q_;
     std::vector<std::size_t> scratch_k_;
-
     std::vector<double> rev_units_, rev_usd_;  // supplier × billing country, this tick
 
     TickRecord record_;

@@ -13,6 +13,16 @@ namespace ts::market {
 
 double landed_cost(double price, double tariff, double markup, double compute);
 
+/// Expected cost of a licensed route: the landed cost divided by the approval probability
+/// (approval 0: unusable, +inf).
+double licensed_cost(double landed, double approval);
+
+/// Expected cost of a diverted (illegal) route: the landed cost raised by the expected seizure
+/// loss, 1/(1 − d), and by a risk premium d/r that vanishes as the buyer's risk tolerance r
+/// grows. r = 0 (never uses illicit channels) or d = 1 makes the route unusable (+inf).
+/// Diverted goods evade the destination's tariff: pass a landed cost without it.
+double diverted_cost(double landed, double detection, double risk_tolerance);
+
 /// P over the offers given (all with weight > 0 and finite positive cost). +inf if none.
 double price_index(std::span<const double> weights, std::span<const double> costs, double sigma);
 

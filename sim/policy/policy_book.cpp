@@ -1,5 +1,6 @@
 #include "policy/policy_book.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace ts::policy {
@@ -9,11 +10,14 @@ PolicyBook::PolicyBook(const model::Scenario& scenario)
     const auto& s = scenario;
     const std::size_t np = s.policies.size();
     in_force_.assign(np, 0);
+    announced_.assign(np, 0);
+    buyers_only_.assign(np, 0);
     offer_mask_.resize(np);
     dest_mask_.resize(np);
     origin_mask_.resize(np);
     for (std::size_t p = 0; p < np; ++p) {
         const auto& pol = s.policies[p];
+        buyers_only_[p] = pol.buyers && pol.destinations.all && pol.destinations.except.empty() ? 1 : 0;
         offer_mask_[p].resize(n_offers_);
         for (std::size_t o = 0; o < n_offers_; ++o) {
             const Index prod = s.offers[o].product;
@@ -41,8 +45,14 @@ PolicyBook::PolicyBook(const model::Scenario& scenario)
     }
 }
 
-bool PolicyBook::simulated(model::PolicyType type) {
-    return type == model::PolicyType::tariff || type == model::PolicyType::export_fee;
+bool PolicyBook::simulated(model::PolicyType type) { return type != model::PolicyType::remote_access; }
+
+bool PolicyBook::selects_buyer(Index policy, Index buyer) const {
+    const auto& pol = scenario_->policies[static_cast<std::size_t>(policy)];
+    if (!pol.buyers) return false;
+    const auto& b = scenario_->buyers[static_cast<std::size_t>(buyer)];
+    if (pol.buyers->listed && b.listed) return true;
+    return std::find(pol.buyers->ids.begin(), pol.buyers->ids.end(), buyer) != pol.buyers->ids.end();
 }
 
 bool PolicyBook::offer_available(Index offer, std::int64_t tick) const {
@@ -81,8 +91,10 @@ bool PolicyBook::advance(std::int64_t tick, std::vector<Transition>& transitions
             transitions.push_back({pi, Transition::Kind::announced});
         if (now && !was) transitions.push_back({pi, Transition::Kind::in_force});
         if (!now && was) transitions.push_back({pi, Transition::Kind::lapsed});
-        if (now != was) changed = true;
+        const bool pending = pol.announced_only(tick);
+        if (now != was || pending != (announced_[p] != 0)) changed = true;
         in_force_[p] = now ? 1 : 0;
+        announced_[p] = pending ? 1 : 0;
     }
     if (changed || tick == 0) rebuild_tables();
     return changed;

@@ -25,10 +25,12 @@ public:
     /// Moves to `tick` (ticks must increase by one from 0). Appends the announcements,
     /// entries into force and lapses that happen at this tick (at tick 0 also those that
     /// happened before the run: a policy already in force is reported in_force at tick 0).
-    /// Returns true when the set of policies in force changed.
+    /// Returns true when the set of policies in force (or announced and pending) changed.
     bool advance(std::int64_t tick, std::vector<Transition>& transitions);
 
     bool in_force(Index policy) const { return in_force_[static_cast<std::size_t>(policy)] != 0; }
+    /// Announced but not yet in force at the current tick.
+    bool announced(Index policy) const { return announced_[static_cast<std::size_t>(policy)] != 0; }
 
     /// Sum of the in-force tariff rates the destination levies on the offer's customs origin
     /// (tariffs stack additively).
@@ -50,6 +52,22 @@ public:
     /// Policy types this engine does not simulate yet (reported to the user once).
     static bool simulated(model::PolicyType type);
 
+    /// True when the policy's destination selector is only its `buyers` selector (a control
+    /// on listed buyers anywhere, with no destination countries of its own).
+    bool buyers_only(Index policy) const { return buyers_only_[static_cast<std::size_t>(policy)] != 0; }
+    bool selects_offer(Index policy, Index offer) const {
+        return offer_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(offer)] != 0;
+    }
+    bool selects_destination(Index policy, Index country) const {
+        return dest_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(country)] != 0;
+    }
+    bool selects_origin(Index policy, Index country) const {
+        return origin_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(country)] != 0;
+    }
+    /// Whether a policy's `buyers` selector names the buyer.
+    bool selects_buyer(Index policy, Index buyer) const;
+    const model::Scenario& scenario() const { return *scenario_; }
+
 private:
     std::size_t cell(Index c, Index o) const {
         return static_cast<std::size_t>(c) * n_offers_ + static_cast<std::size_t>(o);
@@ -60,6 +78,8 @@ private:
     const model::Scenario* scenario_;
     std::size_t n_offers_ = 0;
     std::vector<char> in_force_;                    // per policy
+    std::vector<char> announced_;                   // per policy: announced, not yet in force
+    std::vector<char> buyers_only_;                 // per policy
     std::vector<std::vector<char>> offer_mask_;     // per policy × offer
     std::vector<std::vector<char>> dest_mask_;      // per policy × country
     std::vector<std::vector<char>> origin_mask_;    // per policy × country

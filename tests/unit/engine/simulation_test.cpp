@@ -242,14 +242,14 @@ TEST_CASE("same scenario, same records", "[engine][determinism]") {
 }
 
 TEST_CASE("a broken identity is detected", "[engine][conservation]") {
-    // Negative demand is rejected by the reader; fed to the engine directly it produces
+    // Negative capacity is rejected by the reader; fed to the engine directly it produces
     // negative shipments, which the invariant check must refuse rather than write.
     test::ScenarioBuilder b(1);
     auto c = b.country("AAA");
     auto p = b.product("chip");
     auto s = b.supplier("s", c);
-    b.offer(s, p, 1.0, 10.0);
-    b.buyer("b", c, -50.0, 1.0, 0.0, 2.0);
+    b.offer(s, p, 1.0, -10.0);
+    b.buyer("b", c, 50.0, 1.0, 0.0, 2.0);
     CHECK_THROWS_AS(run(b.scenario()), RunError);
 }
 

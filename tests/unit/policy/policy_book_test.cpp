@@ -60,7 +60,7 @@ TEST_CASE("policies take force at from, lapse at until, and report each transiti
         std::vector<Transition> tr;
         const bool changed = book.advance(t, tr);
         for (const auto& x : tr) seen.emplace_back(t, x.kind);
-        CHECK(changed == (t == 3 || t == 6));
+        CHECK(changed == (t == 1 || t == 3 || t == 6));  // announcement, entry into force, lapse
         CHECK(book.tariff(w.chn, w.o_nv) == Approx(t >= 3 && t < 6 ? 0.3 : 0.0));
     }
     REQUIRE(seen.size() == 3);

@@ -1,0 +1,124 @@
+#pragma once
+// Legality of every way a buyer can reach an offer (PRODUCT.md step 4). A route is the direct
+// shipment (route 0) or a shipment through hub r (route r+1, Scenario::routes[r]). For each
+// buyer profile (country, plus which buyer-specific controls name the buyer), offer and route,
+// the status is open, licensed, capped, diverted or blocked:
+//
+// - A control of government G covers a leg X -> Y of goods of offer o when it selects o's
+//   product and Y (or the buyer), and either the goods leave G's territory (X == G, `exports`)
+//   or they are of G's jurisdiction and leave a third country (X != G, `reexports`).
+// - Direct: the leg ships_from -> buyer's country.
+// - Hub H: leg 1 ships_from -> H (H as destination; buyer selectors do not apply, the hub's
+//   consignee is not the end user) and leg 2 H -> buyer's country. A restricted leg 1 makes the
+//   route licensed/capped/blocked like a direct one; a prohibited leg 2 makes it diverted.
+// - A control with no licence, or licence approval 0, prohibits; approval p in (0, 1] needs a
+//   licence granted with probability p after its delay (several controls: approvals multiply,
+//   the longest delay counts). Quotas (exports and re-exports of the government) cap the leg.
+//
+// Tables are rebuilt only when the set of policies in force or announced changes.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "model/scenario.hpp"
+#include "policy/policy_book.hpp"
+
+namespace ts::policy {
+
+enum class RouteClass : std::uint8_t { open, licensed, capped, diverted, blocked, unavailable };
+const char* to_string(RouteClass c);
+
+struct RouteStatus {
+    RouteClass cls = RouteClass::open;
+    double approval = 1.0;  // product of licence approvals on the route's legs (1 = no licence)
+    int licence_delay = 0;  // ticks to decide
+    std::uint32_t quota_begin = 0, quota_end = 0;  // quota buckets, see Legality::quota_buckets
+};
+
+/// A quota bucket: one quota policy's cap for one destination country.
+struct QuotaBucket {
+    Index policy = model::kNone;
+    Index country = model::kNone;
+};
+
+class Legality {
+public:
+    explicit Legality(const PolicyBook& book);
+
+    /// Recomputes every table for the policies now in force (call after PolicyBook::advance
+    /// reported a change).
+    void rebuild();
+
+    int routes() const { return n_routes_; }  // 1 + number of hubs
+    Index profile(Index buyer) const { return buyer_profile_[static_cast<std::size_t>(buyer)]; }
+    const RouteStatus& status(Index buyer, Index offer, int route) const {
+        return table_[cell(profile(buyer), offer, route)];
+    }
+    std::span<const std::uint32_t> quotas(const RouteStatus& s) const {
+        return {quota_pool_.data() + s.quota_begin, s.quota_end - s.quota_begin};
+    }
+    const std::vector<QuotaBucket>& quota_buckets() const { return buckets_; }
+
+    /// Probability that a diverted shipment of the offer through hub route `route` (>= 1) is
+    /// seized: the route's detection raised by enforcement policies in force of the hub and of
+    /// the goods' jurisdiction, combined as independent checks.
+    double detection(Index offer, int route) const {
+        return detection_[static_cast<std::size_t>(offer) * static_cast<std::size_t>(n_routes_) +
+                          static_cast<std::size_t>(route)];
+    }
+    /// Taste-weight factor from import restrictions in force in the buyer's country:
+    /// Π (1 − compliance) over restrictions selecting the offer (compliance-weighted removal).
+    double import_factor(Index buyer, Index offer) const {
+        return import_factor_[static_cast<std::size_t>(scenario().buyers[static_cast<std::size_t>(buyer)].country) *
+                                  n_offers_ +
+                              static_cast<std::size_t>(offer)];
+    }
+    /// Whether a restriction on the buyer's direct route to the offer (control, quota, import
+    /// restriction or tariff) is announced and not yet in force: buyers then scale their
+    /// orders by `anticipation`.
+    bool restriction_pending(Index buyer, Index offer) const {
+        return pending_[static_cast<std::size_t>(profile(buyer)) * n_offers_ + static_cast<std::size_t>(offer)] != 0;
+    }
+    /// Whether an export control in force restricts (prohibits or licenses) the direct route of
+    /// the buyer to the offer; `control` receives the first such control.
+    bool restricted_by_control(Index buyer, Index offer, Index& control) const;
+
+    /// Classifies one leg for tests and reports: the status a single leg from -> to would have.
+    RouteStatus leg(Index from, Index to, Index offer, Index buyer_or_none) const;
+
+private:
+    const model::Scenario& scenario() const { return book_->scenario(); }
+    std::size_t cell(Index profile, Index offer, int route) const {
+        return (static_cast<std::size_t>(profile) * n_offers_ + static_cast<std::size_t>(offer)) *
+                   static_cast<std::size_t>(n_routes_) +
+               static_cast<std::size_t>(route);
+    }
+    struct LegResult {
+        bool prohibited = false;
+        bool licensed = false;
+        double approval = 1.0;
+        int delay = 0;
+        std::vector<std::uint32_t> quotas;
+    };
+    LegResult classify_leg(Index from, Index to, Index offer, Index profile_or_none) const;
+    bool profile_selected(Index profile, Index policy) const;
+    std::uint32_t bucket(Index policy, Index country);
+
+    const PolicyBook* book_;
+    std::size_t n_offers_ = 0;
+    int n_routes_ = 1;
+    // Buyer profiles: buyers of one country that the same buyer-specific policies select.
+    std::vector<Index> buyer_profile_;
+    std::vector<Index> profile_country_;
+    std::vector<std::vector<Index>> profile_policies_;  // sorted policy indices selecting the profile
+    std::vector<Index> profile_example_buyer_;
+
+    std::vector<RouteStatus> table_;  // profile × offer × route
+    std::vector<std::uint32_t> quota_pool_;
+    std::vector<QuotaBucket> buckets_;
+    std::vector<double> detection_;      // offer × route
+    std::vector<double> import_factor_;  // country × offer
+    std::vector<char> pending_;          // profile × offer
+};
+
+}  // namespace ts::policy
