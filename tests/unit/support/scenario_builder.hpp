@@ -86,6 +86,46 @@ public:
         return static_cast<model::Index>(s_.policies.size() - 1);
     }
     model::Policy& policy_ref(model::Index p) { return s_.policies[static_cast<std::size_t>(p)]; }
+    /// A route through a hub country.
+    model::Index route(model::Index via, double markup = 0.0, int delay = 0, double capacity = model::kUnlimited,
+                       double detection = 0.0) {
+        model::Route r;
+        r.via = via;
+        r.markup = markup;
+        r.delay_ticks = delay;
+        r.capacity = capacity;
+        r.detection = detection;
+        s_.routes.push_back(r);
+        return static_cast<model::Index>(s_.routes.size() - 1);
+    }
+    /// A policy of any type on all products and the given destinations (all if empty), in force
+    /// from `from`; adjust the rest through policy_ref.
+    model::Index policy(const std::string& id, model::PolicyType type, model::Index by,
+                        std::vector<model::Index> destinations = {}, std::int64_t from = 0) {
+        model::Policy p;
+        p.id = id;
+        p.by = by;
+        p.type = type;
+        p.products.all = true;
+        p.destinations.all = destinations.empty();
+        p.destinations.countries = std::move(destinations);
+        p.origins.all = true;
+        p.announced_tick = p.from_tick = from;
+        s_.policies.push_back(p);
+        return static_cast<model::Index>(s_.policies.size() - 1);
+    }
+    /// An export control by `by` on all products to `destinations`; approval < 0 means no
+    /// licence (prohibition).
+    model::Index control(const std::string& id, model::Index by, std::vector<model::Index> destinations,
+                         double approval = -1.0, int delay = 0, bool exports = true, bool reexports = true,
+                         std::int64_t from = 0) {
+        const auto p = policy(id, model::PolicyType::export_control, by, std::move(destinations), from);
+        auto& pol = policy_ref(p);
+        if (approval >= 0.0) pol.licence = model::Licence{approval, delay};
+        pol.covers_exports = exports;
+        pol.covers_reexports = reexports;
+        return p;
+    }
     void transport_delay(int ticks) { s_.transport_delay_ticks = ticks; }
     model::Scenario& scenario() { return s_; }
 
