@@ -145,6 +145,22 @@ int validate_command(const Invocation& inv) {
                        tick_str(p->until_tick), s.countries[static_cast<std::size_t>(p->by)].code,
                        model::to_string(p->type), p->id);
     }
+    if (!s.reactions.empty()) {
+        fmt::print("\nreactions\n");
+        for (const auto& r : s.reactions) {
+            std::string where;
+            if (r.via != model::kNone) where = " via " + s.countries[static_cast<std::size_t>(r.via)].code;
+            if (r.country != model::kNone) where += " in " + s.countries[static_cast<std::size_t>(r.country)].code;
+            fmt::print("  {:<24} {} adds a {} when {}{} is {} {} for {} tick(s), {} tick(s) later\n", r.id,
+                       s.countries[static_cast<std::size_t>(r.by)].code, model::to_string(r.then.type), r.metric,
+                       where, r.above ? "above" : "below", r.above ? *r.above : r.below.value_or(0.0), r.for_ticks,
+                       r.lag_ticks);
+        }
+    }
+    for (const auto& sup : s.suppliers)
+        if (sup.design_around)
+            fmt::print("design-around: {} launches a variant {} tick(s) after a control binds (margin {})\n", sup.id,
+                       sup.design_around->lag_ticks, sup.design_around->margin);
     for (const auto& note : engine::Simulation::unsimulated_features(s)) fmt::print(stderr, "note: {}\n", note);
     fmt::print("\nok: {} is valid\n", s.source_file);
     return 0;
