@@ -20,6 +20,7 @@ const char* to_string(EventKind e) {
         case EventKind::lapsed: return "lapsed";
         case EventKind::triggered: return "triggered";
         case EventKind::launched: return "launched";
+        case EventKind::capacity: return "capacity";
     }
     return "?";
 }

@@ -16,7 +16,7 @@ using model::Index;
 enum class Channel { direct, licensed, transshipped, diverted, remote };
 const char* to_string(Channel c);
 
-enum class EventKind { announced, in_force, lapsed, triggered, launched };
+enum class EventKind { announced, in_force, lapsed, triggered, launched, capacity };
 const char* to_string(EventKind e);
 
 /// One shipment line: tick × supplier × product × route × buyer.
@@ -59,6 +59,22 @@ struct CountryRecord {
     double price_index = 0.0;  // demand-weighted mean of its buyers' CES price index; 0 = no price (no buyer with a usable offer)
     double tariff_revenue_usd = 0.0;
     double fee_revenue_usd = 0.0;
+    double remote_compute = 0.0;  // compute its buyers used in data centres abroad
+    double compute_used = 0.0;    // compute its buyers received: chips delivered + remote
+};
+
+/// tick × supplier × purchased product (multi-tier): an input's stock or an equipment's
+/// installed base. closing = opening + received − used, exactly.
+struct SupplierRecord {
+    Index supplier = model::kNone;
+    Index product = model::kNone;
+    bool equipment = false;  // installed base (received = installed this tick, used = worn out)
+    double opening = 0.0;
+    double received = 0.0;
+    double used = 0.0;
+    double closing = 0.0;
+    double pipeline = 0.0;  // ordered and not yet in stock (in transit, or awaiting installation)
+    double capacity = 0.0;  // equipment: output capacity it gives (installed × per unit)
 };
 
 /// tick × supplier × billing country.
@@ -84,7 +100,9 @@ struct TickRecord {
     std::vector<CountryRecord> countries;
     std::vector<RevenueRecord> revenue;
     std::vector<EventRecord> events;
+    std::vector<SupplierRecord> suppliers;
     void clear() {
+        suppliers.clear();
         flows.clear();
         markets.clear();
         countries.clear();

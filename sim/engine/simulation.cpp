@@ -78,7 +78,7 @@ std::vector<std::string> Simulation::unsimulated_features(const model::Scenario&
 }
 
 model::Scenario Simulation::build_world(const model::Scenario& input, std::vector<ReactionState>& reactions,
-                                        std::vector<VariantState>& variants) {
+                                        std::vector<VariantState>& variants, std::vector<Purchaser>& purchasers) {
     model::Scenario w = input;
     // Reaction rules add a dormant policy each; triggering sets its dates.
     for (const auto& r : input.reactions) {
@@ -130,11 +130,46 @@ model::Scenario Simulation::build_world(const model::Scenario& input, std::vecto
         }
     }
     for (auto& b : w.buyers) b.weights.resize(w.offers.size(), 0.0);
+    // Suppliers buy their inputs and equipment as buyers do: one synthetic buyer per purchase,
+    // named after the supplier (flows.csv shows the purchasing supplier as the buyer).
+    for (std::size_t si = 0; si < w.suppliers.size(); ++si) {
+        const auto& sup = w.suppliers[si];
+        for (std::size_t pi = 0; pi < sup.purchases.size(); ++pi) {
+            const auto& pu = sup.purchases[pi];
+            model::Buyer b;
+            b.id = sup.id;
+            b.country = b.billing_country = sup.made_in;
+            b.substitution = pu.substitution;
+            b.price_elasticity = pu.price_elasticity;
+            b.risk_tolerance = pu.risk_tolerance;
+            b.anticipation = pu.anticipation;
+            b.weights = pu.weights;
+            b.weights.resize(w.offers.size(), 0.0);
+            // Reference cost: the mean base price of the input, so demand is what is planned.
+            double sum = 0.0, n = 0.0;
+            for (std::size_t o = 0; o < w.offers.size(); ++o)
+                if (b.weights[o] > 0.0) {
+                    sum += w.offers[o].price;
+                    n += 1.0;
+                }
+            b.reference_cost = n > 0.0 ? sum / n : 1.0;
+            b.loc = pu.loc;
+            w.buyers.push_back(std::move(b));
+            Purchaser p;
+            p.buyer = static_cast<Index>(w.buyers.size() - 1);
+            p.supplier = static_cast<Index>(si);
+            p.product = pu.product;
+            p.equipment = sup.equipment && sup.equipment->product == pu.product;
+            p.purchase = pi;
+            p.stock = p.equipment ? sup.equipment->installed : 0.0;
+            purchasers.push_back(p);
+        }
+    }
     return w;
 }
 
 Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
-    : world_(build_world(scenario, reactions_, variants_)),
+    : world_(build_world(scenario, reactions_, variants_, purchasers_)),
       config_(config),
       policies_(world_),
       legality_(policies_) {
@@ -169,21 +204,32 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     offer_compute_.resize(no);
     launch_tick_.assign(no, kAlways);
     for (const auto& v : variants_) launch_tick_[ix(v.offer)] = kNever;
+    installed_.assign(s.suppliers.size(), 0.0);
+    for (std::size_t si = 0; si < s.suppliers.size(); ++si)
+        if (s.suppliers[si].equipment) installed_[si] = s.suppliers[si].equipment->installed;
+    purchaser_of_.assign(nb, -1);
+    for (std::size_t i = 0; i < purchasers_.size(); ++i) purchaser_of_[ix(purchasers_[i].buyer)] = static_cast<int>(i);
+    planned_.assign(no, 0.0);
     for (std::size_t o = 0; o < no; ++o) {
         const auto& off = s.offers[o];
         price_[o] = off.price;
         offer_compute_[o] = s.products[ix(off.product)].compute;
+        const double cap = off.capacity_from_equipment
+                               ? installed_[ix(off.supplier)] * s.suppliers[ix(off.supplier)].equipment->capacity_per_unit
+                               : off.capacity;
         // Start in the steady state the production rule keeps: one tick of capacity in stock
         // (none when capacity is unlimited: such offers produce to order).
-        stock_[o] = std::isfinite(off.capacity) ? off.capacity : 0.0;
+        stock_[o] = std::isfinite(cap) ? cap : 0.0;
+        planned_[o] = std::isfinite(cap) ? cap : 0.0;
     }
 
     cand_begin_.assign(nb + 1, 0);
     for (std::size_t b = 0; b < nb; ++b) {
         const auto& w = s.buyers[b].weights;
+        const bool purchaser = purchaser_of_[b] >= 0;
         for (std::size_t o = 0; o < no; ++o) {
-            // Chips only: components and equipment (compute 0) are bought by suppliers.
-            if (o < w.size() && w[o] > 0.0 && offer_compute_[o] > 0.0) {
+            // Buyers buy chips (compute > 0); suppliers buy their inputs and equipment.
+            if (o < w.size() && w[o] > 0.0 && (purchaser || offer_compute_[o] > 0.0)) {
                 cand_offer_.push_back(static_cast<Index>(o));
                 cand_weight_.push_back(w[o]);
             }
@@ -202,6 +248,12 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     residual_.assign(nb, 0.0);
     unmet_.assign(nb, 0.0);
     backlog_.assign(nb, 0.0);
+
+    remote_slot_.assign(nb, -1);
+    int n_remote = 0;
+    for (std::size_t b = 0; b < nb; ++b)
+        if (s.buyers[b].remote) remote_slot_[b] = n_remote++;
+    remote_count_ = static_cast<std::size_t>(n_remote);
 
     int max_delay = s.transport_delay_ticks;
     for (const auto& r : s.routes) max_delay = std::max(max_delay, r.delay_ticks);
@@ -303,7 +355,7 @@ void Simulation::reset_quota_periods() {
             quota_period_[q] = period;
         }
     }
-    const std::size_t nc = n_offers() + world_.routes.size() + quota_left_.size();
+    const std::size_t nc = quota_base() + quota_left_.size();
     remaining_.resize(nc);
     requested_.resize(nc);
     filled_.resize(nc);
@@ -312,15 +364,63 @@ void Simulation::reset_quota_periods() {
 
 void Simulation::phase_production() {
     enter(Phase::production);
+    // Equipment delivered `lag` ticks ago is installed now.
+    for (auto& p : purchasers_) {
+        p.opening = p.stock;
+        p.received = p.used = 0.0;
+    }
+    std::size_t keep = 0;
+    for (const auto& inst : installations_) {
+        if (inst.tick > tick_) {
+            installations_[keep++] = inst;
+            continue;
+        }
+        auto& p = purchasers_[inst.purchaser];
+        p.stock += inst.units;
+        p.received += inst.units;
+        p.awaiting -= inst.units;
+        installed_[ix(p.supplier)] = p.stock;
+        const auto& eq = *world_.suppliers[ix(p.supplier)].equipment;
+        record_.events.push_back(EventRecord{world_.suppliers[ix(p.supplier)].id, world_.products[ix(p.product)].id,
+                                             EventKind::capacity,
+                                             fmt::format("installed {:.4f} {}: {:.4f} in place, capacity {:.4f} per tick",
+                                                         inst.units, world_.products[ix(p.product)].id, p.stock,
+                                                         p.stock * eq.capacity_per_unit)});
+    }
+    installations_.resize(keep);
+
     for (std::size_t o = 0; o < n_offers(); ++o) {
         const auto& off = world_.offers[o];
+        const auto& sup = world_.suppliers[ix(off.supplier)];
         available_[o] = policies_.offer_available(static_cast<Index>(o), tick_) && tick_ >= launch_tick_[o] ? 1 : 0;
-        double cap = off.capacity;
+        double cap = off.capacity_from_equipment ? installed_[ix(off.supplier)] * sup.equipment->capacity_per_unit
+                                                 : off.capacity;
         if (std::isfinite(cap) && off.supply_elasticity != 0.0)
             cap *= std::pow(price_[o] / off.price, off.supply_elasticity);
         capacity_[o] = available_[o] ? cap : 0.0;
         opening_stock_[o] = stock_[o];
         charged_price_[o] = price_[o];
+    }
+    // Leontief: output of an offer with inputs is at most its share of each input's stock
+    // divided by the need per unit (shares in proportion to planned use).
+    for (const auto& p : purchasers_) {
+        if (p.equipment) continue;
+        const auto& sup = world_.suppliers[ix(p.supplier)];
+        double planned_use = 0.0;
+        int users = 0;
+        for (Index o : sup.offers)
+            for (const auto& in : world_.offers[ix(o)].inputs)
+                if (in.product == p.product) {
+                    planned_use += planned_[ix(o)] * in.per_unit;
+                    ++users;
+                }
+        for (Index o : sup.offers)
+            for (const auto& in : world_.offers[ix(o)].inputs) {
+                if (in.product != p.product) continue;
+                const double share =
+                    planned_use > 0.0 ? planned_[ix(o)] * in.per_unit / planned_use : 1.0 / static_cast<double>(users);
+                capacity_[ix(o)] = std::min(capacity_[ix(o)], p.stock * share / in.per_unit);
+            }
     }
 }
 
@@ -330,29 +430,65 @@ void Simulation::phase_demand() {
         const auto& buyer = world_.buyers[b];
         base_demand_[b] = buyer.demand * std::pow(1.0 + buyer.growth, static_cast<double>(tick_));
     }
+    plan_inputs();
+}
+
+void Simulation::plan_inputs() {
+    // Input demand follows planned output: this tick's use plus what restores the stock target
+    // (ticks of use), less what is already in stock or on its way. Equipment is bought at the
+    // purchase's fixed `demand`.
+    for (const auto& p : purchasers_) {
+        const auto& sup = world_.suppliers[ix(p.supplier)];
+        const auto& pu = sup.purchases[p.purchase];
+        double demand = 0.0;
+        if (pu.demand) {
+            demand = *pu.demand;
+        } else if (!p.equipment) {
+            double use = 0.0;
+            for (Index o : sup.offers)
+                for (const auto& in : world_.offers[ix(o)].inputs)
+                    if (in.product == p.product) use += planned_[ix(o)] * in.per_unit;
+            demand = std::max(0.0, use * (1.0 + pu.stock_target) - p.stock - p.in_transit);
+        }
+        base_demand_[ix(p.buyer)] = demand;
+    }
 }
 
 double Simulation::route_cost(std::size_t buyer, Index offer, int route) const {
     const auto& st = legality_.status(static_cast<Index>(buyer), offer, route);
+    const auto& b = world_.buyers[buyer];
+    const double price = price_[ix(offer)], per = measure(buyer, offer);
+    if (legality_.is_remote(route)) {
+        // Compute rented abroad: the chips pay the site's tariff; the buyer pays the markup.
+        const Index site = legality_.remote_site(route);
+        const double landed = market::landed_cost(price, policies_.tariff(site, offer), b.remote->markup, per);
+        return st.cls == policy::RouteClass::licensed ? market::licensed_cost(landed, st.approval) : landed;
+    }
     const double markup = route == 0 ? 0.0 : world_.routes[ix(route - 1)].markup;
-    const double price = price_[ix(offer)], compute = offer_compute_[ix(offer)];
     if (st.cls == policy::RouteClass::diverted) {
         // Smuggled goods evade the destination's tariff, and carry seizure risk.
-        return market::diverted_cost(market::landed_cost(price, 0.0, markup, compute), legality_.detection(offer, route),
-                                     world_.buyers[buyer].risk_tolerance);
+        return market::diverted_cost(market::landed_cost(price, 0.0, markup, per), legality_.detection(offer, route),
+                                     b.risk_tolerance);
     }
-    const double landed =
-        market::landed_cost(price, policies_.tariff(world_.buyers[buyer].country, offer), markup, compute);
+    const double landed = market::landed_cost(price, policies_.tariff(b.country, offer), markup, per);
     return st.cls == policy::RouteClass::licensed ? market::licensed_cost(landed, st.approval) : landed;
+}
+
+bool Simulation::remote_usable(std::size_t buyer, int route) const {
+    const auto& remote = world_.buyers[buyer].remote;
+    if (!remote) return false;
+    const Index site = legality_.remote_site(route);
+    return std::find(remote->via.begin(), remote->via.end(), site) != remote->via.end();
 }
 
 bool Simulation::route_exhausted(std::size_t buyer, Index offer, int route) const {
     if (exhausted_[ix(offer)]) return true;
-    if (route > 0 && exhausted_[n_offers() + ix(route - 1)]) return true;
+    if (is_hub(route) && exhausted_[hub_base() + ix(route - 1)]) return true;
+    if (legality_.is_remote(route) && exhausted_[remote_base() + static_cast<std::size_t>(remote_slot_[buyer])])
+        return true;
     const auto& st = legality_.status(static_cast<Index>(buyer), offer, route);
-    const std::size_t base = n_offers() + world_.routes.size();
     for (auto q : legality_.quotas(st))
-        if (exhausted_[base + q]) return true;
+        if (exhausted_[quota_base() + q]) return true;
     return false;
 }
 
@@ -363,6 +499,7 @@ int Simulation::best_route(std::size_t buyer, std::size_t k, bool rechoice, doub
     for (int r = 0; r < static_cast<int>(n_routes()); ++r) {
         const auto& st = legality_.status(static_cast<Index>(buyer), o, r);
         if (st.cls == policy::RouteClass::blocked || st.cls == policy::RouteClass::unavailable) continue;
+        if (legality_.is_remote(r) && !remote_usable(buyer, r)) continue;
         if (rechoice && (st.cls == policy::RouteClass::licensed || route_exhausted(buyer, o, r))) continue;
         const double c = route_cost(buyer, o, r);
         if (c < cost) {
@@ -436,7 +573,7 @@ void Simulation::decide_licences() {
         const double approval = st.cls == policy::RouteClass::licensed ? st.approval
                                 : st.cls == policy::RouteClass::blocked ? 0.0
                                                                         : 1.0;
-        const double comp = offer_compute_[ix(l.offer)];
+        const double comp = measure(ix(l.buyer), l.offer);
         const double units = l.compute / comp;
         Rng rng = Rng(world_.seed, static_cast<std::uint64_t>(config_.run), static_cast<std::uint64_t>(l.buyer),
                       Purpose::licence)
@@ -454,12 +591,15 @@ void Simulation::decide_licences() {
 void Simulation::phase_clearing() {
     enter(Phase::clearing);
     const std::size_t no = n_offers(), nb = n_buyers(), nh = world_.routes.size();
-    const std::size_t quota_base = no + nh;
+    const std::size_t quota_base = this->quota_base();
     for (std::size_t o = 0; o < no; ++o) {
         remaining_[o] = stock_[o] + capacity_[o];
         orders_[o] = 0.0;
     }
-    for (std::size_t h = 0; h < nh; ++h) remaining_[no + h] = world_.routes[h].capacity;
+    for (std::size_t h = 0; h < nh; ++h) remaining_[hub_base() + h] = world_.routes[h].capacity;
+    for (std::size_t b = 0; b < nb; ++b)
+        if (remote_slot_[b] >= 0)
+            remaining_[remote_base() + static_cast<std::size_t>(remote_slot_[b])] = world_.buyers[b].remote->capacity;
     for (std::size_t q = 0; q < quota_left_.size(); ++q) remaining_[quota_base + q] = std::max(0.0, quota_left_[q]);
     std::fill(unmet_.begin(), unmet_.end(), 0.0);
     for (std::size_t b = 0; b < nb; ++b)
@@ -480,8 +620,10 @@ void Simulation::phase_clearing() {
 
     // Each request draws on its offer's goods, its hub route's capacity and its quotas.
     auto constraints = [&](Index buyer, Index offer, int route, auto&& f) {
-        f(ix(offer), 1.0 / offer_compute_[ix(offer)]);
-        if (route > 0) f(no + ix(route - 1), 1.0 / offer_compute_[ix(offer)]);
+        const double per_unit = 1.0 / measure(ix(buyer), offer);
+        f(ix(offer), per_unit);
+        if (is_hub(route)) f(hub_base() + ix(route - 1), per_unit);
+        if (legality_.is_remote(route)) f(remote_base() + static_cast<std::size_t>(remote_slot_[ix(buyer)]), 1.0);
         const auto& st = legality_.status(buyer, offer, route);
         for (auto q : legality_.quotas(st)) f(quota_base + q, 1.0);
     };
@@ -570,7 +712,7 @@ void Simulation::phase_clearing() {
     // Production is settled with clearing: produce to keep about one tick of capacity in
     // stock, never more than capacity; offers with unlimited capacity produce to order.
     std::fill(shipped_.begin(), shipped_.end(), 0.0);
-    for (const auto& f : fills_) shipped_[ix(f.offer)] += f.compute / offer_compute_[ix(f.offer)];
+    for (const auto& f : fills_) shipped_[ix(f.offer)] += f.compute / measure(ix(f.buyer), f.offer);
     for (std::size_t o = 0; o < no; ++o) {
         if (std::isfinite(capacity_[o])) {
             produced_[o] = std::clamp(orders_[o] + capacity_[o] - stock_[o], 0.0, capacity_[o]);
@@ -583,6 +725,28 @@ void Simulation::phase_clearing() {
         if (stock_[o] < 0.0 && stock_[o] > -1e-9 * std::max(1.0, shipped_[o])) stock_[o] = 0.0;
     }
     for (std::size_t b = 0; b < nb; ++b) backlog_[b] = world_.buyers[b].backlog * unmet_[b];
+    settle_inputs();
+}
+
+void Simulation::settle_inputs() {
+    // Inputs used by this tick's production; equipment wears out; next tick's plan.
+    for (auto& p : purchasers_) {
+        const auto& sup = world_.suppliers[ix(p.supplier)];
+        double used = 0.0;
+        if (p.equipment) {
+            used = p.stock * sup.equipment->depreciation;
+            installed_[ix(p.supplier)] = p.stock - used;
+        } else {
+            for (Index o : sup.offers)
+                for (const auto& in : world_.offers[ix(o)].inputs)
+                    if (in.product == p.product) used += produced_[ix(o)] * in.per_unit;
+            used = std::min(used, p.stock);  // guards rounding: output never exceeds input stock
+        }
+        p.used += used;
+        p.stock -= used;
+    }
+    for (std::size_t o = 0; o < n_offers(); ++o)
+        planned_[o] = std::isfinite(capacity_[o]) ? std::min(orders_[o], capacity_[o]) : orders_[o];
 }
 
 void Simulation::phase_shipping() {
@@ -611,29 +775,33 @@ void Simulation::phase_shipping() {
         const auto& buyer = s.buyers[ix(agg.buyer)];
         const auto& st = legality_.status(agg.buyer, o, agg.route);
         const bool diverted = st.cls == policy::RouteClass::diverted && !agg.licensed;
+        const bool remote = legality_.is_remote(agg.route);
+        // Where the goods go: the buyer's country, or the data centre abroad for remote use.
+        const Index dest = remote ? legality_.remote_site(agg.route) : buyer.country;
         FlowRecord f;
         f.offer = o;
         f.supplier = off.supplier;
         f.product = off.product;
         f.origin = sup.ships_from;
-        f.via = agg.route == 0 ? model::kNone : s.routes[ix(agg.route - 1)].via;
-        f.destination = buyer.country;
+        f.via = is_hub(agg.route) ? s.routes[ix(agg.route - 1)].via : remote ? dest : model::kNone;
+        f.destination = remote ? buyer.country : dest;
         f.buyer = agg.buyer;
-        f.channel = agg.licensed ? Channel::licensed
-                    : diverted   ? Channel::diverted
+        f.channel = remote         ? Channel::remote
+                    : agg.licensed ? Channel::licensed
+                    : diverted     ? Channel::diverted
                     : agg.route > 0 ? Channel::transshipped
                                     : Channel::direct;
-        f.units = agg.compute / offer_compute_[ix(o)];
-        f.compute = agg.compute;
+        f.units = agg.compute / measure(ix(agg.buyer), o);
+        f.compute = f.units * offer_compute_[ix(o)];
         f.value_usd = f.units * price_[ix(o)];
         if (!diverted) {
-            f.tariff_usd = f.value_usd * policies_.tariff(buyer.country, o);
-            policies_.for_each_fee(buyer.country, o, [&](const model::Policy& pol) {
+            f.tariff_usd = f.value_usd * policies_.tariff(dest, o);
+            policies_.for_each_fee(dest, o, [&](const model::Policy& pol) {
                 const double fee = f.value_usd * pol.rate;
                 f.fee_usd += fee;
                 countries[ix(pol.by)].fee_revenue_usd += fee;
             });
-            countries[ix(buyer.country)].tariff_revenue_usd += f.tariff_usd;
+            countries[ix(dest)].tariff_revenue_usd += f.tariff_usd;
         } else {
             Rng rng = Rng(s.seed, static_cast<std::uint64_t>(config_.run), static_cast<std::uint64_t>(agg.buyer),
                           Purpose::seizure)
@@ -643,26 +811,50 @@ void Simulation::phase_shipping() {
             countries[ix(buyer.country)].seized_units += f.seized_units;
         }
         const std::size_t r = static_cast<std::size_t>(agg.route);
-        const int delay = agg.route == 0 ? s.transport_delay_ticks : s.routes[r - 1].delay_ticks;
+        const int delay = is_hub(agg.route) ? s.routes[r - 1].delay_ticks : s.transport_delay_ticks;
         route_shipped_[r] += f.units;
         route_seized_[r] += f.seized_units;
         route_in_transit_[r] += f.units - f.seized_units;
-        if (f.units - f.seized_units > 0.0)
+        if (f.units - f.seized_units > 0.0) {
             transit_[static_cast<std::size_t>(tick_ + delay) % slots].push_back(
                 {f.buyer, o, agg.route, f.units - f.seized_units, diverted});
+            if (purchaser_of_[ix(f.buyer)] >= 0)
+                purchasers_[static_cast<std::size_t>(purchaser_of_[ix(f.buyer)])].in_transit += f.units - f.seized_units;
+        }
         record_.flows.push_back(f);
     }
 
     // Deliveries due this tick.
     auto& due = transit_[static_cast<std::size_t>(tick_) % slots];
     for (const auto& a : due) {
-        auto& cr = countries[ix(s.buyers[ix(a.buyer)].country)];
-        const double compute = a.units * offer_compute_[ix(a.offer)];
-        cr.imports_units += a.units;
-        cr.imports_compute += compute;
-        if (a.diverted) cr.diverted_compute += compute;
         route_delivered_[ix(a.route)] += a.units;
         route_in_transit_[ix(a.route)] -= a.units;
+        const int pi = purchaser_of_[ix(a.buyer)];
+        if (pi >= 0) {
+            // Inputs go into the supplier's stock; equipment is installed after its lag.
+            auto& p = purchasers_[static_cast<std::size_t>(pi)];
+            p.in_transit -= a.units;
+            if (p.equipment) {
+                // Installed `lag` ticks after delivery (at the earliest next tick: this
+                // tick's capacity is already set).
+                const int lag = s.suppliers[ix(p.supplier)].equipment->lag_ticks;
+                installations_.push_back({tick_ + std::max(1, lag), static_cast<std::size_t>(pi), a.units});
+                p.awaiting += a.units;
+            } else {
+                p.stock += a.units;
+                p.received += a.units;
+            }
+            continue;
+        }
+        const Index home = s.buyers[ix(a.buyer)].country;
+        const double compute = a.units * offer_compute_[ix(a.offer)];
+        // Chips land where they are used: the buyer's country, or the data centre abroad.
+        auto& land = countries[ix(legality_.is_remote(a.route) ? legality_.remote_site(a.route) : home)];
+        land.imports_units += a.units;
+        land.imports_compute += compute;
+        if (a.diverted) countries[ix(home)].diverted_compute += compute;
+        if (legality_.is_remote(a.route)) countries[ix(home)].remote_compute += compute;
+        countries[ix(home)].compute_used += compute;
     }
     due.clear();
 }
@@ -697,12 +889,13 @@ void Simulation::phase_records(Recorder& recorder) {
         m.stock = stock_[o];
     }
 
-    // Countries: unmet demand and the demand-weighted price index of their buyers.
-    for (std::size_t b = 0; b < n_buyers(); ++b) record_.countries[ix(s.buyers[b].country)].unmet_compute += unmet_[b];
+    // Countries: unmet demand and the demand-weighted price index of their (chip) buyers.
+    for (std::size_t b = 0; b < n_buyers(); ++b)
+        if (purchaser_of_[b] < 0) record_.countries[ix(s.buyers[b].country)].unmet_compute += unmet_[b];
     for (auto& cr : record_.countries) {
         double qsum = 0.0, pq = 0.0;
         for (std::size_t b = 0; b < n_buyers(); ++b) {
-            if (s.buyers[b].country != cr.country || !std::isfinite(buyer_p_[b])) continue;
+            if (purchaser_of_[b] >= 0 || s.buyers[b].country != cr.country || !std::isfinite(buyer_p_[b])) continue;
             qsum += buyer_q_[b];
             pq += buyer_q_[b] * buyer_p_[b];
         }
@@ -715,7 +908,11 @@ void Simulation::phase_records(Recorder& recorder) {
     rev_units_.assign(s.suppliers.size() * nc, 0.0);
     rev_usd_.assign(s.suppliers.size() * nc, 0.0);
     for (const auto& f : record_.flows) {
-        const Index billing = f.channel == Channel::diverted ? f.via : s.buyers[ix(f.buyer)].billing_country;
+        // Diverted sales are invoiced to the front buyer in the hub; chips for remote use to the
+        // data centre abroad.
+        const Index billing = f.channel == Channel::diverted || f.channel == Channel::remote
+                                  ? f.via
+                                  : s.buyers[ix(f.buyer)].billing_country;
         const std::size_t cell = ix(f.supplier) * nc + ix(billing);
         rev_units_[cell] += f.units;
         rev_usd_[cell] += f.value_usd - f.fee_usd;
@@ -726,9 +923,26 @@ void Simulation::phase_records(Recorder& recorder) {
                                                 rev_units_[cell], rev_usd_[cell]});
     }
 
+    supplier_records();
     behaviour();
     if (config_.check_invariants) check_invariants();
     recorder.record(record_);
+}
+
+void Simulation::supplier_records() {
+    for (const auto& p : purchasers_) {
+        SupplierRecord r;
+        r.supplier = p.supplier;
+        r.product = p.product;
+        r.equipment = p.equipment;
+        r.opening = p.opening;
+        r.received = p.received;
+        r.used = p.used;
+        r.closing = p.stock;
+        r.pipeline = p.in_transit + p.awaiting;
+        if (p.equipment) r.capacity = p.stock * world_.suppliers[ix(p.supplier)].equipment->capacity_per_unit;
+        record_.suppliers.push_back(r);
+    }
 }
 
 double Simulation::reaction_metric(const model::Reaction& r) const {
@@ -801,6 +1015,11 @@ void Simulation::check_invariants() const {
                                        tick_, r, route_shipped_[r], route_delivered_[r], route_seized_[r],
                                        route_in_transit_[r]));
     }
+    for (const auto& r : record_.suppliers)
+        if (!close(r.opening + r.received, r.used + r.closing) || r.closing < -1e-9)
+            throw RunError(fmt::format("tick {}: input stock identity broken for supplier {} product {}: {} + {} != "
+                                       "{} + {}",
+                                       tick_, r.supplier, r.product, r.opening, r.received, r.used, r.closing));
     std::vector<double> flow_units(n_offers(), 0.0);
     for (const auto& f : record_.flows) {
         flow_units[ix(f.offer)] += f.units;

@@ -84,6 +84,21 @@ private:
         double units;
         bool diverted;
     };
+    /// A synthetic buyer through which a supplier buys one input or its equipment.
+    struct Purchaser {
+        Index buyer = model::kNone;     // its entry in world_.buyers
+        Index supplier = model::kNone;  // who buys
+        Index product = model::kNone;   // what
+        bool equipment = false;         // the supplier's equipment product
+        std::size_t purchase = 0;       // index into Supplier::purchases
+        double stock = 0.0;             // input stock, or installed equipment
+        double opening = 0.0, received = 0.0, used = 0.0, in_transit = 0.0, awaiting = 0.0;
+    };
+    struct Installation {
+        std::int64_t tick;
+        std::size_t purchaser;
+        double units;
+    };
     struct ReactionState {
         Index policy = model::kNone;  // the dormant policy it adds to the world
         int streak = 0;
@@ -98,7 +113,7 @@ private:
     };
 
     static model::Scenario build_world(const model::Scenario& input, std::vector<ReactionState>& reactions,
-                                       std::vector<VariantState>& variants);
+                                       std::vector<VariantState>& variants, std::vector<Purchaser>& purchasers);
 
     void enter(Phase p);
     void phase_policy();
@@ -117,6 +132,7 @@ private:
     int best_route(std::size_t buyer, std::size_t k, bool rechoice, double& cost) const;
     double route_cost(std::size_t buyer, Index offer, int route) const;
     bool route_exhausted(std::size_t buyer, Index offer, int route) const;
+    bool remote_usable(std::size_t buyer, int route) const;
     void decide_licences();
     void reset_quota_periods();
     void behaviour();  // reactions and design-around (phase 9)
@@ -124,12 +140,22 @@ private:
 
     std::size_t n_offers() const { return world_.offers.size(); }
     std::size_t n_buyers() const { return world_.buyers.size(); }
-    std::size_t n_routes() const { return world_.routes.size() + 1; }
+    std::size_t n_routes() const { return static_cast<std::size_t>(legality_.routes()); }
+    bool is_hub(int route) const { return route > 0 && route <= legality_.hub_routes(); }
+    /// What a buyer's quantities are measured in for an offer: compute units for chip buyers,
+    /// units for suppliers buying inputs.
+    double measure(std::size_t buyer, Index offer) const {
+        return purchaser_of_[buyer] >= 0 ? 1.0 : offer_compute_[static_cast<std::size_t>(offer)];
+    }
+    void plan_inputs();
+    void settle_inputs();
+    void supplier_records();
 
     // Declaration order matters: build_world fills reactions_ and variants_ while world_ is
     // initialised, and the policy book and legality refer to world_.
     std::vector<ReactionState> reactions_;
     std::vector<VariantState> variants_;
+    std::vector<Purchaser> purchasers_;
     model::Scenario world_;
     RunConfig config_;
     policy::PolicyBook policies_;
@@ -142,6 +168,18 @@ private:
     std::vector<char> available_;
     std::vector<double> offer_compute_;
     std::vector<std::int64_t> launch_tick_;  // variants: when launched (never until scheduled)
+    std::vector<double> planned_;            // planned output (last tick's orders, within capacity)
+
+    // Multi-tier: synthetic purchasers and equipment.
+    std::vector<int> purchaser_of_;  // per buyer: index into purchasers_, or -1
+    std::vector<int> remote_slot_;   // per buyer: index of its remote capacity constraint, or -1
+    std::size_t remote_count_ = 0;
+    // Constraint index space: [offers | hub routes | remote capacities | quota buckets].
+    std::size_t hub_base() const { return n_offers(); }
+    std::size_t remote_base() const { return n_offers() + world_.routes.size(); }
+    std::size_t quota_base() const { return remote_base() + remote_count_; }
+    std::vector<double> installed_;  // per supplier: installed equipment
+    std::vector<Installation> installations_;
 
     // Constraints shared by requests: offers (units), hub routes (units per tick) and quota
     // buckets (compute per period), in one index space: [offers | routes | buckets].

@@ -1,5 +1,7 @@
 #include "io/run_writer.hpp"
 
+#include <algorithm>
+
 #include <iterator>
 
 #include <fmt/format.h>
@@ -83,7 +85,8 @@ CsvRunWriter::CsvRunWriter(const model::Scenario& scenario, const fs::path& dir,
           in_dir(dir, kCountriesCsv),
           header(options.run_column, {"tick", "date", "country", "imports_units", "imports_compute",
                                       "diverted_compute", "seized_units", "unmet_compute",
-                                      "price_index", "tariff_revenue_usd", "fee_revenue_usd"}),
+                                      "price_index", "tariff_revenue_usd", "fee_revenue_usd",
+                                      "remote_compute", "compute_used"}),
           options.sync),
       markets_csv_(
           in_dir(dir, kMarketsCsv),
@@ -103,6 +106,16 @@ CsvRunWriter::CsvRunWriter(const model::Scenario& scenario, const fs::path& dir,
             header(options.run_column, {"tick", "date", "supplier", "product", "origin", "via",
                                         "destination", "buyer", "channel", "units", "compute",
                                         "value_usd", "tariff_usd", "fee_usd", "seized_units"}),
+            options.sync);
+    }
+    // suppliers.csv exists only for multi-tier worlds (suppliers that buy inputs or equipment).
+    const bool multi_tier = std::any_of(scenario.suppliers.begin(), scenario.suppliers.end(),
+                                        [](const model::Supplier& sup) { return !sup.purchases.empty(); });
+    if (multi_tier) {
+        suppliers_csv_ = std::make_unique<CsvWriter>(
+            in_dir(dir, kSuppliersCsv),
+            header(options.run_column, {"tick", "date", "supplier", "product", "role", "opening", "received",
+                                        "used", "closing", "pipeline", "capacity"}),
             options.sync);
     }
     cache_names(scenario);
@@ -197,6 +210,8 @@ void CsvRunWriter::record(const engine::TickRecord& tick) {
             .number(c.price_index, kPriceDecimals)
             .number(c.tariff_revenue_usd, kUsdDecimals)
             .number(c.fee_revenue_usd, kUsdDecimals)
+            .number(c.remote_compute, kQuantityDecimals)
+            .number(c.compute_used, kQuantityDecimals)
             .end_row();
     }
 
@@ -227,6 +242,22 @@ void CsvRunWriter::record(const engine::TickRecord& tick) {
             .end_row();
     }
 
+    if (suppliers_csv_) {
+        for (const auto& r : tick.suppliers) {
+            suppliers_csv_->preformatted(prefix_)
+                .preformatted(name_of(suppliers_, r.supplier, "supplier"))
+                .preformatted(name_of(products_, r.product, "product"))
+                .preformatted(r.equipment ? "equipment" : "input")
+                .number(r.opening, kQuantityDecimals)
+                .number(r.received, kQuantityDecimals)
+                .number(r.used, kQuantityDecimals)
+                .number(r.closing, kQuantityDecimals)
+                .number(r.pipeline, kQuantityDecimals)
+                .number(r.capacity, kQuantityDecimals)
+                .end_row();
+        }
+    }
+
     for (const auto& e : tick.events) {
         events_csv_.preformatted(prefix_)
             .text(e.actor)
@@ -240,6 +271,7 @@ void CsvRunWriter::record(const engine::TickRecord& tick) {
 void CsvRunWriter::end() {
     check_open("end");
     if (flows_) flows_->commit();
+    if (suppliers_csv_) suppliers_csv_->commit();
     countries_csv_.commit();
     markets_csv_.commit();
     revenue_csv_.commit();

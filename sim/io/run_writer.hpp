@@ -23,6 +23,7 @@ inline constexpr std::string_view kCountriesCsv = "countries.csv";
 inline constexpr std::string_view kMarketsCsv = "markets.csv";
 inline constexpr std::string_view kRevenueCsv = "revenue.csv";
 inline constexpr std::string_view kEventsCsv = "events.csv";
+inline constexpr std::string_view kSuppliersCsv = "suppliers.csv";
 inline constexpr std::string_view kSummaryCsv = "summary.csv";
 
 // Decimals in the CSV files.
@@ -89,6 +90,7 @@ class CsvRunWriter final : public engine::Recorder {
     std::string prefix_;  // "[run,]tick,date" of the current tick
 
     std::unique_ptr<CsvWriter> flows_;
+    std::unique_ptr<CsvWriter> suppliers_csv_;  // multi-tier worlds only
     CsvWriter countries_csv_, markets_csv_, revenue_csv_, events_csv_;
 
     // Detail::country: this tick's sums, in first-seen order (the map only finds them).

@@ -50,6 +50,12 @@ struct Availability {
     int lag_ticks = 0;
 };
 
+/// Units of an input product needed per unit of output (`inputs: {HBM2E: 1, wafer-7nm: 0.05}`).
+struct InputNeed {
+    Index product = kNone;
+    double per_unit = 0.0;
+};
+
 /// One product offered by one supplier. Offers are flattened into Scenario::offers in supplier
 /// order, then in the order of the supplier's `offers` list.
 struct Offer {
@@ -60,6 +66,35 @@ struct Offer {
     double price = 0.0;            // base price, USD per unit
     double supply_elasticity = 0.0;
     std::optional<Availability> available;
+    /// Inputs per unit of output: output is limited to min(capacity, input stock / need).
+    std::vector<InputNeed> inputs;
+    /// No `capacity` given and the supplier has `equipment`: capacity = installed × per unit.
+    bool capacity_from_equipment = false;
+    SourceLoc loc;
+};
+
+/// Installed equipment that sets a supplier's capacity (`equipment:` of a supplier).
+struct Equipment {
+    Index product = kNone;           // a product of kind equipment
+    double capacity_per_unit = 0.0;  // output units per tick per installed unit
+    double installed = 0.0;          // installed base at the start
+    double depreciation = 0.0;       // share worn out per tick
+    int lag_ticks = 0;               // ticks from delivery to capacity
+};
+
+/// How a supplier buys one input (`purchases: {PRODUCT: {...}}`): the same Armington choice,
+/// routes and legality as a buyer, with demand following planned output.
+struct Purchase {
+    Index product = kNone;
+    std::optional<double> demand;  // fixed units per tick (equipment); default: planned use
+    double substitution = 1.5;     // sigma among offers of the input
+    double price_elasticity = 0.0;
+    double stock_target = 1.0;  // ticks of use kept in stock
+    double risk_tolerance = 0.0;
+    double anticipation = 1.0;
+    /// Taste weight per offer (size = Scenario::offers.size()): 1 for offers of the product
+    /// (or from `preferences`, normalised), 0 otherwise.
+    std::vector<double> weights;
     SourceLoc loc;
 };
 
@@ -76,7 +111,17 @@ struct Supplier {
     std::vector<Index> offers;   // indices into Scenario::offers
     double price_adjustment = 0.0;
     std::optional<DesignAround> design_around;
+    std::optional<Equipment> equipment;
+    std::vector<Purchase> purchases;  // one per input or equipment product it buys
     SourceLoc loc;
+};
+
+/// Compute rented in data centres abroad (`remote:` of a buyer): chips go legally to a data
+/// centre in one of the hubs; the buyer uses the compute there at a markup, up to a capacity.
+struct Remote {
+    std::vector<Index> via;        // hub countries, in order of the file
+    double markup = 0.0;
+    double capacity = kUnlimited;  // compute units per tick
 };
 
 struct Buyer {
@@ -96,6 +141,7 @@ struct Buyer {
     double anticipation = 1.0;
     double backlog = 0.0;  // share of unmet demand carried to the next tick
     bool listed = false;
+    std::optional<Remote> remote;
     SourceLoc loc;
 };
 

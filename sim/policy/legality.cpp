@@ -24,7 +24,13 @@ const char* to_string(RouteClass c) {
 Legality::Legality(const PolicyBook& book) : book_(&book) {
     const auto& s = scenario();
     n_offers_ = s.offers.size();
-    n_routes_ = 1 + static_cast<int>(s.routes.size());
+    n_hubs_ = static_cast<int>(s.routes.size());
+    for (const auto& b : s.buyers)
+        if (b.remote)
+            for (Index c : b.remote->via) remote_sites_.push_back(c);
+    std::sort(remote_sites_.begin(), remote_sites_.end());
+    remote_sites_.erase(std::unique(remote_sites_.begin(), remote_sites_.end()), remote_sites_.end());
+    n_routes_ = 1 + n_hubs_ + static_cast<int>(remote_sites_.size());
 
     // Group buyers into profiles: same country and same buyer-specific policies.
     std::map<std::pair<Index, std::vector<Index>>, Index> seen;
@@ -126,6 +132,23 @@ void Legality::rebuild() {
                 bool diverted = false;
                 if (r == 0) {
                     l1 = classify_leg(origin, dest, offer, profile);
+                } else if (is_remote(r)) {
+                    const Index site = remote_site(r);
+                    st.cls = RouteClass::unavailable;
+                    if (site != dest) {
+                        const LegResult l = classify_leg(origin, site, offer, model::kNone);
+                        st.approval = l.approval;
+                        st.licence_delay = l.delay;
+                        st.quota_begin = static_cast<std::uint32_t>(quota_pool_.size());
+                        for (auto p : l.quotas) quota_pool_.push_back(bucket(static_cast<Index>(p), site));
+                        st.quota_end = static_cast<std::uint32_t>(quota_pool_.size());
+                        st.cls = l.prohibited || remote_closed(offer, dest) ? RouteClass::blocked
+                                 : l.licensed                              ? RouteClass::licensed
+                                 : st.quota_end > st.quota_begin           ? RouteClass::capped
+                                                                           : RouteClass::open;
+                    }
+                    table_[cell(profile, offer, r)] = st;
+                    continue;
                 } else {
                     const Index hub = s.routes[ix(r - 1)].via;
                     if (hub == dest || hub == origin) {
@@ -159,7 +182,7 @@ void Legality::rebuild() {
     // Detection on hub routes: route detection and enforcement of the hub and jurisdiction.
     for (std::size_t o = 0; o < n_offers_; ++o) {
         const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
-        for (int r = 1; r < n_routes_; ++r) {
+        for (int r = 1; r <= n_hubs_; ++r) {
             const auto& route = s.routes[ix(r - 1)];
             double pass = 1.0 - route.detection;
             for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
@@ -226,6 +249,25 @@ void Legality::rebuild() {
             }
         }
     }
+}
+
+int Legality::remote_route(Index country) const {
+    const auto it = std::lower_bound(remote_sites_.begin(), remote_sites_.end(), country);
+    if (it == remote_sites_.end() || *it != country) return -1;
+    return 1 + n_hubs_ + static_cast<int>(it - remote_sites_.begin());
+}
+
+bool Legality::remote_closed(Index offer, Index buyer_country) const {
+    const auto& s = scenario();
+    const auto& sup = s.suppliers[ix(s.offers[ix(offer)].supplier)];
+    for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
+        const Index p = static_cast<Index>(pi);
+        const auto& pol = s.policies[pi];
+        if (pol.type == model::PolicyType::remote_access && book_->in_force(p) && pol.by == sup.jurisdiction &&
+            book_->selects_offer(p, offer) && book_->selects_destination(p, buyer_country))
+            return true;
+    }
+    return false;
 }
 
 bool Legality::restricted_by_control(Index buyer, Index offer, Index& control) const {

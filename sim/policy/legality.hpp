@@ -15,6 +15,10 @@
 //   licence granted with probability p after its delay (several controls: approvals multiply,
 //   the longest delay counts). Quotas (exports and re-exports of the government) cap the leg.
 //
+// - Remote compute at site X: chips go legally to a data centre in X (the leg ships_from -> X,
+//   with X as destination), and a `remote_access` policy of the goods' jurisdiction selecting
+//   the buyer's country closes it (blocked).
+//
 // Tables are rebuilt only when the set of policies in force or announced changes.
 #include <cstdint>
 #include <span>
@@ -49,7 +53,14 @@ public:
     /// reported a change).
     void rebuild();
 
-    int routes() const { return n_routes_; }  // 1 + number of hubs
+    /// Routes: 0 direct, 1..H through hub r-1, then one per remote-compute site (countries
+    /// where some buyer rents compute, in code order).
+    int routes() const { return n_routes_; }
+    int hub_routes() const { return n_hubs_; }
+    bool is_remote(int route) const { return route > n_hubs_; }
+    Index remote_site(int route) const { return remote_sites_[static_cast<std::size_t>(route - n_hubs_ - 1)]; }
+    /// The route index of remote site `country`, or -1.
+    int remote_route(Index country) const;
     Index profile(Index buyer) const { return buyer_profile_[static_cast<std::size_t>(buyer)]; }
     const RouteStatus& status(Index buyer, Index offer, int route) const {
         return table_[cell(profile(buyer), offer, route)];
@@ -102,11 +113,14 @@ private:
     };
     LegResult classify_leg(Index from, Index to, Index offer, Index profile_or_none) const;
     bool profile_selected(Index profile, Index policy) const;
+    bool remote_closed(Index offer, Index buyer_country) const;
     std::uint32_t bucket(Index policy, Index country);
 
     const PolicyBook* book_;
     std::size_t n_offers_ = 0;
     int n_routes_ = 1;
+    int n_hubs_ = 0;
+    std::vector<Index> remote_sites_;
     // Buyer profiles: buyers of one country that the same buyer-specific policies select.
     std::vector<Index> buyer_profile_;
     std::vector<Index> profile_country_;

@@ -141,11 +141,11 @@ const std::string kExpectedFlows =
 const std::string kExpectedCountries =
     "tick,date,country,imports_units,imports_compute,diverted_compute,seized_units,unmet_compute,"
     "price_index,"
-    "tariff_revenue_usd,fee_revenue_usd\n"
-    "0,2024-01-01,TWN,0.0000,0.0000,0.0000,0.0000,0.0000,0.0000,0.00,0.00\n"
-    "0,2024-01-01,CHN,14.0000,12.4000,2.5000,0.5000,1.2346,21000.1235,0.00,0.00\n"
-    "0,2024-01-01,SGP,0.0000,0.0000,0.0000,0.0000,0.0000,inf,0.00,0.00\n"
-    "1,2024-02-01,CHN,11.2500,11.2500,0.0000,0.0000,0.0000,25000.0000,95625.50,100.00\n";
+    "tariff_revenue_usd,fee_revenue_usd,remote_compute,compute_used\n"
+    "0,2024-01-01,TWN,0.0000,0.0000,0.0000,0.0000,0.0000,0.0000,0.00,0.00,0.0000,0.0000\n"
+    "0,2024-01-01,CHN,14.0000,12.4000,2.5000,0.5000,1.2346,21000.1235,0.00,0.00,0.0000,0.0000\n"
+    "0,2024-01-01,SGP,0.0000,0.0000,0.0000,0.0000,0.0000,inf,0.00,0.00,0.0000,0.0000\n"
+    "1,2024-02-01,CHN,11.2500,11.2500,0.0000,0.0000,0.0000,25000.0000,95625.50,100.00,0.0000,0.0000\n";
 
 const std::string kExpectedMarkets =
     "tick,date,supplier,product,price,capacity,produced,orders,shipped,stock\n"
