@@ -127,6 +127,36 @@ public:
         return p;
     }
     void transport_delay(int ticks) { s_.transport_delay_ticks = ticks; }
+    /// The supplier buys `product` (all its offers, equal weights), like the reader's default.
+    model::Purchase& purchase(model::Index supplier, model::Index product) {
+        model::Purchase pu;
+        pu.product = product;
+        pu.weights.assign(s_.offers.size(), 0.0);
+        double n = 0.0;
+        for (const auto& o : s_.offers)
+            if (o.product == product) n += 1.0;
+        for (std::size_t o = 0; o < s_.offers.size(); ++o)
+            if (s_.offers[o].product == product) pu.weights[o] = 1.0 / n;
+        auto& sup = s_.suppliers[static_cast<std::size_t>(supplier)];
+        sup.purchases.push_back(pu);
+        return sup.purchases.back();
+    }
+    void input(model::Index offer, model::Index product, double per_unit) {
+        s_.offers[static_cast<std::size_t>(offer)].inputs.push_back({product, per_unit});
+    }
+    void equipment(model::Index supplier, model::Index product, double per_unit, double installed,
+                   double depreciation, int lag) {
+        s_.suppliers[static_cast<std::size_t>(supplier)].equipment =
+            model::Equipment{product, per_unit, installed, depreciation, lag};
+        for (model::Index o : s_.suppliers[static_cast<std::size_t>(supplier)].offers)
+            s_.offers[static_cast<std::size_t>(o)].capacity_from_equipment = true;
+    }
+    /// Buyers' weight vectors must cover offers added after them.
+    void finish() {
+        for (auto& b : s_.buyers) b.weights.resize(s_.offers.size(), 0.0);
+        for (auto& sup : s_.suppliers)
+            for (auto& pu : sup.purchases) pu.weights.resize(s_.offers.size(), 0.0);
+    }
     model::Scenario& scenario() { return s_; }
 
 private:
