@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/equilibrium_command.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
 
@@ -23,6 +24,7 @@ Usage: tradesim [--log-level LEVEL] COMMAND [ARGS...]
 Commands:
   run SCENARIO.yaml       simulate; write flows, countries, markets, revenue, events, summary
   validate SCENARIO.yaml  load and check only; print the world and the policy timeline
+  equilibrium SCENARIO.yaml  solve the long-run market equilibrium for the policies at a date (no ticks)
 
 Run 'tradesim COMMAND --help' for a command's options.
 Global options: --log-level trace|debug|info|warn|error|off (default warn), --version, --help
@@ -83,7 +85,8 @@ int dispatch(int argc, char** argv) {
     inv.args = std::move(rest);
     if (command == "run") return ts::cli::run_command(inv);
     if (command == "validate") return ts::cli::validate_command(inv);
-    throw ts::InputError(fmt::format("tradesim: unknown command '{}' (expected run or validate; see 'tradesim --help')", command));
+    if (command == "equilibrium") return ts::cli::equilibrium_command(inv);
+    throw ts::InputError(fmt::format("tradesim: unknown command '{}' (expected run, validate or equilibrium; see 'tradesim --help')", command));
 }
 
 }  // namespace

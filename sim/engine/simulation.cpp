@@ -203,6 +203,9 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     available_.resize(no);
     offer_compute_.resize(no);
     launch_tick_.assign(no, kAlways);
+    last_excess_.assign(no, 0.0);
+    price_step_.resize(no);
+    for (std::size_t o = 0; o < no; ++o) price_step_[o] = s.suppliers[ix(s.offers[o].supplier)].price_adjustment;
     for (const auto& v : variants_) launch_tick_[ix(v.offer)] = kNever;
     installed_.assign(s.suppliers.size(), 0.0);
     for (std::size_t si = 0; si < s.suppliers.size(); ++si)
@@ -218,8 +221,10 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
                                ? installed_[ix(off.supplier)] * s.suppliers[ix(off.supplier)].equipment->capacity_per_unit
                                : off.capacity;
         // Start in the steady state the production rule keeps: one tick of capacity in stock
-        // (none when capacity is unlimited: such offers produce to order).
-        stock_[o] = std::isfinite(cap) ? cap : 0.0;
+        // (none when capacity is unlimited: such offers produce to order, nor for offers that
+        // do not exist yet: variants and offers available after a policy start empty).
+        const bool exists_at_start = launch_tick_[o] == kAlways && policies_.offer_available(static_cast<Index>(o), 0);
+        stock_[o] = std::isfinite(cap) && exists_at_start ? cap : 0.0;
         planned_[o] = std::isfinite(cap) ? cap : 0.0;
     }
 
@@ -467,8 +472,9 @@ double Simulation::route_cost(std::size_t buyer, Index offer, int route) const {
     const double markup = route == 0 ? 0.0 : world_.routes[ix(route - 1)].markup;
     if (st.cls == policy::RouteClass::diverted) {
         // Smuggled goods evade the destination's tariff, and carry seizure risk.
-        return market::diverted_cost(market::landed_cost(price, 0.0, markup, per), legality_.detection(offer, route),
-                                     b.risk_tolerance);
+        const double c = market::diverted_cost(market::landed_cost(price, 0.0, markup, per),
+                                               legality_.detection(offer, route), b.risk_tolerance);
+        return st.needs_licence ? market::licensed_cost(c, st.approval) : c;
     }
     const double landed = market::landed_cost(price, policies_.tariff(b.country, offer), markup, per);
     return st.cls == policy::RouteClass::licensed ? market::licensed_cost(landed, st.approval) : landed;
@@ -500,7 +506,7 @@ int Simulation::best_route(std::size_t buyer, std::size_t k, bool rechoice, doub
         const auto& st = legality_.status(static_cast<Index>(buyer), o, r);
         if (st.cls == policy::RouteClass::blocked || st.cls == policy::RouteClass::unavailable) continue;
         if (legality_.is_remote(r) && !remote_usable(buyer, r)) continue;
-        if (rechoice && (st.cls == policy::RouteClass::licensed || route_exhausted(buyer, o, r))) continue;
+        if (rechoice && (st.needs_licence || route_exhausted(buyer, o, r))) continue;
         const double c = route_cost(buyer, o, r);
         if (c < cost) {
             cost = c;
@@ -569,10 +575,16 @@ void Simulation::decide_licences() {
             licences_[keep++] = l;
             continue;
         }
+        // Decided under the rules in force now: a route closed since the request (blocked, or
+        // a legal route that has become diverted) is denied; one that no longer needs a
+        // licence is granted.
         const auto& st = legality_.status(l.buyer, l.offer, l.route);
-        const double approval = st.cls == policy::RouteClass::licensed ? st.approval
-                                : st.cls == policy::RouteClass::blocked ? 0.0
-                                                                        : 1.0;
+        const bool now_diverted = st.cls == policy::RouteClass::diverted;
+        const double approval = st.cls == policy::RouteClass::blocked || st.cls == policy::RouteClass::unavailable ||
+                                        (now_diverted && !l.diverted)
+                                    ? 0.0
+                                : st.needs_licence ? st.approval
+                                                   : 1.0;
         const double comp = measure(ix(l.buyer), l.offer);
         const double units = l.compute / comp;
         Rng rng = Rng(world_.seed, static_cast<std::uint64_t>(config_.run), static_cast<std::uint64_t>(l.buyer),
@@ -582,7 +594,8 @@ void Simulation::decide_licences() {
         double granted = static_cast<double>(rng.binomial(static_cast<std::uint64_t>(whole), approval));
         if (units - whole > 0.0 && rng.bernoulli(approval)) granted += units - whole;
         const double granted_compute = granted * comp;
-        if (granted_compute > 0.0) firm_.push_back({l.buyer, l.offer, l.route, granted_compute, true});
+        // Granted goods bound for a diverted route are still smuggled from the hub on.
+        if (granted_compute > 0.0) firm_.push_back({l.buyer, l.offer, l.route, granted_compute, !now_diverted});
         unmet_[ix(l.buyer)] += l.compute - granted_compute;
     }
     licences_.resize(keep);
@@ -610,9 +623,9 @@ void Simulation::phase_clearing() {
         for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
             if (cand_request_[k] <= 0.0) continue;
             const auto& st = legality_.status(static_cast<Index>(b), cand_offer_[k], cand_route_[k]);
-            if (st.cls != policy::RouteClass::licensed) continue;
+            if (!st.needs_licence) continue;
             licences_.push_back({static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k], tick_,
-                                 tick_ + st.licence_delay});
+                                 tick_ + st.licence_delay, st.cls == policy::RouteClass::diverted});
             cand_request_[k] = 0.0;
         }
     decide_licences();
@@ -642,7 +655,8 @@ void Simulation::phase_clearing() {
             return ratio;
         };
         auto book_fill = [&](Index b, Index o, int r, double req, bool licensed) {
-            const double fill = req * fill_ratio(b, o, r);
+            double fill = req * fill_ratio(b, o, r);
+            if (fill <= 1e-9 * std::max(1.0, req)) fill = 0.0;  // rounding residue of an exhausted constraint
             if (fill > 0.0) {
                 fills_.push_back({b, o, r, fill, licensed});
                 constraints(b, o, r, [&](std::size_t c, double per_compute) { filled_[c] += fill * per_compute; });
@@ -866,7 +880,17 @@ void Simulation::phase_prices() {
         const auto& sup = world_.suppliers[ix(off.supplier)];
         const double cap = capacity_[o];
         if (sup.price_adjustment == 0.0 || !std::isfinite(cap) || cap <= 0.0) continue;
-        price_[o] = std::max(off.unit_cost, price_[o] * (1.0 + sup.price_adjustment * (orders_[o] - cap) / cap));
+        // price ← max(unit_cost, price·(1 + step·(orders − capacity)/capacity)), where the step
+        // is `price_adjustment` but halves each time excess demand changes sign and recovers
+        // by 20% a tick up to `price_adjustment` while it keeps its sign. Without this, buyers
+        // who substitute strongly (high σ) make the plain rule cycle forever; with it the
+        // engine settles where the equilibrium solver says.
+        const double excess = (orders_[o] - cap) / cap;
+        if (excess * last_excess_[o] < 0.0) price_step_[o] *= 0.5;
+        else price_step_[o] = std::min(sup.price_adjustment, price_step_[o] * 1.2);
+        last_excess_[o] = excess;
+        const double change = std::max(-0.5, price_step_[o] * excess);
+        price_[o] = std::max(off.unit_cost, price_[o] * (1.0 + change));
     }
 }
 

@@ -76,6 +76,7 @@ private:
         double compute;
         std::int64_t requested_tick;
         std::int64_t decide_tick;
+        bool diverted;  // asked for a diverted route (leg 1 licensed, leg 2 smuggled)
     };
     struct Arrival {
         Index buyer;
@@ -169,6 +170,7 @@ private:
     std::vector<double> offer_compute_;
     std::vector<std::int64_t> launch_tick_;  // variants: when launched (never until scheduled)
     std::vector<double> planned_;            // planned output (last tick's orders, within capacity)
+    std::vector<double> price_step_, last_excess_;  // adaptive price adjustment per offer
 
     // Multi-tier: synthetic purchasers and equipment.
     std::vector<int> purchaser_of_;  // per buyer: index into purchasers_, or -1

@@ -51,9 +51,20 @@ class ScenarioBuilder {
     void read_countries(const MapReader& top);
     void read_products(const MapReader& top);
     void read_suppliers(const MapReader& top);
-    void read_offers(const MapReader& supplier_map, model::Index supplier);
+    /// `has_equipment`: the supplier has `equipment`, so offers without `capacity` take it from
+    /// there.
+    void read_offers(const MapReader& supplier_map, model::Index supplier, bool has_equipment);
+    void read_inputs(const Doc& node, const std::string& path, model::Offer& offer,
+                     model::Index supplier);
+    void read_equipment(const MapReader& supplier_map, model::Index supplier);
+    /// Builds Supplier::purchases (equipment first, then inputs in order of first use, then the
+    /// other listed products); weights are filled later by resolve_purchases.
+    void read_purchases(const MapReader& supplier_map, model::Index supplier);
+    /// After every supplier is read: inputs nobody offers, purchase weights from preferences.
+    void resolve_purchases();
     void read_buyers(const MapReader& top);
     void read_weights(const MapReader& m, model::Buyer& buyer, bool costs_known);
+    void read_remote(const MapReader& m, model::Buyer& buyer);
     void read_routes(const MapReader& top);
     void read_transport(const MapReader& top);
 
@@ -89,8 +100,31 @@ class ScenarioBuilder {
     /// "line 12" when `loc` is in `here`'s file, else "base.yaml:12".
     static std::string where(const SourceLoc& loc, const SourceLoc& here);
 
+    /// A product a supplier needs (its equipment's product, or an input of one of its offers),
+    /// where the need is written.
+    struct Need {
+        model::Index product = model::kNone;
+        SourceLoc loc;
+        std::string path;
+    };
+    /// A purchase preference (`preferences: {SUPPLIER: weight}`), checked once all offers are
+    /// known.
+    struct PurchasePreference {
+        model::Index supplier = model::kNone;
+        double weight = 1.0;
+        SourceLoc loc;
+        std::string path;
+    };
+    /// What the multi-tier part of a supplier leaves for resolve_purchases.
+    struct SupplierNeeds {
+        std::vector<Need> needs;  // the equipment's product first, then inputs in file order
+        bool unresolved = false;  // an input or equipment product was not understood
+        std::vector<std::vector<PurchasePreference>> preferences;  // parallel to purchases
+    };
+
     Fields f_;
     model::Scenario& s_;
+    std::vector<SupplierNeeds> needs_;  // parallel to Scenario::suppliers
     std::optional<Calendar> calendar_;
     bool offers_reliable_ = false;  // products and suppliers were read without errors
     IdTable countries_, products_, suppliers_, buyers_, policies_, reactions_;

@@ -1,5 +1,7 @@
 // The world part of the scenario schema: header, time, countries, products, suppliers and
-// their offers, buyers (with their CES weights), routes and transport.
+// their offers, buyers (with their CES weights), routes and transport; and the multi-tier part:
+// offer inputs, installed equipment, suppliers' purchases (with their CES weights) and buyers'
+// remote compute.
 #include <algorithm>
 #include <cmath>
 
@@ -24,16 +26,34 @@ const std::vector<std::string> kProductKeys = {"id",      "kind",         "tpp",
                                                "density", "interconnect", "compute"};
 const std::vector<std::string> kProductKinds = {"chip", "component", "equipment"};
 const std::vector<std::string> kSupplierKeys = {
-    "id", "jurisdiction", "made_in", "ships_from", "offers", "price_adjustment", "design_around"};
-const std::vector<std::string> kOfferKeys = {"product", "capacity",          "unit_cost",
-                                             "price",   "supply_elasticity", "available"};
+    "id",       "jurisdiction",     "made_in",       "ships_from",
+    "offers",   "price_adjustment", "design_around", "equipment",
+    "purchases"};
+const std::vector<std::string> kOfferKeys = {"product",           "capacity",  "unit_cost", "price",
+                                             "supply_elasticity", "available", "inputs"};
+const std::vector<std::string> kEquipmentKeys = {"product", "capacity_per_unit", "installed",
+                                                 "depreciation", "lag"};
+const std::vector<std::string> kPurchaseKeys = {
+    "demand",         "substitution", "price_elasticity", "stock_target",
+    "risk_tolerance", "anticipation", "preferences"};
+const std::vector<std::string> kRemoteKeys = {"via", "markup", "capacity"};
 const std::vector<std::string> kAvailableKeys = {"after", "lag"};
 const std::vector<std::string> kDesignAroundKeys = {"lag", "margin"};
-const std::vector<std::string> kBuyerKeys = {
-    "id",          "country",        "billing_country",  "demand",
-    "growth",      "reference_cost", "price_elasticity", "substitution",
-    "preferences", "shares",         "risk_tolerance",   "anticipation",
-    "backlog",     "listed"};
+const std::vector<std::string> kBuyerKeys = {"id",
+                                             "country",
+                                             "billing_country",
+                                             "demand",
+                                             "growth",
+                                             "reference_cost",
+                                             "price_elasticity",
+                                             "substitution",
+                                             "preferences",
+                                             "shares",
+                                             "risk_tolerance",
+                                             "anticipation",
+                                             "backlog",
+                                             "listed",
+                                             "remote"};
 const std::vector<std::string> kRouteKeys = {"via", "markup", "delay", "capacity", "detection"};
 const std::vector<std::string> kTransportKeys = {"delay"};
 
@@ -41,12 +61,27 @@ const NumberRule kGrowth{-1.0, true, std::nullopt, false, false};
 const NumberRule kUnitInterval{0.0, false, 1.0, false, false};
 const NumberRule kMargin{0.0, false, 1.0, true, false};
 
-/// Keys of the multi-tier part of PRODUCT.md, recognised but not implemented yet.
-KeyAdvice not_supported_yet(std::vector<std::string> keys) {
-    return [keys = std::move(keys)](std::string_view key) -> std::optional<std::string> {
-        if (std::find(keys.begin(), keys.end(), key) == keys.end()) return std::nullopt;
-        return fmt::format("'{}' is not supported yet (multi-tier supply)", key);
-    };
+/// Buyer keys that have no meaning for a supplier's purchases.
+std::optional<std::string> buyer_only_key(std::string_view key) {
+    static const std::vector<std::string> kBuyerOnly = {
+        "id",     "country", "billing_country", "growth", "reference_cost",
+        "shares", "backlog", "listed",          "remote"};
+    if (std::find(kBuyerOnly.begin(), kBuyerOnly.end(), key) == kBuyerOnly.end())
+        return std::nullopt;
+    return fmt::format("'{}' applies to buyers, not to a supplier's purchases; expected one of: {}",
+                       key, join(kPurchaseKeys));
+}
+
+const char* kind_name(model::ProductKind kind) {
+    switch (kind) {
+        case model::ProductKind::chip:
+            return "chip";
+        case model::ProductKind::component:
+            return "component";
+        case model::ProductKind::equipment:
+            return "equipment";
+    }
+    return "chip";
 }
 
 bool is_country_code(std::string_view s) {
@@ -112,6 +147,7 @@ void ScenarioBuilder::build(const Doc& root) {
     const std::size_t errors_before_offers = f_.error_count();
     read_products(top);
     read_suppliers(top);
+    resolve_purchases();
     offers_reliable_ = f_.error_count() == errors_before_offers;
     read_buyers(top);
     read_routes(top);
@@ -347,12 +383,12 @@ void ScenarioBuilder::read_suppliers(const MapReader& top) {
     const Doc* list = section(top, "suppliers", true, "suppliers");
     if (!list) return;
     s_.suppliers.resize(list->items.size());
+    needs_.resize(list->items.size());
     for (std::size_t i = 0; i < list->items.size(); ++i) {
         const Doc& item = list->items[i];
         const std::string path = path_item("suppliers", item_label(item, "suppliers", i));
         if (!f_.expect_map(item, path, "a supplier (a map with 'id')")) continue;
-        const MapReader m(f_, item, path, kSupplierKeys,
-                          not_supported_yet({"equipment", "purchases"}));
+        const MapReader m(f_, item, path, kSupplierKeys);
         model::Supplier& sup = s_.suppliers[i];
         sup.loc = item.loc;
         if (std::optional<std::string> id = read_id(m, "id", suppliers_, i)) sup.id = *id;
@@ -360,7 +396,7 @@ void ScenarioBuilder::read_suppliers(const MapReader& top) {
         sup.made_in = ref(m, "made_in", countries_, true);
         sup.ships_from =
             m.get("ships_from") ? ref(m, "ships_from", countries_, false) : sup.made_in;
-        read_offers(m, static_cast<Index>(i));
+        read_offers(m, static_cast<Index>(i), m.get("equipment") != nullptr);
         sup.price_adjustment = m.number("price_adjustment", kNonNegative).value_or(0.0);
         if (const Doc* node = m.get("design_around")) {
             const std::string da_path = m.path("design_around");
@@ -372,10 +408,13 @@ void ScenarioBuilder::read_suppliers(const MapReader& top) {
                 sup.design_around = design;
             }
         }
+        read_equipment(m, static_cast<Index>(i));
+        read_purchases(m, static_cast<Index>(i));
     }
 }
 
-void ScenarioBuilder::read_offers(const MapReader& supplier_map, Index supplier) {
+void ScenarioBuilder::read_offers(const MapReader& supplier_map, Index supplier,
+                                  bool has_equipment) {
     const Doc* list = supplier_map.required("offers");
     if (!list) return;
     const std::string list_path = supplier_map.path("offers");
@@ -386,7 +425,7 @@ void ScenarioBuilder::read_offers(const MapReader& supplier_map, Index supplier)
         const Doc& item = list->items[i];
         const std::string path = path_item(list_path, item_label(item, "offers", i));
         if (!f_.expect_map(item, path, "an offer (a map with 'product' and 'price')")) continue;
-        const MapReader m(f_, item, path, kOfferKeys, not_supported_yet({"inputs"}));
+        const MapReader m(f_, item, path, kOfferKeys);
         model::Offer offer;
         offer.supplier = supplier;
         offer.loc = item.loc;
@@ -401,6 +440,9 @@ void ScenarioBuilder::read_offers(const MapReader& supplier_map, Index supplier)
             }
         }
         offer.capacity = m.number("capacity", kNonNegative).value_or(model::kUnlimited);
+        // No capacity of its own: the supplier's installed equipment sets it (the engine
+        // computes installed × capacity_per_unit each tick).
+        offer.capacity_from_equipment = has_equipment && !m.get("capacity");
         const std::optional<double> unit_cost = m.number("unit_cost", kNonNegative);
         offer.unit_cost = unit_cost.value_or(0.0);
         const std::optional<double> price = m.number("price", kPositive, true);
@@ -416,6 +458,8 @@ void ScenarioBuilder::read_offers(const MapReader& supplier_map, Index supplier)
                 offer.available = availability;
             }
         }
+        if (const Doc* inputs = m.get("inputs"))
+            read_inputs(*inputs, m.path("inputs"), offer, supplier);
         if (unit_cost && price && *unit_cost > *price) {
             f_.warning(
                 item.find("unit_cost")->loc, m.path("unit_cost"),
@@ -424,6 +468,236 @@ void ScenarioBuilder::read_offers(const MapReader& supplier_map, Index supplier)
         }
         s_.offers.push_back(offer);
         s_.suppliers[as_size(supplier)].offers.push_back(static_cast<Index>(s_.offers.size() - 1));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multi-tier: inputs, equipment and purchases
+
+void ScenarioBuilder::read_inputs(const Doc& node, const std::string& path, model::Offer& offer,
+                                  Index supplier) {
+    if (!f_.expect_map(node, path, "a map from input product id to units per unit of output"))
+        return;
+    for (const DocEntry& e : node.entries) {
+        const Index p = products_.find(e.key);
+        if (p == kNone && products_.usable) {
+            f_.error(
+                e.key_loc, path,
+                fmt::format("unknown product '{}'{}", e.key, did_you_mean(e.key, products_.ids)));
+        } else if (p != kNone && p == offer.product) {
+            f_.error(e.key_loc, path,
+                     fmt::format("an offer cannot need its own product '{}' as an input", e.key));
+        }
+        const std::optional<double> per_unit =
+            f_.number(e.value, path_join(path, e.key), kPositive);
+        if (p == kNone) needs_[as_size(supplier)].unresolved = true;
+        if (p == kNone || p == offer.product) continue;
+        needs_[as_size(supplier)].needs.push_back(Need{p, e.key_loc, path});
+        if (per_unit) offer.inputs.push_back(model::InputNeed{p, *per_unit});
+    }
+}
+
+void ScenarioBuilder::read_equipment(const MapReader& supplier_map, Index supplier) {
+    const Doc* node = supplier_map.get("equipment");
+    if (!node) return;
+    const std::string path = supplier_map.path("equipment");
+    if (!f_.expect_map(*node, path,
+                       "a map {product, capacity_per_unit, installed, depreciation, lag}"))
+        return;
+    const MapReader m(f_, *node, path, kEquipmentKeys);
+    model::Supplier& sup = s_.suppliers[as_size(supplier)];
+    SupplierNeeds& needs = needs_[as_size(supplier)];
+    model::Equipment eq;
+    eq.product = ref(m, "product", products_, true);
+    if (eq.product == kNone) needs.unresolved = true;
+    if (eq.product != kNone) {
+        const model::Product& product = s_.products[as_size(eq.product)];
+        const Doc* product_node = node->find("product");
+        if (product.kind != model::ProductKind::equipment) {
+            needs.unresolved = true;
+            f_.error(product_node->loc, m.path("product"),
+                     fmt::format("product '{}' is of kind '{}'; installed equipment must be a "
+                                 "product of kind 'equipment'",
+                                 product.id, kind_name(product.kind)));
+        } else {
+            // An input is consumed by production; equipment stays installed: one product
+            // cannot be both for the same supplier.
+            for (const Need& need : needs.needs) {
+                if (need.product != eq.product) continue;
+                f_.error(need.loc, need.path,
+                         fmt::format("'{}' is the supplier's installed equipment: it cannot also "
+                                     "be an input of its offers",
+                                     product.id));
+            }
+            needs.needs.insert(needs.needs.begin(),
+                               Need{eq.product, product_node->loc, m.path("product")});
+        }
+    }
+    eq.capacity_per_unit = m.number("capacity_per_unit", kPositive, true).value_or(0.0);
+    eq.installed = m.number("installed", kNonNegative).value_or(0.0);
+    eq.depreciation = m.number("depreciation", kProbability).value_or(0.0);
+    eq.lag_ticks = static_cast<int>(m.integer("lag", 0).value_or(0));
+    sup.equipment = eq;
+    const bool some_offer = !sup.offers.empty();
+    const bool uses_equipment = std::any_of(sup.offers.begin(), sup.offers.end(), [&](Index o) {
+        return s_.offers[as_size(o)].capacity_from_equipment;
+    });
+    if (some_offer && !uses_equipment) {
+        f_.warning(node->loc, path,
+                   "every offer gives its own 'capacity': no offer takes its capacity from the "
+                   "installed equipment");
+    }
+}
+
+void ScenarioBuilder::read_purchases(const MapReader& supplier_map, Index supplier) {
+    model::Supplier& sup = s_.suppliers[as_size(supplier)];
+    SupplierNeeds& needs = needs_[as_size(supplier)];
+    struct Listed {
+        model::Purchase purchase;
+        std::vector<PurchasePreference> preferences;
+        bool taken = false;
+    };
+    std::vector<Listed> listed;
+    if (const Doc* node = supplier_map.get("purchases")) {
+        const std::string path = supplier_map.path("purchases");
+        if (f_.expect_map(*node, path, "a map from product id to how the supplier buys it")) {
+            for (const DocEntry& e : node->entries) {
+                const Index p = products_.find(e.key);
+                if (p == kNone && products_.usable) {
+                    f_.error(e.key_loc, path,
+                             fmt::format("unknown product '{}'{}", e.key,
+                                         did_you_mean(e.key, products_.ids)));
+                }
+                const std::string item_path = path_join(path, e.key);
+                if (!f_.expect_map(e.value, item_path,
+                                   "a map of purchase settings (demand, substitution, ...)"))
+                    continue;
+                const MapReader m(f_, e.value, item_path, kPurchaseKeys, buyer_only_key);
+                Listed item;
+                model::Purchase& pu = item.purchase;
+                pu.product = p;
+                pu.loc = e.key_loc;
+                pu.demand = m.number("demand", kNonNegative);
+                pu.substitution = m.number("substitution", kPositive).value_or(1.5);
+                pu.price_elasticity = m.number("price_elasticity", kNonNegative).value_or(0.0);
+                pu.stock_target = m.number("stock_target", kNonNegative).value_or(1.0);
+                pu.risk_tolerance = m.number("risk_tolerance", kNonNegative).value_or(0.0);
+                pu.anticipation = m.number("anticipation", kNonNegative).value_or(1.0);
+                if (const Doc* prefs = m.get("preferences")) {
+                    const std::string prefs_path = m.path("preferences");
+                    if (f_.expect_map(*prefs, prefs_path, "a map from supplier id to weight")) {
+                        for (const DocEntry& pe : prefs->entries) {
+                            const Index s = suppliers_.find(pe.key);
+                            if (s == kNone && suppliers_.usable) {
+                                f_.error(pe.key_loc, prefs_path,
+                                         fmt::format("unknown supplier '{}'{}", pe.key,
+                                                     did_you_mean(pe.key, suppliers_.ids)));
+                            }
+                            const std::optional<double> w =
+                                f_.number(pe.value, path_join(prefs_path, pe.key), kNonNegative);
+                            if (s != kNone && w)
+                                item.preferences.push_back(
+                                    PurchasePreference{s, *w, pe.key_loc, prefs_path});
+                        }
+                    }
+                }
+                if (p == kNone) continue;
+                const bool used = std::any_of(needs.needs.begin(), needs.needs.end(),
+                                              [&](const Need& n) { return n.product == p; });
+                // (Unless a need could not be read: the warning would only be a consequence.)
+                if (!used && !needs.unresolved) {
+                    f_.warning(e.key_loc, path,
+                               fmt::format("'{}' buys '{}' but uses it nowhere: none of its offers "
+                                           "needs it as an input and it is not its equipment",
+                                           sup.id, e.key));
+                }
+                listed.push_back(std::move(item));
+            }
+        }
+    }
+    // Equipment first, then inputs in order of first use, then the rest as listed. A product
+    // needed but not listed is bought with the defaults.
+    const auto take = [&](Index product, const SourceLoc& loc) {
+        for (const model::Purchase& pu : sup.purchases)
+            if (pu.product == product) return;
+        for (Listed& item : listed) {
+            if (item.taken || item.purchase.product != product) continue;
+            item.taken = true;
+            sup.purchases.push_back(item.purchase);
+            needs.preferences.push_back(std::move(item.preferences));
+            return;
+        }
+        model::Purchase pu;
+        pu.product = product;
+        pu.loc = loc;
+        sup.purchases.push_back(pu);
+        needs.preferences.emplace_back();
+    };
+    for (const Need& need : needs.needs) take(need.product, need.loc);
+    for (const Listed& item : listed)
+        if (!item.taken) take(item.purchase.product, item.purchase.loc);
+}
+
+void ScenarioBuilder::resolve_purchases() {
+    const std::size_t n = s_.offers.size();
+    const auto offered = [&](Index product) {
+        return std::any_of(s_.offers.begin(), s_.offers.end(),
+                           [&](const model::Offer& o) { return o.product == product; });
+    };
+    const auto offers_product = [&](Index supplier, Index product) {
+        const model::Supplier& sup = s_.suppliers[as_size(supplier)];
+        return std::any_of(sup.offers.begin(), sup.offers.end(),
+                           [&](Index o) { return s_.offers[as_size(o)].product == product; });
+    };
+    for (std::size_t si = 0; si < s_.suppliers.size() && si < needs_.size(); ++si) {
+        model::Supplier& sup = s_.suppliers[si];
+        SupplierNeeds& needs = needs_[si];
+        std::vector<Index> reported;
+        for (const Need& need : needs.needs) {
+            if (offered(need.product) ||
+                std::find(reported.begin(), reported.end(), need.product) != reported.end())
+                continue;
+            reported.push_back(need.product);
+            f_.error(need.loc, need.path,
+                     fmt::format("no supplier offers product '{}': there is nothing to buy it from",
+                                 s_.products[as_size(need.product)].id));
+        }
+        for (std::size_t k = 0; k < sup.purchases.size(); ++k) {
+            model::Purchase& pu = sup.purchases[k];
+            pu.weights.assign(n, 0.0);
+            std::vector<double> supplier_weight(s_.suppliers.size(), 1.0);
+            bool preferences_ok = true;
+            bool preferences_given = false;
+            if (k < needs.preferences.size()) {
+                for (const PurchasePreference& pref : needs.preferences[k]) {
+                    preferences_given = true;
+                    if (!offers_product(pref.supplier, pu.product)) {
+                        f_.error(pref.loc, pref.path,
+                                 fmt::format("supplier '{}' does not offer product '{}'",
+                                             s_.suppliers[as_size(pref.supplier)].id,
+                                             s_.products[as_size(pu.product)].id));
+                        preferences_ok = false;
+                        continue;
+                    }
+                    supplier_weight[as_size(pref.supplier)] = pref.weight;
+                }
+            }
+            double total = 0.0;
+            for (std::size_t o = 0; o < n; ++o) {
+                const model::Offer& offer = s_.offers[o];
+                if (offer.product != pu.product || offer.supplier == kNone) continue;
+                pu.weights[o] = supplier_weight[as_size(offer.supplier)];
+                total += pu.weights[o];
+            }
+            if (total > 0.0) {
+                for (double& w : pu.weights) w /= total;
+            } else if (preferences_given && preferences_ok && offered(pu.product)) {
+                f_.warning(pu.loc, path_join(path_item("suppliers", sup.id), "purchases"),
+                           fmt::format("every supplier of '{}' has preference 0: '{}' will buy "
+                                       "none of it",
+                                       s_.products[as_size(pu.product)].id, sup.id));
+            }
+        }
     }
 }
 
@@ -438,7 +712,7 @@ void ScenarioBuilder::read_buyers(const MapReader& top) {
         const Doc& item = list->items[i];
         const std::string path = path_item("buyers", item_label(item, "buyers", i));
         if (!f_.expect_map(item, path, "a buyer (a map with 'id')")) continue;
-        const MapReader m(f_, item, path, kBuyerKeys, not_supported_yet({"remote"}));
+        const MapReader m(f_, item, path, kBuyerKeys);
         model::Buyer& b = s_.buyers[i];
         b.loc = item.loc;
         if (std::optional<std::string> id = read_id(m, "id", buyers_, i)) b.id = *id;
@@ -458,7 +732,48 @@ void ScenarioBuilder::read_buyers(const MapReader& top) {
         b.anticipation = m.number("anticipation", kNonNegative).value_or(1.0);
         b.backlog = m.number("backlog", kUnitInterval).value_or(0.0);
         b.listed = m.boolean("listed").value_or(false);
+        read_remote(m, b);
     }
+}
+
+void ScenarioBuilder::read_remote(const MapReader& buyer_map, model::Buyer& buyer) {
+    const Doc* node = buyer_map.get("remote");
+    if (!node) return;
+    const std::string path = buyer_map.path("remote");
+    if (!f_.expect_map(*node, path, "a map {via, markup, capacity}")) return;
+    const MapReader m(f_, *node, path, kRemoteKeys);
+    model::Remote remote;
+    if (const Doc* via = m.required("via")) {
+        const std::string via_path = m.path("via");
+        if (f_.expect_sequence(*via, via_path, "a list of country codes")) {
+            if (via->items.empty())
+                f_.error(via->loc, via_path,
+                         "expected at least one country code (where the compute is rented)");
+            std::map<Index, SourceLoc> seen;  // site -> where first listed
+            for (std::size_t i = 0; i < via->items.size(); ++i) {
+                const Doc& item = via->items[i];
+                const std::string item_path = path_item(via_path, std::to_string(i));
+                const Index c = ref(item, item_path, countries_);
+                if (c == kNone) continue;
+                if (c == buyer.country) {
+                    f_.error(item.loc, item_path,
+                             fmt::format("'{}' is the buyer's own country: remote compute is "
+                                         "rented in another country",
+                                         s_.countries[as_size(c)].code));
+                } else if (const auto [it, fresh] = seen.emplace(c, item.loc); !fresh) {
+                    f_.error(
+                        item.loc, item_path,
+                        fmt::format("duplicate remote site '{}' (first at {})",
+                                    s_.countries[as_size(c)].code, where(it->second, item.loc)));
+                } else {
+                    remote.via.push_back(c);
+                }
+            }
+        }
+    }
+    remote.markup = m.number("markup", kNonNegative).value_or(0.0);
+    remote.capacity = m.number("capacity", kNonNegative).value_or(model::kUnlimited);
+    buyer.remote = remote;
 }
 
 void ScenarioBuilder::read_weights(const MapReader& m, model::Buyer& buyer, bool costs_known) {

@@ -108,6 +108,7 @@ RouteStatus Legality::leg(Index from, Index to, Index offer, Index buyer_or_none
     RouteStatus st;
     st.approval = r.approval;
     st.licence_delay = r.delay;
+    st.needs_licence = r.licensed;
     st.cls = r.prohibited ? RouteClass::blocked
              : r.licensed ? RouteClass::licensed
              : !r.quotas.empty() ? RouteClass::capped
@@ -139,6 +140,7 @@ void Legality::rebuild() {
                         const LegResult l = classify_leg(origin, site, offer, model::kNone);
                         st.approval = l.approval;
                         st.licence_delay = l.delay;
+                        st.needs_licence = l.licensed;
                         st.quota_begin = static_cast<std::uint32_t>(quota_pool_.size());
                         for (auto p : l.quotas) quota_pool_.push_back(bucket(static_cast<Index>(p), site));
                         st.quota_end = static_cast<std::uint32_t>(quota_pool_.size());
@@ -160,8 +162,10 @@ void Legality::rebuild() {
                     l2 = classify_leg(hub, dest, offer, profile);
                     diverted = l2.prohibited;
                 }
+                // A diverted route still needs leg 1's licence (to ship to the hub legally).
                 st.approval = l1.approval * (diverted ? 1.0 : l2.approval);
                 st.licence_delay = std::max(l1.delay, diverted ? 0 : l2.delay);
+                st.needs_licence = l1.licensed || (!diverted && l2.licensed);
                 st.quota_begin = static_cast<std::uint32_t>(quota_pool_.size());
                 auto add_quotas = [&](const LegResult& l, Index to) {
                     for (auto p : l.quotas) quota_pool_.push_back(bucket(static_cast<Index>(p), to));

@@ -36,6 +36,7 @@ struct RouteStatus {
     RouteClass cls = RouteClass::open;
     double approval = 1.0;  // product of licence approvals on the route's legs (1 = no licence)
     int licence_delay = 0;  // ticks to decide
+    bool needs_licence = false;  // some leg needs a licence (also a diverted route's first leg)
     std::uint32_t quota_begin = 0, quota_end = 0;  // quota buckets, see Legality::quota_buckets
 };
 

@@ -281,7 +281,8 @@ TEST_CASE("stochastic runs are deterministic per seed and run, and conserve good
     w.b.scenario().routes[0].detection = 0.3;
     w.b.scenario().seed = 7;
     w.b.control("ban", w.usa, {w.chn});
-    const auto lic = w.b.control("lic", w.usa, {w.sgp}, 0.6, 1);
+    // Licences for US-made goods to Singapore (exports only: Taiwan-made goods still divert freely).
+    const auto lic = w.b.control("lic", w.usa, {w.sgp}, 0.6, 1, true, false);
     (void)lic;
     w.b.buyer("sg-dc", w.sgp, 200.0, 100.0, 0.5, 3.0);
     const auto a = run(w.b.scenario());
@@ -446,4 +447,20 @@ TEST_CASE("monotone: an announced, not yet in force restriction never lowers ord
             CHECK(after >= before * (1.0 - 1e-9));
         }
     }
+}
+
+TEST_CASE("licence requests still pending when a ban takes force are denied", "[policy][licence]") {
+    // Taiwan bans its own direct exports to China, so the Taiwan-made (US-jurisdiction) chip
+    // reaches China through Singapore under a US re-export licence; then the US bans re-exports:
+    // the licensed hub route becomes diverted, and requests decided after that are denied,
+    // not shipped as licensed goods.
+    ChipWorld w(8, 1.0);
+    w.b.control("tw-ban", w.twn, {w.chn}, -1.0, 0, true, false, 0);
+    const auto lic = w.b.control("us-licence", w.usa, {w.chn}, 1.0, 2, false, true, 0);
+    w.b.policy_ref(lic).until_tick = 3;
+    w.b.control("us-ban", w.usa, {w.chn}, -1.0, 0, false, true, 3);
+    const auto r = run(w.b.scenario());
+    const auto licensed = [&](const engine::FlowRecord& f) { return f.offer == w.tw_o && f.channel == Channel::licensed; };
+    CHECK(total(r, licensed, 2, 3).units > 0.0);   // asked at tick 0, granted at tick 2
+    CHECK(total(r, licensed, 3, 8).units == 0.0);  // asked at ticks 1-2, decided under the ban
 }

@@ -269,3 +269,26 @@ TEST_CASE("events report policies taking force and lapsing", "[engine]") {
     CHECK(r.ticks[4].events[0].event == engine::EventKind::lapsed);
     CHECK(r.ticks[3].events.empty());
 }
+
+TEST_CASE("prices settle even when buyers substitute very strongly (no endless cycling)", "[engine]") {
+    // σ = 400 between a capacity-bound supplier and a fixed-price one: the plain price rule
+    // cycles for ever here; the adaptive step must settle (at 104.7368, the equilibrium the
+    // solver finds for this world).
+    test::ScenarioBuilder b(400);
+    const auto home = b.country("XHM");
+    const auto ca = b.country("XAA");
+    const auto cb = b.country("XBB");
+    const auto good = b.product("good");
+    const auto a = b.offer(b.supplier("a", ca, 0.05), good, 100.0, 100.0, 50.0, 1.0);
+    b.offer(b.supplier("b", cb), good, 100.0);
+    b.buyer("importer", home, 150.0, 100.0, 1.0, 400.0);
+    b.tariff("tariff-on-b", home, 0.05, {cb});
+    auto r = run(b.scenario());
+    double lo = 1e300, hi = 0.0;
+    for (int t = 350; t < 400; ++t) {
+        lo = std::min(lo, market(r, t, a).price);
+        hi = std::max(hi, market(r, t, a).price);
+    }
+    CHECK(hi - lo < 1e-6 * hi);
+    CHECK(market(r, 399, a).price == Approx(104.7368).epsilon(1e-5));
+}

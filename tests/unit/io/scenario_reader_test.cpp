@@ -81,6 +81,26 @@ void check_same(const Scenario& a, const Scenario& b) {
             CHECK(x.design_around->lag_ticks == y.design_around->lag_ticks);
             CHECK(x.design_around->margin == y.design_around->margin);
         }
+        REQUIRE(x.equipment.has_value() == y.equipment.has_value());
+        if (x.equipment) {
+            CHECK(x.equipment->product == y.equipment->product);
+            CHECK(x.equipment->capacity_per_unit == y.equipment->capacity_per_unit);
+            CHECK(x.equipment->installed == y.equipment->installed);
+            CHECK(x.equipment->depreciation == y.equipment->depreciation);
+            CHECK(x.equipment->lag_ticks == y.equipment->lag_ticks);
+        }
+        REQUIRE(x.purchases.size() == y.purchases.size());
+        for (std::size_t k = 0; k < x.purchases.size(); ++k) {
+            const auto &p = x.purchases[k], &q = y.purchases[k];
+            CHECK(p.product == q.product);
+            CHECK(p.demand == q.demand);
+            CHECK(p.substitution == q.substitution);
+            CHECK(p.price_elasticity == q.price_elasticity);
+            CHECK(p.stock_target == q.stock_target);
+            CHECK(p.risk_tolerance == q.risk_tolerance);
+            CHECK(p.anticipation == q.anticipation);
+            CHECK(p.weights == q.weights);
+        }
     }
     REQUIRE(a.offers.size() == b.offers.size());
     for (std::size_t i = 0; i < a.offers.size(); ++i) {
@@ -96,6 +116,12 @@ void check_same(const Scenario& a, const Scenario& b) {
             CHECK(x.available->after_policy == y.available->after_policy);
             CHECK(x.available->lag_ticks == y.available->lag_ticks);
         }
+        REQUIRE(x.inputs.size() == y.inputs.size());
+        for (std::size_t k = 0; k < x.inputs.size(); ++k) {
+            CHECK(x.inputs[k].product == y.inputs[k].product);
+            CHECK(x.inputs[k].per_unit == y.inputs[k].per_unit);
+        }
+        CHECK(x.capacity_from_equipment == y.capacity_from_equipment);
     }
     REQUIRE(a.buyers.size() == b.buyers.size());
     for (std::size_t i = 0; i < a.buyers.size(); ++i) {
@@ -113,6 +139,12 @@ void check_same(const Scenario& a, const Scenario& b) {
         CHECK(x.anticipation == y.anticipation);
         CHECK(x.backlog == y.backlog);
         CHECK(x.listed == y.listed);
+        REQUIRE(x.remote.has_value() == y.remote.has_value());
+        if (x.remote) {
+            CHECK(x.remote->via == y.remote->via);
+            CHECK(x.remote->markup == y.remote->markup);
+            CHECK(x.remote->capacity == y.remote->capacity);
+        }
     }
     REQUIRE(a.routes.size() == b.routes.size());
     for (std::size_t i = 0; i < a.routes.size(); ++i) {
@@ -465,6 +497,268 @@ TEST_CASE("a scenario using every key loads into the expected values", "[reader]
     }
 }
 
+TEST_CASE("a multi-tier scenario loads into the expected values", "[reader][multi-tier]") {
+    const std::string file = kData + "/multi_tier.yaml";
+    const auto loaded = ts::io::load_scenario(file);
+    const Scenario& s = loaded.scenario;
+    // huawei lists a purchase of H100 that none of its offers needs.
+    REQUIRE(loaded.warnings.size() == 1);
+    CHECK(loaded.warnings[0].format() ==
+          file +
+              ":41:7: warning: suppliers[huawei].purchases: 'huawei' buys 'H100' but uses it "
+              "nowhere: none of its offers needs it as an input and it is not its equipment");
+    // Indices: countries USA CHN NLD JPN KOR TWN MYS SGP; products H100 Ascend910B Ascend310
+    // DUV HBM2E wafer-7nm wafer-28nm; suppliers asml tel huawei smic huahong skhynix samsung
+    // nvidia; offers below.
+    REQUIRE(s.products.size() == 7);
+    CHECK(s.products[3].kind == ProductKind::equipment);
+    CHECK(s.products[4].kind == ProductKind::component);
+    CHECK(s.products[6].compute == 0.0);
+    REQUIRE(s.suppliers.size() == 8);
+    REQUIRE(s.offers.size() == 10);
+    const double third = 1.0 / 3.0;
+
+    SECTION("offers: inputs in file order, capacity from equipment") {
+        const auto& ascend = s.offers[2];
+        CHECK(ascend.product == 1);
+        REQUIRE(ascend.inputs.size() == 2);
+        CHECK(ascend.inputs[0].product == 5);  // wafer-7nm
+        CHECK(ascend.inputs[0].per_unit == 0.05);
+        CHECK(ascend.inputs[1].product == 4);  // HBM2E
+        CHECK(ascend.inputs[1].per_unit == 1.0);
+        CHECK(ascend.capacity == 40000.0);
+        CHECK_FALSE(ascend.capacity_from_equipment);
+        REQUIRE(s.offers[3].inputs.size() == 2);
+        CHECK(s.offers[3].inputs[0].product == 6);
+        CHECK(s.offers[3].inputs[0].per_unit == 0.02);
+        CHECK(s.offers[3].inputs[1].product == 4);
+        CHECK(s.offers[3].inputs[1].per_unit == 0.5);
+        // smic's wafer-7nm has no capacity: it comes from the installed DUVs.
+        CHECK(s.offers[4].product == 5);
+        CHECK(s.offers[4].capacity_from_equipment);
+        CHECK(s.offers[4].capacity == ts::model::kUnlimited);
+        CHECK(s.offers[4].inputs.empty());
+        // smic's wafer-28nm gives its own capacity and keeps it.
+        CHECK(s.offers[5].product == 6);
+        CHECK_FALSE(s.offers[5].capacity_from_equipment);
+        CHECK(s.offers[5].capacity == 5000.0);
+        CHECK(s.offers[6].supplier == 4);
+        CHECK(s.offers[6].capacity_from_equipment);
+        // Suppliers without equipment: offers without capacity are unlimited, as before.
+        for (std::size_t o : {0, 1, 7, 8, 9}) CHECK_FALSE(s.offers[o].capacity_from_equipment);
+        CHECK(s.offers[1].inputs.empty());
+    }
+
+    SECTION("equipment, with defaults") {
+        const auto& smic = s.suppliers[3];
+        REQUIRE(smic.equipment.has_value());
+        CHECK(smic.equipment->product == 3);
+        CHECK(smic.equipment->capacity_per_unit == 60.0);
+        CHECK(smic.equipment->installed == 30.0);
+        CHECK(smic.equipment->depreciation == 0.01);
+        CHECK(smic.equipment->lag_ticks == 6);
+        const auto& huahong = s.suppliers[4];
+        REQUIRE(huahong.equipment.has_value());
+        CHECK(huahong.equipment->product == 3);
+        CHECK(huahong.equipment->capacity_per_unit == 40.0);
+        CHECK(huahong.equipment->installed == 0.0);
+        CHECK(huahong.equipment->depreciation == 0.0);
+        CHECK(huahong.equipment->lag_ticks == 0);
+        for (std::size_t i : {0, 1, 2, 5, 6, 7}) CHECK_FALSE(s.suppliers[i].equipment.has_value());
+    }
+
+    SECTION("purchases: listed and defaults, in order, with weights over the offers") {
+        for (std::size_t i : {0, 1, 5, 6, 7}) CHECK(s.suppliers[i].purchases.empty());
+
+        // huawei: inputs in order of first use (wafer-7nm, HBM2E, wafer-28nm), then the rest of
+        // its map (H100); wafer-28nm is not listed and gets the defaults.
+        const auto& huawei = s.suppliers[2].purchases;
+        REQUIRE(huawei.size() == 4);
+        const auto& w7 = huawei[0];
+        CHECK(w7.product == 5);
+        CHECK_FALSE(w7.demand.has_value());
+        CHECK(w7.substitution == 1.5);
+        CHECK(w7.price_elasticity == 0.0);
+        CHECK(w7.stock_target == 1.0);
+        CHECK(w7.risk_tolerance == 0.0);
+        CHECK(w7.anticipation == 1.0);
+        CHECK(w7.weights == std::vector<double>{0, 0, 0, 0, 1, 0, 0, 0, 0, 0});
+        CHECK(w7.loc.line == 43);
+
+        const auto& hbm = huawei[1];
+        CHECK(hbm.product == 4);
+        CHECK_FALSE(hbm.demand.has_value());
+        CHECK(hbm.substitution == 4.0);
+        CHECK(hbm.stock_target == 2.0);
+        // preferences {samsung: 0.5}: skhynix 1 (default), samsung 0.5, normalised.
+        REQUIRE(hbm.weights.size() == 10);
+        CHECK(hbm.weights[7] == Approx(2.0 / 3.0).epsilon(1e-15));
+        CHECK(hbm.weights[8] == Approx(1.0 / 3.0).epsilon(1e-15));
+        for (std::size_t o = 0; o < 7; ++o) CHECK(hbm.weights[o] == 0.0);
+        CHECK(hbm.weights[9] == 0.0);
+
+        const auto& w28 = huawei[2];
+        CHECK(w28.product == 6);
+        CHECK_FALSE(w28.demand.has_value());
+        CHECK(w28.substitution == 1.5);
+        CHECK(w28.price_elasticity == 0.0);
+        CHECK(w28.stock_target == 1.0);
+        CHECK(w28.risk_tolerance == 0.0);
+        CHECK(w28.anticipation == 1.0);
+        CHECK(w28.weights == std::vector<double>{0, 0, 0, 0, 0, 0.5, 0.5, 0, 0, 0});
+        // Where the need is written: the input key of the Ascend310 offer.
+        CHECK(w28.loc.file == file);
+        CHECK(w28.loc.line == 39);
+        CHECK(w28.loc.column == 69);
+
+        const auto& h100 = huawei[3];
+        CHECK(h100.product == 0);
+        CHECK(h100.demand == 10.0);
+        CHECK(h100.price_elasticity == 0.3);
+        CHECK(h100.risk_tolerance == 0.2);
+        CHECK(h100.anticipation == 1.5);
+        CHECK(h100.substitution == 1.5);
+        CHECK(h100.weights == std::vector<double>{0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+
+        // smic: its equipment product, listed with a fixed demand and supplier preferences.
+        const auto& smic = s.suppliers[3].purchases;
+        REQUIRE(smic.size() == 1);
+        CHECK(smic[0].product == 3);
+        CHECK(smic[0].demand == 2.0);
+        CHECK(smic[0].substitution == 2.0);
+        CHECK(smic[0].stock_target == 1.0);
+        CHECK(smic[0].weights == std::vector<double>{0.75, 0.25, 0, 0, 0, 0, 0, 0, 0, 0});
+
+        // huahong: equipment without purchases: a default purchase, no fixed demand.
+        const auto& huahong = s.suppliers[4].purchases;
+        REQUIRE(huahong.size() == 1);
+        CHECK(huahong[0].product == 3);
+        CHECK_FALSE(huahong[0].demand.has_value());
+        CHECK(huahong[0].substitution == 1.5);
+        CHECK(huahong[0].weights == std::vector<double>{0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 0});
+        CHECK(huahong[0].loc.line == 56);
+    }
+
+    SECTION("buyers: remote channels; components and equipment never serve them") {
+        REQUIRE(s.buyers.size() == 2);
+        const auto& cn = s.buyers[0];
+        REQUIRE(cn.remote.has_value());
+        CHECK(cn.remote->via == std::vector<Index>{6, 7});
+        CHECK(cn.remote->markup == 0.35);
+        CHECK(cn.remote->capacity == 5000.0);
+        REQUIRE(cn.weights.size() == 10);
+        for (std::size_t o = 0; o < 10; ++o) {
+            const bool chip = o == 2 || o == 3 || o == 9;
+            CHECK(cn.weights[o] == (chip ? Approx(third) : Approx(0.0)));
+        }
+        const auto& my = s.buyers[1];
+        REQUIRE(my.remote.has_value());
+        CHECK(my.remote->via == std::vector<Index>{7});
+        CHECK(my.remote->markup == 0.0);
+        CHECK(my.remote->capacity == ts::model::kUnlimited);
+    }
+
+    SECTION("the resolved YAML loads back into the same scenario") {
+        const auto second = ts::io::load_scenario_text(s.resolved_yaml, "resolved.yaml");
+        check_same(s, second.scenario);
+        CHECK(second.scenario.resolved_yaml == s.resolved_yaml);
+        CHECK(second.scenario.suppliers[2].purchases[2].loc.line > 0);
+    }
+}
+
+TEST_CASE("overrides (--set) reach the multi-tier keys and the resolved YAML keeps them",
+          "[reader][multi-tier][roundtrip]") {
+    ts::io::LoadOptions options;
+    options.overrides = {"suppliers.smic.equipment.installed=10",
+                         "suppliers.huawei.purchases.HBM2E.stock_target=3",
+                         "suppliers.huahong.purchases.DUV.demand=1",
+                         "suppliers.huawei.offers.Ascend310.inputs.HBM2E=0.75",
+                         "suppliers.smic.offers.wafer-28nm.inputs={wafer-7nm: 0.5}",
+                         "buyers.cn-labs.remote.capacity=100",
+                         "buyers.my-cloud.remote.via=[SGP, CHN]"};
+    const auto first = ts::io::load_scenario(kData + "/multi_tier.yaml", options);
+    const Scenario& s = first.scenario;
+    CHECK(s.suppliers[3].equipment->installed == 10.0);
+    CHECK(s.suppliers[2].purchases[1].stock_target == 3.0);
+    CHECK(s.suppliers[2].purchases[1].substitution == 4.0);  // the rest of the entry stays
+    REQUIRE(s.suppliers[4].purchases.size() == 1);
+    CHECK(s.suppliers[4].purchases[0].demand == 1.0);
+    CHECK(s.offers[3].inputs[1].per_unit == 0.75);
+    // smic now needs its own wafer-7nm for wafer-28nm: a default purchase after the equipment.
+    REQUIRE(s.offers[5].inputs.size() == 1);
+    CHECK(s.offers[5].inputs[0].product == 5);
+    REQUIRE(s.suppliers[3].purchases.size() == 2);
+    CHECK(s.suppliers[3].purchases[0].product == 3);
+    CHECK(s.suppliers[3].purchases[1].product == 5);
+    CHECK(s.suppliers[3].purchases[1].weights[4] == 1.0);
+    CHECK(s.buyers[0].remote->capacity == 100.0);
+    CHECK(s.buyers[1].remote->via == std::vector<Index>{7, 1});
+    const std::string& yaml = s.resolved_yaml;
+    const auto second = ts::io::load_scenario_text(yaml, "resolved.yaml");
+    check_same(s, second.scenario);
+    CHECK(second.scenario.resolved_yaml == yaml);
+}
+
+TEST_CASE("multi-tier rules", "[reader][multi-tier][errors]") {
+    CHECK(errors_of(R"(name: rules
+time: {start: 2023-01, ticks: 12}
+countries: [{code: USA}, {code: CHN}, {code: SGP}]
+products: [{id: H100}, {id: HBM, kind: component}, {id: DUV, kind: equipment}]
+suppliers:
+  - id: s
+    jurisdiction: USA
+    made_in: USA
+    offers: [{product: H100, capacity: 5, price: 10, inputs: {H100: 1, DUV: 0.1, HBM: 1}}]
+    equipment: {product: DUV, capacity_per_unit: 1, lag: -1, extra: 1}
+    purchases: {HBM: {shares: {h: 1}, preferences: {s: 1, h: 0}}, DUV: [1]}
+  - id: h
+    jurisdiction: USA
+    made_in: USA
+    offers: [{product: HBM, price: 1}, {product: DUV, price: 1}]
+    purchases: {HBM: {}}
+  - id: z
+    jurisdiction: USA
+    made_in: USA
+    offers: [{product: H100, price: 10, inputs: {HBM: 2}}]
+    purchases: {HBM: {preferences: {h: 0}}}
+buyers:
+  - {id: b, country: CHN, demand: 1, reference_cost: 10, remote: {via: [SGP, CHN, SGP], markup: -1, capacity: x}}
+  - {id: c, country: CHN, demand: 1, reference_cost: 10, remote: {via: []}}
+  - {id: d, country: CHN, demand: 1, reference_cost: 10, remote: {markup: 0}}
+)") == std::vector<std::string>{
+           "t.yaml:9:63: error: suppliers[s].offers[H100].inputs: an offer cannot need its own "
+           "product 'H100' as an input",
+           "t.yaml:10:62: error: suppliers[s].equipment: unknown key 'extra'; expected one of: "
+           "product, capacity_per_unit, installed, depreciation, lag",
+           "t.yaml:9:72: error: suppliers[s].offers[H100].inputs: 'DUV' is the supplier's "
+           "installed equipment: it cannot also be an input of its offers",
+           "t.yaml:10:58: error: suppliers[s].equipment.lag: expected a whole number >= 0, got -1",
+           "t.yaml:10:16: warning: suppliers[s].equipment: every offer gives its own 'capacity': "
+           "no offer takes its capacity from the installed equipment",
+           "t.yaml:11:23: error: suppliers[s].purchases.HBM: 'shares' applies to buyers, not to "
+           "a supplier's purchases; expected one of: demand, substitution, price_elasticity, "
+           "stock_target, risk_tolerance, anticipation, preferences",
+           "t.yaml:11:72: error: suppliers[s].purchases.DUV: expected a map of purchase settings "
+           "(demand, substitution, ...), found a list",
+           "t.yaml:16:17: warning: suppliers[h].purchases: 'h' buys 'HBM' but uses it nowhere: "
+           "none of its offers needs it as an input and it is not its equipment",
+           // Checked once every offer is known:
+           "t.yaml:11:53: error: suppliers[s].purchases.HBM.preferences: supplier 's' does not "
+           "offer product 'HBM'",
+           "t.yaml:21:17: warning: suppliers[z].purchases: every supplier of 'HBM' has "
+           "preference 0: 'z' will buy none of it",
+           "t.yaml:23:78: error: buyers[b].remote.via[1]: 'CHN' is the buyer's own country: "
+           "remote compute is rented in another country",
+           "t.yaml:23:83: error: buyers[b].remote.via[2]: duplicate remote site 'SGP' (first at "
+           "line 23)",
+           "t.yaml:23:97: error: buyers[b].remote.markup: expected a number >= 0, got -1",
+           "t.yaml:23:111: error: buyers[b].remote.capacity: expected a number >= 0, got 'x'",
+           "t.yaml:24:72: error: buyers[c].remote.via: expected at least one country code "
+           "(where the compute is rented)",
+           "t.yaml:25:66: error: buyers[d].remote: missing required key 'via'",
+       });
+}
+
 TEST_CASE("policy dates map to ticks with a quarterly step; odd dates are warnings",
           "[reader][time]") {
     const auto loaded = ts::io::load_scenario_text(kSmall + R"(policies:
@@ -747,7 +1041,7 @@ suppliers:
     offers: [{product: H100, price: 10}, {product: H100, price: 12}]
     design_around: {lag: 1, margin: 1}
 buyers:
-  - {id: b, country: CHN, demand: 1, reference_cost: 10, remote: {via: [USA]}}
+  - {id: b, country: CHN, demand: 1, reference_cost: 10, remote: {via: [CHN]}}
 routes: [{via: USA}, {via: USA, detection: 2}]
 policies:
   - {id: q, by: USA, type: quota}
@@ -768,13 +1062,16 @@ reactions:
            "t.yaml:4:68: error: products[gpu].kind: unknown product kind 'gpus'; expected one of: "
            "chip, component, "
            "equipment",
-           "t.yaml:9:5: error: suppliers[s]: 'equipment' is not supported yet (multi-tier supply)",
            "t.yaml:10:52: error: suppliers[s].offers[H100].product: duplicate offer of product "
            "'H100' (first at "
            "line 10)",
            "t.yaml:11:37: error: suppliers[s].design_around.margin: expected a number in [0, 1), "
            "got 1",
-           "t.yaml:13:58: error: buyers[b]: 'remote' is not supported yet (multi-tier supply)",
+           "t.yaml:9:26: error: suppliers[s].equipment.product: product 'HBM' is of kind "
+           "'component'; installed equipment must be a product of kind 'equipment'",
+           "t.yaml:9:16: error: suppliers[s].equipment: missing required key 'capacity_per_unit'",
+           "t.yaml:13:73: error: buyers[b].remote.via[0]: 'CHN' is the buyer's own country: "
+           "remote compute is rented in another country",
            "t.yaml:14:28: error: routes[USA].via: duplicate route via 'USA' (first defined at line "
            "14)",
            "t.yaml:14:44: error: routes[USA].detection: expected a probability in [0, 1], got 2",

@@ -212,3 +212,22 @@ TEST_CASE("announced restrictions are pending until they take force", "[legality
         CHECK((leg.status(buyer, o, 0).cls == RouteClass::blocked) == (t >= 3));
     }
 }
+
+TEST_CASE("a diverted route still needs the licence of its first leg", "[legality]") {
+    // Re-export ban on China; licence (approval 0.5) for shipments to Singapore.
+    World w({false, true, true, true, false, -1.0});
+    auto& ban = w.b.policy_ref(0);
+    ban.destinations.countries = {w.chn};
+    const auto lic = w.b.control("sg-licence", w.usa, {w.sgp}, 0.5, 2, false, true);
+    (void)lic;
+    policy::PolicyBook book(w.b.scenario());
+    std::vector<policy::Transition> tr;
+    book.advance(0, tr);
+    policy::Legality leg(book);
+    leg.rebuild();
+    const auto& st = leg.status(w.buyer, w.tw_offer, 1);
+    CHECK(st.cls == RouteClass::diverted);
+    CHECK(st.needs_licence);
+    CHECK(st.approval == Approx(0.5));
+    CHECK(st.licence_delay == 2);
+}
