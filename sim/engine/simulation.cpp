@@ -200,6 +200,7 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     produced_.resize(no);
     orders_.resize(no);
     shipped_.resize(no);
+    base_capacity_.resize(no);
     available_.resize(no);
     offer_compute_.resize(no);
     launch_tick_.assign(no, kAlways);
@@ -403,6 +404,7 @@ void Simulation::phase_production() {
         if (std::isfinite(cap) && off.supply_elasticity != 0.0)
             cap *= std::pow(price_[o] / off.price, off.supply_elasticity);
         capacity_[o] = available_[o] ? cap : 0.0;
+        base_capacity_[o] = capacity_[o];
         opening_stock_[o] = stock_[o];
         charged_price_[o] = price_[o];
     }
@@ -759,8 +761,10 @@ void Simulation::settle_inputs() {
         p.used += used;
         p.stock -= used;
     }
+    // Planned output: what buyers asked for, within the capacity the supplier's equipment or
+    // plant allows (not the input-limited capacity: a supplier short of inputs plans to buy more).
     for (std::size_t o = 0; o < n_offers(); ++o)
-        planned_[o] = std::isfinite(capacity_[o]) ? std::min(orders_[o], capacity_[o]) : orders_[o];
+        planned_[o] = std::isfinite(base_capacity_[o]) ? std::min(orders_[o], base_capacity_[o]) : orders_[o];
 }
 
 void Simulation::phase_shipping() {

@@ -165,7 +165,7 @@ private:
     Phase phase_ = Phase::idle;
 
     // Per offer.
-    std::vector<double> price_, charged_price_, capacity_, stock_, opening_stock_, produced_, orders_, shipped_;
+    std::vector<double> price_, charged_price_, capacity_, base_capacity_, stock_, opening_stock_, produced_, orders_, shipped_;
     std::vector<char> available_;
     std::vector<double> offer_compute_;
     std::vector<std::int64_t> launch_tick_;  // variants: when launched (never until scheduled)
