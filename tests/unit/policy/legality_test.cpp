@@ -48,6 +48,17 @@ struct World {
     }
 };
 
+/// The policy book and legality tables of a scenario at tick 0.
+struct Rules {
+    policy::PolicyBook book;
+    policy::Legality legality;
+    explicit Rules(const model::Scenario& s) : book(s), legality(book) {
+        std::vector<policy::Transition> tr;
+        book.advance(0, tr);
+        legality.rebuild();
+    }
+};
+
 /// A restricted leg: prohibited without a licence or with approval 0, licensed otherwise.
 RouteClass leg_class(bool covered, double approval) {
     if (!covered) return RouteClass::open;
@@ -83,11 +94,8 @@ TEST_CASE("legality table: every combination of coverage, targets, listing and a
     const Combo c{exports, reexports, dest_targeted, hub_targeted, listed, approval};
     CAPTURE(exports, reexports, dest_targeted, hub_targeted, listed, approval);
     World w(c);
-    policy::PolicyBook book(w.b.scenario());
-    std::vector<policy::Transition> tr;
-    book.advance(0, tr);
-    policy::Legality leg(book);
-    leg.rebuild();
+    const Rules rules(w.b.scenario());
+    const auto& leg = rules.legality;
     CHECK(leg.status(w.buyer, w.us_offer, 0).cls == expected_direct(c, true));
     CHECK(leg.status(w.buyer, w.tw_offer, 0).cls == expected_direct(c, false));
     CHECK(leg.status(w.buyer, w.us_offer, 1).cls == expected_hub(c, true));
@@ -99,22 +107,16 @@ TEST_CASE("legality table: every combination of coverage, targets, listing and a
 TEST_CASE("legality: the classic cases spelled out", "[legality]") {
     SECTION("a re-export ban on China closes the direct route and makes the Singapore route diverted") {
         World w({false, true, true, false, false, -1.0});
-        policy::PolicyBook book(w.b.scenario());
-        std::vector<policy::Transition> tr;
-        book.advance(0, tr);
-        policy::Legality leg(book);
-        leg.rebuild();
+        const Rules rules(w.b.scenario());
+        const auto& leg = rules.legality;
         CHECK(leg.status(w.buyer, w.tw_offer, 0).cls == RouteClass::blocked);
         CHECK(leg.status(w.buyer, w.tw_offer, 1).cls == RouteClass::diverted);
         CHECK(leg.status(w.buyer, w.us_offer, 0).cls == RouteClass::open);  // exports not covered
     }
     SECTION("closing the hub too blocks the hub route") {
         World w({true, true, true, true, false, 0.0});
-        policy::PolicyBook book(w.b.scenario());
-        std::vector<policy::Transition> tr;
-        book.advance(0, tr);
-        policy::Legality leg(book);
-        leg.rebuild();
+        const Rules rules(w.b.scenario());
+        const auto& leg = rules.legality;
         CHECK(leg.status(w.buyer, w.tw_offer, 1).cls == RouteClass::blocked);
         CHECK(leg.status(w.buyer, w.us_offer, 1).cls == RouteClass::blocked);
     }
@@ -129,11 +131,8 @@ TEST_CASE("a hub route through the buyer's own country or the origin is unavaila
     const auto buyer = b.buyer("b", chn, 1.0, 1.0, 0.0, 2.0);
     b.route(chn);
     b.route(twn);
-    policy::PolicyBook book(b.scenario());
-    std::vector<policy::Transition> tr;
-    book.advance(0, tr);
-    policy::Legality leg(book);
-    leg.rebuild();
+    const Rules rules(b.scenario());
+    const auto& leg = rules.legality;
     CHECK(leg.status(buyer, o, 0).cls == RouteClass::open);
     CHECK(leg.status(buyer, o, 1).cls == RouteClass::unavailable);
     CHECK(leg.status(buyer, o, 2).cls == RouteClass::unavailable);
@@ -157,11 +156,8 @@ TEST_CASE("quotas cap a leg per destination country; enforcement raises detectio
     b.policy_ref(e1).detection = 0.25;
     const auto e2 = b.policy("us-checks", model::PolicyType::enforcement, usa);
     b.policy_ref(e2).detection = 0.20;
-    policy::PolicyBook book(b.scenario());
-    std::vector<policy::Transition> tr;
-    book.advance(0, tr);
-    policy::Legality leg(book);
-    leg.rebuild();
+    const Rules rules(b.scenario());
+    const auto& leg = rules.legality;
     const auto& s1 = leg.status(b1, o, 0);
     const auto& s2 = leg.status(b2, o, 0);
     CHECK(s1.cls == RouteClass::capped);
@@ -183,11 +179,8 @@ TEST_CASE("import restrictions remove offers in proportion to compliance", "[leg
     const auto p = b.policy("avoid", model::PolicyType::import_restriction, chn);
     b.policy_ref(p).compliance = 0.7;
     b.policy_ref(p).origins = model::CountrySelector{false, {usa}, {}, {}};
-    policy::PolicyBook book(b.scenario());
-    std::vector<policy::Transition> tr;
-    book.advance(0, tr);
-    policy::Legality leg(book);
-    leg.rebuild();
+    const Rules rules(b.scenario());
+    const auto& leg = rules.legality;
     CHECK(leg.import_factor(buyer, us_o) == Approx(0.3));
     CHECK(leg.import_factor(buyer, cn_o) == Approx(1.0));
 }
@@ -220,11 +213,8 @@ TEST_CASE("a diverted route still needs the licence of its first leg", "[legalit
     ban.destinations.countries = {w.chn};
     const auto lic = w.b.control("sg-licence", w.usa, {w.sgp}, 0.5, 2, false, true);
     (void)lic;
-    policy::PolicyBook book(w.b.scenario());
-    std::vector<policy::Transition> tr;
-    book.advance(0, tr);
-    policy::Legality leg(book);
-    leg.rebuild();
+    const Rules rules(w.b.scenario());
+    const auto& leg = rules.legality;
     const auto& st = leg.status(w.buyer, w.tw_offer, 1);
     CHECK(st.cls == RouteClass::diverted);
     CHECK(st.needs_licence);
