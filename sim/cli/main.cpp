@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/compare_command.hpp"
 #include "cli/equilibrium_command.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
@@ -24,6 +25,7 @@ Usage: tradesim [--log-level LEVEL] COMMAND [ARGS...]
 Commands:
   run SCENARIO.yaml       simulate; write flows, countries, markets, revenue, events, summary
   validate SCENARIO.yaml  load and check only; print the world and the policy timeline
+  compare DIR_A DIR_B ...  headline metrics of run folders side by side, differences against a baseline
   equilibrium SCENARIO.yaml  solve the long-run market equilibrium for the policies at a date (no ticks)
 
 Run 'tradesim COMMAND --help' for a command's options.
@@ -85,8 +87,9 @@ int dispatch(int argc, char** argv) {
     inv.args = std::move(rest);
     if (command == "run") return ts::cli::run_command(inv);
     if (command == "validate") return ts::cli::validate_command(inv);
+    if (command == "compare") return ts::cli::compare_command(inv);
     if (command == "equilibrium") return ts::cli::equilibrium_command(inv);
-    throw ts::InputError(fmt::format("tradesim: unknown command '{}' (expected run, validate or equilibrium; see 'tradesim --help')", command));
+    throw ts::InputError(fmt::format("tradesim: unknown command '{}' (expected run, validate, equilibrium or compare; see 'tradesim --help')", command));
 }
 
 }  // namespace

@@ -1,0 +1,211 @@
+#pragma once
+// `tradesim compare`: headline metrics of run folders side by side, with differences against a
+// baseline (PRODUCT.md, "Command line"). No I/O here: sim/io parses the per-tick CSV files of a
+// run folder into the records below and feeds them to a RunTotals; this file aggregates, checks
+// comparability, computes ensemble statistics and paired differences. The table and CSV are
+// rendered by sim/io/compare_report.
+//
+// Definitions (sums over the ticks of the period, per run):
+//  - compute_imported, compute_used, unmet_compute, seized_units, tariff_revenue_usd,
+//    fee_revenue_usd: Σ of the countries.csv columns (imports_compute, compute_used, ...) of the
+//    country; `world` sums the countries;
+//  - price_index_mean: the mean of countries.csv price_index over the ticks of the period;
+//  - share_via_third_countries: Σ flows.compute to the destination with a `via` (a hub:
+//    transshipped, diverted, or remote compute used abroad) / Σ flows.compute to it;
+//  - share_diverted: Σ flows.compute with channel `diverted` / Σ flows.compute (both 0 when no
+//    compute was shipped);
+//  - revenue_usd by supplier and billing country: Σ revenue.csv revenue_usd.
+// Ensembles (a `run` column): each metric is computed per run; a scenario shows the mean and the
+// 90 % interval p05-p95 over its runs (quantiles of type 7, as R's default); the difference
+// against the baseline is paired: d_r = x_r − b_r for every run index r in both, reported as the
+// mean of d and its own p05-p95. Relative differences are mean(d) / |mean(b)| over the paired
+// runs.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ts::analysis {
+
+enum class CompareBy { country, product, supplier, route };
+const char* to_string(CompareBy by);
+std::optional<CompareBy> parse_compare_by(std::string_view text);
+
+/// Ticks whose ISO date (YYYY-MM-DD) lies within [from, to], both optional.
+struct Period {
+    std::optional<std::string> from, to;  // "YYYY-MM-DD"
+    bool contains(std::string_view iso_date) const;
+};
+
+// One parsed row of each per-tick file (views into the reader's buffers: valid during add()).
+struct CountryTick {
+    int run = 0;
+    std::string_view date, country;
+    double imports_units = 0, imports_compute = 0, diverted_compute = 0, seized_units = 0,
+           unmet_compute = 0, price_index = 0, tariff_revenue_usd = 0, fee_revenue_usd = 0;
+    std::optional<double> compute_used;  // absent in folders written before multi-tier supply
+};
+struct FlowTick {
+    int run = 0;
+    std::string_view date, supplier, product, origin, via, destination, channel;
+    double units = 0, compute = 0, value_usd = 0, tariff_usd = 0, fee_usd = 0, seized_units = 0;
+};
+struct RevenueTick {
+    int run = 0;
+    std::string_view date, supplier, billing_country;
+    double units = 0, revenue_usd = 0;
+};
+
+/// First and last date and number of ticks of a run folder (all ticks, whatever the period).
+struct TimeSpan {
+    std::string first, last;
+    std::int64_t ticks = 0;
+    friend bool operator==(const TimeSpan&, const TimeSpan&) = default;
+    std::string describe() const;  // "2024-01-01 .. 2025-12-01 (24 ticks)"
+};
+
+/// One headline metric of one scenario: its value in every run (by run index).
+struct MetricSeries {
+    std::string scope;  // world | country | revenue | supplier | product | route
+    std::string key;    // all | country code | supplier/BILLING | supplier id | product id | A > H > B
+    std::string metric;
+    std::string unit;   // compute | units | USD | USD/compute | share
+    std::map<int, double> runs;
+    /// The parts of the key for ordering rows across scenarios: ('c', country), ('s',
+    /// supplier), ('p', product); a route's empty hub is ('c', "").
+    std::vector<std::pair<char, std::string>> parts;
+};
+
+/// The totals of one run folder over a period, accumulated record by record.
+class RunTotals {
+  public:
+    explicit RunTotals(Period period = {});
+
+    void add(const CountryTick& r);
+    void add(const FlowTick& r);
+    void add(const RevenueTick& r);
+    /// Whether the folder had flows.csv / revenue.csv (metrics from them are left out if not).
+    void set_has_flows(bool v) { has_flows_ = v; }
+    void set_has_revenue(bool v) { has_revenue_ = v; }
+
+    /// Countries of countries.csv in order of first appearance.
+    const std::vector<std::string>& countries() const { return country_names_; }
+    /// The whole run (every tick recorded, inside the period or not); ticks counted in run 0 (or
+    /// the lowest run index).
+    TimeSpan span() const;
+    /// Ticks inside the period (of the lowest run index).
+    std::int64_t ticks_in_period() const;
+    std::string period_first() const;
+    std::string period_last() const;
+    /// Run indices seen (0 when the files have no run column).
+    std::vector<int> runs() const;
+
+    /// The headline metrics of the view, in display order (see the file comment).
+    std::vector<MetricSeries> metrics(CompareBy by) const;
+    /// Whether the folder had the file a metric comes from (so a missing row means 0).
+    bool provides(const std::string& scope, const std::string& metric) const;
+
+  private:
+    struct CountryAcc {
+        double imports_compute = 0, compute_used = 0, unmet_compute = 0, seized_units = 0,
+               tariff_revenue_usd = 0, fee_revenue_usd = 0, price_index_sum = 0;
+        std::int64_t ticks = 0;
+        bool has_compute_used = false;
+        double flow_compute = 0, flow_compute_via = 0, flow_compute_diverted = 0;
+    };
+    struct FlowAcc {  // per product, supplier or route
+        double units = 0, compute = 0, value_usd = 0, tariff_usd = 0, fee_usd = 0, seized_units = 0,
+               compute_via = 0, compute_diverted = 0;
+    };
+    struct SupplierRevenueAcc {
+        double revenue_usd = 0, units = 0;
+    };
+    struct RunAcc {
+        std::vector<CountryAcc> countries;
+        std::vector<FlowAcc> products, suppliers, routes;
+        std::vector<SupplierRevenueAcc> revenue_by_supplier;
+        std::map<std::pair<std::size_t, std::size_t>, double> revenue;  // (supplier, billing) -> USD
+        std::int64_t ticks_in_period = 0;
+        std::string first_in_period, last_in_period;
+        std::int64_t ticks = 0;
+        std::string first, last, last_date_seen;
+    };
+    /// Names in order of first appearance, with their index.
+    struct Names {
+        std::vector<std::string> list;
+        std::map<std::string, std::size_t, std::less<>> index;
+        std::size_t id(std::string_view name);
+    };
+
+    RunAcc& run(int r);
+
+    Period period_;
+    bool has_flows_ = true, has_revenue_ = true;
+    std::map<int, RunAcc> runs_;
+    std::vector<std::string> country_names_;
+    Names countries_, products_, suppliers_, routes_, billing_;
+    std::vector<std::pair<std::size_t, std::size_t>> revenue_order_;  // first appearance
+    std::map<std::pair<std::size_t, std::size_t>, bool> revenue_seen_;
+};
+
+/// The metrics a view offers (for --metric and its did-you-mean).
+std::vector<std::string> metric_names(CompareBy by);
+
+/// One scenario to compare: its label (scenario name), where it came from, its totals.
+struct ScenarioRuns {
+    std::string label;
+    std::string folder;
+    std::optional<std::uint64_t> seed;
+    const RunTotals* totals = nullptr;
+};
+
+/// Every reason the scenarios cannot be compared with the first (the baseline): different
+/// countries or time spans. Empty when comparable. Each message names both folders.
+std::vector<std::string> comparability_problems(const std::vector<ScenarioRuns>& scenarios);
+
+/// mean, p05 and p95 (type-7 quantiles) of the values, and their count.
+struct Interval {
+    double mean = 0, p05 = 0, p95 = 0;
+    int n = 0;
+};
+Interval interval_of(const std::vector<double>& values);
+
+struct CompareCell {
+    bool present = false;  // the scenario has this metric
+    Interval value;        // over the scenario's runs
+    Interval diff;         // paired difference against the baseline (0 for the baseline itself)
+    std::optional<double> diff_pct;  // mean(d) / |mean(baseline)| · 100; none when the baseline is 0
+};
+
+struct CompareRow {
+    std::string scope, key, metric, unit;
+    std::vector<CompareCell> cells;  // one per scenario, the baseline first
+};
+
+struct CompareOptions {
+    CompareBy by = CompareBy::country;
+    std::vector<std::string> metrics;  // only these (empty: all)
+    /// Keep rows that are zero in every run of every scenario (left out by default).
+    bool keep_zero_rows = false;
+};
+
+struct CompareResult {
+    CompareBy by = CompareBy::country;
+    std::vector<std::string> labels;   // baseline first
+    std::vector<std::string> folders;
+    std::vector<int> runs;             // runs per scenario
+    bool ensemble = false;             // some scenario has more than one run
+    TimeSpan span;
+    std::string period_first, period_last;
+    std::int64_t period_ticks = 0;
+    std::vector<CompareRow> rows;
+    std::size_t zero_rows_left_out = 0;
+    std::vector<std::string> warnings;  // e.g. runs paired on fewer indices than run
+};
+
+/// Compares the scenarios, the first being the baseline. Call comparability_problems() first.
+CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios, const CompareOptions& options);
+
+}  // namespace ts::analysis

@@ -1,0 +1,193 @@
+// tradesim compare DIR_A DIR_B [DIR...] [--baseline DIR] [--by country|product|supplier|route]
+//   [--metric M]... [--from DATE] [--to DATE] [-o FILE] [--format table|markdown|csv] [--all]
+// Thin: parse, read the run folders (sim/io), check they are comparable, compare
+// (sim/analysis), print the table and write the CSV (sim/io).
+#include "cli/compare_command.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+
+#include "analysis/compare.hpp"
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "io/compare_report.hpp"
+#include "io/run_reader.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace ts::cli {
+
+namespace {
+
+constexpr const char* kCommand = "compare";
+
+[[noreturn]] void usage_error(const std::string& message) {
+    throw InputError(fmt::format("tradesim {}: {} (see 'tradesim {} --help')", kCommand, message, kCommand));
+}
+
+/// "YYYY-MM-DD" of a --from/--to date; a month (YYYY-MM) means its first day for --from and its
+/// last day for --to, so `--from 2025-01 --to 2025-03` is the whole first quarter.
+std::string period_bound(const std::string& option, const std::string& text, bool end) {
+    auto d = parse_date(text);
+    if (!d) usage_error(fmt::format("{} '{}' is not a date (expected YYYY-MM or YYYY-MM-DD)", option, text));
+    if (end && text.size() == 7) d->day = days_in_month(d->year, d->month);
+    return format_date(*d);
+}
+
+bool same_folder(const fs::path& a, const fs::path& b) {
+    std::error_code ec1, ec2;
+    const auto ca = fs::weakly_canonical(a, ec1), cb = fs::weakly_canonical(b, ec2);
+    if (ec1 || ec2) return a.lexically_normal() == b.lexically_normal();
+    return ca == cb;
+}
+
+}  // namespace
+
+int compare_command(const Invocation& inv) {
+    po::options_description visible(
+        "Usage: tradesim compare DIR_A DIR_B [DIR...] [--baseline DIR] [--by country|product|supplier|route]\n"
+        "                        [--metric M]... [--from DATE] [--to DATE] [-o FILE] [--format table|markdown|csv]\n\n"
+        "Headline metrics of run folders (written by 'tradesim run') side by side, with absolute and relative\n"
+        "differences against the baseline (the first folder unless --baseline names another). The folders must\n"
+        "have the same countries and time span. Ensembles (files with a 'run' column) show the mean and the\n"
+        "90 % interval (p05-p95) over their runs, and the paired difference (same run index) with its interval.\n"
+        "--by route gives origin > hub > destination totals (units, compute, value), the numbers of a Sankey\n"
+        "diagram. Metrics by view:\n"
+        "  country   world and per country: compute_imported, compute_used, share_via_third_countries,\n"
+        "            share_diverted, seized_units, unmet_compute, price_index_mean, tariff_revenue_usd,\n"
+        "            fee_revenue_usd; per supplier and billing country: revenue_usd\n"
+        "  supplier  revenue_usd, units, compute, value_usd, fee_usd, share_via_third_countries, share_diverted,\n"
+        "            seized_units; per supplier and billing country: revenue_usd\n"
+        "  product   units, compute, value_usd, tariff_usd, fee_usd, share_via_third_countries, share_diverted,\n"
+        "            seized_units\n"
+        "  route     units, compute, value_usd, seized_units\n"
+        "Rows that are zero in every scenario are left out (--all keeps them).\nOptions");
+    visible.add_options()("help,h", "show this help")(
+        "baseline", po::value<std::string>(), "the baseline folder (default: the first)")(
+        "by", po::value<std::string>()->default_value("country"), "view: country, product, supplier or route")(
+        "metric", po::value<std::vector<std::string>>()->composing(), "only this metric (repeatable)")(
+        "from", po::value<std::string>(), "first date of the period (YYYY-MM or YYYY-MM-DD; default: the start)")(
+        "to", po::value<std::string>(), "last date of the period (YYYY-MM: through its end; default: the end)")(
+        "output,o", po::value<std::string>(), "also write the table as CSV to FILE")(
+        "format", po::value<std::string>()->default_value("table"), "printed form: table, markdown or csv")(
+        "all", "keep rows that are zero in every scenario");
+    po::options_description hidden;
+    hidden.add_options()("folders", po::value<std::vector<std::string>>(), "run folders");
+    po::options_description all;
+    all.add(visible).add(hidden);
+    po::positional_options_description pos;
+    pos.add("folders", -1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(inv.args).options(all).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        usage_error(e.what());
+    }
+    if (vm.count("help")) {
+        std::cout << visible << "\n";
+        return 0;
+    }
+
+    std::vector<std::string> folders;
+    if (vm.count("folders")) folders = vm["folders"].as<std::vector<std::string>>();
+    if (vm.count("baseline")) {
+        const std::string base = vm["baseline"].as<std::string>();
+        const auto it = std::find_if(folders.begin(), folders.end(),
+                                     [&](const std::string& f) { return same_folder(f, base); });
+        if (it != folders.end()) folders.erase(it);
+        folders.insert(folders.begin(), base);
+    }
+    if (folders.empty()) usage_error("missing run folders (DIR_A DIR_B ...)");
+
+    analysis::CompareOptions options;
+    const auto by = analysis::parse_compare_by(vm["by"].as<std::string>());
+    if (!by)
+        usage_error(fmt::format("--by must be country, product, supplier or route, not '{}'", vm["by"].as<std::string>()));
+    options.by = *by;
+    options.keep_zero_rows = vm.count("all") > 0;
+    if (vm.count("metric")) {
+        const auto known = analysis::metric_names(options.by);
+        for (const auto& m : vm["metric"].as<std::vector<std::string>>()) {
+            if (std::find(known.begin(), known.end(), m) == known.end())
+                usage_error(fmt::format("--by {} has no metric '{}'{} (metrics: {})", analysis::to_string(options.by), m,
+                                        did_you_mean(m, known), fmt::join(known, ", ")));
+            options.metrics.push_back(m);
+        }
+    }
+    const auto format = io::parse_compare_format(vm["format"].as<std::string>());
+    if (!format)
+        usage_error(fmt::format("--format must be table, markdown or csv, not '{}'", vm["format"].as<std::string>()));
+    analysis::Period period;
+    if (vm.count("from")) period.from = period_bound("--from", vm["from"].as<std::string>(), false);
+    if (vm.count("to")) period.to = period_bound("--to", vm["to"].as<std::string>(), true);
+    if (period.from && period.to && *period.from > *period.to)
+        usage_error(fmt::format("--from {} is after --to {}", *period.from, *period.to));
+    std::optional<fs::path> out;
+    if (vm.count("output")) out = fs::path(vm["output"].as<std::string>());
+
+    // Read every folder (bad folders are input errors: exit 2, reported together).
+    std::vector<std::unique_ptr<analysis::RunTotals>> totals;
+    std::vector<analysis::ScenarioRuns> scenarios;
+    std::vector<Diagnostic> problems;
+    for (const auto& f : folders) {
+        auto t = std::make_unique<analysis::RunTotals>(period);
+        try {
+            const auto info = io::read_run_folder(f, *t);
+            analysis::ScenarioRuns s;
+            s.label = info.scenario_name;
+            s.folder = f;
+            s.seed = info.seed;
+            s.totals = t.get();
+            scenarios.push_back(s);
+            totals.push_back(std::move(t));
+        } catch (const InputError& e) {
+            for (const auto& d : e.diagnostics()) problems.push_back(d);
+        }
+    }
+    if (!problems.empty()) throw InputError(problems);
+    // Labels must tell the columns apart: a repeated scenario name gets its folder.
+    std::vector<std::string> names;
+    for (const auto& s : scenarios) names.push_back(s.label);
+    for (std::size_t i = 0; i < scenarios.size(); ++i)
+        if (std::count(names.begin(), names.end(), names[i]) > 1)
+            scenarios[i].label += fmt::format(" [{}]", scenarios[i].folder);
+    for (const auto& p : analysis::comparability_problems(scenarios))
+        problems.push_back(Diagnostic{Severity::error, {}, "", fmt::format("tradesim compare: {}", p)});
+    if (!problems.empty()) throw InputError(problems);
+    for (const auto& s : scenarios)
+        if (s.totals->ticks_in_period() == 0)
+            usage_error(fmt::format("the period {} .. {} holds no tick of '{}' ({})", period.from.value_or("start"),
+                                    period.to.value_or("end"), s.folder, s.totals->span().describe()));
+
+    const auto result = analysis::compare_runs(scenarios, options);
+    for (const auto& w : result.warnings) fmt::print(stderr, "warning: {}\n", w);
+    switch (*format) {
+        case io::CompareFormat::table: fmt::print("{}", io::render_compare_table(result)); break;
+        case io::CompareFormat::markdown: fmt::print("{}", io::render_compare_markdown(result)); break;
+        case io::CompareFormat::csv: fmt::print("{}", io::render_compare_csv(result)); break;
+    }
+    if (out) {
+        if (out->has_parent_path()) {
+            std::error_code ec;
+            fs::create_directories(out->parent_path(), ec);
+            if (ec)
+                throw RunError(fmt::format("cannot create folder '{}': {}", out->parent_path().string(), ec.message()));
+        }
+        io::write_compare_csv(result, *out);
+        if (*format != io::CompareFormat::csv) fmt::print("\nwrote {}\n", out->string());
+    }
+    return 0;
+}
+
+}  // namespace ts::cli

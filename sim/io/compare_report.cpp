@@ -1,0 +1,381 @@
+#include "io/compare_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "io/csv.hpp"
+#include "io/manifest.hpp"
+
+namespace ts::io {
+
+namespace {
+
+using analysis::CompareCell;
+using analysis::CompareResult;
+using analysis::CompareRow;
+using analysis::Interval;
+
+/// Characters on screen: UTF-8 continuation bytes do not count (Δ is one column).
+std::size_t display_width(std::string_view s) {
+    std::size_t n = 0;
+    for (const char c : s)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+std::string pad_left(const std::string& s, std::size_t width) {
+    const std::size_t w = display_width(s);
+    return w >= width ? s : std::string(width - w, ' ') + s;
+}
+std::string pad_right(const std::string& s, std::size_t width) {
+    const std::size_t w = display_width(s);
+    return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+/// A readable number: k, M, B, T above a thousand, two decimals; `sign` adds "+" to positives.
+std::string human(double v, bool sign) {
+    if (std::isnan(v)) return "-";
+    if (std::isinf(v)) return v > 0 ? (sign ? "+inf" : "inf") : "-inf";
+    if (sign && v == 0.0) return "0";
+    const double a = std::abs(v);
+    const char* suffix = "";
+    double x = v;
+    if (a >= 1e12) x = v / 1e12, suffix = "T";
+    else if (a >= 1e9) x = v / 1e9, suffix = "B";
+    else if (a >= 1e6) x = v / 1e6, suffix = "M";
+    else if (a >= 1e3) x = v / 1e3, suffix = "k";
+    std::string s = sign ? fmt::format("{:+.2f}{}", x, suffix) : fmt::format("{:.2f}{}", x, suffix);
+    if (s.rfind("-0.00", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+    return s;
+}
+
+bool is_share(const CompareRow& row) { return row.unit == "share"; }
+
+std::string value_text(const CompareRow& row, double v) {
+    if (is_share(row)) return std::isnan(v) ? "-" : fmt::format("{:.2f}%", v * 100.0);
+    return human(v, false);
+}
+
+std::string diff_text(const CompareRow& row, double d) {
+    if (is_share(row)) {
+        if (std::isnan(d)) return "-";
+        if (d == 0.0) return "0";
+        return fmt::format("{:+.2f} pp", d * 100.0);
+    }
+    return human(d, true);
+}
+
+std::string pct_text(const CompareCell& c) {
+    if (!c.diff_pct) return "-";
+    const double p = *c.diff_pct;
+    if (p == 0.0) return "0";
+    if (std::abs(p) >= 1e4) return fmt::format("{:+.0f}%", p);
+    return fmt::format("{:+.2f}%", p);
+}
+
+std::string value_cell(const CompareResult& res, const CompareRow& row, const CompareCell& c) {
+    if (!c.present) return "-";
+    if (!res.ensemble) return value_text(row, c.value.mean);
+    return fmt::format("{} [{}, {}]", value_text(row, c.value.mean), value_text(row, c.value.p05),
+                       value_text(row, c.value.p95));
+}
+
+std::string diff_cell(const CompareResult& res, const CompareRow& row, const CompareCell& c) {
+    if (!c.present || c.diff.n == 0) return "-";
+    if (!res.ensemble) return diff_text(row, c.diff.mean);
+    return fmt::format("{} [{}, {}]", diff_text(row, c.diff.mean), diff_text(row, c.diff.p05),
+                       diff_text(row, c.diff.p95));
+}
+
+/// `text` broken at spaces into lines of at most `width` columns (longer words stay whole),
+/// continuation lines indented by `indent`; each line ends in "\n".
+std::string wrap(const std::string& text, std::size_t width, const std::string& indent) {
+    std::string out, line;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find(' ', pos);
+        if (end == std::string::npos) end = text.size();
+        const std::string word = text.substr(pos, end - pos);
+        if (!line.empty() && display_width(line) + 1 + display_width(word) > width) {
+            out += line + "\n";
+            line = indent + word;
+        } else {
+            line += (line.empty() ? "" : " ") + word;
+        }
+        pos = end + 1;
+    }
+    if (!line.empty()) out += line + "\n";
+    return out;
+}
+
+/// The heading lines shared by the text and Markdown forms.
+std::string period_text(const CompareResult& res) {
+    std::string s = fmt::format("{}", res.span.describe());
+    if (res.period_ticks != res.span.ticks) {
+        if (res.period_ticks == 0)
+            s += "; period: no ticks";
+        else
+            s += fmt::format("; period {} .. {} ({} of {} ticks)", res.period_first, res.period_last,
+                             res.period_ticks, res.span.ticks);
+    }
+    return s;
+}
+
+std::vector<std::string> notes(const CompareResult& res) {
+    using analysis::CompareBy;
+    std::vector<std::string> out;
+    std::string units =
+        "values are totals over the period: compute in compute units (units x the product's compute, "
+        "H100-equivalents), units in chips, USD";
+    if (res.by == CompareBy::country) units += "; price_index_mean is the mean over the ticks (USD per compute unit)";
+    out.push_back(units);
+    if (res.by == CompareBy::country)
+        out.push_back(
+            "compute_imported: chips arriving (countries.csv imports_compute); compute_used: compute in use, "
+            "including compute rented abroad (remote); share_via_third_countries: of the compute shipped to the "
+            "country, the part through a hub (transshipped, diverted or remote); share_diverted: the part on "
+            "diverted routes");
+    if (res.by == CompareBy::supplier || res.by == CompareBy::product)
+        out.push_back(fmt::format(
+            "share_via_third_countries, share_diverted: of the {}'s compute shipped, the part through a hub and "
+            "the part on diverted routes",
+            analysis::to_string(res.by)));
+    if (res.by == CompareBy::country || res.by == CompareBy::supplier)
+        out.push_back(
+            "revenue_usd billed to C: the supplier's revenue (net of export fees) invoiced to country C "
+            "(key SUPPLIER/C in CSV)");
+    if (res.by == CompareBy::route)
+        out.push_back("routes are ORIGIN > HUB > DESTINATION (ORIGIN > DESTINATION when direct); units include "
+                      "seized units");
+    if (res.labels.size() > 1)
+        out.push_back(fmt::format("Δ: scenario − baseline ({}); Δ%: relative to the baseline; shares differ in "
+                                  "percentage points (pp)",
+                                  res.labels.front()));
+    if (res.ensemble)
+        out.push_back(
+            "ensembles: mean [p05, p95] over the runs; Δ is the paired difference (same run index in both "
+            "scenarios), mean [p05, p95]");
+    if (res.zero_rows_left_out > 0)
+        out.push_back(fmt::format("{} row(s) zero in every scenario left out", res.zero_rows_left_out));
+    return out;
+}
+
+}  // namespace
+
+std::optional<CompareFormat> parse_compare_format(std::string_view text) {
+    if (text == "table") return CompareFormat::table;
+    if (text == "markdown") return CompareFormat::markdown;
+    if (text == "csv") return CompareFormat::csv;
+    return std::nullopt;
+}
+
+std::string render_compare_table(const CompareResult& res) {
+    std::string out;
+    const std::size_t n = res.labels.size();
+    out += fmt::format("compare by {}: {} scenario{}, {}\n", analysis::to_string(res.by), n, n == 1 ? "" : "s",
+                       period_text(res));
+    std::size_t lw = 0;
+    for (const auto& l : res.labels) lw = std::max(lw, display_width(l));
+    for (std::size_t i = 0; i < n; ++i)
+        out += fmt::format("  {:<9} {}  {}{}\n", i == 0 ? "baseline" : "", pad_right(res.labels[i], lw), res.folders[i],
+                           res.runs[i] > 1 ? fmt::format(" ({} runs)", res.runs[i]) : "");
+    out += "\n";
+
+    // Columns: key, metric, unit, then per scenario: value (baseline) or value, Δ, Δ%.
+    struct Column {
+        std::string header;
+        std::vector<std::string> cells;
+        bool left = false;
+        std::size_t width = 0;
+    };
+    std::vector<Column> cols(3);
+    cols[0].header = "key";
+    cols[1].header = "metric";
+    cols[2].header = "unit";
+    for (auto& c : cols) c.left = true;
+    std::vector<std::size_t> group_start;  // first column of each scenario's group
+    for (std::size_t i = 0; i < n; ++i) {
+        group_start.push_back(cols.size());
+        cols.push_back({res.ensemble ? "mean [p05, p95]" : "value", {}, false, 0});
+        if (i > 0) {
+            cols.push_back({res.ensemble ? "Δ [p05, p95]" : "Δ", {}, false, 0});
+            cols.push_back({"Δ%", {}, false, 0});
+        }
+    }
+    std::vector<bool> block_start;
+    std::string last_key;
+    for (const auto& row : res.rows) {
+        // Blocks of rows by key; revenue by billing country joins its supplier's block.
+        std::string key = row.scope == "world" ? "world" : row.key;
+        std::string metric = row.metric;
+        if (row.scope == "revenue") {
+            const auto slash = key.rfind('/');
+            metric = fmt::format("{} billed to {}", row.metric, key.substr(slash + 1));
+            key = key.substr(0, slash);
+        }
+        const bool first = key != last_key || block_start.empty();
+        block_start.push_back(first);
+        cols[0].cells.push_back(first ? key : "");
+        last_key = key;
+        cols[1].cells.push_back(metric);
+        cols[2].cells.push_back(row.unit == "share" ? "%" : row.unit);
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& c = row.cells[i];
+            cols[group_start[i]].cells.push_back(value_cell(res, row, c));
+            if (i > 0) {
+                cols[group_start[i] + 1].cells.push_back(diff_cell(res, row, c));
+                cols[group_start[i] + 2].cells.push_back(c.present ? pct_text(c) : "-");
+            }
+        }
+    }
+    for (auto& c : cols) {
+        c.width = display_width(c.header);
+        for (const auto& s : c.cells) c.width = std::max(c.width, display_width(s));
+    }
+    // Scenario names over their groups: widen the group's first column if a name is longer.
+    const std::string gap = "  ";
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t a = group_start[i], b = i + 1 < n ? group_start[i + 1] : cols.size();
+        std::size_t span = 0;
+        for (std::size_t k = a; k < b; ++k) span += cols[k].width + (k > a ? gap.size() : 0);
+        const std::size_t w = display_width(res.labels[i]);
+        if (w > span) cols[a].width += w - span;
+    }
+    // Group header line.
+    std::string line;
+    for (std::size_t k = 0; k < group_start.front(); ++k) line += pad_right("", cols[k].width) + gap;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t a = group_start[i], b = i + 1 < n ? group_start[i + 1] : cols.size();
+        std::size_t span = 0;
+        for (std::size_t k = a; k < b; ++k) span += cols[k].width + (k > a ? gap.size() : 0);
+        line += pad_left(res.labels[i], span) + (i + 1 < n ? gap + gap : "");
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+    auto emit = [&](auto cell_of) {
+        std::string l;
+        for (std::size_t k = 0; k < cols.size(); ++k) {
+            const std::string s = cell_of(k);
+            l += cols[k].left ? pad_right(s, cols[k].width) : pad_left(s, cols[k].width);
+            if (k + 1 < cols.size()) l += (std::find(group_start.begin(), group_start.end(), k + 1) != group_start.end() &&
+                                           k + 1 != group_start.front())
+                                              ? gap + gap
+                                              : gap;
+        }
+        while (!l.empty() && l.back() == ' ') l.pop_back();
+        out += l + "\n";
+    };
+    emit([&](std::size_t k) { return cols[k].header; });
+    for (std::size_t r = 0; r < res.rows.size(); ++r) {
+        if (r > 0 && block_start[r]) out += "\n";
+        emit([&](std::size_t k) { return cols[k].cells[r]; });
+    }
+    if (res.rows.empty()) out += "(no rows)\n";
+    out += "\n";
+    for (const auto& note : notes(res)) out += wrap("- " + note, 100, "  ");
+    return out;
+}
+
+std::string render_compare_markdown(const CompareResult& res) {
+    auto esc = [](const std::string& s) {
+        std::string o;
+        for (const char c : s) {
+            if (c == '|') o += "\\|";
+            else if (c == '\n' || c == '\r') o += ' ';
+            else o.push_back(c);
+        }
+        return o;
+    };
+    std::string out;
+    const std::size_t n = res.labels.size();
+    out += fmt::format("Comparison by {}, {}; baseline `{}`.\n\n", analysis::to_string(res.by), period_text(res),
+                       esc(res.labels.front()));
+    out += "| scope | key | metric | unit |";
+    std::string rule = "| --- | --- | --- | --- |";
+    for (std::size_t i = 0; i < n; ++i) {
+        out += fmt::format(" {} |", esc(res.labels[i]));
+        rule += " ---: |";
+        if (i > 0) {
+            out += res.ensemble ? " Δ [p05, p95] | Δ% |" : " Δ | Δ% |";
+            rule += " ---: | ---: |";
+        }
+    }
+    out += "\n" + rule + "\n";
+    for (const auto& row : res.rows) {
+        out += fmt::format("| {} | {} | {} | {} |", row.scope, esc(row.scope == "world" ? "all" : row.key), row.metric,
+                           row.unit == "share" ? "%" : row.unit);
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& c = row.cells[i];
+            out += fmt::format(" {} |", value_cell(res, row, c));
+            if (i > 0) out += fmt::format(" {} | {} |", diff_cell(res, row, c), c.present ? pct_text(c) : "-");
+        }
+        out += "\n";
+    }
+    out += "\n";
+    for (const auto& note : notes(res)) out += "- " + note + "\n";
+    return out;
+}
+
+std::string render_compare_csv(const CompareResult& res) {
+    std::string out;
+    const char* header[] = {"scope", "key",  "metric",   "unit",     "scenario", "runs",    "value",
+                            "p05",   "p95",  "diff",     "diff_p05", "diff_p95", "diff_pct"};
+    for (std::size_t i = 0; i < std::size(header); ++i) {
+        if (i > 0) out += ',';
+        out += header[i];
+    }
+    out += kCsvLineEnd;
+    for (const auto& row : res.rows) {
+        const int d = row.unit == "USD" ? 2 : row.unit == "share" ? 6 : 4;
+        for (std::size_t i = 0; i < res.labels.size(); ++i) {
+            const auto& c = row.cells[i];
+            append_csv_field(out, row.scope);
+            out += ',';
+            append_csv_field(out, row.key);
+            out += ',';
+            append_csv_field(out, row.metric);
+            out += ',';
+            append_csv_field(out, row.unit);
+            out += ',';
+            append_csv_field(out, res.labels[i]);
+            out += ',';
+            if (!c.present) {
+                out += ",,,,,,,";
+                out += kCsvLineEnd;
+                continue;
+            }
+            out += fmt::format("{},", c.value.n);
+            append_fixed(out, c.value.mean, d);
+            out += ',';
+            if (c.value.n > 1) {
+                append_fixed(out, c.value.p05, d);
+                out += ',';
+                append_fixed(out, c.value.p95, d);
+            } else {
+                out += ',';
+            }
+            out += ',';
+            if (c.diff.n > 0) append_fixed(out, c.diff.mean, d);
+            out += ',';
+            if (c.diff.n > 1) {
+                append_fixed(out, c.diff.p05, d);
+                out += ',';
+                append_fixed(out, c.diff.p95, d);
+            } else {
+                out += ',';
+            }
+            out += ',';
+            if (c.diff_pct) append_fixed(out, *c.diff_pct, 4);
+            out += kCsvLineEnd;
+        }
+    }
+    return out;
+}
+
+void write_compare_csv(const CompareResult& res, const std::filesystem::path& path) {
+    write_text_file(path, render_compare_csv(res));
+}
+
+}  // namespace ts::io

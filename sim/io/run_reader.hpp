@@ -1,0 +1,30 @@
+#pragma once
+// Reading a run folder back (for `tradesim compare`): countries.csv (required), flows.csv and
+// revenue.csv (when present) are streamed into an analysis::RunTotals, and manifest.json gives
+// the scenario's name and seed. Files with or without the `run` column (ensembles) are read alike
+// (no column: run 0). Errors: a folder that does not exist or is not a run folder, a missing
+// column or a malformed value throw ts::InputError naming the file (and line); I/O failures
+// throw ts::RunError.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "analysis/compare.hpp"
+
+namespace ts::io {
+
+struct RunFolderInfo {
+    std::string scenario_name;  // manifest.json "scenario_name", else the folder's name
+    std::optional<std::uint64_t> seed;  // manifest.json "seed"
+    bool has_flows = false, has_revenue = false, has_manifest = false;
+};
+
+RunFolderInfo read_run_folder(const std::filesystem::path& dir, analysis::RunTotals& totals);
+
+/// The value of a top-level string or number member of a JSON object text (as manifest_json
+/// writes it): the string unescaped, or the number's text. nullopt if absent.
+std::optional<std::string> json_member(std::string_view json, std::string_view name);
+
+}  // namespace ts::io
