@@ -12,6 +12,10 @@
 #include <spdlog/spdlog.h>
 
 #include "analysis/summary.hpp"
+#include "cli/command_support.hpp"
+#include "cli/ensemble_commands.hpp"
+#include "cli/headlines.hpp"
+#include "cli/mpi_session.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "engine/simulation.hpp"
@@ -25,76 +29,6 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace ts::cli {
-
-namespace {
-
-/// Bad command line: reported like a scenario error, exit code 2.
-[[noreturn]] void usage_error(const std::string& command, const std::string& message) {
-    throw InputError(fmt::format("tradesim {}: {} (see 'tradesim {} --help')", command, message, command));
-}
-
-po::variables_map parse(const std::string& command, const Invocation& inv, const po::options_description& visible,
-                        const po::options_description& hidden, const po::positional_options_description& pos) {
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(inv.args).options(all).positional(pos).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        usage_error(command, e.what());
-    }
-    return vm;
-}
-
-void print_warnings(const std::vector<Diagnostic>& warnings) {
-    for (const auto& w : warnings) fmt::print(stderr, "{}\n", w.format());
-}
-
-std::string utc_now_iso() {
-    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-std::string human(double v) {
-    const double a = std::abs(v);
-    if (a >= 1e12) return fmt::format("{:.2f}T", v / 1e12);
-    if (a >= 1e9) return fmt::format("{:.2f}B", v / 1e9);
-    if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
-    if (a >= 1e4) return fmt::format("{:.1f}k", v / 1e3);
-    return fmt::format("{:.2f}", v);
-}
-
-/// The short table of headline results printed after a run.
-void print_headlines(const model::Scenario& s, const std::vector<analysis::SummaryRow>& rows) {
-    std::map<std::string, std::map<std::string, double>> country, supplier;
-    for (const auto& r : rows) {
-        if (r.scope == "country") country[r.key][r.metric] = r.value;
-        if (r.scope == "supplier") supplier[r.key][r.metric] = r.value;
-    }
-    fmt::print("\n{:<10} {:>16} {:>14} {:>14} {:>16}\n", "country", "compute_imported", "unmet_compute",
-               "price_index", "tariff_rev_usd");
-    for (const auto& c : s.countries) {
-        auto it = country.find(c.code);
-        if (it == country.end()) continue;
-        auto& m = it->second;
-        fmt::print("{:<10} {:>16} {:>14} {:>14} {:>16}\n", c.code, human(m["imports_compute"]),
-                   human(m["unmet_compute"]), human(m["price_index_mean"]), human(m["tariff_revenue_usd"]));
-    }
-    fmt::print("\n{:<16} {:>16} {:>14}\n", "supplier", "revenue_usd", "units_shipped");
-    for (const auto& sup : s.suppliers) {
-        auto it = supplier.find(sup.id);
-        if (it == supplier.end()) continue;
-        fmt::print("{:<16} {:>16} {:>14}\n", sup.id, human(it->second["revenue_usd"]),
-                   human(it->second["units_shipped"]));
-    }
-}
-
-}  // namespace
 
 int validate_command(const Invocation& inv) {
     po::options_description visible("Usage: tradesim validate SCENARIO.yaml [--set PATH=VALUE]...\n\n"
@@ -168,11 +102,19 @@ int validate_command(const Invocation& inv) {
 
 int run_command(const Invocation& inv) {
     po::options_description visible(
-        "Usage: tradesim run SCENARIO.yaml [-o DIR] [--seed N] [--set PATH=VALUE]... [--force] [--quiet]\n\n"
-        "Simulate a scenario and write its outputs into DIR (default out/<scenario name>).\nOptions");
+        "Usage: tradesim run SCENARIO.yaml [-o DIR] [--seed N] [--set PATH=VALUE]... [--runs N] [--threads T]\n"
+        "                    [--shard I/N] [--detail buyer|country|none] [--force] [--quiet]\n\n"
+        "Simulate a scenario and write its outputs into DIR (default out/<scenario name>).\n"
+        "With --runs N > 1: N Monte Carlo runs (run r seeded from the scenario seed and r), per-tick files\n"
+        "with a `run` column and summary.csv with mean, sd, p05, p50, p95 per metric. Under mpirun the runs\n"
+        "are spread over the ranks; with --shard I/N this process writes only its share into DIR/parts\n"
+        "(completed runs are skipped) and 'tradesim reduce DIR' merges the shards.\nOptions");
     visible.add_options()("help,h", "show this help")("output,o", po::value<std::string>(), "output folder")(
         "seed", po::value<std::uint64_t>(), "random seed (overrides the scenario's)")(
         "set", po::value<std::vector<std::string>>()->composing(), "override a value by dotted path (repeatable)")(
+        "runs", po::value<int>()->default_value(1), "Monte Carlo runs")(
+        "threads", po::value<int>()->default_value(1), "worker threads (0: one per core)")(
+        "shard", po::value<std::string>(), "I/N: compute only shard I of N into DIR/parts (job arrays)")(
         "detail", po::value<std::string>()->default_value("buyer"), "flows.csv detail: buyer, country or none")(
         "force", "replace an existing output folder")("quiet,q", "no progress bar and no result table");
     po::options_description hidden;
@@ -193,10 +135,33 @@ int run_command(const Invocation& inv) {
     else if (detail == "country") writer_options.flows_detail = io::RunWriterOptions::Detail::country;
     else if (detail == "none") writer_options.flows_detail = io::RunWriterOptions::Detail::none;
     else usage_error("run", fmt::format("--detail must be buyer, country or none, not '{}'", detail));
+    const int runs = vm["runs"].as<int>();
+    if (runs < 1) usage_error("run", fmt::format("--runs must be >= 1, not {}", runs));
+    const int threads = vm["threads"].as<int>();
+    if (threads < 0) usage_error("run", fmt::format("--threads must be >= 0, not {}", threads));
+    std::optional<Shard> shard;
+    if (vm.count("shard")) shard = parse_shard("run", vm["shard"].as<std::string>());
 
     io::LoadOptions opts;
     if (vm.count("set")) opts.overrides = vm["set"].as<std::vector<std::string>>();
     if (vm.count("seed")) opts.overrides.push_back(fmt::format("seed={}", vm["seed"].as<std::uint64_t>()));
+
+    // Several runs, MPI ranks or a shard: the ensemble machinery (sim/cli/ensemble_commands.cpp).
+    MpiSession mpi;
+    if (runs > 1 || shard || mpi.size() > 1) {
+        RunRequest request;
+        request.scenario = vm["scenario"].as<std::string>();
+        request.load = opts;
+        if (vm.count("output")) request.output = fs::path(vm["output"].as<std::string>());
+        request.force = force;
+        request.quiet = quiet;
+        request.detail = writer_options.flows_detail;
+        request.runs = runs;
+        request.threads = resolve_threads(threads);
+        request.shard = shard;
+        return run_ensemble_command(request, mpi, inv);
+    }
+
     const auto loaded = io::load_scenario(vm["scenario"].as<std::string>(), opts);
     print_warnings(loaded.warnings);
     const model::Scenario& s = loaded.scenario;

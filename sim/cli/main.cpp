@@ -11,8 +11,9 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
-#include "cli/compare_command.hpp"
+#include "cli/ensemble_commands.hpp"
 #include "cli/equilibrium_command.hpp"
+#include "cli/compare_command.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
 
@@ -25,8 +26,10 @@ Usage: tradesim [--log-level LEVEL] COMMAND [ARGS...]
 Commands:
   run SCENARIO.yaml       simulate; write flows, countries, markets, revenue, events, summary
   validate SCENARIO.yaml  load and check only; print the world and the policy timeline
-  compare DIR_A DIR_B ...  headline metrics of run folders side by side, differences against a baseline
   equilibrium SCENARIO.yaml  solve the long-run market equilibrium for the policies at a date (no ticks)
+  compare DIR_A DIR_B ...  headline metrics of run folders side by side, differences against a baseline
+  sweep SCENARIO.yaml --param PATH=VALUES...  run variants x runs (grid, lhs:N, morris:R); MPI-aware
+  reduce DIR              merge the parts that shards (--shard I/N) wrote into DIR
 
 Run 'tradesim COMMAND --help' for a command's options.
 Global options: --log-level trace|debug|info|warn|error|off (default warn), --version, --help
@@ -87,9 +90,11 @@ int dispatch(int argc, char** argv) {
     inv.args = std::move(rest);
     if (command == "run") return ts::cli::run_command(inv);
     if (command == "validate") return ts::cli::validate_command(inv);
-    if (command == "compare") return ts::cli::compare_command(inv);
     if (command == "equilibrium") return ts::cli::equilibrium_command(inv);
-    throw ts::InputError(fmt::format("tradesim: unknown command '{}' (expected run, validate, equilibrium or compare; see 'tradesim --help')", command));
+    if (command == "compare") return ts::cli::compare_command(inv);
+    if (command == "sweep") return ts::cli::sweep_command(inv);
+    if (command == "reduce") return ts::cli::reduce_command(inv);
+    throw ts::InputError(fmt::format("tradesim: unknown command '{}' (expected run, validate, equilibrium, compare, sweep or reduce; see 'tradesim --help')", command));
 }
 
 }  // namespace

@@ -1,0 +1,66 @@
+#pragma once
+// Runs the tasks of an ensemble job (io::EnsemblePlan) on worker threads, MPI ranks and
+// shards, and merges their parts in task order.
+//
+//  - Threads: each of T workers takes the next task this process owns, simulates it into a
+//    part folder and publishes it; the main thread merges parts in task order as soon as they
+//    are complete and deletes them, so at most a small window of parts waits on disk and
+//    memory does not grow with the number of runs.
+//  - MPI (K ranks, no shard): task t belongs to rank t mod K (static assignment). Ranks other
+//    than 0 send each finished part to rank 0, in task order; rank 0 merges all parts in task
+//    order, so the output is byte-identical to one process.
+//  - Shards (--shard i/n): the shard owns the tasks t with t mod n = i (under MPI, spread again
+//    over the ranks) and leaves each part in DIR/parts; tasks whose part is already there are
+//    skipped (resume). `tradesim reduce DIR` merges them later.
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "cli/mpi_session.hpp"
+#include "io/ensemble_parts.hpp"
+#include "io/ensemble_plan.hpp"
+
+namespace ts::cli {
+
+struct Shard {
+    int index = 0;
+    int count = 1;
+};
+
+/// Parses "I/N" (0 <= I < N). Throws InputError mentioning `command`.
+Shard parse_shard(const std::string& command, const std::string& text);
+
+/// Worker threads to use: `requested`, or the hardware's count for 0.
+int resolve_threads(int requested);
+
+struct EnsembleRun {
+    const io::EnsemblePlan* plan = nullptr;
+    /// Simulates task `task` and writes its part into `part_dir`. Called from worker threads.
+    std::function<void(std::size_t task, const std::filesystem::path& part_dir)> compute;
+    int threads = 1;
+    bool progress = false;  // a progress bar on rank 0 (when stderr is a terminal)
+    std::optional<Shard> shard;
+    /// Where parts are written: DIR/parts for shards; a hidden folder of the staging folder on
+    /// rank 0 otherwise. Ranks > 0 use a private temporary folder when this is empty.
+    std::filesystem::path parts_root;
+    /// Rank 0 without shard: receives every part in task order.
+    io::EnsembleAssembler* assembler = nullptr;
+};
+
+struct EnsembleOutcome {
+    std::size_t computed = 0;  // tasks simulated by this process
+    std::size_t skipped = 0;   // tasks whose part was already complete (shards)
+    std::size_t owned = 0;     // tasks this process is responsible for
+};
+
+EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi);
+
+/// Runs `prepare` on every rank and agrees on the outcome: returns 0 when all succeeded. When
+/// this rank failed, rethrows (rank 0, or a rank whose failure rank 0 did not share: its
+/// message is then the only one) or returns the exit code silently (rank 0 reports it). When
+/// only other ranks failed, returns their exit code.
+int prepare_on_all_ranks(MpiSession& mpi, const std::function<void()>& prepare);
+
+}  // namespace ts::cli

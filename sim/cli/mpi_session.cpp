@@ -1,0 +1,254 @@
+#include "cli/mpi_session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <spdlog/spdlog.h>
+
+#include "core/error.hpp"
+
+#ifdef TRADESIM_HAVE_MPI
+#include <mpi.h>
+#endif
+
+namespace fs = std::filesystem;
+
+namespace ts::cli {
+
+namespace {
+
+bool launched_by_mpi() {
+    if (const char* off = std::getenv("TRADESIM_NO_MPI"); off && *off && std::strcmp(off, "0") != 0) return false;
+    for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK", "MPI_LOCALNRANKS"})
+        if (std::getenv(var) != nullptr) return true;
+    return false;
+}
+
+#ifdef TRADESIM_HAVE_MPI
+constexpr int kTagHeader = 101;
+constexpr int kTagData = 102;
+/// Bytes per message at most: 64 MiB; TRADESIM_MPI_CHUNK_BYTES overrides it (tests use a small
+/// value to exercise parts that take several messages).
+std::size_t chunk_bytes() {
+    static const std::size_t bytes = [] {
+        if (const char* v = std::getenv("TRADESIM_MPI_CHUNK_BYTES"))
+            if (const auto n = std::strtoull(v, nullptr, 10); n >= 64) return static_cast<std::size_t>(n);
+        return std::size_t{1} << 26;
+    }();
+    return bytes;
+}
+
+void check(int rc, const char* what) {
+    if (rc != MPI_SUCCESS) throw RunError(fmt::format("MPI: {} failed (code {})", what, rc));
+}
+
+/// Waits by polling with short sleeps. Blocking MPI calls spin at full speed in OpenMPI, which
+/// would take a core from the worker threads of the same rank (measured: 2 ranks on 2 cores
+/// were no faster than 1 with blocking sends and receives).
+class Backoff {
+  public:
+    void pause() {
+        std::this_thread::sleep_for(std::chrono::microseconds(us_));
+        us_ = std::min(us_ * 2, 1000);
+    }
+
+  private:
+    int us_ = 20;
+};
+
+void wait_for(MPI_Request& request, const char* what) {
+    Backoff backoff;
+    for (int done = 0;;) {
+        check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), what);
+        if (done) return;
+        backoff.pause();
+    }
+}
+
+void send_bytes(const char* data, std::size_t n, int dest, int tag) {
+    MPI_Request request;
+    check(MPI_Isend(data, static_cast<int>(n), MPI_CHAR, dest, tag, MPI_COMM_WORLD, &request), "MPI_Isend");
+    wait_for(request, "MPI_Isend");
+}
+
+void recv_bytes(char* data, std::size_t n, int source, int tag) {
+    MPI_Request request;
+    check(MPI_Irecv(data, static_cast<int>(n), MPI_CHAR, source, tag, MPI_COMM_WORLD, &request), "MPI_Irecv");
+    wait_for(request, "MPI_Irecv");
+}
+#endif
+
+}  // namespace
+
+bool MpiSession::compiled() {
+#ifdef TRADESIM_HAVE_MPI
+    return true;
+#else
+    return false;
+#endif
+}
+
+MpiSession::MpiSession() {
+#ifdef TRADESIM_HAVE_MPI
+    if (!launched_by_mpi()) return;
+    int provided = 0;
+    check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+    active_ = true;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+#else
+    if (launched_by_mpi())
+        spdlog::warn("tradesim was built without MPI (TRADESIM_MPI=OFF): under mpirun every process runs the whole job");
+#endif
+}
+
+MpiSession::~MpiSession() {
+#ifdef TRADESIM_HAVE_MPI
+    if (!active_) return;
+    // Ranks that finish early wait here sleeping, not spinning in MPI_Finalize, while rank 0
+    // still merges and writes.
+    try {
+        barrier();
+    } catch (...) {
+    }
+    MPI_Finalize();
+#endif
+}
+
+int MpiSession::max(int value) {
+#ifdef TRADESIM_HAVE_MPI
+    if (active_ && size_ > 1) {
+        int out = 0;
+        check(MPI_Allreduce(&value, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD), "MPI_Allreduce");
+        return out;
+    }
+#endif
+    return value;
+}
+
+long long MpiSession::sum(long long value) {
+#ifdef TRADESIM_HAVE_MPI
+    if (active_ && size_ > 1) {
+        long long out = 0;
+        check(MPI_Allreduce(&value, &out, 1, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
+        return out;
+    }
+#endif
+    return value;
+}
+
+int MpiSession::from_root(int value) {
+#ifdef TRADESIM_HAVE_MPI
+    if (active_ && size_ > 1) check(MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");
+#endif
+    return value;
+}
+
+void MpiSession::barrier() {
+#ifdef TRADESIM_HAVE_MPI
+    if (active_ && size_ > 1) {
+        MPI_Request request;
+        check(MPI_Ibarrier(MPI_COMM_WORLD, &request), "MPI_Ibarrier");
+        wait_for(request, "MPI_Ibarrier");
+    }
+#endif
+}
+
+void MpiSession::abort(int code) {
+#ifdef TRADESIM_HAVE_MPI
+    if (active_) MPI_Abort(MPI_COMM_WORLD, code);
+#endif
+    std::_Exit(code);
+}
+
+void MpiSession::send_part([[maybe_unused]] int dest, [[maybe_unused]] std::size_t task,
+                           [[maybe_unused]] const fs::path& dir) {
+#ifdef TRADESIM_HAVE_MPI
+    // One payload: "task\n", "name\tsize\n" per file (names sorted), "\n", then the files'
+    // bytes in that order; sent in as few messages as possible (each message costs a
+    // rendezvous), the first with kTagHeader, the rest with kTagData.
+    std::vector<std::pair<std::string, std::uintmax_t>> files;
+    for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.is_regular_file()) files.emplace_back(entry.path().filename().string(), entry.file_size());
+    std::sort(files.begin(), files.end());
+    std::string payload = fmt::format("{}\n", task);
+    for (const auto& [name, size] : files) payload += fmt::format("{}\t{}\n", name, size);
+    payload += '\n';
+    for (const auto& [name, size] : files) {
+        std::ifstream in(dir / name, std::ios::binary);
+        const std::size_t at = payload.size();
+        payload.resize(at + static_cast<std::size_t>(size));
+        in.read(payload.data() + at, static_cast<std::streamsize>(size));
+        if (!in || static_cast<std::uintmax_t>(in.gcount()) != size)
+            throw RunError(fmt::format("cannot read '{}'", (dir / name).string()));
+    }
+    for (std::size_t at = 0; at < payload.size(); at += chunk_bytes())
+        send_bytes(payload.data() + at, std::min(chunk_bytes(), payload.size() - at), dest,
+                   at == 0 ? kTagHeader : kTagData);
+#else
+    throw RunError("MPI: not built with MPI support");
+#endif
+}
+
+void MpiSession::recv_part([[maybe_unused]] int source, [[maybe_unused]] std::size_t task,
+                           [[maybe_unused]] const fs::path& dir) {
+#ifdef TRADESIM_HAVE_MPI
+    MPI_Status status;
+    Backoff backoff;
+    for (int flag = 0;;) {
+        check(MPI_Iprobe(source, kTagHeader, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
+        if (flag) break;
+        backoff.pause();
+    }
+    int count = 0;
+    MPI_Get_count(&status, MPI_CHAR, &count);
+    std::string payload(static_cast<std::size_t>(count), '\0');
+    recv_bytes(payload.data(), payload.size(), source, kTagHeader);
+    const auto bad = [&](const std::string& why) {
+        return RunError(fmt::format("MPI: bad part {} from rank {}: {}", task, source, why));
+    };
+    const std::size_t end = payload.find("\n\n");
+    if (end == std::string::npos) throw bad("no header");
+    std::size_t pos = payload.find('\n');
+    if (payload.substr(0, pos) != std::to_string(task)) throw bad("it is part " + payload.substr(0, pos));
+    std::vector<std::pair<std::string, std::size_t>> files;
+    std::size_t total = end + 2;
+    for (std::size_t start = pos + 1; start < end + 1;) {
+        const std::size_t stop = payload.find('\n', start);
+        const std::string line = payload.substr(start, stop - start);
+        start = stop + 1;
+        const auto tab = line.find('\t');
+        const std::string name = line.substr(0, tab);
+        if (tab == std::string::npos || name.empty() || name.find('/') != std::string::npos || name[0] == '.')
+            throw bad("header line '" + line + "'");
+        files.emplace_back(name, static_cast<std::size_t>(std::stoull(line.substr(tab + 1))));
+        total += files.back().second;
+    }
+    if (payload.size() > total) throw bad("too many bytes");
+    // The rest of a large payload follows in data messages.
+    const std::size_t first = payload.size();
+    payload.resize(total);
+    for (std::size_t at = first; at < total; at += chunk_bytes())
+        recv_bytes(payload.data() + at, std::min(chunk_bytes(), total - at), source, kTagData);
+    std::size_t at = end + 2;
+    for (const auto& [name, size] : files) {
+        std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
+        out.write(payload.data() + at, static_cast<std::streamsize>(size));
+        out.close();
+        if (!out) throw RunError(fmt::format("cannot write '{}'", (dir / name).string()));
+        at += size;
+    }
+#else
+    throw RunError("MPI: not built with MPI support");
+#endif
+}
+
+}  // namespace ts::cli

@@ -1,0 +1,50 @@
+#pragma once
+// MPI for ensembles and sweeps (plain C API, OpenMPI from Debian). A process joins MPI only
+// when tradesim was built with TRADESIM_MPI and an MPI launcher started it (mpirun, mpiexec or
+// srun set OMPI_COMM_WORLD_SIZE, PMI_SIZE or PMIX_RANK); otherwise it is rank 0 of 1 and
+// nothing here touches MPI, so a plain `tradesim run` never pays for MPI start-up.
+// TRADESIM_NO_MPI=1 in the environment keeps a launched process out of MPI too.
+//
+// All MPI calls come from the thread that created the session (MPI_THREAD_FUNNELED); worker
+// threads only simulate.
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+
+namespace ts::cli {
+
+class MpiSession {
+  public:
+    MpiSession();
+    ~MpiSession();  // MPI_Finalize
+    MpiSession(const MpiSession&) = delete;
+    MpiSession& operator=(const MpiSession&) = delete;
+
+    /// Built with MPI support.
+    static bool compiled();
+    bool active() const { return active_; }
+    int rank() const { return rank_; }
+    int size() const { return size_; }
+
+    /// Maximum of `value` over the ranks (a collective; every rank must call it).
+    int max(int value);
+    /// Sum of `value` over the ranks (a collective).
+    long long sum(long long value);
+    /// Rank 0's `value` on every rank (a collective).
+    int from_root(int value);
+    void barrier();
+    /// Ends every rank of the job with `code` (after a failure on one rank; never returns).
+    [[noreturn]] void abort(int code);
+
+    /// Sends the files of a part folder (task `task`) to rank `dest`; recv_part() writes them
+    /// into `dir`. Messages between two ranks arrive in the order they were sent.
+    void send_part(int dest, std::size_t task, const std::filesystem::path& dir);
+    void recv_part(int source, std::size_t task, const std::filesystem::path& dir);
+
+  private:
+    bool active_ = false;
+    int rank_ = 0;
+    int size_ = 1;
+};
+
+}  // namespace ts::cli

@@ -1,0 +1,356 @@
+#include "io/ensemble_parts.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <fstream>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "io/csv.hpp"
+
+namespace ts::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::atomic<std::uint64_t> g_part_sequence{0};
+
+std::string hostname() {
+    char buf[HOST_NAME_MAX + 1] = {};
+    if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == 0) return "host";
+    std::string h(buf);
+    for (char& c : h)
+        if (c == '/' || c == ' ') c = '_';
+    return h;
+}
+
+/// Splits one CSV record (no embedded newlines) into fields, undoing the quoting of csv_field.
+std::vector<std::string> split_csv_record(std::string_view line) {
+    std::vector<std::string> out(1);
+    bool quoted = false;
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '"') {
+                if (i + 1 < line.size() && line[i + 1] == '"') {
+                    out.back().push_back('"');
+                    ++i;
+                } else {
+                    quoted = false;
+                }
+            } else {
+                out.back().push_back(c);
+            }
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            out.emplace_back();
+        } else {
+            out.back().push_back(c);
+        }
+    }
+    return out;
+}
+
+[[noreturn]] void io_failure(std::string_view what, const fs::path& path, const std::error_code& ec) {
+    throw RunError(fmt::format("cannot {} '{}': {}", what, path.string(), ec.message()));
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& per_tick_files() {
+    static const std::vector<std::string_view> files{kFlowsCsv,  kCountriesCsv, kMarketsCsv,
+                                                     kRevenueCsv, kEventsCsv,    kSuppliersCsv};
+    return files;
+}
+
+void write_part_summary(const std::vector<analysis::SummaryRow>& rows, const fs::path& path) {
+    CsvWriter w(path, {"scope", "key", "metric", "value"});
+    for (const auto& r : rows) w.text(r.scope).text(r.key).text(r.metric).preformatted(exact_number(r.value)).end_row();
+    w.commit();
+}
+
+std::vector<analysis::SummaryRow> read_part_summary(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw RunError(fmt::format("cannot read '{}'", path.string()));
+    std::vector<analysis::SummaryRow> rows;
+    std::string line;
+    bool header = true;
+    std::size_t line_no = 0;
+    while (std::getline(in, line)) {
+        ++line_no;
+        if (header) {
+            if (line != "scope,key,metric,value")
+                throw RunError(fmt::format("'{}': not a part summary (header '{}')", path.string(), line));
+            header = false;
+            continue;
+        }
+        auto f = split_csv_record(line);
+        if (f.size() != 4) throw RunError(fmt::format("'{}':{}: expected 4 fields", path.string(), line_no));
+        try {
+            rows.push_back({std::move(f[0]), std::move(f[1]), std::move(f[2]), parse_exact_number(f[3])});
+        } catch (const RunError& e) {
+            throw RunError(fmt::format("'{}':{}: {}", path.string(), line_no, e.what()));
+        }
+    }
+    if (header) throw RunError(fmt::format("'{}' is empty", path.string()));
+    return rows;
+}
+
+std::string process_tag() {
+    static const std::string tag = fmt::format("{}-{}", hostname(), static_cast<long>(::getpid()));
+    return tag;
+}
+
+PartWriter::PartWriter(const fs::path& root, const std::string& name) : final_(root / name) {
+    temp_ = root / fmt::format(".{}.tmp-{}-{}", name, process_tag(), g_part_sequence.fetch_add(1));
+    std::error_code ec;
+    fs::remove_all(temp_, ec);
+    fs::create_directories(temp_, ec);
+    if (ec) io_failure("create folder", temp_, ec);
+}
+
+PartWriter::~PartWriter() {
+    if (committed_) return;
+    std::error_code ec;
+    fs::remove_all(temp_, ec);
+}
+
+bool PartWriter::commit() {
+    std::error_code ec;
+    fs::rename(temp_, final_, ec);
+    if (!ec) {
+        committed_ = true;
+        return true;
+    }
+    // rename(2) onto a non-empty folder fails: someone else finished this part first.
+    if (fs::is_directory(final_)) return false;
+    io_failure("move part into place", final_, ec);
+}
+
+bool part_complete(const fs::path& root, const std::string& name) {
+    std::error_code ec;
+    return fs::is_directory(root / name, ec);
+}
+
+void remove_stale_temporaries(const fs::path& root) {
+    const std::string marker = fmt::format(".tmp-{}-", hostname());
+    std::error_code ec;
+    std::vector<fs::path> stale;
+    for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.empty() || name[0] != '.') continue;
+        const auto at = name.find(marker);
+        if (at == std::string::npos) continue;
+        const std::string rest = name.substr(at + marker.size());
+        char* end_ptr = nullptr;
+        const long pid = std::strtol(rest.c_str(), &end_ptr, 10);
+        if (end_ptr == rest.c_str() || pid <= 0) continue;
+        if (pid == static_cast<long>(::getpid())) continue;
+        if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // still running
+        stale.push_back(it->path());
+    }
+    for (const auto& p : stale) fs::remove_all(p, ec);
+}
+
+void write_file_shared(const fs::path& path, std::string_view text) {
+    const fs::path temp = path.parent_path() / fmt::format(".{}.tmp-{}-{}", path.filename().string(), process_tag(),
+                                                           g_part_sequence.fetch_add(1));
+    {
+        AtomicFile f(temp);
+        f.write(text);
+        f.commit();
+    }
+    std::error_code ec;
+    fs::rename(temp, path, ec);
+    if (ec) {
+        fs::remove(temp, ec);
+        io_failure("write", path, ec);
+    }
+}
+
+void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows, const fs::path& path) {
+    CsvWriter w(path, {"scope", "key", "metric", "mean", "sd", "p05", "p50", "p95", "runs"});
+    for (const auto& r : rows) {
+        w.text(r.metric.scope).text(r.metric.key).text(r.metric.metric);
+        w.number(r.stats.mean, kSummaryDecimals)
+            .number(r.stats.sd, kSummaryDecimals)
+            .number(r.stats.p05, kSummaryDecimals)
+            .number(r.stats.p50, kSummaryDecimals)
+            .number(r.stats.p95, kSummaryDecimals)
+            .integer(r.stats.runs)
+            .end_row();
+    }
+    w.commit();
+}
+
+// ---------------------------------------------------------------------------------------------
+// EnsembleAssembler
+
+EnsembleAssembler::EnsembleAssembler(const EnsemblePlan& plan, fs::path out_dir) : plan_(plan), out_(std::move(out_dir)) {
+    if (plan_.kind == EnsemblePlan::Kind::run) return;
+    const bool morris = plan_.design.kind == analysis::DesignKind::morris;
+    std::vector<std::string> head{"variant"};
+    if (morris) head.insert(head.end(), {"trajectory", "point"});
+    head.insert(head.end(), plan_.parameters.begin(), plan_.parameters.end());
+    std::vector<std::string> runs_head = head;
+    runs_head.push_back("run");
+    for (const auto& m : plan_.metrics) runs_head.push_back(m.column());
+    std::vector<std::string> sum_head = head;
+    sum_head.push_back("runs");
+    for (const auto& m : plan_.metrics)
+        for (const char* s : {"mean", "sd", "p05", "p50", "p95"}) sum_head.push_back(m.column() + "." + s);
+    const auto views = [](const std::vector<std::string>& v) { return std::vector<std::string_view>(v.begin(), v.end()); };
+    runs_csv_ = std::make_unique<CsvWriter>(out_ / kRunsCsv, views(runs_head));
+    summary_csv_ = std::make_unique<CsvWriter>(out_ / kSummaryCsv, views(sum_head));
+    current_.assign(plan_.metrics.size(), {});
+    variant_means_.reserve(plan_.variants.size());
+}
+
+EnsembleAssembler::~EnsembleAssembler() = default;
+
+void EnsembleAssembler::add(std::size_t task, const fs::path& part_dir) {
+    if (task != next_)
+        throw RunError(fmt::format("ensemble: part {} merged out of order (expected {})", task, next_));
+    if (task >= plan_.tasks()) throw RunError(fmt::format("ensemble: part {} beyond the plan's {} tasks", task, plan_.tasks()));
+    if (plan_.kind == EnsemblePlan::Kind::run)
+        add_run_part(part_dir);
+    else
+        add_sweep_part(task, part_dir);
+    ++next_;
+}
+
+void EnsembleAssembler::add_run_part(const fs::path& part_dir) {
+    const bool first = next_ == 0;
+    if (first) {
+        for (const auto name : per_tick_files()) {
+            if (!fs::exists(part_dir / name)) continue;
+            merged_.push_back({std::string(name), {}, std::make_unique<AtomicFile>(out_ / name)});
+        }
+    }
+    std::string buffer(std::size_t{1} << 20, '\0');
+    for (auto& m : merged_) {
+        const fs::path src = part_dir / m.name;
+        std::ifstream in(src, std::ios::binary);
+        if (!in) throw RunError(fmt::format("ensemble: part '{}' lacks {}", part_dir.string(), m.name));
+        std::string header;
+        if (!std::getline(in, header)) throw RunError(fmt::format("ensemble: '{}' is empty", src.string()));
+        if (first) {
+            m.header = header;
+            m.file->write(header);
+            m.file->write(kCsvLineEnd);
+        } else if (header != m.header) {
+            throw RunError(fmt::format("ensemble: '{}' has another header than run 0's", src.string()));
+        }
+        while (in) {
+            in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+            const auto got = static_cast<std::size_t>(in.gcount());
+            if (got > 0) m.file->write(std::string_view(buffer.data(), got));
+        }
+        if (in.bad()) throw RunError(fmt::format("ensemble: cannot read '{}'", src.string()));
+    }
+    for (const auto name : per_tick_files()) {
+        const bool here = fs::exists(part_dir / name);
+        const bool expected =
+            std::any_of(merged_.begin(), merged_.end(), [&](const Merged& m) { return m.name == name; });
+        if (here != expected)
+            throw RunError(fmt::format("ensemble: part '{}' {} {}, unlike run 0's", part_dir.string(),
+                                       here ? "has" : "lacks", name));
+    }
+    auto rows = read_part_summary(part_dir / kSummaryCsv);
+    if (plan_.runs == 1)
+        single_rows_ = std::move(rows);
+    else
+        summary_.add_run(rows);
+}
+
+void EnsembleAssembler::design_fields(CsvWriter& w, std::size_t variant) const {
+    const auto& v = plan_.variants[variant];
+    w.integer(static_cast<std::int64_t>(variant));
+    if (plan_.design.kind == analysis::DesignKind::morris) w.integer(v.trajectory).integer(v.point);
+    for (const auto& value : v.values) w.text(value);
+}
+
+void EnsembleAssembler::add_sweep_part(std::size_t task, const fs::path& part_dir) {
+    const std::size_t variant = plan_.variant_of(task);
+    const int run = plan_.run_of(task);
+    const auto rows = read_part_summary(part_dir / kSummaryCsv);
+    design_fields(*runs_csv_, variant);
+    runs_csv_->integer(run);
+    for (std::size_t m = 0; m < plan_.metrics.size(); ++m) {
+        const double value = analysis::find_metric(rows, plan_.metrics[m]);
+        runs_csv_->number(value, kSummaryDecimals);
+        current_[m].push_back(value);
+    }
+    runs_csv_->end_row();
+    if (run + 1 == plan_.runs) write_sweep_summary_row(variant);
+}
+
+void EnsembleAssembler::write_sweep_summary_row(std::size_t variant) {
+    design_fields(*summary_csv_, variant);
+    summary_csv_->integer(plan_.runs);
+    std::vector<double> means;
+    for (auto& values : current_) {
+        const auto s = analysis::ensemble_stats(values);
+        summary_csv_->number(s.mean, kSummaryDecimals)
+            .number(s.sd, kSummaryDecimals)
+            .number(s.p05, kSummaryDecimals)
+            .number(s.p50, kSummaryDecimals)
+            .number(s.p95, kSummaryDecimals);
+        means.push_back(s.mean);
+        values.clear();
+    }
+    summary_csv_->end_row();
+    variant_means_.push_back(std::move(means));
+}
+
+void EnsembleAssembler::finish() {
+    if (next_ != plan_.tasks())
+        throw RunError(fmt::format("ensemble: {} of {} parts merged", next_, plan_.tasks()));
+    if (plan_.kind == EnsemblePlan::Kind::run) {
+        for (auto& m : merged_) m.file->commit();
+        if (plan_.runs == 1) {
+            write_summary_csv(single_rows_, out_ / kSummaryCsv);
+            for (const auto& r : single_rows_)
+                ensemble_rows_.push_back({{r.scope, r.key, r.metric}, {r.value, 0.0, r.value, r.value, r.value, 1}});
+        } else {
+            ensemble_rows_ = summary_.rows();
+            write_ensemble_summary_csv(ensemble_rows_, out_ / kSummaryCsv);
+        }
+        return;
+    }
+    runs_csv_->commit();
+    summary_csv_->commit();
+    if (plan_.design.kind != analysis::DesignKind::morris) return;
+    CsvWriter w(out_ / kMorrisCsv, {"metric", "rank", "parameter", "mu_star", "mu", "sigma", "effects"});
+    for (std::size_t m = 0; m < plan_.metrics.size(); ++m) {
+        std::vector<double> y;
+        y.reserve(variant_means_.size());
+        for (const auto& means : variant_means_) y.push_back(means[m]);
+        auto ranking =
+            analysis::morris_ranking(analysis::morris_effects(plan_.variants, plan_.parameters.size(), y));
+        for (std::size_t r = 0; r < ranking.size(); ++r) {
+            const auto& e = ranking[r];
+            w.text(plan_.metrics[m].column())
+                .integer(static_cast<std::int64_t>(r + 1))
+                .text(plan_.parameters[e.parameter])
+                .number(e.mu_star, kSummaryDecimals)
+                .number(e.mu, kSummaryDecimals)
+                .number(e.sigma, kSummaryDecimals)
+                .integer(e.effects)
+                .end_row();
+        }
+        morris_.push_back(std::move(ranking));
+    }
+    w.commit();
+}
+
+}  // namespace ts::io
