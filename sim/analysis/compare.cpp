@@ -16,19 +16,20 @@ constexpr const char* kDiverted = "diverted";
 
 // Display order of the metrics of each scope (also the names --metric accepts).
 const std::vector<std::string> kWorldMetrics = {
-    "compute_imported", "compute_used",       "share_via_third_countries", "share_diverted",
-    "seized_units",     "unmet_compute",      "tariff_revenue_usd",        "fee_revenue_usd"};
+    "compute_imported", "compute_used",  "share_via_third_countries", "share_diverted",
+    "seized_units",     "unmet_compute", "tariff_revenue_usd",        "fee_revenue_usd"};
 const std::vector<std::string> kCountryMetrics = {
-    "compute_imported", "compute_used",     "share_via_third_countries", "share_diverted",
-    "seized_units",     "unmet_compute",    "price_index_mean",          "tariff_revenue_usd",
-    "fee_revenue_usd"};
+    "compute_imported", "compute_used",       "share_via_third_countries",
+    "share_diverted",   "seized_units",       "unmet_compute",
+    "price_index_mean", "tariff_revenue_usd", "fee_revenue_usd"};
 const std::vector<std::string> kRevenueMetrics = {"revenue_usd"};
 const std::vector<std::string> kSupplierMetrics = {
-    "revenue_usd", "units", "compute", "value_usd", "fee_usd", "share_via_third_countries",
+    "revenue_usd",    "units",       "compute", "value_usd", "fee_usd", "share_via_third_countries",
     "share_diverted", "seized_units"};
-const std::vector<std::string> kProductMetrics = {
-    "units", "compute", "value_usd", "tariff_usd", "fee_usd", "share_via_third_countries",
-    "share_diverted", "seized_units"};
+const std::vector<std::string> kProductMetrics = {"units",          "compute",
+                                                  "value_usd",      "tariff_usd",
+                                                  "fee_usd",        "share_via_third_countries",
+                                                  "share_diverted", "seized_units"};
 const std::vector<std::string> kRouteMetrics = {"units", "compute", "value_usd", "seized_units"};
 
 const std::vector<std::string>& scope_metrics(const std::string& scope) {
@@ -42,7 +43,8 @@ const std::vector<std::string>& scope_metrics(const std::string& scope) {
 
 // Rows are grouped by scope; revenue by billing country joins its supplier's group.
 int scope_group(const std::string& scope) {
-    static const std::vector<std::string> order = {"world", "country", "supplier", "product", "route"};
+    static const std::vector<std::string> order = {"world", "country", "supplier", "product",
+                                                   "route"};
     const auto it = std::find(order.begin(), order.end(), scope == "revenue" ? "supplier" : scope);
     return static_cast<int>(it - order.begin());
 }
@@ -55,7 +57,9 @@ std::string unit_of(const std::string& metric) {
     return "units";
 }
 
-double share(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
+double share(double part, double whole) {
+    return whole > 0 ? part / whole : 0.0;
+}
 
 template <class T>
 T& grow(std::vector<T>& v, std::size_t i) {
@@ -67,16 +71,21 @@ T& grow(std::vector<T>& v, std::size_t i) {
 
 const char* to_string(CompareBy by) {
     switch (by) {
-        case CompareBy::country: return "country";
-        case CompareBy::product: return "product";
-        case CompareBy::supplier: return "supplier";
-        case CompareBy::route: return "route";
+        case CompareBy::country:
+            return "country";
+        case CompareBy::product:
+            return "product";
+        case CompareBy::supplier:
+            return "supplier";
+        case CompareBy::route:
+            return "route";
     }
     return "?";
 }
 
 std::optional<CompareBy> parse_compare_by(std::string_view text) {
-    for (const auto by : {CompareBy::country, CompareBy::product, CompareBy::supplier, CompareBy::route})
+    for (const auto by :
+         {CompareBy::country, CompareBy::product, CompareBy::supplier, CompareBy::route})
         if (text == to_string(by)) return by;
     return std::nullopt;
 }
@@ -99,10 +108,19 @@ std::vector<std::string> metric_names(CompareBy by) {
             if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
     };
     switch (by) {
-        case CompareBy::country: add(kCountryMetrics); add(kRevenueMetrics); break;
-        case CompareBy::supplier: add(kSupplierMetrics); break;
-        case CompareBy::product: add(kProductMetrics); break;
-        case CompareBy::route: add(kRouteMetrics); break;
+        case CompareBy::country:
+            add(kCountryMetrics);
+            add(kRevenueMetrics);
+            break;
+        case CompareBy::supplier:
+            add(kSupplierMetrics);
+            break;
+        case CompareBy::product:
+            add(kProductMetrics);
+            break;
+        case CompareBy::route:
+            add(kRouteMetrics);
+            break;
     }
     return out;
 }
@@ -120,7 +138,9 @@ std::size_t RunTotals::Names::id(std::string_view name) {
 
 RunTotals::RunTotals(Period period) : period_(std::move(period)) {}
 
-RunTotals::RunAcc& RunTotals::run(int r) { return runs_[r]; }
+RunTotals::RunAcc& RunTotals::run(int r) {
+    return runs_[r];
+}
 
 void RunTotals::add(const CountryTick& r) {
     RunAcc& acc = run(r.run);
@@ -169,9 +189,9 @@ void RunTotals::add(const FlowTick& r) {
                                   : fmt::format("{} > {}", r.origin, r.destination);
     countries_.id(r.origin);
     if (via) countries_.id(r.via);
-    for (FlowAcc* f : {&grow(acc.products, products_.id(r.product)),
-                       &grow(acc.suppliers, suppliers_.id(r.supplier)),
-                       &grow(acc.routes, routes_.id(route))}) {
+    for (FlowAcc* f :
+         {&grow(acc.products, products_.id(r.product)),
+          &grow(acc.suppliers, suppliers_.id(r.supplier)), &grow(acc.routes, routes_.id(route))}) {
         f->units += r.units;
         f->compute += r.compute;
         f->value_usd += r.value_usd;
@@ -198,7 +218,8 @@ void RunTotals::add(const RevenueTick& r) {
 
 bool RunTotals::provides(const std::string& scope, const std::string& metric) const {
     if (scope == "revenue" || (scope == "supplier" && metric == "revenue_usd")) return has_revenue_;
-    if (scope == "supplier" || scope == "product" || scope == "route" || metric.rfind("share_", 0) == 0)
+    if (scope == "supplier" || scope == "product" || scope == "route" ||
+        metric.rfind("share_", 0) == 0)
         return has_flows_;
     if (metric == "compute_used") {
         for (const auto& [r, acc] : runs_)
@@ -240,8 +261,8 @@ std::vector<MetricSeries> RunTotals::metrics(CompareBy by) const {
     // One series per (scope, key, metric), filled run by run through `value`.
     auto series = [&out](std::string scope, std::string key, const std::string& metric,
                          std::vector<std::pair<char, std::string>> parts) -> MetricSeries& {
-        out.push_back(MetricSeries{std::move(scope), std::move(key), metric, unit_of(metric), {},
-                                   std::move(parts)});
+        out.push_back(MetricSeries{
+            std::move(scope), std::move(key), metric, unit_of(metric), {}, std::move(parts)});
         return out.back();
     };
     auto flow_metric = [](const FlowAcc& f, const std::string& m) -> double {
@@ -268,7 +289,8 @@ std::vector<MetricSeries> RunTotals::metrics(CompareBy by) const {
             if (m == "share_diverted") return share(c.flow_compute_diverted, c.flow_compute);
             if (m == "seized_units") return c.seized_units;
             if (m == "unmet_compute") return c.unmet_compute;
-            if (m == "price_index_mean") return c.ticks > 0 ? c.price_index_sum / static_cast<double>(c.ticks) : 0.0;
+            if (m == "price_index_mean")
+                return c.ticks > 0 ? c.price_index_sum / static_cast<double>(c.ticks) : 0.0;
             if (m == "tariff_revenue_usd") return c.tariff_revenue_usd;
             if (m == "fee_revenue_usd") return c.fee_revenue_usd;
             return std::numeric_limits<double>::quiet_NaN();
@@ -310,7 +332,8 @@ std::vector<MetricSeries> RunTotals::metrics(CompareBy by) const {
             for (const auto& key : revenue_order_) {
                 const auto& sup = suppliers_.list[key.first];
                 const auto& bill = billing_.list[key.second];
-                auto& s = series("revenue", sup + "/" + bill, "revenue_usd", {{'s', sup}, {'c', bill}});
+                auto& s =
+                    series("revenue", sup + "/" + bill, "revenue_usd", {{'s', sup}, {'c', bill}});
                 for (const auto& [r, acc] : runs_) {
                     const auto it = acc.revenue.find(key);
                     s.runs[r] = it == acc.revenue.end() ? 0.0 : it->second;
@@ -329,9 +352,12 @@ std::vector<MetricSeries> RunTotals::metrics(CompareBy by) const {
                 auto& s = series("supplier", name, m, {{'s', name}});
                 for (const auto& [r, acc] : runs_) {
                     if (from_revenue)
-                        s.runs[r] = i < acc.revenue_by_supplier.size() ? acc.revenue_by_supplier[i].revenue_usd : 0.0;
+                        s.runs[r] = i < acc.revenue_by_supplier.size()
+                                        ? acc.revenue_by_supplier[i].revenue_usd
+                                        : 0.0;
                     else
-                        s.runs[r] = i < acc.suppliers.size() ? flow_metric(acc.suppliers[i], m) : flow_metric(FlowAcc{}, m);
+                        s.runs[r] = i < acc.suppliers.size() ? flow_metric(acc.suppliers[i], m)
+                                                             : flow_metric(FlowAcc{}, m);
                 }
             }
         }
@@ -339,7 +365,8 @@ std::vector<MetricSeries> RunTotals::metrics(CompareBy by) const {
             for (const auto& key : revenue_order_) {
                 const auto& sup = suppliers_.list[key.first];
                 const auto& bill = billing_.list[key.second];
-                auto& s = series("revenue", sup + "/" + bill, "revenue_usd", {{'s', sup}, {'c', bill}});
+                auto& s =
+                    series("revenue", sup + "/" + bill, "revenue_usd", {{'s', sup}, {'c', bill}});
                 for (const auto& [r, acc] : runs_) {
                     const auto it = acc.revenue.find(key);
                     s.runs[r] = it == acc.revenue.end() ? 0.0 : it->second;
@@ -363,7 +390,8 @@ std::vector<MetricSeries> RunTotals::metrics(CompareBy by) const {
             std::size_t start = 0;
             while (true) {
                 const auto pos = name.find(" > ", start);
-                p.push_back(name.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
+                p.push_back(
+                    name.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
                 if (pos == std::string::npos) break;
                 start = pos + 3;
             }
@@ -388,12 +416,16 @@ std::vector<std::string> comparability_problems(const std::vector<ScenarioRuns>&
     std::vector<std::string> problems;
     if (scenarios.empty()) return problems;
     const ScenarioRuns& base = scenarios.front();
-    const auto name = [](const ScenarioRuns& s) { return fmt::format("'{}' ({})", s.folder, s.label); };
-    const std::set<std::string> base_countries(base.totals->countries().begin(), base.totals->countries().end());
+    const auto name = [](const ScenarioRuns& s) {
+        return fmt::format("'{}' ({})", s.folder, s.label);
+    };
+    const std::set<std::string> base_countries(base.totals->countries().begin(),
+                                               base.totals->countries().end());
     const TimeSpan base_span = base.totals->span();
     for (std::size_t i = 1; i < scenarios.size(); ++i) {
         const ScenarioRuns& s = scenarios[i];
-        const std::set<std::string> countries(s.totals->countries().begin(), s.totals->countries().end());
+        const std::set<std::string> countries(s.totals->countries().begin(),
+                                              s.totals->countries().end());
         if (countries != base_countries) {
             std::vector<std::string> only_base, only_this;
             std::set_difference(base_countries.begin(), base_countries.end(), countries.begin(),
@@ -411,8 +443,9 @@ std::vector<std::string> comparability_problems(const std::vector<ScenarioRuns>&
         }
         const TimeSpan span = s.totals->span();
         if (span != base_span)
-            problems.push_back(fmt::format("{} and the baseline {} cover different time spans: {} vs {}",
-                                           name(s), name(base), span.describe(), base_span.describe()));
+            problems.push_back(
+                fmt::format("{} and the baseline {} cover different time spans: {} vs {}", name(s),
+                            name(base), span.describe(), base_span.describe()));
     }
     return problems;
 }
@@ -447,7 +480,8 @@ Interval interval_of(const std::vector<double>& values) {
     return out;
 }
 
-CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios, const CompareOptions& options) {
+CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
+                           const CompareOptions& options) {
     CompareResult res;
     res.by = options.by;
     if (scenarios.empty()) return res;
@@ -469,14 +503,17 @@ CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios, const Com
     // Row identities, in a common order: scope; then the key's parts (countries in the
     // baseline's order, suppliers and products in order of first appearance); then the metric.
     std::map<std::string, int> country_rank, supplier_rank, product_rank;
-    for (const auto& c : base.totals->countries()) country_rank.emplace(c, static_cast<int>(country_rank.size()));
-    using Id = std::tuple<std::string, std::string, std::string>;  // scope, key, metric
+    for (const auto& c : base.totals->countries())
+        country_rank.emplace(c, static_cast<int>(country_rank.size()));
+    using Id = std::tuple<std::string, std::string, std::string>;     // scope, key, metric
     std::map<Id, std::pair<const MetricSeries*, std::size_t>> first;  // first series seen, order
     std::vector<Id> ids;
     for (const auto& list : series)
         for (const auto& m : list) {
             for (const auto& [kind, part] : m.parts) {
-                auto& ranks = kind == 's' ? supplier_rank : kind == 'p' ? product_rank : country_rank;
+                auto& ranks = kind == 's'   ? supplier_rank
+                              : kind == 'p' ? product_rank
+                                            : country_rank;
                 ranks.emplace(part, static_cast<int>(ranks.size()));
             }
             Id id{m.scope, m.key, m.metric};
@@ -491,13 +528,16 @@ CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios, const Com
             if (part.empty()) {
                 r.push_back(-1);  // a route without a hub comes first
             } else {
-                const auto& ranks = kind == 's' ? supplier_rank : kind == 'p' ? product_rank : country_rank;
+                const auto& ranks = kind == 's'   ? supplier_rank
+                                    : kind == 'p' ? product_rank
+                                                  : country_rank;
                 r.push_back(ranks.at(part));
             }
             if (i == 0) r.push_back(m.scope == "revenue" ? 1 : 0);
         }
         const auto& names = scope_metrics(m.scope);
-        r.push_back(static_cast<int>(std::find(names.begin(), names.end(), m.metric) - names.begin()));
+        r.push_back(
+            static_cast<int>(std::find(names.begin(), names.end(), m.metric) - names.begin()));
         return r;
     };
     std::stable_sort(ids.begin(), ids.end(), [&](const Id& a, const Id& b) {
@@ -513,19 +553,21 @@ CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios, const Com
                               std::back_inserter(common));
         if (common.size() != runs.size() || common.size() != base_runs.size())
             res.warnings.push_back(fmt::format(
-                "'{}' has {} run(s) and the baseline '{}' {}: differences are paired over the {} run "
+                "'{}' has {} run(s) and the baseline '{}' {}: differences are paired over the {} "
+                "run "
                 "index(es) they share",
                 scenarios[i].label, runs.size(), base.label, base_runs.size(), common.size()));
         if (res.ensemble && base.seed && scenarios[i].seed && *base.seed != *scenarios[i].seed)
-            res.warnings.push_back(fmt::format(
-                "'{}' ran with seed {} and the baseline '{}' with seed {}: paired differences assume "
-                "common random numbers (the same seeds)",
-                scenarios[i].label, *scenarios[i].seed, base.label, *base.seed));
+            res.warnings.push_back(
+                fmt::format("'{}' ran with seed {} and the baseline '{}' with seed {}: paired "
+                            "differences assume "
+                            "common random numbers (the same seeds)",
+                            scenarios[i].label, *scenarios[i].seed, base.label, *base.seed));
     }
 
     const auto wanted = [&options](const std::string& metric) {
-        return options.metrics.empty() ||
-               std::find(options.metrics.begin(), options.metrics.end(), metric) != options.metrics.end();
+        return options.metrics.empty() || std::find(options.metrics.begin(), options.metrics.end(),
+                                                    metric) != options.metrics.end();
     };
     for (const Id& id : ids) {
         if (!wanted(std::get<2>(id))) continue;

@@ -69,9 +69,10 @@ struct TimeSpan {
 /// One headline metric of one scenario: its value in every run (by run index).
 struct MetricSeries {
     std::string scope;  // world | country | revenue | supplier | product | route
-    std::string key;    // all | country code | supplier/BILLING | supplier id | product id | A > H > B
+    std::string
+        key;  // all | country code | supplier/BILLING | supplier id | product id | A > H > B
     std::string metric;
-    std::string unit;   // compute | units | USD | USD/compute | share
+    std::string unit;  // compute | units | USD | USD/compute | share
     std::map<int, double> runs;
     /// The parts of the key for ordering rows across scenarios: ('c', country), ('s',
     /// supplier), ('p', product); a route's empty hub is ('c', "").
@@ -126,7 +127,8 @@ class RunTotals {
         std::vector<CountryAcc> countries;
         std::vector<FlowAcc> products, suppliers, routes;
         std::vector<SupplierRevenueAcc> revenue_by_supplier;
-        std::map<std::pair<std::size_t, std::size_t>, double> revenue;  // (supplier, billing) -> USD
+        std::map<std::pair<std::size_t, std::size_t>, double>
+            revenue;  // (supplier, billing) -> USD
         std::int64_t ticks_in_period = 0;
         std::string first_in_period, last_in_period;
         std::int64_t ticks = 0;
@@ -176,7 +178,8 @@ struct CompareCell {
     bool present = false;  // the scenario has this metric
     Interval value;        // over the scenario's runs
     Interval diff;         // paired difference against the baseline (0 for the baseline itself)
-    std::optional<double> diff_pct;  // mean(d) / |mean(baseline)| · 100; none when the baseline is 0
+    std::optional<double>
+        diff_pct;  // mean(d) / |mean(baseline)| · 100; none when the baseline is 0
 };
 
 struct CompareRow {
@@ -193,10 +196,10 @@ struct CompareOptions {
 
 struct CompareResult {
     CompareBy by = CompareBy::country;
-    std::vector<std::string> labels;   // baseline first
+    std::vector<std::string> labels;  // baseline first
     std::vector<std::string> folders;
-    std::vector<int> runs;             // runs per scenario
-    bool ensemble = false;             // some scenario has more than one run
+    std::vector<int> runs;  // runs per scenario
+    bool ensemble = false;  // some scenario has more than one run
     TimeSpan span;
     std::string period_first, period_last;
     std::int64_t period_ticks = 0;
@@ -206,6 +209,7 @@ struct CompareResult {
 };
 
 /// Compares the scenarios, the first being the baseline. Call comparability_problems() first.
-CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios, const CompareOptions& options);
+CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
+                           const CompareOptions& options);
 
 }  // namespace ts::analysis

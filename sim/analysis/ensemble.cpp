@@ -68,7 +68,8 @@ void EnsembleSummary::add_run(const std::vector<SummaryRow>& rows) {
 std::vector<EnsembleRow> EnsembleSummary::rows() const {
     std::vector<EnsembleRow> out;
     out.reserve(keys_.size());
-    for (std::size_t i = 0; i < keys_.size(); ++i) out.push_back({keys_[i], ensemble_stats(values_[i])});
+    for (std::size_t i = 0; i < keys_.size(); ++i)
+        out.push_back({keys_[i], ensemble_stats(values_[i])});
     return out;
 }
 
@@ -83,7 +84,8 @@ std::vector<MetricKey> headline_metrics(const model::Scenario& scenario) {
             has_buyer[static_cast<std::size_t>(b.country)] = 1;
     for (std::size_t c = 0; c < scenario.countries.size(); ++c) {
         if (!has_buyer[c]) continue;
-        for (const char* m : {"imports_compute", "unmet_compute", "diverted_compute", "price_index_mean"})
+        for (const char* m :
+             {"imports_compute", "unmet_compute", "diverted_compute", "price_index_mean"})
             out.push_back({"country", scenario.countries[c].code, m});
     }
     for (const auto& s : scenario.suppliers) out.push_back({"supplier", s.id, "revenue_usd"});

@@ -8,8 +8,8 @@
 
 namespace ts::analysis {
 
-std::vector<MorrisEffect> morris_effects(const std::vector<Variant>& variants, std::size_t parameters,
-                                         const std::vector<double>& y) {
+std::vector<MorrisEffect> morris_effects(const std::vector<Variant>& variants,
+                                         std::size_t parameters, const std::vector<double>& y) {
     if (y.size() != variants.size()) throw RunError("morris: one output per variant is needed");
     std::vector<std::vector<double>> ee(parameters);
     for (std::size_t v = 1; v < variants.size(); ++v) {
@@ -48,11 +48,12 @@ std::vector<MorrisEffect> morris_effects(const std::vector<Variant>& variants, s
 }
 
 std::vector<MorrisEffect> morris_ranking(std::vector<MorrisEffect> effects) {
-    std::stable_sort(effects.begin(), effects.end(), [](const MorrisEffect& a, const MorrisEffect& b) {
-        if (std::isnan(a.mu_star)) return false;
-        if (std::isnan(b.mu_star)) return true;
-        return a.mu_star > b.mu_star;
-    });
+    std::stable_sort(effects.begin(), effects.end(),
+                     [](const MorrisEffect& a, const MorrisEffect& b) {
+                         if (std::isnan(a.mu_star)) return false;
+                         if (std::isnan(b.mu_star)) return true;
+                         return a.mu_star > b.mu_star;
+                     });
     return effects;
 }
 

@@ -24,8 +24,8 @@ struct MorrisEffect {
 
 /// Effects per parameter (in parameter order) from one output per variant, `y[v]` for
 /// `variants[v]` of a Morris design with `parameters` parameters.
-std::vector<MorrisEffect> morris_effects(const std::vector<Variant>& variants, std::size_t parameters,
-                                         const std::vector<double>& y);
+std::vector<MorrisEffect> morris_effects(const std::vector<Variant>& variants,
+                                         std::size_t parameters, const std::vector<double>& y);
 
 /// Sorted by μ* descending; ties keep parameter order. NaN μ* (no effect counted) last.
 std::vector<MorrisEffect> morris_ranking(std::vector<MorrisEffect> effects);

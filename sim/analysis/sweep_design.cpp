@@ -118,7 +118,8 @@ SweepParameter parse_sweep_parameter(std::string_view spec) {
     std::vector<std::string_view> parts;
     for (std::size_t start = 0;;) {
         const auto colon = rest.find(':', start);
-        parts.push_back(rest.substr(start, colon == std::string_view::npos ? colon : colon - start));
+        parts.push_back(
+            rest.substr(start, colon == std::string_view::npos ? colon : colon - start));
         if (colon == std::string_view::npos) break;
         start = colon + 1;
     }
@@ -130,14 +131,18 @@ SweepParameter parse_sweep_parameter(std::string_view spec) {
             p.is_range = true;
             p.lo = nums[0];
             p.hi = nums[1];
-            if (p.hi < p.lo) bad_param(spec, fmt::format("range from {} down to {}: hi must be >= lo", parts[0], parts[1]));
+            if (p.hi < p.lo)
+                bad_param(spec, fmt::format("range from {} down to {}: hi must be >= lo", parts[0],
+                                            parts[1]));
             if (nums.size() == 3) {
                 if (!(nums[2] > 0)) bad_param(spec, "the step must be > 0");
                 p.step = nums[2];
                 const double n = std::floor((p.hi - p.lo) / nums[2] + 1e-9);
-                if (n + 1 > static_cast<double>(kMaxVariants)) bad_param(spec, "the step gives too many values");
+                if (n + 1 > static_cast<double>(kMaxVariants))
+                    bad_param(spec, "the step gives too many values");
                 for (std::int64_t i = 0; i <= static_cast<std::int64_t>(n); ++i)
-                    p.values.push_back(format_parameter_value(p.lo + static_cast<double>(i) * nums[2]));
+                    p.values.push_back(
+                        format_parameter_value(p.lo + static_cast<double>(i) * nums[2]));
             }
             return p;
         }
@@ -163,7 +168,8 @@ DesignSpec parse_design(std::string_view text) {
             return d;
         }
     }
-    throw InputError(fmt::format("--design '{}': expected grid, lhs:N or morris:R (N, R >= 1)", text));
+    throw InputError(
+        fmt::format("--design '{}': expected grid, lhs:N or morris:R (N, R >= 1)", text));
 }
 
 std::string to_string(const DesignSpec& d) {
@@ -205,7 +211,8 @@ MorrisPlan morris_plan(std::size_t factors, int trajectories, std::uint64_t seed
     return plan;
 }
 
-SweepDesign make_design(std::vector<SweepParameter> parameters, DesignSpec spec, std::uint64_t seed) {
+SweepDesign make_design(std::vector<SweepParameter> parameters, DesignSpec spec,
+                        std::uint64_t seed) {
     SweepDesign d;
     d.spec = spec;
     d.parameters = std::move(parameters);
@@ -229,7 +236,8 @@ SweepDesign make_design(std::vector<SweepParameter> parameters, DesignSpec spec,
             for (const auto& p : ps) {
                 if (p.values.empty())
                     throw InputError(fmt::format(
-                        "--param '{}': a grid needs values; give a step (lo:hi:step) or a list", p.path));
+                        "--param '{}': a grid needs values; give a step (lo:hi:step) or a list",
+                        p.path));
                 if (total > kMaxVariants / p.values.size())
                     throw InputError("tradesim sweep: the grid has too many variants");
                 total *= p.values.size();
@@ -240,7 +248,8 @@ SweepDesign make_design(std::vector<SweepParameter> parameters, DesignSpec spec,
                 for (std::size_t i = 0; i < k; ++i) {
                     v.values[i] = ps[i].values[idx[i]];
                     v.unit[i] = ps[i].values.size() > 1
-                                    ? static_cast<double>(idx[i]) / static_cast<double>(ps[i].values.size() - 1)
+                                    ? static_cast<double>(idx[i]) /
+                                          static_cast<double>(ps[i].values.size() - 1)
                                     : 0.0;
                 }
                 d.variants.push_back(std::move(v));
@@ -258,7 +267,8 @@ SweepDesign make_design(std::vector<SweepParameter> parameters, DesignSpec spec,
                 Rng rng(seed, 0, i, Purpose::parameter_draw);
                 const auto strata = permutation(rng, n);
                 for (std::size_t j = 0; j < n; ++j) {
-                    const double u = (static_cast<double>(strata[j]) + rng.uniform()) / static_cast<double>(n);
+                    const double u =
+                        (static_cast<double>(strata[j]) + rng.uniform()) / static_cast<double>(n);
                     assign(ps[i], u, false, d.variants[j], i);
                 }
             }
@@ -269,7 +279,8 @@ SweepDesign make_design(std::vector<SweepParameter> parameters, DesignSpec spec,
             for (std::size_t r = 0; r < plan.points.size(); ++r) {
                 for (std::size_t j = 0; j < plan.points[r].size(); ++j) {
                     Variant v = blank();
-                    for (std::size_t i = 0; i < k; ++i) assign(ps[i], plan.points[r][j][i], true, v, i);
+                    for (std::size_t i = 0; i < k; ++i)
+                        assign(ps[i], plan.points[r][j][i], true, v, i);
                     v.trajectory = static_cast<int>(r);
                     v.point = static_cast<int>(j);
                     v.moved = j == 0 ? -1 : plan.moved[r][j - 1];

@@ -30,8 +30,9 @@
 namespace ts::analysis {
 
 struct SweepParameter {
-    std::string path;                 // dotted scenario path, as for --set
-    std::vector<std::string> values;  // list: the values as given (YAML text); range: expanded (grid)
+    std::string path;  // dotted scenario path, as for --set
+    std::vector<std::string>
+        values;  // list: the values as given (YAML text); range: expanded (grid)
     bool is_range = false;
     double lo = 0.0, hi = 0.0;
     std::optional<double> step;  // range step, if given
@@ -64,7 +65,7 @@ struct Variant {
     std::vector<double> unit;         // the realised point in [0, 1] per parameter (lhs, morris)
     int trajectory = -1;              // morris: trajectory, else -1
     int point = -1;                   // morris: 0 .. k within its trajectory, else -1
-    int moved = -1;                   // morris: the parameter changed to reach this point; -1 at a start
+    int moved = -1;  // morris: the parameter changed to reach this point; -1 at a start
 };
 
 struct SweepDesign {
@@ -75,7 +76,8 @@ struct SweepDesign {
 
 /// Builds the variants. Throws ts::InputError when a parameter cannot be used with the design
 /// (a range without a step in a grid, a non-numeric list is fine everywhere; an empty list).
-SweepDesign make_design(std::vector<SweepParameter> parameters, DesignSpec spec, std::uint64_t seed);
+SweepDesign make_design(std::vector<SweepParameter> parameters, DesignSpec spec,
+                        std::uint64_t seed);
 
 /// The unit-level Morris design on its own (for tests and the estimator): R trajectories of
 /// k + 1 points each, coordinates in {0, 1/3, 2/3, 1}; `moved[r][j]` is the factor that point

@@ -10,11 +10,14 @@ namespace po = boost::program_options;
 namespace ts::cli {
 
 void usage_error(const std::string& command, const std::string& message) {
-    throw InputError(fmt::format("tradesim {}: {} (see 'tradesim {} --help')", command, message, command));
+    throw InputError(
+        fmt::format("tradesim {}: {} (see 'tradesim {} --help')", command, message, command));
 }
 
-po::variables_map parse(const std::string& command, const Invocation& inv, const po::options_description& visible,
-                        const po::options_description& hidden, const po::positional_options_description& pos) {
+po::variables_map parse(const std::string& command, const Invocation& inv,
+                        const po::options_description& visible,
+                        const po::options_description& hidden,
+                        const po::positional_options_description& pos) {
     po::options_description all;
     all.add(visible).add(hidden);
     po::variables_map vm;

@@ -14,10 +14,11 @@ namespace ts::cli {
 [[noreturn]] void usage_error(const std::string& command, const std::string& message);
 
 /// Parses the invocation's arguments; a parse error becomes usage_error.
-boost::program_options::variables_map parse(const std::string& command, const Invocation& inv,
-                                            const boost::program_options::options_description& visible,
-                                            const boost::program_options::options_description& hidden,
-                                            const boost::program_options::positional_options_description& pos);
+boost::program_options::variables_map parse(
+    const std::string& command, const Invocation& inv,
+    const boost::program_options::options_description& visible,
+    const boost::program_options::options_description& hidden,
+    const boost::program_options::positional_options_description& pos);
 
 void print_warnings(const std::vector<Diagnostic>& warnings);
 

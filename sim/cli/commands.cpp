@@ -7,9 +7,9 @@
 #include <map>
 #include <optional>
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <boost/program_options.hpp>
 
 #include "analysis/summary.hpp"
 #include "cli/command_support.hpp"
@@ -31,10 +31,12 @@ namespace fs = std::filesystem;
 namespace ts::cli {
 
 int validate_command(const Invocation& inv) {
-    po::options_description visible("Usage: tradesim validate SCENARIO.yaml [--set PATH=VALUE]...\n\n"
-                                    "Load and check a scenario; print the world and the policy timeline.\nOptions");
+    po::options_description visible(
+        "Usage: tradesim validate SCENARIO.yaml [--set PATH=VALUE]...\n\n"
+        "Load and check a scenario; print the world and the policy timeline.\nOptions");
     visible.add_options()("help,h", "show this help")(
-        "set", po::value<std::vector<std::string>>()->composing(), "override a value by dotted path (repeatable)");
+        "set", po::value<std::vector<std::string>>()->composing(),
+        "override a value by dotted path (repeatable)");
     po::options_description hidden;
     hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
     po::positional_options_description pos;
@@ -56,17 +58,21 @@ int validate_command(const Invocation& inv) {
     if (!s.description.empty()) fmt::print("           {}\n", s.description);
     fmt::print("time       {} .. {}: {} ticks of one {}\n", format_date(cal.date_of(0)),
                format_date(cal.date_of(s.time.ticks - 1)), s.time.ticks, to_string(s.time.step));
-    fmt::print("world      {} countries, {} products, {} suppliers with {} offers, {} buyers, {} routes (hubs)\n",
-               s.countries.size(), s.products.size(), s.suppliers.size(), s.offers.size(), s.buyers.size(),
-               s.routes.size());
+    fmt::print(
+        "world      {} countries, {} products, {} suppliers with {} offers, {} buyers, {} routes "
+        "(hubs)\n",
+        s.countries.size(), s.products.size(), s.suppliers.size(), s.offers.size(), s.buyers.size(),
+        s.routes.size());
     fmt::print("policies   {} (+ {} reaction rules)\n", s.policies.size(), s.reactions.size());
     if (!s.policies.empty()) {
-        fmt::print("\n{:<12} {:<12} {:>6} {:>6}  {:<5} {:<19} {}\n", "from", "until", "tick", "until", "by",
-                   "type", "id");
+        fmt::print("\n{:<12} {:<12} {:>6} {:>6}  {:<5} {:<19} {}\n", "from", "until", "tick",
+                   "until", "by", "type", "id");
         std::vector<const model::Policy*> order;
         for (const auto& p : s.policies) order.push_back(&p);
         std::stable_sort(order.begin(), order.end(),
-                         [](const model::Policy* a, const model::Policy* b) { return a->from_tick < b->from_tick; });
+                         [](const model::Policy* a, const model::Policy* b) {
+                             return a->from_tick < b->from_tick;
+                         });
         auto tick_str = [](std::int64_t t) {
             if (t == std::numeric_limits<std::int64_t>::min()) return std::string("start");
             if (t == std::numeric_limits<std::int64_t>::max()) return std::string("-");
@@ -83,40 +89,54 @@ int validate_command(const Invocation& inv) {
         fmt::print("\nreactions\n");
         for (const auto& r : s.reactions) {
             std::string where;
-            if (r.via != model::kNone) where = " via " + s.countries[static_cast<std::size_t>(r.via)].code;
-            if (r.country != model::kNone) where += " in " + s.countries[static_cast<std::size_t>(r.country)].code;
-            fmt::print("  {:<24} {} adds a {} when {}{} is {} {} for {} tick(s), {} tick(s) later\n", r.id,
-                       s.countries[static_cast<std::size_t>(r.by)].code, model::to_string(r.then.type), r.metric,
-                       where, r.above ? "above" : "below", r.above ? *r.above : r.below.value_or(0.0), r.for_ticks,
-                       r.lag_ticks);
+            if (r.via != model::kNone)
+                where = " via " + s.countries[static_cast<std::size_t>(r.via)].code;
+            if (r.country != model::kNone)
+                where += " in " + s.countries[static_cast<std::size_t>(r.country)].code;
+            fmt::print(
+                "  {:<24} {} adds a {} when {}{} is {} {} for {} tick(s), {} tick(s) later\n", r.id,
+                s.countries[static_cast<std::size_t>(r.by)].code, model::to_string(r.then.type),
+                r.metric, where, r.above ? "above" : "below",
+                r.above ? *r.above : r.below.value_or(0.0), r.for_ticks, r.lag_ticks);
         }
     }
     for (const auto& sup : s.suppliers)
         if (sup.design_around)
-            fmt::print("design-around: {} launches a variant {} tick(s) after a control binds (margin {})\n", sup.id,
-                       sup.design_around->lag_ticks, sup.design_around->margin);
-    for (const auto& note : engine::Simulation::unsimulated_features(s)) fmt::print(stderr, "note: {}\n", note);
+            fmt::print(
+                "design-around: {} launches a variant {} tick(s) after a control binds (margin "
+                "{})\n",
+                sup.id, sup.design_around->lag_ticks, sup.design_around->margin);
+    for (const auto& note : engine::Simulation::unsimulated_features(s))
+        fmt::print(stderr, "note: {}\n", note);
     fmt::print("\nok: {} is valid\n", s.source_file);
     return 0;
 }
 
 int run_command(const Invocation& inv) {
     po::options_description visible(
-        "Usage: tradesim run SCENARIO.yaml [-o DIR] [--seed N] [--set PATH=VALUE]... [--runs N] [--threads T]\n"
+        "Usage: tradesim run SCENARIO.yaml [-o DIR] [--seed N] [--set PATH=VALUE]... [--runs N] "
+        "[--threads T]\n"
         "                    [--shard I/N] [--detail buyer|country|none] [--force] [--quiet]\n\n"
         "Simulate a scenario and write its outputs into DIR (default out/<scenario name>).\n"
-        "With --runs N > 1: N Monte Carlo runs (run r seeded from the scenario seed and r), per-tick files\n"
-        "with a `run` column and summary.csv with mean, sd, p05, p50, p95 per metric. Under mpirun the runs\n"
-        "are spread over the ranks; with --shard I/N this process writes only its share into DIR/parts\n"
+        "With --runs N > 1: N Monte Carlo runs (run r seeded from the scenario seed and r), "
+        "per-tick files\n"
+        "with a `run` column and summary.csv with mean, sd, p05, p50, p95 per metric. Under mpirun "
+        "the runs\n"
+        "are spread over the ranks; with --shard I/N this process writes only its share into "
+        "DIR/parts\n"
         "(completed runs are skipped) and 'tradesim reduce DIR' merges the shards.\nOptions");
-    visible.add_options()("help,h", "show this help")("output,o", po::value<std::string>(), "output folder")(
+    visible.add_options()("help,h", "show this help")("output,o", po::value<std::string>(),
+                                                      "output folder")(
         "seed", po::value<std::uint64_t>(), "random seed (overrides the scenario's)")(
-        "set", po::value<std::vector<std::string>>()->composing(), "override a value by dotted path (repeatable)")(
-        "runs", po::value<int>()->default_value(1), "Monte Carlo runs")(
+        "set", po::value<std::vector<std::string>>()->composing(),
+        "override a value by dotted path (repeatable)")("runs", po::value<int>()->default_value(1),
+                                                        "Monte Carlo runs")(
         "threads", po::value<int>()->default_value(1), "worker threads (0: one per core)")(
-        "shard", po::value<std::string>(), "I/N: compute only shard I of N into DIR/parts (job arrays)")(
-        "detail", po::value<std::string>()->default_value("buyer"), "flows.csv detail: buyer, country or none")(
-        "force", "replace an existing output folder")("quiet,q", "no progress bar and no result table");
+        "shard", po::value<std::string>(),
+        "I/N: compute only shard I of N into DIR/parts (job arrays)")(
+        "detail", po::value<std::string>()->default_value("buyer"),
+        "flows.csv detail: buyer, country or none")("force", "replace an existing output folder")(
+        "quiet,q", "no progress bar and no result table");
     po::options_description hidden;
     hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
     po::positional_options_description pos;
@@ -131,10 +151,15 @@ int run_command(const Invocation& inv) {
     const bool force = vm.count("force") > 0;
     io::RunWriterOptions writer_options;
     const std::string detail = vm["detail"].as<std::string>();
-    if (detail == "buyer") writer_options.flows_detail = io::RunWriterOptions::Detail::buyer;
-    else if (detail == "country") writer_options.flows_detail = io::RunWriterOptions::Detail::country;
-    else if (detail == "none") writer_options.flows_detail = io::RunWriterOptions::Detail::none;
-    else usage_error("run", fmt::format("--detail must be buyer, country or none, not '{}'", detail));
+    if (detail == "buyer")
+        writer_options.flows_detail = io::RunWriterOptions::Detail::buyer;
+    else if (detail == "country")
+        writer_options.flows_detail = io::RunWriterOptions::Detail::country;
+    else if (detail == "none")
+        writer_options.flows_detail = io::RunWriterOptions::Detail::none;
+    else
+        usage_error("run",
+                    fmt::format("--detail must be buyer, country or none, not '{}'", detail));
     const int runs = vm["runs"].as<int>();
     if (runs < 1) usage_error("run", fmt::format("--runs must be >= 1, not {}", runs));
     const int threads = vm["threads"].as<int>();
@@ -144,7 +169,8 @@ int run_command(const Invocation& inv) {
 
     io::LoadOptions opts;
     if (vm.count("set")) opts.overrides = vm["set"].as<std::vector<std::string>>();
-    if (vm.count("seed")) opts.overrides.push_back(fmt::format("seed={}", vm["seed"].as<std::uint64_t>()));
+    if (vm.count("seed"))
+        opts.overrides.push_back(fmt::format("seed={}", vm["seed"].as<std::uint64_t>()));
 
     // Several runs, MPI ranks or a shard: the ensemble machinery (sim/cli/ensemble_commands.cpp).
     MpiSession mpi;
@@ -165,7 +191,8 @@ int run_command(const Invocation& inv) {
     const auto loaded = io::load_scenario(vm["scenario"].as<std::string>(), opts);
     print_warnings(loaded.warnings);
     const model::Scenario& s = loaded.scenario;
-    const fs::path out = vm.count("output") ? fs::path(vm["output"].as<std::string>()) : fs::path("out") / s.name;
+    const fs::path out =
+        vm.count("output") ? fs::path(vm["output"].as<std::string>()) : fs::path("out") / s.name;
     io::OutputDir::check_available(out, force);  // before anything is written
     for (const auto& note : engine::Simulation::unsimulated_features(s)) spdlog::warn("{}", note);
 
@@ -194,7 +221,8 @@ int run_command(const Invocation& inv) {
     m.runs = 1;
     m.threads = 1;
     m.command_line = inv.command_line;
-    m.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    m.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     io::write_text_file(dir.path() / "manifest.json", io::manifest_json(m));
     dir.commit();
 

@@ -13,8 +13,8 @@
 #include <system_error>
 #include <vector>
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
+#include <boost/program_options.hpp>
 
 #include "analysis/compare.hpp"
 #include "core/date.hpp"
@@ -32,14 +32,17 @@ namespace {
 constexpr const char* kCommand = "compare";
 
 [[noreturn]] void usage_error(const std::string& message) {
-    throw InputError(fmt::format("tradesim {}: {} (see 'tradesim {} --help')", kCommand, message, kCommand));
+    throw InputError(
+        fmt::format("tradesim {}: {} (see 'tradesim {} --help')", kCommand, message, kCommand));
 }
 
 /// "YYYY-MM-DD" of a --from/--to date; a month (YYYY-MM) means its first day for --from and its
 /// last day for --to, so `--from 2025-01 --to 2025-03` is the whole first quarter.
 std::string period_bound(const std::string& option, const std::string& text, bool end) {
     auto d = parse_date(text);
-    if (!d) usage_error(fmt::format("{} '{}' is not a date (expected YYYY-MM or YYYY-MM-DD)", option, text));
+    if (!d)
+        usage_error(
+            fmt::format("{} '{}' is not a date (expected YYYY-MM or YYYY-MM-DD)", option, text));
     if (end && text.size() == 7) d->day = days_in_month(d->year, d->month);
     return format_date(*d);
 }
@@ -55,32 +58,47 @@ bool same_folder(const fs::path& a, const fs::path& b) {
 
 int compare_command(const Invocation& inv) {
     po::options_description visible(
-        "Usage: tradesim compare DIR_A DIR_B [DIR...] [--baseline DIR] [--by country|product|supplier|route]\n"
-        "                        [--metric M]... [--from DATE] [--to DATE] [-o FILE] [--format table|markdown|csv]\n\n"
-        "Headline metrics of run folders (written by 'tradesim run') side by side, with absolute and relative\n"
-        "differences against the baseline (the first folder unless --baseline names another). The folders must\n"
-        "have the same countries and time span. Ensembles (files with a 'run' column) show the mean and the\n"
-        "90 % interval (p05-p95) over their runs, and the paired difference (same run index) with its interval.\n"
-        "--by route gives origin > hub > destination totals (units, compute, value), the numbers of a Sankey\n"
+        "Usage: tradesim compare DIR_A DIR_B [DIR...] [--baseline DIR] [--by "
+        "country|product|supplier|route]\n"
+        "                        [--metric M]... [--from DATE] [--to DATE] [-o FILE] [--format "
+        "table|markdown|csv]\n\n"
+        "Headline metrics of run folders (written by 'tradesim run') side by side, with absolute "
+        "and relative\n"
+        "differences against the baseline (the first folder unless --baseline names another). The "
+        "folders must\n"
+        "have the same countries and time span. Ensembles (files with a 'run' column) show the "
+        "mean and the\n"
+        "90 % interval (p05-p95) over their runs, and the paired difference (same run index) with "
+        "its interval.\n"
+        "--by route gives origin > hub > destination totals (units, compute, value), the numbers "
+        "of a Sankey\n"
         "diagram. Metrics by view:\n"
-        "  country   world and per country: compute_imported, compute_used, share_via_third_countries,\n"
-        "            share_diverted, seized_units, unmet_compute, price_index_mean, tariff_revenue_usd,\n"
+        "  country   world and per country: compute_imported, compute_used, "
+        "share_via_third_countries,\n"
+        "            share_diverted, seized_units, unmet_compute, price_index_mean, "
+        "tariff_revenue_usd,\n"
         "            fee_revenue_usd; per supplier and billing country: revenue_usd\n"
-        "  supplier  revenue_usd, units, compute, value_usd, fee_usd, share_via_third_countries, share_diverted,\n"
+        "  supplier  revenue_usd, units, compute, value_usd, fee_usd, share_via_third_countries, "
+        "share_diverted,\n"
         "            seized_units; per supplier and billing country: revenue_usd\n"
-        "  product   units, compute, value_usd, tariff_usd, fee_usd, share_via_third_countries, share_diverted,\n"
+        "  product   units, compute, value_usd, tariff_usd, fee_usd, share_via_third_countries, "
+        "share_diverted,\n"
         "            seized_units\n"
         "  route     units, compute, value_usd, seized_units\n"
         "Rows that are zero in every scenario are left out (--all keeps them).\nOptions");
-    visible.add_options()("help,h", "show this help")(
-        "baseline", po::value<std::string>(), "the baseline folder (default: the first)")(
-        "by", po::value<std::string>()->default_value("country"), "view: country, product, supplier or route")(
-        "metric", po::value<std::vector<std::string>>()->composing(), "only this metric (repeatable)")(
-        "from", po::value<std::string>(), "first date of the period (YYYY-MM or YYYY-MM-DD; default: the start)")(
-        "to", po::value<std::string>(), "last date of the period (YYYY-MM: through its end; default: the end)")(
+    visible.add_options()("help,h", "show this help")("baseline", po::value<std::string>(),
+                                                      "the baseline folder (default: the first)")(
+        "by", po::value<std::string>()->default_value("country"),
+        "view: country, product, supplier or route")(
+        "metric", po::value<std::vector<std::string>>()->composing(),
+        "only this metric (repeatable)")(
+        "from", po::value<std::string>(),
+        "first date of the period (YYYY-MM or YYYY-MM-DD; default: the start)")(
+        "to", po::value<std::string>(),
+        "last date of the period (YYYY-MM: through its end; default: the end)")(
         "output,o", po::value<std::string>(), "also write the table as CSV to FILE")(
-        "format", po::value<std::string>()->default_value("table"), "printed form: table, markdown or csv")(
-        "all", "keep rows that are zero in every scenario");
+        "format", po::value<std::string>()->default_value("table"),
+        "printed form: table, markdown or csv")("all", "keep rows that are zero in every scenario");
     po::options_description hidden;
     hidden.add_options()("folders", po::value<std::vector<std::string>>(), "run folders");
     po::options_description all;
@@ -113,21 +131,24 @@ int compare_command(const Invocation& inv) {
     analysis::CompareOptions options;
     const auto by = analysis::parse_compare_by(vm["by"].as<std::string>());
     if (!by)
-        usage_error(fmt::format("--by must be country, product, supplier or route, not '{}'", vm["by"].as<std::string>()));
+        usage_error(fmt::format("--by must be country, product, supplier or route, not '{}'",
+                                vm["by"].as<std::string>()));
     options.by = *by;
     options.keep_zero_rows = vm.count("all") > 0;
     if (vm.count("metric")) {
         const auto known = analysis::metric_names(options.by);
         for (const auto& m : vm["metric"].as<std::vector<std::string>>()) {
             if (std::find(known.begin(), known.end(), m) == known.end())
-                usage_error(fmt::format("--by {} has no metric '{}'{} (metrics: {})", analysis::to_string(options.by), m,
-                                        did_you_mean(m, known), fmt::join(known, ", ")));
+                usage_error(fmt::format("--by {} has no metric '{}'{} (metrics: {})",
+                                        analysis::to_string(options.by), m, did_you_mean(m, known),
+                                        fmt::join(known, ", ")));
             options.metrics.push_back(m);
         }
     }
     const auto format = io::parse_compare_format(vm["format"].as<std::string>());
     if (!format)
-        usage_error(fmt::format("--format must be table, markdown or csv, not '{}'", vm["format"].as<std::string>()));
+        usage_error(fmt::format("--format must be table, markdown or csv, not '{}'",
+                                vm["format"].as<std::string>()));
     analysis::Period period;
     if (vm.count("from")) period.from = period_bound("--from", vm["from"].as<std::string>(), false);
     if (vm.count("to")) period.to = period_bound("--to", vm["to"].as<std::string>(), true);
@@ -163,26 +184,35 @@ int compare_command(const Invocation& inv) {
         if (std::count(names.begin(), names.end(), names[i]) > 1)
             scenarios[i].label += fmt::format(" [{}]", scenarios[i].folder);
     for (const auto& p : analysis::comparability_problems(scenarios))
-        problems.push_back(Diagnostic{Severity::error, {}, "", fmt::format("tradesim compare: {}", p)});
+        problems.push_back(
+            Diagnostic{Severity::error, {}, "", fmt::format("tradesim compare: {}", p)});
     if (!problems.empty()) throw InputError(problems);
     for (const auto& s : scenarios)
         if (s.totals->ticks_in_period() == 0)
-            usage_error(fmt::format("the period {} .. {} holds no tick of '{}' ({})", period.from.value_or("start"),
-                                    period.to.value_or("end"), s.folder, s.totals->span().describe()));
+            usage_error(fmt::format("the period {} .. {} holds no tick of '{}' ({})",
+                                    period.from.value_or("start"), period.to.value_or("end"),
+                                    s.folder, s.totals->span().describe()));
 
     const auto result = analysis::compare_runs(scenarios, options);
     for (const auto& w : result.warnings) fmt::print(stderr, "warning: {}\n", w);
     switch (*format) {
-        case io::CompareFormat::table: fmt::print("{}", io::render_compare_table(result)); break;
-        case io::CompareFormat::markdown: fmt::print("{}", io::render_compare_markdown(result)); break;
-        case io::CompareFormat::csv: fmt::print("{}", io::render_compare_csv(result)); break;
+        case io::CompareFormat::table:
+            fmt::print("{}", io::render_compare_table(result));
+            break;
+        case io::CompareFormat::markdown:
+            fmt::print("{}", io::render_compare_markdown(result));
+            break;
+        case io::CompareFormat::csv:
+            fmt::print("{}", io::render_compare_csv(result));
+            break;
     }
     if (out) {
         if (out->has_parent_path()) {
             std::error_code ec;
             fs::create_directories(out->parent_path(), ec);
             if (ec)
-                throw RunError(fmt::format("cannot create folder '{}': {}", out->parent_path().string(), ec.message()));
+                throw RunError(fmt::format("cannot create folder '{}': {}",
+                                           out->parent_path().string(), ec.message()));
         }
         io::write_compare_csv(result, *out);
         if (*format != io::CompareFormat::csv) fmt::print("\nwrote {}\n", out->string());

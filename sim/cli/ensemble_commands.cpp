@@ -10,9 +10,9 @@
 #include <iostream>
 #include <sstream>
 
-#include <boost/program_options.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <boost/program_options.hpp>
 
 #include "analysis/ensemble.hpp"
 #include "analysis/summary.hpp"
@@ -48,12 +48,13 @@ std::string read_text(const fs::path& path) {
 
 /// Rank 0 of a shard: DIR is shared by every shard of the job. It may be new, empty, or hold
 /// parts of the same job (same plan: resume); anything else is refused before any work.
-void prepare_shard_folder(const std::string& command, const fs::path& out, bool force, const std::string& plan_text,
-                          const std::string& resolved_yaml) {
+void prepare_shard_folder(const std::string& command, const fs::path& out, bool force,
+                          const std::string& plan_text, const std::string& resolved_yaml) {
     if (force)
-        throw InputError(fmt::format("tradesim {}: --force cannot be combined with --shard: the shards of a job share "
-                                     "the output folder; remove '{}' yourself to start over",
-                                     command, out.string()));
+        throw InputError(fmt::format(
+            "tradesim {}: --force cannot be combined with --shard: the shards of a job share "
+            "the output folder; remove '{}' yourself to start over",
+            command, out.string()));
     io::OutputDir::check_available(out, true);  // a usable folder name; existing is fine here
     const fs::path parts = out / io::kPartsDir;
     const fs::path plan = parts / io::kPlanYaml;
@@ -62,21 +63,25 @@ void prepare_shard_folder(const std::string& command, const fs::path& out, bool 
         if (fs::exists(plan, ec)) {
             if (read_text(plan) != plan_text)
                 throw InputError(fmt::format(
-                    "output folder '{}' holds parts of another job (its {}/{} differs: another scenario, --set, "
+                    "output folder '{}' holds parts of another job (its {}/{} differs: another "
+                    "scenario, --set, "
                     "--seed, --runs, --param or --design); choose another folder with -o",
                     out.string(), io::kPartsDir, io::kPlanYaml));
         } else if (!fs::is_empty(out, ec)) {
-            throw InputError(fmt::format("output folder '{}' already exists and holds no parts of this job; choose "
-                                         "another folder with -o",
-                                         out.string()));
+            throw InputError(fmt::format(
+                "output folder '{}' already exists and holds no parts of this job; choose "
+                "another folder with -o",
+                out.string()));
         }
     }
     fs::create_directories(parts, ec);
-    if (ec) throw RunError(fmt::format("cannot create folder '{}': {}", parts.string(), ec.message()));
+    if (ec)
+        throw RunError(fmt::format("cannot create folder '{}': {}", parts.string(), ec.message()));
     if (!fs::exists(plan, ec)) io::write_file_shared(plan, plan_text);
     if (read_text(plan) != plan_text)  // another job's shard raced us to an empty folder
-        throw InputError(fmt::format("output folder '{}' holds parts of another job; choose another folder with -o",
-                                     out.string()));
+        throw InputError(fmt::format(
+            "output folder '{}' holds parts of another job; choose another folder with -o",
+            out.string()));
     if (!fs::exists(out / io::kResolvedScenarioYaml, ec))
         io::write_file_shared(out / io::kResolvedScenarioYaml, resolved_yaml);
 }
@@ -89,7 +94,8 @@ int guarded(MpiSession& mpi, F&& body) {
         return body();
     } catch (const std::exception& e) {
         if (mpi.size() <= 1) throw;
-        fmt::print(stderr, "tradesim: error (MPI rank {} of {}): {}\n", mpi.rank(), mpi.size(), e.what());
+        fmt::print(stderr, "tradesim: error (MPI rank {} of {}): {}\n", mpi.rank(), mpi.size(),
+                   e.what());
         std::fflush(stderr);
         mpi.abort(dynamic_cast<const InputError*>(&e) ? 2 : 1);
     }
@@ -110,10 +116,11 @@ io::Manifest make_manifest(const io::EnsemblePlan& plan, int threads, const std:
     return m;
 }
 
-void print_shard_outcome(const std::string& what, const Shard& shard, const EnsembleOutcome& o, const fs::path& out,
-                         double seconds) {
-    fmt::print("{} shard {}/{}: computed {} run(s), {} already complete, in {:.2f} s; parts in {}\n", what,
-               shard.index, shard.count, o.computed, o.skipped, seconds, (out / io::kPartsDir).string());
+void print_shard_outcome(const std::string& what, const Shard& shard, const EnsembleOutcome& o,
+                         const fs::path& out, double seconds) {
+    fmt::print(
+        "{} shard {}/{}: computed {} run(s), {} already complete, in {:.2f} s; parts in {}\n", what,
+        shard.index, shard.count, o.computed, o.skipped, seconds, (out / io::kPartsDir).string());
     fmt::print("when every shard is done: tradesim reduce {}\n", out.string());
 }
 
@@ -124,10 +131,11 @@ std::string parameter_label(const io::EnsemblePlan& plan, std::size_t v) {
     return s;
 }
 
-void print_sweep_results(const io::EnsemblePlan& plan, const io::EnsembleAssembler& a, const fs::path& out,
-                         double seconds) {
-    fmt::print("sweep '{}': {} variant(s) x {} run(s) ({}), outputs in {} ({:.2f} s)\n", plan.scenario_name,
-               plan.variants.size(), plan.runs, analysis::to_string(plan.design), out.string(), seconds);
+void print_sweep_results(const io::EnsemblePlan& plan, const io::EnsembleAssembler& a,
+                         const fs::path& out, double seconds) {
+    fmt::print("sweep '{}': {} variant(s) x {} run(s) ({}), outputs in {} ({:.2f} s)\n",
+               plan.scenario_name, plan.variants.size(), plan.runs,
+               analysis::to_string(plan.design), out.string(), seconds);
     // The first two world metrics: compute delivered and unmet compute, mean over runs.
     const std::size_t shown = std::min<std::size_t>(plan.variants.size(), 20);
     const auto col = [&](const char* metric) {
@@ -136,23 +144,27 @@ void print_sweep_results(const io::EnsemblePlan& plan, const io::EnsembleAssembl
         return plan.metrics.size();
     };
     const std::size_t delivered = col("compute_delivered"), unmet = col("unmet_compute");
-    fmt::print("\n{:>7} {:>18} {:>14}  {}\n", "variant", "compute_delivered", "unmet_compute", "parameters");
+    fmt::print("\n{:>7} {:>18} {:>14}  {}\n", "variant", "compute_delivered", "unmet_compute",
+               "parameters");
     for (std::size_t v = 0; v < shown; ++v) {
         const auto& means = a.variant_means()[v];
-        fmt::print("{:>7} {:>18} {:>14}  {}\n", v, delivered < means.size() ? human(means[delivered]) : "-",
+        fmt::print("{:>7} {:>18} {:>14}  {}\n", v,
+                   delivered < means.size() ? human(means[delivered]) : "-",
                    unmet < means.size() ? human(means[unmet]) : "-", parameter_label(plan, v));
     }
-    if (shown < plan.variants.size()) fmt::print("... ({} more in summary.csv)\n", plan.variants.size() - shown);
+    if (shown < plan.variants.size())
+        fmt::print("... ({} more in summary.csv)\n", plan.variants.size() - shown);
     if (plan.design.kind != analysis::DesignKind::morris || a.morris().empty()) return;
     for (const std::size_t m : {delivered, unmet}) {
         if (m >= a.morris().size()) continue;
-        fmt::print("\nMorris ranking for {} (mu* = mean |elementary effect| per unit of the range):\n",
-                   plan.metrics[m].column());
+        fmt::print(
+            "\nMorris ranking for {} (mu* = mean |elementary effect| per unit of the range):\n",
+            plan.metrics[m].column());
         fmt::print("{:>4} {:>14} {:>14}  {}\n", "rank", "mu*", "sigma", "parameter");
         const auto& ranking = a.morris()[m];
         for (std::size_t r = 0; r < ranking.size(); ++r)
-            fmt::print("{:>4} {:>14} {:>14}  {}\n", r + 1, human(ranking[r].mu_star), human(ranking[r].sigma),
-                       plan.parameters[ranking[r].parameter]);
+            fmt::print("{:>4} {:>14} {:>14}  {}\n", r + 1, human(ranking[r].mu_star),
+                       human(ranking[r].sigma), plan.parameters[ranking[r].parameter]);
     }
     fmt::print("\nAll metrics: {}\n", (out / io::kMorrisCsv).string());
 }
@@ -185,7 +197,8 @@ int run_ensemble_command(const RunRequest& req, MpiSession& mpi, const Invocatio
     const model::Scenario& s = loaded->scenario;
     if (mpi.rank() == 0) {
         print_warnings(loaded->warnings);
-        for (const auto& note : engine::Simulation::unsimulated_features(s)) spdlog::warn("{}", note);
+        for (const auto& note : engine::Simulation::unsimulated_features(s))
+            spdlog::warn("{}", note);
     }
 
     io::RunWriterOptions writer_options;
@@ -214,12 +227,14 @@ int run_ensemble_command(const RunRequest& req, MpiSession& mpi, const Invocatio
         if (req.shard) {
             job.parts_root = out / io::kPartsDir;
             if (mpi.rank() == 0) io::remove_stale_temporaries(job.parts_root);
-            spdlog::info("running '{}': runs of shard {}/{} of {} runs", s.name, req.shard->index, req.shard->count,
-                         req.runs);
+            spdlog::info("running '{}': runs of shard {}/{} of {} runs", s.name, req.shard->index,
+                         req.shard->count, req.runs);
             auto outcome = run_ensemble(job, mpi);
             mpi.barrier();  // sleeps while other ranks finish; the sums below are then quick
-            outcome.computed = static_cast<std::size_t>(mpi.sum(static_cast<long long>(outcome.computed)));
-            outcome.skipped = static_cast<std::size_t>(mpi.sum(static_cast<long long>(outcome.skipped)));
+            outcome.computed =
+                static_cast<std::size_t>(mpi.sum(static_cast<long long>(outcome.computed)));
+            outcome.skipped =
+                static_cast<std::size_t>(mpi.sum(static_cast<long long>(outcome.skipped)));
             if (mpi.rank() == 0 && !req.quiet)
                 print_shard_outcome("run", *req.shard, outcome, out,
                                     std::chrono::duration<double>(Clock::now() - started).count());
@@ -232,8 +247,8 @@ int run_ensemble_command(const RunRequest& req, MpiSession& mpi, const Invocatio
             job.parts_root = dir->path() / kStagingParts;
             job.assembler = &*assembler;
         }
-        spdlog::info("running '{}': {} runs of {} ticks on {} thread(s) x {} process(es)", s.name, req.runs,
-                     s.time.ticks, req.threads, mpi.size());
+        spdlog::info("running '{}': {} runs of {} ticks on {} thread(s) x {} process(es)", s.name,
+                     req.runs, s.time.ticks, req.threads, mpi.size());
         run_ensemble(job, mpi);
         if (mpi.rank() != 0) return 0;
         assembler->finish();
@@ -244,12 +259,14 @@ int run_ensemble_command(const RunRequest& req, MpiSession& mpi, const Invocatio
         io::write_text_file(dir->path() / io::kManifestJson, io::manifest_json(m));
         dir->commit();
         if (!req.quiet) {
-            fmt::print("{}: {} run(s) of {} ticks from {}, outputs in {} ({:.2f} s)\n", s.name, req.runs,
-                       s.time.ticks, format_date(s.time.start), out.string(), m.wall_seconds);
+            fmt::print("{}: {} run(s) of {} ticks from {}, outputs in {} ({:.2f} s)\n", s.name,
+                       req.runs, s.time.ticks, format_date(s.time.start), out.string(),
+                       m.wall_seconds);
             std::vector<analysis::SummaryRow> means;
             for (const auto& r : assembler->ensemble_rows())
                 means.push_back({r.metric.scope, r.metric.key, r.metric.metric, r.stats.mean});
-            if (req.runs > 1) fmt::print("(means over {} runs; distributions in summary.csv)\n", req.runs);
+            if (req.runs > 1)
+                fmt::print("(means over {} runs; distributions in summary.csv)\n", req.runs);
             print_headlines(s, means);
         }
         return 0;
@@ -258,26 +275,39 @@ int run_ensemble_command(const RunRequest& req, MpiSession& mpi, const Invocatio
 
 int sweep_command(const Invocation& inv) {
     po::options_description visible(
-        "Usage: tradesim sweep SCENARIO.yaml --param PATH=v1,v2,...|PATH=lo:hi[:step] ... [--design grid|lhs:N|morris:R]\n"
-        "                      [--runs N] [--threads T] [--shard I/N] [-o DIR] [--set PATH=VALUE]... [--seed N]\n"
+        "Usage: tradesim sweep SCENARIO.yaml --param PATH=v1,v2,...|PATH=lo:hi[:step] ... "
+        "[--design grid|lhs:N|morris:R]\n"
+        "                      [--runs N] [--threads T] [--shard I/N] [-o DIR] [--set "
+        "PATH=VALUE]... [--seed N]\n"
         "                      [--force] [--quiet]\n\n"
-        "Run variants of a scenario (each --param overrides a value by dotted path, as --set does) x N runs.\n"
-        "Writes runs.csv (one row per variant x run), summary.csv (one row per variant: mean, sd, p05, p50,\n"
-        "p95 of each headline metric) and, for Morris, morris.csv (mu*, mu, sigma ranking of the parameters\n"
-        "per metric) into DIR (default out/<scenario name>-sweep). Run r of every variant uses the same\n"
-        "random streams (common random numbers). Under mpirun the runs are spread over the ranks; with\n"
-        "--shard I/N only shard I is computed into DIR/parts and 'tradesim reduce DIR' merges the shards.\nOptions");
+        "Run variants of a scenario (each --param overrides a value by dotted path, as --set does) "
+        "x N runs.\n"
+        "Writes runs.csv (one row per variant x run), summary.csv (one row per variant: mean, sd, "
+        "p05, p50,\n"
+        "p95 of each headline metric) and, for Morris, morris.csv (mu*, mu, sigma ranking of the "
+        "parameters\n"
+        "per metric) into DIR (default out/<scenario name>-sweep). Run r of every variant uses the "
+        "same\n"
+        "random streams (common random numbers). Under mpirun the runs are spread over the ranks; "
+        "with\n"
+        "--shard I/N only shard I is computed into DIR/parts and 'tradesim reduce DIR' merges the "
+        "shards.\nOptions");
     visible.add_options()("help,h", "show this help")(
         "param", po::value<std::vector<std::string>>()->composing(),
         "PATH=v1,v2,... or PATH=lo:hi:step (repeatable; lhs and morris accept PATH=lo:hi)")(
-        "design", po::value<std::string>()->default_value("grid"), "grid, lhs:N (N points) or morris:R (R trajectories)")(
+        "design", po::value<std::string>()->default_value("grid"),
+        "grid, lhs:N (N points) or morris:R (R trajectories)")(
         "runs", po::value<int>()->default_value(1), "Monte Carlo runs per variant")(
         "threads", po::value<int>()->default_value(1), "worker threads (0: one per core)")(
-        "shard", po::value<std::string>(), "I/N: compute only shard I of N into DIR/parts (job arrays)")(
+        "shard", po::value<std::string>(),
+        "I/N: compute only shard I of N into DIR/parts (job arrays)")(
         "output,o", po::value<std::string>(), "output folder")(
-        "set", po::value<std::vector<std::string>>()->composing(), "override a value of every variant (repeatable)")(
-        "seed", po::value<std::uint64_t>(), "random seed (overrides the scenario's; also seeds lhs and morris)")(
-        "force", "replace an existing output folder")("quiet,q", "no progress bar and no result table");
+        "set", po::value<std::vector<std::string>>()->composing(),
+        "override a value of every variant (repeatable)")(
+        "seed", po::value<std::uint64_t>(),
+        "random seed (overrides the scenario's; also seeds lhs and morris)")(
+        "force", "replace an existing output folder")("quiet,q",
+                                                      "no progress bar and no result table");
     po::options_description hidden;
     hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
     po::positional_options_description pos;
@@ -292,18 +322,21 @@ int sweep_command(const Invocation& inv) {
     const int runs = vm["runs"].as<int>();
     if (runs < 1) usage_error("sweep", fmt::format("--runs must be >= 1, not {}", runs));
     const int threads_opt = vm["threads"].as<int>();
-    if (threads_opt < 0) usage_error("sweep", fmt::format("--threads must be >= 0, not {}", threads_opt));
+    if (threads_opt < 0)
+        usage_error("sweep", fmt::format("--threads must be >= 0, not {}", threads_opt));
     const int threads = resolve_threads(threads_opt);
     std::optional<Shard> shard;
     if (vm.count("shard")) shard = parse_shard("sweep", vm["shard"].as<std::string>());
     const bool force = vm.count("force") > 0;
     const bool quiet = vm.count("quiet") > 0;
     std::vector<analysis::SweepParameter> params;
-    for (const auto& spec : vm["param"].as<std::vector<std::string>>()) params.push_back(analysis::parse_sweep_parameter(spec));
+    for (const auto& spec : vm["param"].as<std::vector<std::string>>())
+        params.push_back(analysis::parse_sweep_parameter(spec));
     const auto design_spec = analysis::parse_design(vm["design"].as<std::string>());
     io::LoadOptions base_options;
     if (vm.count("set")) base_options.overrides = vm["set"].as<std::vector<std::string>>();
-    if (vm.count("seed")) base_options.overrides.push_back(fmt::format("seed={}", vm["seed"].as<std::uint64_t>()));
+    if (vm.count("seed"))
+        base_options.overrides.push_back(fmt::format("seed={}", vm["seed"].as<std::uint64_t>()));
     const std::string scenario_path = vm["scenario"].as<std::string>();
 
     MpiSession mpi;
@@ -330,7 +363,8 @@ int sweep_command(const Invocation& inv) {
         for (std::size_t v = 0; v < design.variants.size(); ++v) {
             io::LoadOptions o = base_options;
             for (std::size_t i = 0; i < design.parameters.size(); ++i)
-                o.overrides.push_back(design.parameters[i].path + "=" + design.variants[v].values[i]);
+                o.overrides.push_back(design.parameters[i].path + "=" +
+                                      design.variants[v].values[i]);
             try {
                 variants.push_back(io::load_scenario(scenario_path, o).scenario);
             } catch (const InputError& e) {
@@ -339,7 +373,8 @@ int sweep_command(const Invocation& inv) {
                 head.loc.file = "tradesim sweep";
                 std::string label;
                 for (std::size_t i = 0; i < design.parameters.size(); ++i)
-                    label += fmt::format("{}{}={}", i ? ", " : "", design.parameters[i].path, design.variants[v].values[i]);
+                    label += fmt::format("{}{}={}", i ? ", " : "", design.parameters[i].path,
+                                         design.variants[v].values[i]);
                 head.message = fmt::format("variant {} ({}) is not a valid scenario:", v, label);
                 diags.push_back(head);
                 diags.insert(diags.end(), e.diagnostics().begin(), e.diagnostics().end());
@@ -347,7 +382,8 @@ int sweep_command(const Invocation& inv) {
             }
         }
         plan.variants = std::move(design.variants);
-        out = vm.count("output") ? fs::path(vm["output"].as<std::string>()) : fs::path("out") / (s.name + "-sweep");
+        out = vm.count("output") ? fs::path(vm["output"].as<std::string>())
+                                 : fs::path("out") / (s.name + "-sweep");
         if (mpi.rank() != 0) return;
         if (shard)
             prepare_shard_folder("sweep", out, force, io::plan_yaml(plan), s.resolved_yaml);
@@ -364,7 +400,8 @@ int sweep_command(const Invocation& inv) {
     job.shard = shard;
     job.compute = [&](std::size_t task, const fs::path& part) {
         engine::RunConfig config;
-        config.run = plan.run_of(task);  // the same run index in every variant: common random numbers
+        config.run =
+            plan.run_of(task);  // the same run index in every variant: common random numbers
         engine::Simulation sim(variants[plan.variant_of(task)], config);
         analysis::SummaryCollector summary;
         sim.run(summary);
@@ -378,8 +415,10 @@ int sweep_command(const Invocation& inv) {
             if (mpi.rank() == 0) io::remove_stale_temporaries(job.parts_root);
             auto outcome = run_ensemble(job, mpi);
             mpi.barrier();  // sleeps while other ranks finish; the sums below are then quick
-            outcome.computed = static_cast<std::size_t>(mpi.sum(static_cast<long long>(outcome.computed)));
-            outcome.skipped = static_cast<std::size_t>(mpi.sum(static_cast<long long>(outcome.skipped)));
+            outcome.computed =
+                static_cast<std::size_t>(mpi.sum(static_cast<long long>(outcome.computed)));
+            outcome.skipped =
+                static_cast<std::size_t>(mpi.sum(static_cast<long long>(outcome.skipped)));
             if (mpi.rank() == 0 && !quiet)
                 print_shard_outcome("sweep", *shard, outcome, out,
                                     std::chrono::duration<double>(Clock::now() - started).count());
@@ -392,8 +431,8 @@ int sweep_command(const Invocation& inv) {
             job.parts_root = dir->path() / kStagingParts;
             job.assembler = &*assembler;
         }
-        spdlog::info("sweep '{}': {} variants x {} runs on {} thread(s) x {} process(es)", plan.scenario_name,
-                     plan.variants.size(), runs, threads, mpi.size());
+        spdlog::info("sweep '{}': {} variants x {} runs on {} thread(s) x {} process(es)",
+                     plan.scenario_name, plan.variants.size(), runs, threads, mpi.size());
         run_ensemble(job, mpi);
         if (mpi.rank() != 0) return 0;
         assembler->finish();
@@ -411,8 +450,10 @@ int sweep_command(const Invocation& inv) {
 int reduce_command(const Invocation& inv) {
     po::options_description visible(
         "Usage: tradesim reduce DIR [--keep-parts] [--quiet]\n\n"
-        "Merge the parts that the shards of a job (tradesim run|sweep --shard I/N -o DIR) wrote into\n"
-        "DIR/parts into the final files in DIR, exactly as one process would have written them; then\n"
+        "Merge the parts that the shards of a job (tradesim run|sweep --shard I/N -o DIR) wrote "
+        "into\n"
+        "DIR/parts into the final files in DIR, exactly as one process would have written them; "
+        "then\n"
         "remove the parts. Fails, writing nothing, if a run has no complete part.\nOptions");
     visible.add_options()("help,h", "show this help")("keep-parts", "keep DIR/parts after merging")(
         "quiet,q", "print nothing on success");
@@ -430,11 +471,13 @@ int reduce_command(const Invocation& inv) {
     const fs::path parts = out / io::kPartsDir;
     const fs::path plan_path = parts / io::kPlanYaml;
     std::error_code ec;
-    if (!fs::is_directory(out, ec)) throw InputError(fmt::format("tradesim reduce: '{}' is not a folder", out.string()));
+    if (!fs::is_directory(out, ec))
+        throw InputError(fmt::format("tradesim reduce: '{}' is not a folder", out.string()));
     if (!fs::exists(plan_path, ec))
-        throw InputError(fmt::format("tradesim reduce: '{}' holds no parts to merge (no {}); shards write them with "
-                                     "'tradesim run|sweep ... --shard I/N -o {}'",
-                                     out.string(), (fs::path(io::kPartsDir) / io::kPlanYaml).string(), out.string()));
+        throw InputError(fmt::format(
+            "tradesim reduce: '{}' holds no parts to merge (no {}); shards write them with "
+            "'tradesim run|sweep ... --shard I/N -o {}'",
+            out.string(), (fs::path(io::kPartsDir) / io::kPlanYaml).string(), out.string()));
     const auto started = Clock::now();
     const std::string start_time = utc_now_iso();
     const io::EnsemblePlan plan = io::read_plan(plan_path);
@@ -447,9 +490,10 @@ int reduce_command(const Invocation& inv) {
         for (std::size_t i = 0; i < std::min<std::size_t>(missing.size(), 5); ++i)
             list += (i ? ", " : "") + plan.part_name(missing[i]);
         if (missing.size() > 5) list += ", ...";
-        throw RunError(fmt::format("'{}': {} of {} runs have no complete part ({}); run the shards that own them "
-                                   "again (task t belongs to shard t mod N; completed runs are skipped), then reduce",
-                                   out.string(), missing.size(), plan.tasks(), list));
+        throw RunError(fmt::format(
+            "'{}': {} of {} runs have no complete part ({}); run the shards that own them "
+            "again (task t belongs to shard t mod N; completed runs are skipped), then reduce",
+            out.string(), missing.size(), plan.tasks(), list));
     }
 
     {
@@ -459,9 +503,10 @@ int reduce_command(const Invocation& inv) {
         const auto m = make_manifest(plan, 1, start_time, inv, started);
         io::write_text_file(out / io::kManifestJson, io::manifest_json(m));
         if (!vm.count("quiet")) {
-            fmt::print("reduced {} part(s) of {} '{}' into {} ({:.2f} s)\n", plan.tasks(), io::to_string(plan.kind),
-                       plan.scenario_name, out.string(), m.wall_seconds);
-            if (plan.kind == io::EnsemblePlan::Kind::sweep) print_sweep_results(plan, assembler, out, m.wall_seconds);
+            fmt::print("reduced {} part(s) of {} '{}' into {} ({:.2f} s)\n", plan.tasks(),
+                       io::to_string(plan.kind), plan.scenario_name, out.string(), m.wall_seconds);
+            if (plan.kind == io::EnsemblePlan::Kind::sweep)
+                print_sweep_results(plan, assembler, out, m.wall_seconds);
         }
     }
     if (!vm.count("keep-parts")) {

@@ -25,9 +25,11 @@ namespace {
 /// todo[i] does not start before the first i + 1 - window parts were consumed (bounded disk).
 class WorkerPool {
   public:
-    WorkerPool(const EnsembleRun& job, const fs::path& root, std::vector<std::size_t> todo, std::size_t window)
+    WorkerPool(const EnsembleRun& job, const fs::path& root, std::vector<std::size_t> todo,
+               std::size_t window)
         : job_(job), root_(root), todo_(std::move(todo)), done_(todo_.size(), 0), window_(window) {
-        const auto n = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, job.threads)), todo_.size());
+        const auto n =
+            std::min<std::size_t>(static_cast<std::size_t>(std::max(1, job.threads)), todo_.size());
         for (std::size_t i = 0; i < n; ++i) threads_.emplace_back([this] { work(); });
     }
     ~WorkerPool() { stop_and_join(); }
@@ -93,7 +95,9 @@ class WorkerPool {
                 const std::size_t t = todo_[i];
                 io::PartWriter part(root_, job_.plan->part_name(t));
                 job_.compute(t, part.path());
-                if (!part.commit()) spdlog::info("part {} was completed by another process", job_.plan->part_name(t));
+                if (!part.commit())
+                    spdlog::info("part {} was completed by another process",
+                                 job_.plan->part_name(t));
             } catch (...) {
                 {
                     std::lock_guard lock(mu_);
@@ -134,7 +138,9 @@ class PrivateFolder {
         path_ = base / fmt::format("tradesim-parts-{}", io::process_tag());
         fs::remove_all(path_, ec);
         fs::create_directories(path_, ec);
-        if (ec) throw RunError(fmt::format("cannot create folder '{}': {}", path_.string(), ec.message()));
+        if (ec)
+            throw RunError(
+                fmt::format("cannot create folder '{}': {}", path_.string(), ec.message()));
     }
     ~PrivateFolder() {
         std::error_code ec;
@@ -158,10 +164,11 @@ Shard parse_shard(const std::string& command, const std::string& text) {
         return ec == std::errc() && end == v.data() + v.size() && !v.empty();
     };
     const std::string_view t(text);
-    if (slash == std::string::npos || !parse(t.substr(0, slash), s.index) || !parse(t.substr(slash + 1), s.count) ||
-        s.count < 1 || s.index < 0 || s.index >= s.count)
-        throw InputError(fmt::format("tradesim {}: --shard '{}': expected I/N with 0 <= I < N (see 'tradesim {} --help')",
-                                     command, text, command));
+    if (slash == std::string::npos || !parse(t.substr(0, slash), s.index) ||
+        !parse(t.substr(slash + 1), s.count) || s.count < 1 || s.index < 0 || s.index >= s.count)
+        throw InputError(fmt::format(
+            "tradesim {}: --shard '{}': expected I/N with 0 <= I < N (see 'tradesim {} --help')",
+            command, text, command));
     return s;
 }
 
@@ -182,7 +189,9 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
     if (job.shard) {
         std::size_t position = 0;
         for (std::size_t t = 0; t < tasks; ++t) {
-            if (t % static_cast<std::size_t>(job.shard->count) != static_cast<std::size_t>(job.shard->index)) continue;
+            if (t % static_cast<std::size_t>(job.shard->count) !=
+                static_cast<std::size_t>(job.shard->index))
+                continue;
             if (position++ % ranks == me) owned.push_back(t);
         }
     } else {
@@ -197,7 +206,8 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
     }
     std::error_code ec;
     fs::create_directories(root, ec);
-    if (ec) throw RunError(fmt::format("cannot create folder '{}': {}", root.string(), ec.message()));
+    if (ec)
+        throw RunError(fmt::format("cannot create folder '{}': {}", root.string(), ec.message()));
 
     EnsembleOutcome outcome;
     outcome.owned = owned.size();
@@ -210,8 +220,9 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
     }
     outcome.computed = todo.size();
     if (job.shard)
-        spdlog::info("shard {}/{}{}: {} run(s) to compute, {} already complete (skipped)", job.shard->index,
-                     job.shard->count, ranks > 1 ? fmt::format(" rank {}", me) : std::string(), todo.size(),
+        spdlog::info("shard {}/{}{}: {} run(s) to compute, {} already complete (skipped)",
+                     job.shard->index, job.shard->count,
+                     ranks > 1 ? fmt::format(" rank {}", me) : std::string(), todo.size(),
                      outcome.skipped);
 
     const bool streaming = !job.shard;
@@ -222,7 +233,9 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
     WorkerPool pool(job, root, todo, window);
 
     if (!streaming) {
-        pool.wait_all([&](std::size_t done) { bar.update(static_cast<int>(done), static_cast<int>(todo.size())); });
+        pool.wait_all([&](std::size_t done) {
+            bar.update(static_cast<int>(done), static_cast<int>(todo.size()));
+        });
     } else if (me == 0) {
         if (job.assembler == nullptr) throw RunError("ensemble: rank 0 has nothing to merge into");
         std::size_t local = 0;

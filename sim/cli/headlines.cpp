@@ -22,14 +22,15 @@ void print_headlines(const model::Scenario& s, const std::vector<analysis::Summa
         if (r.scope == "country") country[r.key][r.metric] = r.value;
         if (r.scope == "supplier") supplier[r.key][r.metric] = r.value;
     }
-    fmt::print("\n{:<10} {:>16} {:>14} {:>14} {:>16}\n", "country", "compute_imported", "unmet_compute",
-               "price_index", "tariff_rev_usd");
+    fmt::print("\n{:<10} {:>16} {:>14} {:>14} {:>16}\n", "country", "compute_imported",
+               "unmet_compute", "price_index", "tariff_rev_usd");
     for (const auto& c : s.countries) {
         auto it = country.find(c.code);
         if (it == country.end()) continue;
         auto& m = it->second;
         fmt::print("{:<10} {:>16} {:>14} {:>14} {:>16}\n", c.code, human(m["imports_compute"]),
-                   human(m["unmet_compute"]), human(m["price_index_mean"]), human(m["tariff_revenue_usd"]));
+                   human(m["unmet_compute"]), human(m["price_index_mean"]),
+                   human(m["tariff_revenue_usd"]));
     }
     fmt::print("\n{:<16} {:>16} {:>14}\n", "supplier", "revenue_usd", "units_shipped");
     for (const auto& sup : s.suppliers) {

@@ -11,15 +11,16 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/compare_command.hpp"
 #include "cli/ensemble_commands.hpp"
 #include "cli/equilibrium_command.hpp"
-#include "cli/compare_command.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
 
 namespace {
 
-constexpr const char* kUsage = R"(tradesim — agent-based simulation of trade in AI chips under export controls and tariffs
+constexpr const char* kUsage =
+    R"(tradesim — agent-based simulation of trade in AI chips under export controls and tariffs
 
 Usage: tradesim [--log-level LEVEL] COMMAND [ARGS...]
 
@@ -61,7 +62,8 @@ int dispatch(int argc, char** argv) {
             ++i;
             continue;
         }
-        throw ts::InputError(fmt::format("tradesim: unknown option '{}' (see 'tradesim --help')", args[i]));
+        throw ts::InputError(
+            fmt::format("tradesim: unknown option '{}' (see 'tradesim --help')", args[i]));
     }
     // --log-level may also follow the subcommand.
     std::vector<std::string> rest;
@@ -76,7 +78,9 @@ int dispatch(int argc, char** argv) {
     }
     const auto lvl = spdlog::level::from_str(level);
     if (lvl == spdlog::level::off && level != "off")
-        throw ts::InputError(fmt::format("tradesim: unknown log level '{}' (expected trace, debug, info, warn, error or off)", level));
+        throw ts::InputError(fmt::format(
+            "tradesim: unknown log level '{}' (expected trace, debug, info, warn, error or off)",
+            level));
     auto logger = spdlog::stderr_color_mt("tradesim");
     logger->set_pattern("%^%l%$: %v");
     spdlog::set_default_logger(logger);
@@ -94,7 +98,10 @@ int dispatch(int argc, char** argv) {
     if (command == "compare") return ts::cli::compare_command(inv);
     if (command == "sweep") return ts::cli::sweep_command(inv);
     if (command == "reduce") return ts::cli::reduce_command(inv);
-    throw ts::InputError(fmt::format("tradesim: unknown command '{}' (expected run, validate, equilibrium, compare, sweep or reduce; see 'tradesim --help')", command));
+    throw ts::InputError(
+        fmt::format("tradesim: unknown command '{}' (expected run, validate, equilibrium, compare, "
+                    "sweep or reduce; see 'tradesim --help')",
+                    command));
 }
 
 }  // namespace

@@ -26,8 +26,10 @@ namespace ts::cli {
 namespace {
 
 bool launched_by_mpi() {
-    if (const char* off = std::getenv("TRADESIM_NO_MPI"); off && *off && std::strcmp(off, "0") != 0) return false;
-    for (const char* var : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK", "MPI_LOCALNRANKS"})
+    if (const char* off = std::getenv("TRADESIM_NO_MPI"); off && *off && std::strcmp(off, "0") != 0)
+        return false;
+    for (const char* var :
+         {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK", "MPI_LOCALNRANKS"})
         if (std::getenv(var) != nullptr) return true;
     return false;
 }
@@ -40,7 +42,8 @@ constexpr int kTagData = 102;
 std::size_t chunk_bytes() {
     static const std::size_t bytes = [] {
         if (const char* v = std::getenv("TRADESIM_MPI_CHUNK_BYTES"))
-            if (const auto n = std::strtoull(v, nullptr, 10); n >= 64) return static_cast<std::size_t>(n);
+            if (const auto n = std::strtoull(v, nullptr, 10); n >= 64)
+                return static_cast<std::size_t>(n);
         return std::size_t{1} << 26;
     }();
     return bytes;
@@ -75,13 +78,15 @@ void wait_for(MPI_Request& request, const char* what) {
 
 void send_bytes(const char* data, std::size_t n, int dest, int tag) {
     MPI_Request request;
-    check(MPI_Isend(data, static_cast<int>(n), MPI_CHAR, dest, tag, MPI_COMM_WORLD, &request), "MPI_Isend");
+    check(MPI_Isend(data, static_cast<int>(n), MPI_CHAR, dest, tag, MPI_COMM_WORLD, &request),
+          "MPI_Isend");
     wait_for(request, "MPI_Isend");
 }
 
 void recv_bytes(char* data, std::size_t n, int source, int tag) {
     MPI_Request request;
-    check(MPI_Irecv(data, static_cast<int>(n), MPI_CHAR, source, tag, MPI_COMM_WORLD, &request), "MPI_Irecv");
+    check(MPI_Irecv(data, static_cast<int>(n), MPI_CHAR, source, tag, MPI_COMM_WORLD, &request),
+          "MPI_Irecv");
     wait_for(request, "MPI_Irecv");
 }
 #endif
@@ -106,7 +111,9 @@ MpiSession::MpiSession() {
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
 #else
     if (launched_by_mpi())
-        spdlog::warn("tradesim was built without MPI (TRADESIM_MPI=OFF): under mpirun every process runs the whole job");
+        spdlog::warn(
+            "tradesim was built without MPI (TRADESIM_MPI=OFF): under mpirun every process runs "
+            "the whole job");
 #endif
 }
 
@@ -138,7 +145,8 @@ long long MpiSession::sum(long long value) {
 #ifdef TRADESIM_HAVE_MPI
     if (active_ && size_ > 1) {
         long long out = 0;
-        check(MPI_Allreduce(&value, &out, 1, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
+        check(MPI_Allreduce(&value, &out, 1, MPI_LONG_LONG, MPI_SUM, MPI_COMM_WORLD),
+              "MPI_Allreduce");
         return out;
     }
 #endif
@@ -177,7 +185,8 @@ void MpiSession::send_part([[maybe_unused]] int dest, [[maybe_unused]] std::size
     // rendezvous), the first with kTagHeader, the rest with kTagData.
     std::vector<std::pair<std::string, std::uintmax_t>> files;
     for (const auto& entry : fs::directory_iterator(dir))
-        if (entry.is_regular_file()) files.emplace_back(entry.path().filename().string(), entry.file_size());
+        if (entry.is_regular_file())
+            files.emplace_back(entry.path().filename().string(), entry.file_size());
     std::sort(files.begin(), files.end());
     std::string payload = fmt::format("{}\n", task);
     for (const auto& [name, size] : files) payload += fmt::format("{}\t{}\n", name, size);
@@ -218,7 +227,8 @@ void MpiSession::recv_part([[maybe_unused]] int source, [[maybe_unused]] std::si
     const std::size_t end = payload.find("\n\n");
     if (end == std::string::npos) throw bad("no header");
     std::size_t pos = payload.find('\n');
-    if (payload.substr(0, pos) != std::to_string(task)) throw bad("it is part " + payload.substr(0, pos));
+    if (payload.substr(0, pos) != std::to_string(task))
+        throw bad("it is part " + payload.substr(0, pos));
     std::vector<std::pair<std::string, std::size_t>> files;
     std::size_t total = end + 2;
     for (std::size_t start = pos + 1; start < end + 1;) {
@@ -227,7 +237,8 @@ void MpiSession::recv_part([[maybe_unused]] int source, [[maybe_unused]] std::si
         start = stop + 1;
         const auto tab = line.find('\t');
         const std::string name = line.substr(0, tab);
-        if (tab == std::string::npos || name.empty() || name.find('/') != std::string::npos || name[0] == '.')
+        if (tab == std::string::npos || name.empty() || name.find('/') != std::string::npos ||
+            name[0] == '.')
             throw bad("header line '" + line + "'");
         files.emplace_back(name, static_cast<std::size_t>(std::stoull(line.substr(tab + 1))));
         total += files.back().second;

@@ -9,11 +9,17 @@
 namespace ts::cli {
 
 ProgressBar::ProgressBar(std::string label, bool enabled)
-    : label_(std::move(label)), enabled_(enabled && stderr_is_terminal()), start_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)),
+      enabled_(enabled && stderr_is_terminal()),
+      start_(std::chrono::steady_clock::now()) {}
 
-ProgressBar::~ProgressBar() { finish(); }
+ProgressBar::~ProgressBar() {
+    finish();
+}
 
-bool ProgressBar::stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
+bool ProgressBar::stderr_is_terminal() {
+    return ::isatty(STDERR_FILENO) == 1;
+}
 
 void ProgressBar::update(int done, int total) {
     if (!enabled_ || total <= 0) return;
@@ -27,7 +33,8 @@ void ProgressBar::update(int done, int total) {
     const int filled = static_cast<int>(static_cast<long>(kWidth) * done / total);
     const std::string bar = std::string(static_cast<std::size_t>(filled), '#') +
                             std::string(static_cast<std::size_t>(kWidth - filled), '.');
-    fmt::print(stderr, "\r{} [{}] {}/{} {:.0f}/s, {:.1f}s left ", label_, bar, done, total, rate, left);
+    fmt::print(stderr, "\r{} [{}] {}/{} {:.0f}/s, {:.1f}s left ", label_, bar, done, total, rate,
+               left);
     std::fflush(stderr);
     drawn_ = true;
 }

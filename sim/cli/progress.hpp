@@ -7,7 +7,7 @@
 namespace ts::cli {
 
 class ProgressBar {
-public:
+  public:
     ProgressBar(std::string label, bool enabled);
     ~ProgressBar();
     ProgressBar(const ProgressBar&) = delete;
@@ -19,7 +19,7 @@ public:
     /// True when stderr is an interactive terminal.
     static bool stderr_is_terminal();
 
-private:
+  private:
     std::string label_;
     bool enabled_;
     bool drawn_ = false;

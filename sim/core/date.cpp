@@ -15,9 +15,15 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
     return q;
 }
 
-int months_per_step(TimeStep s) { return s == TimeStep::quarter ? 3 : 1; }
-int days_per_step(TimeStep s) { return s == TimeStep::week ? 7 : 1; }
-bool is_month_based(TimeStep s) { return s == TimeStep::month || s == TimeStep::quarter; }
+int months_per_step(TimeStep s) {
+    return s == TimeStep::quarter ? 3 : 1;
+}
+int days_per_step(TimeStep s) {
+    return s == TimeStep::week ? 7 : 1;
+}
+bool is_month_based(TimeStep s) {
+    return s == TimeStep::month || s == TimeStep::quarter;
+}
 
 bool parse_int(std::string_view s, int& out) {
     if (s.empty()) return false;
@@ -79,7 +85,9 @@ std::optional<Date> parse_date(std::string_view text) {
     return d;
 }
 
-std::string format_date(Date d) { return fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day); }
+std::string format_date(Date d) {
+    return fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day);
+}
 
 std::optional<TimeStep> parse_time_step(std::string_view text) {
     if (text == "day") return TimeStep::day;
@@ -91,20 +99,26 @@ std::optional<TimeStep> parse_time_step(std::string_view text) {
 
 const char* to_string(TimeStep step) {
     switch (step) {
-        case TimeStep::day: return "day";
-        case TimeStep::week: return "week";
-        case TimeStep::month: return "month";
-        case TimeStep::quarter: return "quarter";
+        case TimeStep::day:
+            return "day";
+        case TimeStep::week:
+            return "week";
+        case TimeStep::month:
+            return "month";
+        case TimeStep::quarter:
+            return "quarter";
     }
     return "?";
 }
 
-Calendar::Calendar(Date start, TimeStep step, int ticks) : start_(start), step_(step), ticks_(ticks) {}
+Calendar::Calendar(Date start, TimeStep step, int ticks)
+    : start_(start), step_(step), ticks_(ticks) {}
 
 Date Calendar::date_of(std::int64_t tick) const {
     if (!is_month_based(step_))
         return civil_from_days(days_from_civil(start_) + tick * days_per_step(step_));
-    const std::int64_t months = (start_.year * 12LL + (start_.month - 1)) + tick * months_per_step(step_);
+    const std::int64_t months =
+        (start_.year * 12LL + (start_.month - 1)) + tick * months_per_step(step_);
     const int y = static_cast<int>(floor_div(months, 12));
     const int m = static_cast<int>(months - y * 12LL) + 1;
     return Date{y, m, std::min(start_.day, days_in_month(y, m))};
@@ -113,7 +127,8 @@ Date Calendar::date_of(std::int64_t tick) const {
 std::int64_t Calendar::tick_containing(Date d) const {
     if (!is_month_based(step_))
         return floor_div(days_from_civil(d) - days_from_civil(start_), days_per_step(step_));
-    const std::int64_t months = (d.year * 12LL + (d.month - 1)) - (start_.year * 12LL + (start_.month - 1));
+    const std::int64_t months =
+        (d.year * 12LL + (d.month - 1)) - (start_.year * 12LL + (start_.month - 1));
     std::int64_t t = floor_div(months, months_per_step(step_));
     // The period of tick t may start later in its first month than d (start day > 1).
     while (days_from_civil(date_of(t)) > days_from_civil(d)) --t;
@@ -132,10 +147,14 @@ std::int64_t Calendar::nearest_boundary(Date d) const {
 
 double Calendar::ticks_per_year() const {
     switch (step_) {
-        case TimeStep::day: return 365.25;
-        case TimeStep::week: return 365.25 / 7.0;
-        case TimeStep::month: return 12.0;
-        case TimeStep::quarter: return 4.0;
+        case TimeStep::day:
+            return 365.25;
+        case TimeStep::week:
+            return 365.25 / 7.0;
+        case TimeStep::month:
+            return 12.0;
+        case TimeStep::quarter:
+            return 4.0;
     }
     return 12.0;
 }

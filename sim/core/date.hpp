@@ -37,7 +37,7 @@ const char* to_string(TimeStep step);
 /// Ticks beyond the run are still defined, so dates outside the run map to ticks < 0 or
 /// >= ticks.
 class Calendar {
-public:
+  public:
     Calendar() = default;
     Calendar(Date start, TimeStep step, int ticks);
 
@@ -55,7 +55,7 @@ public:
     /// Ticks per year (365.25/7 for weeks, 365.25 for days), for per-year quotas and growth.
     double ticks_per_year() const;
 
-private:
+  private:
     Date start_{};
     TimeStep step_ = TimeStep::month;
     int ticks_ = 0;

@@ -28,12 +28,14 @@ void Diagnostics::warning(SourceLoc loc, std::string path, std::string message) 
     items_.push_back({Severity::warning, std::move(loc), std::move(path), std::move(message)});
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
+bool Diagnostics::has_errors() const {
+    return error_count() > 0;
+}
 
 std::size_t Diagnostics::error_count() const {
-    return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
-        return d.severity == Severity::error;
-    }));
+    return static_cast<std::size_t>(
+        std::count_if(items_.begin(), items_.end(),
+                      [](const Diagnostic& d) { return d.severity == Severity::error; }));
 }
 
 std::vector<Diagnostic> Diagnostics::warnings() const {
@@ -50,7 +52,8 @@ void Diagnostics::throw_if_errors() const {
 
 namespace {
 std::string summarise(const std::vector<Diagnostic>& diags) {
-    auto first = std::find_if(diags.begin(), diags.end(), [](const Diagnostic& d) { return d.severity == Severity::error; });
+    auto first = std::find_if(diags.begin(), diags.end(),
+                              [](const Diagnostic& d) { return d.severity == Severity::error; });
     if (first == diags.end()) return "invalid input";
     std::string s = first->format();
     if (diags.size() > 1) s += fmt::format(" (and {} more)", diags.size() - 1);

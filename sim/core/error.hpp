@@ -1,6 +1,7 @@
 #pragma once
 // Errors with source locations. Bad input is reported compiler-style:
-//   scenarios/x.yaml:42:7: error: policies[cap-t2].destinations.countries[0]: unknown country 'MYA' (did you mean 'MYS'?)
+//   scenarios/x.yaml:42:7: error: policies[cap-t2].destinations.countries[0]: unknown country 'MYA'
+//   (did you mean 'MYS'?)
 // InputError (exit code 2) carries every diagnostic found; RunError (exit 1) is a failure while
 // running. A blocked flow is an outcome, never an exception.
 #include <stdexcept>
@@ -29,7 +30,7 @@ struct Diagnostic {
 };
 
 class Diagnostics {
-public:
+  public:
     void error(SourceLoc loc, std::string path, std::string message);
     void warning(SourceLoc loc, std::string path, std::string message);
     void add(Diagnostic d) { items_.push_back(std::move(d)); }
@@ -40,24 +41,24 @@ public:
     /// Throws InputError holding every diagnostic if any error was recorded.
     void throw_if_errors() const;  // carries warnings too, in order
 
-private:
+  private:
     std::vector<Diagnostic> items_;
 };
 
 /// Invalid scenario or command line: exit code 2, nothing written.
 class InputError : public std::runtime_error {
-public:
+  public:
     explicit InputError(std::vector<Diagnostic> diags);
     explicit InputError(const std::string& message);  // a single error with no location
     const std::vector<Diagnostic>& diagnostics() const { return diags_; }
 
-private:
+  private:
     std::vector<Diagnostic> diags_;
 };
 
 /// Failure while running (I/O, numerical breakdown, broken invariant): exit code 1.
 class RunError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 

@@ -13,10 +13,13 @@ std::uint64_t mix64(std::uint64_t x) {
     return x ^ (x >> 31);
 }
 
-std::uint64_t hash_combine(std::uint64_t a, std::uint64_t b) { return mix64(mix64(a) ^ (b + 0x632BE59BD9B4E019ULL)); }
+std::uint64_t hash_combine(std::uint64_t a, std::uint64_t b) {
+    return mix64(mix64(a) ^ (b + 0x632BE59BD9B4E019ULL));
+}
 
 Rng::Rng(std::uint64_t seed, std::uint64_t run, std::uint64_t agent, Purpose purpose) {
-    key_ = hash_combine(hash_combine(hash_combine(mix64(seed), run), agent), static_cast<std::uint64_t>(purpose));
+    key_ = hash_combine(hash_combine(hash_combine(mix64(seed), run), agent),
+                        static_cast<std::uint64_t>(purpose));
     state_ = key_;
 }
 
@@ -34,9 +37,13 @@ std::uint64_t Rng::next_u64() {
     return z ^ (z >> 31);
 }
 
-double Rng::uniform() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+double Rng::uniform() {
+    return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+}
 
-bool Rng::bernoulli(double p) { return uniform() < p; }
+bool Rng::bernoulli(double p) {
+    return uniform() < p;
+}
 
 double Rng::normal() {
     double u1 = uniform();

@@ -23,7 +23,7 @@ std::uint64_t mix64(std::uint64_t x);
 std::uint64_t hash_combine(std::uint64_t a, std::uint64_t b);
 
 class Rng {
-public:
+  public:
     Rng(std::uint64_t seed, std::uint64_t run, std::uint64_t agent, Purpose purpose);
     /// Restarts the stream at a sub-key (e.g. the tick), still a pure function of the key.
     Rng substream(std::uint64_t key) const;
@@ -38,7 +38,7 @@ public:
     /// (continuity corrected and clamped to [0, n]).
     std::uint64_t binomial(std::uint64_t n, double p);
 
-private:
+  private:
     explicit Rng(std::uint64_t state) : state_(state) {}
     std::uint64_t key_ = 0;
     std::uint64_t state_ = 0;

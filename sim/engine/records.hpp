@@ -30,10 +30,10 @@ struct FlowRecord {
     Index buyer = model::kNone;
     Channel channel = Channel::direct;
     double units = 0.0;
-    double compute = 0.0;      // units × product compute
-    double value_usd = 0.0;    // units × price (ex tariff)
-    double tariff_usd = 0.0;   // paid to the destination government
-    double fee_usd = 0.0;      // export fee paid by the supplier
+    double compute = 0.0;     // units × product compute
+    double value_usd = 0.0;   // units × price (ex tariff)
+    double tariff_usd = 0.0;  // paid to the destination government
+    double fee_usd = 0.0;     // export fee paid by the supplier
     double seized_units = 0.0;
 };
 
@@ -51,12 +51,13 @@ struct MarketRecord {
 /// tick × country.
 struct CountryRecord {
     Index country = model::kNone;
-    double imports_units = 0.0;    // arrivals at the country's buyers this tick
+    double imports_units = 0.0;  // arrivals at the country's buyers this tick
     double imports_compute = 0.0;
     double diverted_compute = 0.0;
     double seized_units = 0.0;
     double unmet_compute = 0.0;
-    double price_index = 0.0;  // demand-weighted mean of its buyers' CES price index; 0 = no price (no buyer with a usable offer)
+    double price_index = 0.0;  // demand-weighted mean of its buyers' CES price index; 0 = no price
+                               // (no buyer with a usable offer)
     double tariff_revenue_usd = 0.0;
     double fee_revenue_usd = 0.0;
     double remote_compute = 0.0;  // compute its buyers used in data centres abroad
@@ -114,7 +115,7 @@ struct TickRecord {
 /// Receives a run's records. The engine calls begin() before the first tick's record(), once
 /// per run, and end() after the last tick; a recorder may see several runs in sequence.
 class Recorder {
-public:
+  public:
     virtual ~Recorder() = default;
     virtual void begin(const model::Scenario& /*scenario*/, int /*run*/) {}
     virtual void record(const TickRecord& tick) = 0;
@@ -123,7 +124,7 @@ public:
 
 /// Forwards every record to several recorders, in order.
 class TeeRecorder final : public Recorder {
-public:
+  public:
     explicit TeeRecorder(std::vector<Recorder*> targets) : targets_(std::move(targets)) {}
     void begin(const model::Scenario& s, int run) override {
         for (auto* t : targets_) t->begin(s, run);
@@ -135,7 +136,7 @@ public:
         for (auto* t : targets_) t->end();
     }
 
-private:
+  private:
     std::vector<Recorder*> targets_;
 };
 

@@ -20,7 +20,9 @@ constexpr double kTiny = 1e-12;  // quantities below this are zero (rounding res
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kAlways = std::numeric_limits<std::int64_t>::min();
 
-std::size_t ix(Index i) { return static_cast<std::size_t>(i); }
+std::size_t ix(Index i) {
+    return static_cast<std::size_t>(i);
+}
 
 bool territory_covers(const model::Policy& pol, const model::Supplier& sup) {
     return (pol.covers_exports && sup.ships_from == pol.by) ||
@@ -31,11 +33,16 @@ bool territory_covers(const model::Policy& pol, const model::Supplier& sup) {
 std::int64_t quota_period(model::QuotaPeriod period, const Calendar& cal, std::int64_t tick) {
     const Date d = cal.date_of(tick);
     switch (period) {
-        case model::QuotaPeriod::tick: return tick;
-        case model::QuotaPeriod::month: return d.year * 12LL + d.month - 1;
-        case model::QuotaPeriod::quarter: return d.year * 4LL + (d.month - 1) / 3;
-        case model::QuotaPeriod::year: return d.year;
-        case model::QuotaPeriod::policy: return 0;
+        case model::QuotaPeriod::tick:
+            return tick;
+        case model::QuotaPeriod::month:
+            return d.year * 12LL + d.month - 1;
+        case model::QuotaPeriod::quarter:
+            return d.year * 4LL + (d.month - 1) / 3;
+        case model::QuotaPeriod::year:
+            return d.year;
+        case model::QuotaPeriod::policy:
+            return 0;
     }
     return 0;
 }
@@ -53,16 +60,26 @@ double draw_seized(double units, double d, Rng& rng) {
 
 const char* to_string(Phase p) {
     switch (p) {
-        case Phase::idle: return "idle";
-        case Phase::policy: return "policy";
-        case Phase::production: return "production";
-        case Phase::demand: return "demand";
-        case Phase::legality: return "legality";
-        case Phase::choice: return "choice";
-        case Phase::clearing: return "clearing";
-        case Phase::shipping: return "shipping";
-        case Phase::prices: return "prices";
-        case Phase::records: return "records";
+        case Phase::idle:
+            return "idle";
+        case Phase::policy:
+            return "policy";
+        case Phase::production:
+            return "production";
+        case Phase::demand:
+            return "demand";
+        case Phase::legality:
+            return "legality";
+        case Phase::choice:
+            return "choice";
+        case Phase::clearing:
+            return "clearing";
+        case Phase::shipping:
+            return "shipping";
+        case Phase::prices:
+            return "prices";
+        case Phase::records:
+            return "records";
     }
     return "?";
 }
@@ -71,14 +88,17 @@ std::vector<std::string> Simulation::unsimulated_features(const model::Scenario&
     std::vector<std::string> out;
     for (const auto& p : s.policies)
         if (!policy::PolicyBook::simulated(p.type))
-            out.push_back(fmt::format("policy '{}' of type '{}' is read and reported in events.csv, but "
-                                      "this version does not simulate its effect yet",
-                                      p.id, model::to_string(p.type)));
+            out.push_back(
+                fmt::format("policy '{}' of type '{}' is read and reported in events.csv, but "
+                            "this version does not simulate its effect yet",
+                            p.id, model::to_string(p.type)));
     return out;
 }
 
-model::Scenario Simulation::build_world(const model::Scenario& input, std::vector<ReactionState>& reactions,
-                                        std::vector<VariantState>& variants, std::vector<Purchaser>& purchasers) {
+model::Scenario Simulation::build_world(const model::Scenario& input,
+                                        std::vector<ReactionState>& reactions,
+                                        std::vector<VariantState>& variants,
+                                        std::vector<Purchaser>& purchasers) {
     model::Scenario w = input;
     // Reaction rules add a dormant policy each; triggering sets its dates.
     for (const auto& r : input.reactions) {
@@ -110,11 +130,13 @@ model::Scenario Simulation::build_world(const model::Scenario& input, std::vecto
             for (std::size_t q = 0; q < input.policies.size(); ++q) {
                 const auto& other = w.policies[q];
                 if (q == p || other.type != model::PolicyType::export_control) continue;
-                const bool together = pol.from_tick == kNever ||
-                                      (other.from_tick <= pol.from_tick && other.until_tick > pol.from_tick);
+                const bool together =
+                    pol.from_tick == kNever ||
+                    (other.from_tick <= pol.from_tick && other.until_tick > pol.from_tick);
                 if (together) escape.push_back(&other.products);
             }
-            auto variant = policy::design_variant(original, prod_i, escape, margin, original.id + "-under-" + pol.id);
+            auto variant = policy::design_variant(original, prod_i, escape, margin,
+                                                  original.id + "-under-" + pol.id);
             if (!variant || w.find_product(variant->id) != model::kNone) continue;
             const double ratio = original.compute > 0.0 ? variant->compute / original.compute : 1.0;
             w.products.push_back(*variant);
@@ -126,7 +148,8 @@ model::Scenario Simulation::build_world(const model::Scenario& input, std::vecto
             w.offers.push_back(off);
             const Index off_i = static_cast<Index>(w.offers.size() - 1);
             w.suppliers[ix(sup_i)].offers.push_back(off_i);
-            variants.push_back({off_i, static_cast<Index>(o), static_cast<Index>(p), false, kNever});
+            variants.push_back(
+                {off_i, static_cast<Index>(o), static_cast<Index>(p), false, kNever});
         }
     }
     for (auto& b : w.buyers) b.weights.resize(w.offers.size(), 0.0);
@@ -183,7 +206,8 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
         for (std::size_t b = 0; b < nb; ++b) {
             auto& buyer = world_.buyers[b];
             const double w = buyer.weights[ix(v.original)];
-            const bool targeted = (!policies_.buyers_only(v.control) && policies_.selects_destination(v.control, buyer.country)) ||
+            const bool targeted = (!policies_.buyers_only(v.control) &&
+                                   policies_.selects_destination(v.control, buyer.country)) ||
                                   policies_.selects_buyer(v.control, static_cast<Index>(b));
             if (w > 0.0 && targeted) {
                 buyer.weights[ix(v.offer)] = w;
@@ -206,25 +230,29 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     launch_tick_.assign(no, kAlways);
     last_excess_.assign(no, 0.0);
     price_step_.resize(no);
-    for (std::size_t o = 0; o < no; ++o) price_step_[o] = s.suppliers[ix(s.offers[o].supplier)].price_adjustment;
+    for (std::size_t o = 0; o < no; ++o)
+        price_step_[o] = s.suppliers[ix(s.offers[o].supplier)].price_adjustment;
     for (const auto& v : variants_) launch_tick_[ix(v.offer)] = kNever;
     installed_.assign(s.suppliers.size(), 0.0);
     for (std::size_t si = 0; si < s.suppliers.size(); ++si)
         if (s.suppliers[si].equipment) installed_[si] = s.suppliers[si].equipment->installed;
     purchaser_of_.assign(nb, -1);
-    for (std::size_t i = 0; i < purchasers_.size(); ++i) purchaser_of_[ix(purchasers_[i].buyer)] = static_cast<int>(i);
+    for (std::size_t i = 0; i < purchasers_.size(); ++i)
+        purchaser_of_[ix(purchasers_[i].buyer)] = static_cast<int>(i);
     planned_.assign(no, 0.0);
     for (std::size_t o = 0; o < no; ++o) {
         const auto& off = s.offers[o];
         price_[o] = off.price;
         offer_compute_[o] = s.products[ix(off.product)].compute;
         const double cap = off.capacity_from_equipment
-                               ? installed_[ix(off.supplier)] * s.suppliers[ix(off.supplier)].equipment->capacity_per_unit
+                               ? installed_[ix(off.supplier)] *
+                                     s.suppliers[ix(off.supplier)].equipment->capacity_per_unit
                                : off.capacity;
         // Start in the steady state the production rule keeps: one tick of capacity in stock
         // (none when capacity is unlimited: such offers produce to order, nor for offers that
         // do not exist yet: variants and offers available after a policy start empty).
-        const bool exists_at_start = launch_tick_[o] == kAlways && policies_.offer_available(static_cast<Index>(o), 0);
+        const bool exists_at_start =
+            launch_tick_[o] == kAlways && policies_.offer_available(static_cast<Index>(o), 0);
         stock_[o] = std::isfinite(cap) && exists_at_start ? cap : 0.0;
         planned_[o] = std::isfinite(cap) ? cap : 0.0;
     }
@@ -270,7 +298,8 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     route_in_transit_.assign(n_routes(), 0.0);
 
     std::size_t widest = 0;
-    for (std::size_t b = 0; b < nb; ++b) widest = std::max(widest, cand_begin_[b + 1] - cand_begin_[b]);
+    for (std::size_t b = 0; b < nb; ++b)
+        widest = std::max(widest, cand_begin_[b + 1] - cand_begin_[b]);
     scratch_w_.resize(widest);
     scratch_c_.resize(widest);
     scratch_q_.resize(widest);
@@ -279,7 +308,8 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
 
 void Simulation::enter(Phase p) {
     // Phases run in the order of PRODUCT.md; each asserts it follows the one before.
-    assert(static_cast<int>(p) == static_cast<int>(phase_) + 1 || (p == Phase::policy && phase_ == Phase::idle));
+    assert(static_cast<int>(p) == static_cast<int>(phase_) + 1 ||
+           (p == Phase::policy && phase_ == Phase::idle));
     phase_ = p;
 }
 
@@ -293,7 +323,8 @@ void Simulation::step(Recorder& recorder) {
     phase_demand();           // 3. composite demand before the price response
     phase_legality();         // 4. each buyer's cheapest usable route to each offer
     phase_choice();           // 5. Armington CES choice, anticipation
-    phase_clearing();         // 6. licences, rationing over stock, routes and quotas, re-choice, production
+    phase_clearing();         // 6. licences, rationing over stock, routes and quotas, re-choice,
+                              // production
     phase_shipping();         // 7. shipments, seizures, transit, deliveries, tariffs and fees
     phase_prices();           // 8. price adjustment
     phase_records(recorder);  // 9. records, reactions, design-around
@@ -329,9 +360,12 @@ void Simulation::phase_policy() {
                 break;
             case policy::Transition::Kind::in_force:
                 ev.event = EventKind::in_force;
-                if (pol.from_date && pol.from_tick < tick_) detail += " since " + format_date(*pol.from_date);
+                if (pol.from_date && pol.from_tick < tick_)
+                    detail += " since " + format_date(*pol.from_date);
                 break;
-            case policy::Transition::Kind::lapsed: ev.event = EventKind::lapsed; break;
+            case policy::Transition::Kind::lapsed:
+                ev.event = EventKind::lapsed;
+                break;
         }
         ev.detail = std::move(detail);
         record_.events.push_back(std::move(ev));
@@ -340,10 +374,11 @@ void Simulation::phase_policy() {
         if (v.launch_tick != tick_) continue;
         const auto& off = world_.offers[ix(v.offer)];
         const auto& prod = world_.products[ix(off.product)];
-        record_.events.push_back(EventRecord{
-            world_.suppliers[ix(off.supplier)].id, prod.id, EventKind::launched,
-            fmt::format("designs around {}: tpp={:.0f} compute={:.4f} price={:.2f}", world_.policies[ix(v.control)].id,
-                        prod.tpp.value_or(0.0), prod.compute, off.price)});
+        record_.events.push_back(
+            EventRecord{world_.suppliers[ix(off.supplier)].id, prod.id, EventKind::launched,
+                        fmt::format("designs around {}: tpp={:.0f} compute={:.4f} price={:.2f}",
+                                    world_.policies[ix(v.control)].id, prod.tpp.value_or(0.0),
+                                    prod.compute, off.price)});
     }
 }
 
@@ -387,20 +422,24 @@ void Simulation::phase_production() {
         p.awaiting -= inst.units;
         installed_[ix(p.supplier)] = p.stock;
         const auto& eq = *world_.suppliers[ix(p.supplier)].equipment;
-        record_.events.push_back(EventRecord{world_.suppliers[ix(p.supplier)].id, world_.products[ix(p.product)].id,
-                                             EventKind::capacity,
-                                             fmt::format("installed {:.4f} {}: {:.4f} in place, capacity {:.4f} per tick",
-                                                         inst.units, world_.products[ix(p.product)].id, p.stock,
-                                                         p.stock * eq.capacity_per_unit)});
+        record_.events.push_back(EventRecord{
+            world_.suppliers[ix(p.supplier)].id, world_.products[ix(p.product)].id,
+            EventKind::capacity,
+            fmt::format("installed {:.4f} {}: {:.4f} in place, capacity {:.4f} per tick",
+                        inst.units, world_.products[ix(p.product)].id, p.stock,
+                        p.stock * eq.capacity_per_unit)});
     }
     installations_.resize(keep);
 
     for (std::size_t o = 0; o < n_offers(); ++o) {
         const auto& off = world_.offers[o];
         const auto& sup = world_.suppliers[ix(off.supplier)];
-        available_[o] = policies_.offer_available(static_cast<Index>(o), tick_) && tick_ >= launch_tick_[o] ? 1 : 0;
-        double cap = off.capacity_from_equipment ? installed_[ix(off.supplier)] * sup.equipment->capacity_per_unit
-                                                 : off.capacity;
+        available_[o] =
+            policies_.offer_available(static_cast<Index>(o), tick_) && tick_ >= launch_tick_[o] ? 1
+                                                                                                : 0;
+        double cap = off.capacity_from_equipment
+                         ? installed_[ix(off.supplier)] * sup.equipment->capacity_per_unit
+                         : off.capacity;
         if (std::isfinite(cap) && off.supply_elasticity != 0.0)
             cap *= std::pow(price_[o] / off.price, off.supply_elasticity);
         capacity_[o] = available_[o] ? cap : 0.0;
@@ -424,8 +463,8 @@ void Simulation::phase_production() {
         for (Index o : sup.offers)
             for (const auto& in : world_.offers[ix(o)].inputs) {
                 if (in.product != p.product) continue;
-                const double share =
-                    planned_use > 0.0 ? planned_[ix(o)] * in.per_unit / planned_use : 1.0 / static_cast<double>(users);
+                const double share = planned_use > 0.0 ? planned_[ix(o)] * in.per_unit / planned_use
+                                                       : 1.0 / static_cast<double>(users);
                 capacity_[ix(o)] = std::min(capacity_[ix(o)], p.stock * share / in.per_unit);
             }
     }
@@ -468,8 +507,10 @@ double Simulation::route_cost(std::size_t buyer, Index offer, int route) const {
     if (legality_.is_remote(route)) {
         // Compute rented abroad: the chips pay the site's tariff; the buyer pays the markup.
         const Index site = legality_.remote_site(route);
-        const double landed = market::landed_cost(price, policies_.tariff(site, offer), b.remote->markup, per);
-        return st.cls == policy::RouteClass::licensed ? market::licensed_cost(landed, st.approval) : landed;
+        const double landed =
+            market::landed_cost(price, policies_.tariff(site, offer), b.remote->markup, per);
+        return st.cls == policy::RouteClass::licensed ? market::licensed_cost(landed, st.approval)
+                                                      : landed;
     }
     const double markup = route == 0 ? 0.0 : world_.routes[ix(route - 1)].markup;
     if (st.cls == policy::RouteClass::diverted) {
@@ -478,8 +519,10 @@ double Simulation::route_cost(std::size_t buyer, Index offer, int route) const {
                                                legality_.detection(offer, route), b.risk_tolerance);
         return st.needs_licence ? market::licensed_cost(c, st.approval) : c;
     }
-    const double landed = market::landed_cost(price, policies_.tariff(b.country, offer), markup, per);
-    return st.cls == policy::RouteClass::licensed ? market::licensed_cost(landed, st.approval) : landed;
+    const double landed =
+        market::landed_cost(price, policies_.tariff(b.country, offer), markup, per);
+    return st.cls == policy::RouteClass::licensed ? market::licensed_cost(landed, st.approval)
+                                                  : landed;
 }
 
 bool Simulation::remote_usable(std::size_t buyer, int route) const {
@@ -492,7 +535,8 @@ bool Simulation::remote_usable(std::size_t buyer, int route) const {
 bool Simulation::route_exhausted(std::size_t buyer, Index offer, int route) const {
     if (exhausted_[ix(offer)]) return true;
     if (is_hub(route) && exhausted_[hub_base() + ix(route - 1)]) return true;
-    if (legality_.is_remote(route) && exhausted_[remote_base() + static_cast<std::size_t>(remote_slot_[buyer])])
+    if (legality_.is_remote(route) &&
+        exhausted_[remote_base() + static_cast<std::size_t>(remote_slot_[buyer])])
         return true;
     const auto& st = legality_.status(static_cast<Index>(buyer), offer, route);
     for (auto q : legality_.quotas(st))
@@ -506,7 +550,8 @@ int Simulation::best_route(std::size_t buyer, std::size_t k, bool rechoice, doub
     cost = kInf;
     for (int r = 0; r < static_cast<int>(n_routes()); ++r) {
         const auto& st = legality_.status(static_cast<Index>(buyer), o, r);
-        if (st.cls == policy::RouteClass::blocked || st.cls == policy::RouteClass::unavailable) continue;
+        if (st.cls == policy::RouteClass::blocked || st.cls == policy::RouteClass::unavailable)
+            continue;
         if (legality_.is_remote(r) && !remote_usable(buyer, r)) continue;
         if (rechoice && (st.needs_licence || route_exhausted(buyer, o, r))) continue;
         const double c = route_cost(buyer, o, r);
@@ -524,7 +569,9 @@ void Simulation::phase_legality() {
     for (std::size_t b = 0; b < n_buyers(); ++b) {
         for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
             const Index o = cand_offer_[k];
-            cand_wnow_[k] = available_[ix(o)] ? cand_weight_[k] * legality_.import_factor(static_cast<Index>(b), o) : 0.0;
+            cand_wnow_[k] = available_[ix(o)] ? cand_weight_[k] * legality_.import_factor(
+                                                                      static_cast<Index>(b), o)
+                                              : 0.0;
             double cost = kInf;
             const int r = cand_wnow_[k] > 0.0 ? best_route(b, k, false, cost) : -1;
             cand_route_[k] = std::max(r, 0);
@@ -554,13 +601,16 @@ void Simulation::phase_choice() {
             buyer_q_[b] = base_demand_[b] + backlog_[b];
             continue;
         }
-        const double q = base_demand_[b] * std::pow(p / buyer.reference_cost, -buyer.price_elasticity) + backlog_[b];
+        const double q =
+            base_demand_[b] * std::pow(p / buyer.reference_cost, -buyer.price_elasticity) +
+            backlog_[b];
         buyer_q_[b] = q;
         market::allocate(w, c, buyer.substitution, q, std::span<double>(scratch_q_.data(), n));
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t k = scratch_k_[i];
             // Stockpiling: orders of goods facing an announced restriction are scaled up.
-            const bool pending = legality_.restriction_pending(static_cast<Index>(b), cand_offer_[k]);
+            const bool pending =
+                legality_.restriction_pending(static_cast<Index>(b), cand_offer_[k]);
             cand_request_[k] = scratch_q_[i] * (pending ? buyer.anticipation : 1.0);
         }
     }
@@ -582,22 +632,26 @@ void Simulation::decide_licences() {
         // licence is granted.
         const auto& st = legality_.status(l.buyer, l.offer, l.route);
         const bool now_diverted = st.cls == policy::RouteClass::diverted;
-        const double approval = st.cls == policy::RouteClass::blocked || st.cls == policy::RouteClass::unavailable ||
+        const double approval = st.cls == policy::RouteClass::blocked ||
+                                        st.cls == policy::RouteClass::unavailable ||
                                         (now_diverted && !l.diverted)
                                     ? 0.0
                                 : st.needs_licence ? st.approval
                                                    : 1.0;
         const double comp = measure(ix(l.buyer), l.offer);
         const double units = l.compute / comp;
-        Rng rng = Rng(world_.seed, static_cast<std::uint64_t>(config_.run), static_cast<std::uint64_t>(l.buyer),
-                      Purpose::licence)
-                      .substream(static_cast<std::uint64_t>(l.requested_tick) * n_offers() + ix(l.offer));
+        Rng rng =
+            Rng(world_.seed, static_cast<std::uint64_t>(config_.run),
+                static_cast<std::uint64_t>(l.buyer), Purpose::licence)
+                .substream(static_cast<std::uint64_t>(l.requested_tick) * n_offers() + ix(l.offer));
         const double whole = std::floor(units);
-        double granted = static_cast<double>(rng.binomial(static_cast<std::uint64_t>(whole), approval));
+        double granted =
+            static_cast<double>(rng.binomial(static_cast<std::uint64_t>(whole), approval));
         if (units - whole > 0.0 && rng.bernoulli(approval)) granted += units - whole;
         const double granted_compute = granted * comp;
         // Granted goods bound for a diverted route are still smuggled from the hub on.
-        if (granted_compute > 0.0) firm_.push_back({l.buyer, l.offer, l.route, granted_compute, !now_diverted});
+        if (granted_compute > 0.0)
+            firm_.push_back({l.buyer, l.offer, l.route, granted_compute, !now_diverted});
         unmet_[ix(l.buyer)] += l.compute - granted_compute;
     }
     licences_.resize(keep);
@@ -614,8 +668,10 @@ void Simulation::phase_clearing() {
     for (std::size_t h = 0; h < nh; ++h) remaining_[hub_base() + h] = world_.routes[h].capacity;
     for (std::size_t b = 0; b < nb; ++b)
         if (remote_slot_[b] >= 0)
-            remaining_[remote_base() + static_cast<std::size_t>(remote_slot_[b])] = world_.buyers[b].remote->capacity;
-    for (std::size_t q = 0; q < quota_left_.size(); ++q) remaining_[quota_base + q] = std::max(0.0, quota_left_[q]);
+            remaining_[remote_base() + static_cast<std::size_t>(remote_slot_[b])] =
+                world_.buyers[b].remote->capacity;
+    for (std::size_t q = 0; q < quota_left_.size(); ++q)
+        remaining_[quota_base + q] = std::max(0.0, quota_left_[q]);
     std::fill(unmet_.begin(), unmet_.end(), 0.0);
     for (std::size_t b = 0; b < nb; ++b)
         if (!std::isfinite(buyer_p_[b])) unmet_[b] = buyer_q_[b];
@@ -624,10 +680,12 @@ void Simulation::phase_clearing() {
     for (std::size_t b = 0; b < nb; ++b)
         for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
             if (cand_request_[k] <= 0.0) continue;
-            const auto& st = legality_.status(static_cast<Index>(b), cand_offer_[k], cand_route_[k]);
+            const auto& st =
+                legality_.status(static_cast<Index>(b), cand_offer_[k], cand_route_[k]);
             if (!st.needs_licence) continue;
-            licences_.push_back({static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k], tick_,
-                                 tick_ + st.licence_delay, st.cls == policy::RouteClass::diverted});
+            licences_.push_back({static_cast<Index>(b), cand_offer_[k], cand_route_[k],
+                                 cand_request_[k], tick_, tick_ + st.licence_delay,
+                                 st.cls == policy::RouteClass::diverted});
             cand_request_[k] = 0.0;
         }
     decide_licences();
@@ -638,7 +696,8 @@ void Simulation::phase_clearing() {
         const double per_unit = 1.0 / measure(ix(buyer), offer);
         f(ix(offer), per_unit);
         if (is_hub(route)) f(hub_base() + ix(route - 1), per_unit);
-        if (legality_.is_remote(route)) f(remote_base() + static_cast<std::size_t>(remote_slot_[ix(buyer)]), 1.0);
+        if (legality_.is_remote(route))
+            f(remote_base() + static_cast<std::size_t>(remote_slot_[ix(buyer)]), 1.0);
         const auto& st = legality_.status(buyer, offer, route);
         for (auto q : legality_.quotas(st)) f(quota_base + q, 1.0);
     };
@@ -647,27 +706,34 @@ void Simulation::phase_clearing() {
         std::fill(requested_.begin(), requested_.end(), 0.0);
         std::fill(filled_.begin(), filled_.end(), 0.0);
         auto tally = [&](Index b, Index o, int r, double compute) {
-            constraints(b, o, r, [&](std::size_t c, double per_compute) { requested_[c] += compute * per_compute; });
+            constraints(b, o, r, [&](std::size_t c, double per_compute) {
+                requested_[c] += compute * per_compute;
+            });
         };
         auto fill_ratio = [&](Index b, Index o, int r) {
             double ratio = 1.0;
             constraints(b, o, r, [&](std::size_t c, double) {
-                if (requested_[c] > remaining_[c]) ratio = std::min(ratio, remaining_[c] / requested_[c]);
+                if (requested_[c] > remaining_[c])
+                    ratio = std::min(ratio, remaining_[c] / requested_[c]);
             });
             return ratio;
         };
         auto book_fill = [&](Index b, Index o, int r, double req, bool licensed) {
             double fill = req * fill_ratio(b, o, r);
-            if (fill <= 1e-9 * std::max(1.0, req)) fill = 0.0;  // rounding residue of an exhausted constraint
+            if (fill <= 1e-9 * std::max(1.0, req))
+                fill = 0.0;  // rounding residue of an exhausted constraint
             if (fill > 0.0) {
                 fills_.push_back({b, o, r, fill, licensed});
-                constraints(b, o, r, [&](std::size_t c, double per_compute) { filled_[c] += fill * per_compute; });
+                constraints(b, o, r, [&](std::size_t c, double per_compute) {
+                    filled_[c] += fill * per_compute;
+                });
             }
             residual_[ix(b)] += req - fill;
         };
         for (std::size_t b = 0; b < nb; ++b)
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
-                if (cand_request_[k] > 0.0) tally(static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k]);
+                if (cand_request_[k] > 0.0)
+                    tally(static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k]);
         if (round == 0)
             for (const auto& f : firm_) tally(f.buyer, f.offer, f.route, f.compute);
         for (std::size_t o = 0; o < no; ++o) orders_[o] += requested_[o];
@@ -676,14 +742,16 @@ void Simulation::phase_clearing() {
         for (std::size_t b = 0; b < nb; ++b)
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
                 if (cand_request_[k] <= 0.0) continue;
-                book_fill(static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k], false);
+                book_fill(static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k],
+                          false);
                 cand_request_[k] = 0.0;
             }
         if (round == 0)
             for (const auto& f : firm_) book_fill(f.buyer, f.offer, f.route, f.compute, true);
 
         for (std::size_t c = 0; c < remaining_.size(); ++c) {
-            if (requested_[c] > 0.0 && requested_[c] >= remaining_[c] * (1.0 - 1e-12)) exhausted_[c] = 1;
+            if (requested_[c] > 0.0 && requested_[c] >= remaining_[c] * (1.0 - 1e-12))
+                exhausted_[c] = 1;
             remaining_[c] = std::max(0.0, remaining_[c] - filled_[c]);
         }
         bool any_residual = false;
@@ -713,10 +781,12 @@ void Simulation::phase_clearing() {
             }
             double total = 0.0;
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
-                if (std::isfinite(cand_cost_[k])) total += cand_wnow_[k] * std::pow(cand_cost_[k] / cmin, -sigma);
+                if (std::isfinite(cand_cost_[k]))
+                    total += cand_wnow_[k] * std::pow(cand_cost_[k] / cmin, -sigma);
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
                 if (std::isfinite(cand_cost_[k]))
-                    cand_request_[k] = residual_[b] * cand_wnow_[k] * std::pow(cand_cost_[k] / cmin, -sigma) / total;
+                    cand_request_[k] = residual_[b] * cand_wnow_[k] *
+                                       std::pow(cand_cost_[k] / cmin, -sigma) / total;
         }
     }
 
@@ -764,7 +834,8 @@ void Simulation::settle_inputs() {
     // Planned output: what buyers asked for, within the capacity the supplier's equipment or
     // plant allows (not the input-limited capacity: a supplier short of inputs plans to buy more).
     for (std::size_t o = 0; o < n_offers(); ++o)
-        planned_[o] = std::isfinite(base_capacity_[o]) ? std::min(orders_[o], base_capacity_[o]) : orders_[o];
+        planned_[o] =
+            std::isfinite(base_capacity_[o]) ? std::min(orders_[o], base_capacity_[o]) : orders_[o];
 }
 
 void Simulation::phase_shipping() {
@@ -773,11 +844,13 @@ void Simulation::phase_shipping() {
     const std::size_t slots = transit_.size();
     auto& countries = record_.countries;
     countries.resize(s.countries.size());
-    for (std::size_t c = 0; c < countries.size(); ++c) countries[c] = CountryRecord{static_cast<Index>(c)};
+    for (std::size_t c = 0; c < countries.size(); ++c)
+        countries[c] = CountryRecord{static_cast<Index>(c)};
 
     // One flow per (offer, route, buyer, licensed), in that order.
     std::sort(fills_.begin(), fills_.end(), [](const Request& a, const Request& b) {
-        return std::tie(a.offer, a.route, a.buyer, a.licensed) < std::tie(b.offer, b.route, b.buyer, b.licensed);
+        return std::tie(a.offer, a.route, a.buyer, a.licensed) <
+               std::tie(b.offer, b.route, b.buyer, b.licensed);
     });
     for (std::size_t i = 0; i < fills_.size();) {
         Request agg = fills_[i];
@@ -804,9 +877,9 @@ void Simulation::phase_shipping() {
         f.via = is_hub(agg.route) ? s.routes[ix(agg.route - 1)].via : remote ? dest : model::kNone;
         f.destination = remote ? buyer.country : dest;
         f.buyer = agg.buyer;
-        f.channel = remote         ? Channel::remote
-                    : agg.licensed ? Channel::licensed
-                    : diverted     ? Channel::diverted
+        f.channel = remote          ? Channel::remote
+                    : agg.licensed  ? Channel::licensed
+                    : diverted      ? Channel::diverted
                     : agg.route > 0 ? Channel::transshipped
                                     : Channel::direct;
         f.units = agg.compute / measure(ix(agg.buyer), o);
@@ -821,9 +894,10 @@ void Simulation::phase_shipping() {
             });
             countries[ix(dest)].tariff_revenue_usd += f.tariff_usd;
         } else {
-            Rng rng = Rng(s.seed, static_cast<std::uint64_t>(config_.run), static_cast<std::uint64_t>(agg.buyer),
-                          Purpose::seizure)
-                          .substream((static_cast<std::uint64_t>(tick_) * n_offers() + ix(o)) * n_routes() +
+            Rng rng = Rng(s.seed, static_cast<std::uint64_t>(config_.run),
+                          static_cast<std::uint64_t>(agg.buyer), Purpose::seizure)
+                          .substream((static_cast<std::uint64_t>(tick_) * n_offers() + ix(o)) *
+                                         n_routes() +
                                      static_cast<std::uint64_t>(agg.route));
             f.seized_units = draw_seized(f.units, legality_.detection(o, agg.route), rng);
             countries[ix(buyer.country)].seized_units += f.seized_units;
@@ -837,7 +911,8 @@ void Simulation::phase_shipping() {
             transit_[static_cast<std::size_t>(tick_ + delay) % slots].push_back(
                 {f.buyer, o, agg.route, f.units - f.seized_units, diverted});
             if (purchaser_of_[ix(f.buyer)] >= 0)
-                purchasers_[static_cast<std::size_t>(purchaser_of_[ix(f.buyer)])].in_transit += f.units - f.seized_units;
+                purchasers_[static_cast<std::size_t>(purchaser_of_[ix(f.buyer)])].in_transit +=
+                    f.units - f.seized_units;
         }
         record_.flows.push_back(f);
     }
@@ -856,7 +931,8 @@ void Simulation::phase_shipping() {
                 // Installed `lag` ticks after delivery (at the earliest next tick: this
                 // tick's capacity is already set).
                 const int lag = s.suppliers[ix(p.supplier)].equipment->lag_ticks;
-                installations_.push_back({tick_ + std::max(1, lag), static_cast<std::size_t>(pi), a.units});
+                installations_.push_back(
+                    {tick_ + std::max(1, lag), static_cast<std::size_t>(pi), a.units});
                 p.awaiting += a.units;
             } else {
                 p.stock += a.units;
@@ -867,7 +943,8 @@ void Simulation::phase_shipping() {
         const Index home = s.buyers[ix(a.buyer)].country;
         const double compute = a.units * offer_compute_[ix(a.offer)];
         // Chips land where they are used: the buyer's country, or the data centre abroad.
-        auto& land = countries[ix(legality_.is_remote(a.route) ? legality_.remote_site(a.route) : home)];
+        auto& land =
+            countries[ix(legality_.is_remote(a.route) ? legality_.remote_site(a.route) : home)];
         land.imports_units += a.units;
         land.imports_compute += compute;
         if (a.diverted) countries[ix(home)].diverted_compute += compute;
@@ -890,8 +967,10 @@ void Simulation::phase_prices() {
         // who substitute strongly (high σ) make the plain rule cycle forever; with it the
         // engine settles where the equilibrium solver says.
         const double excess = (orders_[o] - cap) / cap;
-        if (excess * last_excess_[o] < 0.0) price_step_[o] *= 0.5;
-        else price_step_[o] = std::min(sup.price_adjustment, price_step_[o] * 1.2);
+        if (excess * last_excess_[o] < 0.0)
+            price_step_[o] *= 0.5;
+        else
+            price_step_[o] = std::min(sup.price_adjustment, price_step_[o] * 1.2);
         last_excess_[o] = excess;
         const double change = std::max(-0.5, price_step_[o] * excess);
         price_[o] = std::max(off.unit_cost, price_[o] * (1.0 + change));
@@ -919,11 +998,14 @@ void Simulation::phase_records(Recorder& recorder) {
 
     // Countries: unmet demand and the demand-weighted price index of their (chip) buyers.
     for (std::size_t b = 0; b < n_buyers(); ++b)
-        if (purchaser_of_[b] < 0) record_.countries[ix(s.buyers[b].country)].unmet_compute += unmet_[b];
+        if (purchaser_of_[b] < 0)
+            record_.countries[ix(s.buyers[b].country)].unmet_compute += unmet_[b];
     for (auto& cr : record_.countries) {
         double qsum = 0.0, pq = 0.0;
         for (std::size_t b = 0; b < n_buyers(); ++b) {
-            if (purchaser_of_[b] >= 0 || s.buyers[b].country != cr.country || !std::isfinite(buyer_p_[b])) continue;
+            if (purchaser_of_[b] >= 0 || s.buyers[b].country != cr.country ||
+                !std::isfinite(buyer_p_[b]))
+                continue;
             qsum += buyer_q_[b];
             pq += buyer_q_[b] * buyer_p_[b];
         }
@@ -947,8 +1029,9 @@ void Simulation::phase_records(Recorder& recorder) {
     }
     for (std::size_t cell = 0; cell < rev_units_.size(); ++cell) {
         if (rev_units_[cell] <= 0.0) continue;
-        record_.revenue.push_back(RevenueRecord{static_cast<Index>(cell / nc), static_cast<Index>(cell % nc),
-                                                rev_units_[cell], rev_usd_[cell]});
+        record_.revenue.push_back(RevenueRecord{static_cast<Index>(cell / nc),
+                                                static_cast<Index>(cell % nc), rev_units_[cell],
+                                                rev_usd_[cell]});
     }
 
     supplier_records();
@@ -968,7 +1051,8 @@ void Simulation::supplier_records() {
         r.used = p.used;
         r.closing = p.stock;
         r.pipeline = p.in_transit + p.awaiting;
-        if (p.equipment) r.capacity = p.stock * world_.suppliers[ix(p.supplier)].equipment->capacity_per_unit;
+        if (p.equipment)
+            r.capacity = p.stock * world_.suppliers[ix(p.supplier)].equipment->capacity_per_unit;
         record_.suppliers.push_back(r);
     }
 }
@@ -976,21 +1060,27 @@ void Simulation::supplier_records() {
 double Simulation::reaction_metric(const model::Reaction& r) const {
     const std::string& m = r.metric;
     double v = 0.0;
-    if (m == "diverted_units" || m == "diverted_compute" || (m == "seized_units" && r.via != model::kNone)) {
+    if (m == "diverted_units" || m == "diverted_compute" ||
+        (m == "seized_units" && r.via != model::kNone)) {
         for (const auto& f : record_.flows) {
             if (f.channel != Channel::diverted) continue;
             if (r.via != model::kNone && f.via != r.via) continue;
             if (r.country != model::kNone && f.destination != r.country) continue;
-            v += m == "diverted_units" ? f.units : m == "diverted_compute" ? f.compute : f.seized_units;
+            v += m == "diverted_units"     ? f.units
+                 : m == "diverted_compute" ? f.compute
+                                           : f.seized_units;
         }
         return v;
     }
     double qsum = 0.0;
     for (const auto& cr : record_.countries) {
         if (r.country != model::kNone && cr.country != r.country) continue;
-        if (m == "imports_compute") v += cr.imports_compute;
-        else if (m == "unmet_compute") v += cr.unmet_compute;
-        else if (m == "seized_units") v += cr.seized_units;
+        if (m == "imports_compute")
+            v += cr.imports_compute;
+        else if (m == "unmet_compute")
+            v += cr.unmet_compute;
+        else if (m == "seized_units")
+            v += cr.seized_units;
         else if (m == "price_index") {
             v += cr.price_index;
             qsum += 1.0;
@@ -1016,12 +1106,14 @@ void Simulation::behaviour() {
         pol.from_tick = tick_ + std::max(1, r.lag_ticks);
         record_.events.push_back(
             EventRecord{world_.countries[ix(r.by)].code, r.id, EventKind::triggered,
-                        fmt::format("{}={:.4f} for {} tick(s); {} in force from {}", r.metric, v, r.for_ticks,
-                                    model::to_string(pol.type), format_date(world_.time.calendar().date_of(pol.from_tick)))});
+                        fmt::format("{}={:.4f} for {} tick(s); {} in force from {}", r.metric, v,
+                                    r.for_ticks, model::to_string(pol.type),
+                                    format_date(world_.time.calendar().date_of(pol.from_tick)))});
     }
     // Design-around: a binding control makes the supplier launch its variant after the lag.
     for (auto& v : variants_) {
-        if (v.launch_tick != kNever || !v.binds_statically || !policies_.in_force(v.control)) continue;
+        if (v.launch_tick != kNever || !v.binds_statically || !policies_.in_force(v.control))
+            continue;
         const auto& sup = world_.suppliers[ix(world_.offers[ix(v.offer)].supplier)];
         v.launch_tick = tick_ + std::max(1, sup.design_around->lag_ticks);
         launch_tick_[ix(v.offer)] = v.launch_tick;
@@ -1029,37 +1121,46 @@ void Simulation::behaviour() {
 }
 
 void Simulation::check_invariants() const {
-    auto close = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); };
+    auto close = [](double a, double b) {
+        return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)});
+    };
     for (std::size_t o = 0; o < n_offers(); ++o) {
-        if (!close(opening_stock_[o] + produced_[o], shipped_[o] + stock_[o]) || stock_[o] < 0.0 || produced_[o] < 0.0)
-            throw RunError(fmt::format("tick {}: stock identity broken for offer {}: opening {} + produced {} != "
-                                       "shipped {} + closing {}",
-                                       tick_, o, opening_stock_[o], produced_[o], shipped_[o], stock_[o]));
+        if (!close(opening_stock_[o] + produced_[o], shipped_[o] + stock_[o]) || stock_[o] < 0.0 ||
+            produced_[o] < 0.0)
+            throw RunError(fmt::format(
+                "tick {}: stock identity broken for offer {}: opening {} + produced {} != "
+                "shipped {} + closing {}",
+                tick_, o, opening_stock_[o], produced_[o], shipped_[o], stock_[o]));
     }
     for (std::size_t r = 0; r < route_shipped_.size(); ++r) {
-        if (!close(route_shipped_[r], route_delivered_[r] + route_seized_[r] + route_in_transit_[r]))
-            throw RunError(fmt::format("tick {}: transit identity broken on route {}: shipped {} != delivered {} + "
-                                       "seized {} + in transit {}",
-                                       tick_, r, route_shipped_[r], route_delivered_[r], route_seized_[r],
-                                       route_in_transit_[r]));
+        if (!close(route_shipped_[r],
+                   route_delivered_[r] + route_seized_[r] + route_in_transit_[r]))
+            throw RunError(fmt::format(
+                "tick {}: transit identity broken on route {}: shipped {} != delivered {} + "
+                "seized {} + in transit {}",
+                tick_, r, route_shipped_[r], route_delivered_[r], route_seized_[r],
+                route_in_transit_[r]));
     }
     for (const auto& r : record_.suppliers)
         if (!close(r.opening + r.received, r.used + r.closing) || r.closing < -1e-9)
-            throw RunError(fmt::format("tick {}: input stock identity broken for supplier {} product {}: {} + {} != "
-                                       "{} + {}",
-                                       tick_, r.supplier, r.product, r.opening, r.received, r.used, r.closing));
+            throw RunError(fmt::format(
+                "tick {}: input stock identity broken for supplier {} product {}: {} + {} != "
+                "{} + {}",
+                tick_, r.supplier, r.product, r.opening, r.received, r.used, r.closing));
     std::vector<double> flow_units(n_offers(), 0.0);
     for (const auto& f : record_.flows) {
         flow_units[ix(f.offer)] += f.units;
         if (!close(f.value_usd, f.units * charged_price_[ix(f.offer)]))
-            throw RunError(fmt::format("tick {}: value != units × price for offer {}", tick_, f.offer));
+            throw RunError(
+                fmt::format("tick {}: value != units × price for offer {}", tick_, f.offer));
         if (f.seized_units < 0.0 || f.seized_units > f.units * (1.0 + 1e-12))
-            throw RunError(fmt::format("tick {}: seized {} of {} units", tick_, f.seized_units, f.units));
+            throw RunError(
+                fmt::format("tick {}: seized {} of {} units", tick_, f.seized_units, f.units));
     }
     for (std::size_t o = 0; o < n_offers(); ++o)
         if (shipped_[o] < 0.0 || !close(shipped_[o], flow_units[o]))
-            throw RunError(fmt::format("tick {}: offer {} shipped {} but its flows carry {}", tick_, o, shipped_[o],
-                                       flow_units[o]));
+            throw RunError(fmt::format("tick {}: offer {} shipped {} but its flows carry {}", tick_,
+                                       o, shipped_[o], flow_units[o]));
 }
 
 }  // namespace ts::engine

@@ -30,11 +30,22 @@ struct RunConfig {
     int rechoice_rounds = 3;  // rounds in which rationed buyers re-choose among what is left
 };
 
-enum class Phase { idle, policy, production, demand, legality, choice, clearing, shipping, prices, records };
+enum class Phase {
+    idle,
+    policy,
+    production,
+    demand,
+    legality,
+    choice,
+    clearing,
+    shipping,
+    prices,
+    records
+};
 const char* to_string(Phase p);
 
 class Simulation {
-public:
+  public:
     Simulation(const model::Scenario& scenario, RunConfig config);
     Simulation(const Simulation&) = delete;
     Simulation& operator=(const Simulation&) = delete;
@@ -53,14 +64,16 @@ public:
     // Read-only state, for tests and diagnostics.
     double price(Index offer) const { return price_[static_cast<std::size_t>(offer)]; }
     double stock(Index offer) const { return stock_[static_cast<std::size_t>(offer)]; }
-    double buyer_price_index(Index buyer) const { return buyer_p_[static_cast<std::size_t>(buyer)]; }
+    double buyer_price_index(Index buyer) const {
+        return buyer_p_[static_cast<std::size_t>(buyer)];
+    }
     double backlog(Index buyer) const { return backlog_[static_cast<std::size_t>(buyer)]; }
     const policy::Legality& legality() const { return legality_; }
 
     /// Features the scenario uses that this engine reads but does not simulate yet.
     static std::vector<std::string> unsimulated_features(const model::Scenario& scenario);
 
-private:
+  private:
     /// A quantity of compute asked for or allocated on one (buyer, offer, route).
     struct Request {
         Index buyer;
@@ -113,8 +126,10 @@ private:
         std::int64_t launch_tick;
     };
 
-    static model::Scenario build_world(const model::Scenario& input, std::vector<ReactionState>& reactions,
-                                       std::vector<VariantState>& variants, std::vector<Purchaser>& purchasers);
+    static model::Scenario build_world(const model::Scenario& input,
+                                       std::vector<ReactionState>& reactions,
+                                       std::vector<VariantState>& variants,
+                                       std::vector<Purchaser>& purchasers);
 
     void enter(Phase p);
     void phase_policy();
@@ -165,7 +180,8 @@ private:
     Phase phase_ = Phase::idle;
 
     // Per offer.
-    std::vector<double> price_, charged_price_, capacity_, base_capacity_, stock_, opening_stock_, produced_, orders_, shipped_;
+    std::vector<double> price_, charged_price_, capacity_, base_capacity_, stock_, opening_stock_,
+        produced_, orders_, shipped_;
     std::vector<char> available_;
     std::vector<double> offer_compute_;
     std::vector<std::int64_t> launch_tick_;  // variants: when launched (never until scheduled)
@@ -202,8 +218,8 @@ private:
     // Per buyer.
     std::vector<double> base_demand_, buyer_p_, buyer_q_, residual_, unmet_, backlog_;
 
-    std::vector<Request> firm_;    // licence grants to ship this tick
-    std::vector<Request> fills_;   // allocations this tick
+    std::vector<Request> firm_;             // licence grants to ship this tick
+    std::vector<Request> fills_;            // allocations this tick
     std::vector<LicenceRequest> licences_;  // pending decisions
 
     // Transit: ring of arrival slots, indexed by tick modulo its size.

@@ -42,16 +42,22 @@ std::string human(double v, bool sign) {
     const double a = std::abs(v);
     const char* suffix = "";
     double x = v;
-    if (a >= 1e12) x = v / 1e12, suffix = "T";
-    else if (a >= 1e9) x = v / 1e9, suffix = "B";
-    else if (a >= 1e6) x = v / 1e6, suffix = "M";
-    else if (a >= 1e3) x = v / 1e3, suffix = "k";
+    if (a >= 1e12)
+        x = v / 1e12, suffix = "T";
+    else if (a >= 1e9)
+        x = v / 1e9, suffix = "B";
+    else if (a >= 1e6)
+        x = v / 1e6, suffix = "M";
+    else if (a >= 1e3)
+        x = v / 1e3, suffix = "k";
     std::string s = sign ? fmt::format("{:+.2f}{}", x, suffix) : fmt::format("{:.2f}{}", x, suffix);
     if (s.rfind("-0.00", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
     return s;
 }
 
-bool is_share(const CompareRow& row) { return row.unit == "share"; }
+bool is_share(const CompareRow& row) {
+    return row.unit == "share";
+}
 
 std::string value_text(const CompareRow& row, double v) {
     if (is_share(row)) return std::isnan(v) ? "-" : fmt::format("{:.2f}%", v * 100.0);
@@ -117,8 +123,8 @@ std::string period_text(const CompareResult& res) {
         if (res.period_ticks == 0)
             s += "; period: no ticks";
         else
-            s += fmt::format("; period {} .. {} ({} of {} ticks)", res.period_first, res.period_last,
-                             res.period_ticks, res.span.ticks);
+            s += fmt::format("; period {} .. {} ({} of {} ticks)", res.period_first,
+                             res.period_last, res.period_ticks, res.span.ticks);
     }
     return s;
 }
@@ -127,38 +133,50 @@ std::vector<std::string> notes(const CompareResult& res) {
     using analysis::CompareBy;
     std::vector<std::string> out;
     std::string units =
-        "values are totals over the period: compute in compute units (units x the product's compute, "
+        "values are totals over the period: compute in compute units (units x the product's "
+        "compute, "
         "H100-equivalents), units in chips, USD";
-    if (res.by == CompareBy::country) units += "; price_index_mean is the mean over the ticks (USD per compute unit)";
+    if (res.by == CompareBy::country)
+        units += "; price_index_mean is the mean over the ticks (USD per compute unit)";
     out.push_back(units);
     if (res.by == CompareBy::country)
         out.push_back(
-            "compute_imported: chips arriving (countries.csv imports_compute); compute_used: compute in use, "
-            "including compute rented abroad (remote); share_via_third_countries: of the compute shipped to the "
-            "country, the part through a hub (transshipped, diverted or remote); share_diverted: the part on "
+            "compute_imported: chips arriving (countries.csv imports_compute); compute_used: "
+            "compute in use, "
+            "including compute rented abroad (remote); share_via_third_countries: of the compute "
+            "shipped to the "
+            "country, the part through a hub (transshipped, diverted or remote); share_diverted: "
+            "the part on "
             "diverted routes");
     if (res.by == CompareBy::supplier || res.by == CompareBy::product)
-        out.push_back(fmt::format(
-            "share_via_third_countries, share_diverted: of the {}'s compute shipped, the part through a hub and "
-            "the part on diverted routes",
-            analysis::to_string(res.by)));
+        out.push_back(
+            fmt::format("share_via_third_countries, share_diverted: of the {}'s compute shipped, "
+                        "the part through a hub and "
+                        "the part on diverted routes",
+                        analysis::to_string(res.by)));
     if (res.by == CompareBy::country || res.by == CompareBy::supplier)
         out.push_back(
-            "revenue_usd billed to C: the supplier's revenue (net of export fees) invoiced to country C "
+            "revenue_usd billed to C: the supplier's revenue (net of export fees) invoiced to "
+            "country C "
             "(key SUPPLIER/C in CSV)");
     if (res.by == CompareBy::route)
-        out.push_back("routes are ORIGIN > HUB > DESTINATION (ORIGIN > DESTINATION when direct); units include "
-                      "seized units");
+        out.push_back(
+            "routes are ORIGIN > HUB > DESTINATION (ORIGIN > DESTINATION when direct); units "
+            "include "
+            "seized units");
     if (res.labels.size() > 1)
-        out.push_back(fmt::format("Δ: scenario − baseline ({}); Δ%: relative to the baseline; shares differ in "
-                                  "percentage points (pp)",
-                                  res.labels.front()));
+        out.push_back(fmt::format(
+            "Δ: scenario − baseline ({}); Δ%: relative to the baseline; shares differ in "
+            "percentage points (pp)",
+            res.labels.front()));
     if (res.ensemble)
         out.push_back(
-            "ensembles: mean [p05, p95] over the runs; Δ is the paired difference (same run index in both "
+            "ensembles: mean [p05, p95] over the runs; Δ is the paired difference (same run index "
+            "in both "
             "scenarios), mean [p05, p95]");
     if (res.zero_rows_left_out > 0)
-        out.push_back(fmt::format("{} row(s) zero in every scenario left out", res.zero_rows_left_out));
+        out.push_back(
+            fmt::format("{} row(s) zero in every scenario left out", res.zero_rows_left_out));
     return out;
 }
 
@@ -174,12 +192,13 @@ std::optional<CompareFormat> parse_compare_format(std::string_view text) {
 std::string render_compare_table(const CompareResult& res) {
     std::string out;
     const std::size_t n = res.labels.size();
-    out += fmt::format("compare by {}: {} scenario{}, {}\n", analysis::to_string(res.by), n, n == 1 ? "" : "s",
-                       period_text(res));
+    out += fmt::format("compare by {}: {} scenario{}, {}\n", analysis::to_string(res.by), n,
+                       n == 1 ? "" : "s", period_text(res));
     std::size_t lw = 0;
     for (const auto& l : res.labels) lw = std::max(lw, display_width(l));
     for (std::size_t i = 0; i < n; ++i)
-        out += fmt::format("  {:<9} {}  {}{}\n", i == 0 ? "baseline" : "", pad_right(res.labels[i], lw), res.folders[i],
+        out += fmt::format("  {:<9} {}  {}{}\n", i == 0 ? "baseline" : "",
+                           pad_right(res.labels[i], lw), res.folders[i],
                            res.runs[i] > 1 ? fmt::format(" ({} runs)", res.runs[i]) : "");
     out += "\n";
 
@@ -245,7 +264,8 @@ std::string render_compare_table(const CompareResult& res) {
     }
     // Group header line.
     std::string line;
-    for (std::size_t k = 0; k < group_start.front(); ++k) line += pad_right("", cols[k].width) + gap;
+    for (std::size_t k = 0; k < group_start.front(); ++k)
+        line += pad_right("", cols[k].width) + gap;
     for (std::size_t i = 0; i < n; ++i) {
         const std::size_t a = group_start[i], b = i + 1 < n ? group_start[i + 1] : cols.size();
         std::size_t span = 0;
@@ -259,10 +279,12 @@ std::string render_compare_table(const CompareResult& res) {
         for (std::size_t k = 0; k < cols.size(); ++k) {
             const std::string s = cell_of(k);
             l += cols[k].left ? pad_right(s, cols[k].width) : pad_left(s, cols[k].width);
-            if (k + 1 < cols.size()) l += (std::find(group_start.begin(), group_start.end(), k + 1) != group_start.end() &&
-                                           k + 1 != group_start.front())
-                                              ? gap + gap
-                                              : gap;
+            if (k + 1 < cols.size())
+                l += (std::find(group_start.begin(), group_start.end(), k + 1) !=
+                          group_start.end() &&
+                      k + 1 != group_start.front())
+                         ? gap + gap
+                         : gap;
         }
         while (!l.empty() && l.back() == ' ') l.pop_back();
         out += l + "\n";
@@ -282,16 +304,19 @@ std::string render_compare_markdown(const CompareResult& res) {
     auto esc = [](const std::string& s) {
         std::string o;
         for (const char c : s) {
-            if (c == '|') o += "\\|";
-            else if (c == '\n' || c == '\r') o += ' ';
-            else o.push_back(c);
+            if (c == '|')
+                o += "\\|";
+            else if (c == '\n' || c == '\r')
+                o += ' ';
+            else
+                o.push_back(c);
         }
         return o;
     };
     std::string out;
     const std::size_t n = res.labels.size();
-    out += fmt::format("Comparison by {}, {}; baseline `{}`.\n\n", analysis::to_string(res.by), period_text(res),
-                       esc(res.labels.front()));
+    out += fmt::format("Comparison by {}, {}; baseline `{}`.\n\n", analysis::to_string(res.by),
+                       period_text(res), esc(res.labels.front()));
     out += "| scope | key | metric | unit |";
     std::string rule = "| --- | --- | --- | --- |";
     for (std::size_t i = 0; i < n; ++i) {
@@ -304,12 +329,15 @@ std::string render_compare_markdown(const CompareResult& res) {
     }
     out += "\n" + rule + "\n";
     for (const auto& row : res.rows) {
-        out += fmt::format("| {} | {} | {} | {} |", row.scope, esc(row.scope == "world" ? "all" : row.key), row.metric,
+        out += fmt::format("| {} | {} | {} | {} |", row.scope,
+                           esc(row.scope == "world" ? "all" : row.key), row.metric,
                            row.unit == "share" ? "%" : row.unit);
         for (std::size_t i = 0; i < n; ++i) {
             const auto& c = row.cells[i];
             out += fmt::format(" {} |", value_cell(res, row, c));
-            if (i > 0) out += fmt::format(" {} | {} |", diff_cell(res, row, c), c.present ? pct_text(c) : "-");
+            if (i > 0)
+                out += fmt::format(" {} | {} |", diff_cell(res, row, c),
+                                   c.present ? pct_text(c) : "-");
         }
         out += "\n";
     }
@@ -320,8 +348,8 @@ std::string render_compare_markdown(const CompareResult& res) {
 
 std::string render_compare_csv(const CompareResult& res) {
     std::string out;
-    const char* header[] = {"scope", "key",  "metric",   "unit",     "scenario", "runs",    "value",
-                            "p05",   "p95",  "diff",     "diff_p05", "diff_p95", "diff_pct"};
+    const char* header[] = {"scope", "key", "metric", "unit",     "scenario", "runs",    "value",
+                            "p05",   "p95", "diff",   "diff_p05", "diff_p95", "diff_pct"};
     for (std::size_t i = 0; i < std::size(header); ++i) {
         if (i > 0) out += ',';
         out += header[i];

@@ -14,7 +14,8 @@ namespace {
 
 constexpr int kEnd = -1;
 
-[[noreturn]] void throw_at(const std::string& file, std::uint64_t line, const std::string& message) {
+[[noreturn]] void throw_at(const std::string& file, std::uint64_t line,
+                           const std::string& message) {
     Diagnostic d;
     d.loc.file = file;
     d.loc.line = static_cast<int>(line);
@@ -74,7 +75,8 @@ bool parse_record(Get&& get, std::vector<std::string>& fields, std::uint64_t& li
         }
         if (after_quote) {
             if (c == '\r') continue;  // CRLF after a closing quote
-            throw_at(file, start_line, "text after a closing quote (a quote inside a field must be doubled)");
+            throw_at(file, start_line,
+                     "text after a closing quote (a quote inside a field must be doubled)");
         }
         if (c == '"' && field().empty()) {
             quoted = true;
@@ -103,8 +105,7 @@ std::optional<double> parse_csv_number(std::string_view text) {
 }
 
 CsvReader::CsvReader(const std::filesystem::path& path) : path_(path), in_(path, std::ios::binary) {
-    if (!in_)
-        throw RunError(fmt::format("cannot open '{}' for reading", path.string()));
+    if (!in_) throw RunError(fmt::format("cannot open '{}' for reading", path.string()));
     if (!read_record(header_)) throw_at(path_.string(), 1, "empty file (expected a header row)");
     // A UTF-8 byte order mark before the header is tolerated.
     if (!header_.empty() && header_[0].rfind("\xEF\xBB\xBF", 0) == 0) header_[0].erase(0, 3);

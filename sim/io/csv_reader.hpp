@@ -57,6 +57,7 @@ std::optional<double> parse_csv_number(std::string_view text);
 
 /// Parses a whole CSV text into records (header included); for small files and tests.
 /// Throws InputError("<what>:LINE: ...") on malformed input.
-std::vector<std::vector<std::string>> parse_csv(std::string_view text, const std::string& what = "csv");
+std::vector<std::vector<std::string>> parse_csv(std::string_view text,
+                                                const std::string& what = "csv");
 
 }  // namespace ts::io

@@ -60,21 +60,23 @@ std::vector<std::string> split_csv_record(std::string_view line) {
     return out;
 }
 
-[[noreturn]] void io_failure(std::string_view what, const fs::path& path, const std::error_code& ec) {
+[[noreturn]] void io_failure(std::string_view what, const fs::path& path,
+                             const std::error_code& ec) {
     throw RunError(fmt::format("cannot {} '{}': {}", what, path.string(), ec.message()));
 }
 
 }  // namespace
 
 const std::vector<std::string_view>& per_tick_files() {
-    static const std::vector<std::string_view> files{kFlowsCsv,  kCountriesCsv, kMarketsCsv,
+    static const std::vector<std::string_view> files{kFlowsCsv,   kCountriesCsv, kMarketsCsv,
                                                      kRevenueCsv, kEventsCsv,    kSuppliersCsv};
     return files;
 }
 
 void write_part_summary(const std::vector<analysis::SummaryRow>& rows, const fs::path& path) {
     CsvWriter w(path, {"scope", "key", "metric", "value"});
-    for (const auto& r : rows) w.text(r.scope).text(r.key).text(r.metric).preformatted(exact_number(r.value)).end_row();
+    for (const auto& r : rows)
+        w.text(r.scope).text(r.key).text(r.metric).preformatted(exact_number(r.value)).end_row();
     w.commit();
 }
 
@@ -89,14 +91,17 @@ std::vector<analysis::SummaryRow> read_part_summary(const fs::path& path) {
         ++line_no;
         if (header) {
             if (line != "scope,key,metric,value")
-                throw RunError(fmt::format("'{}': not a part summary (header '{}')", path.string(), line));
+                throw RunError(
+                    fmt::format("'{}': not a part summary (header '{}')", path.string(), line));
             header = false;
             continue;
         }
         auto f = split_csv_record(line);
-        if (f.size() != 4) throw RunError(fmt::format("'{}':{}: expected 4 fields", path.string(), line_no));
+        if (f.size() != 4)
+            throw RunError(fmt::format("'{}':{}: expected 4 fields", path.string(), line_no));
         try {
-            rows.push_back({std::move(f[0]), std::move(f[1]), std::move(f[2]), parse_exact_number(f[3])});
+            rows.push_back(
+                {std::move(f[0]), std::move(f[1]), std::move(f[2]), parse_exact_number(f[3])});
         } catch (const RunError& e) {
             throw RunError(fmt::format("'{}':{}: {}", path.string(), line_no, e.what()));
         }
@@ -162,8 +167,9 @@ void remove_stale_temporaries(const fs::path& root) {
 }
 
 void write_file_shared(const fs::path& path, std::string_view text) {
-    const fs::path temp = path.parent_path() / fmt::format(".{}.tmp-{}-{}", path.filename().string(), process_tag(),
-                                                           g_part_sequence.fetch_add(1));
+    const fs::path temp =
+        path.parent_path() / fmt::format(".{}.tmp-{}-{}", path.filename().string(), process_tag(),
+                                         g_part_sequence.fetch_add(1));
     {
         AtomicFile f(temp);
         f.write(text);
@@ -177,7 +183,8 @@ void write_file_shared(const fs::path& path, std::string_view text) {
     }
 }
 
-void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows, const fs::path& path) {
+void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows,
+                                const fs::path& path) {
     CsvWriter w(path, {"scope", "key", "metric", "mean", "sd", "p05", "p50", "p95", "runs"});
     for (const auto& r : rows) {
         w.text(r.metric.scope).text(r.metric.key).text(r.metric.metric);
@@ -195,7 +202,8 @@ void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows, 
 // ---------------------------------------------------------------------------------------------
 // EnsembleAssembler
 
-EnsembleAssembler::EnsembleAssembler(const EnsemblePlan& plan, fs::path out_dir) : plan_(plan), out_(std::move(out_dir)) {
+EnsembleAssembler::EnsembleAssembler(const EnsemblePlan& plan, fs::path out_dir)
+    : plan_(plan), out_(std::move(out_dir)) {
     if (plan_.kind == EnsemblePlan::Kind::run) return;
     const bool morris = plan_.design.kind == analysis::DesignKind::morris;
     std::vector<std::string> head{"variant"};
@@ -207,8 +215,11 @@ EnsembleAssembler::EnsembleAssembler(const EnsemblePlan& plan, fs::path out_dir)
     std::vector<std::string> sum_head = head;
     sum_head.push_back("runs");
     for (const auto& m : plan_.metrics)
-        for (const char* s : {"mean", "sd", "p05", "p50", "p95"}) sum_head.push_back(m.column() + "." + s);
-    const auto views = [](const std::vector<std::string>& v) { return std::vector<std::string_view>(v.begin(), v.end()); };
+        for (const char* s : {"mean", "sd", "p05", "p50", "p95"})
+            sum_head.push_back(m.column() + "." + s);
+    const auto views = [](const std::vector<std::string>& v) {
+        return std::vector<std::string_view>(v.begin(), v.end());
+    };
     runs_csv_ = std::make_unique<CsvWriter>(out_ / kRunsCsv, views(runs_head));
     summary_csv_ = std::make_unique<CsvWriter>(out_ / kSummaryCsv, views(sum_head));
     current_.assign(plan_.metrics.size(), {});
@@ -219,8 +230,11 @@ EnsembleAssembler::~EnsembleAssembler() = default;
 
 void EnsembleAssembler::add(std::size_t task, const fs::path& part_dir) {
     if (task != next_)
-        throw RunError(fmt::format("ensemble: part {} merged out of order (expected {})", task, next_));
-    if (task >= plan_.tasks()) throw RunError(fmt::format("ensemble: part {} beyond the plan's {} tasks", task, plan_.tasks()));
+        throw RunError(
+            fmt::format("ensemble: part {} merged out of order (expected {})", task, next_));
+    if (task >= plan_.tasks())
+        throw RunError(
+            fmt::format("ensemble: part {} beyond the plan's {} tasks", task, plan_.tasks()));
     if (plan_.kind == EnsemblePlan::Kind::run)
         add_run_part(part_dir);
     else
@@ -240,15 +254,18 @@ void EnsembleAssembler::add_run_part(const fs::path& part_dir) {
     for (auto& m : merged_) {
         const fs::path src = part_dir / m.name;
         std::ifstream in(src, std::ios::binary);
-        if (!in) throw RunError(fmt::format("ensemble: part '{}' lacks {}", part_dir.string(), m.name));
+        if (!in)
+            throw RunError(fmt::format("ensemble: part '{}' lacks {}", part_dir.string(), m.name));
         std::string header;
-        if (!std::getline(in, header)) throw RunError(fmt::format("ensemble: '{}' is empty", src.string()));
+        if (!std::getline(in, header))
+            throw RunError(fmt::format("ensemble: '{}' is empty", src.string()));
         if (first) {
             m.header = header;
             m.file->write(header);
             m.file->write(kCsvLineEnd);
         } else if (header != m.header) {
-            throw RunError(fmt::format("ensemble: '{}' has another header than run 0's", src.string()));
+            throw RunError(
+                fmt::format("ensemble: '{}' has another header than run 0's", src.string()));
         }
         while (in) {
             in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
@@ -259,11 +276,11 @@ void EnsembleAssembler::add_run_part(const fs::path& part_dir) {
     }
     for (const auto name : per_tick_files()) {
         const bool here = fs::exists(part_dir / name);
-        const bool expected =
-            std::any_of(merged_.begin(), merged_.end(), [&](const Merged& m) { return m.name == name; });
+        const bool expected = std::any_of(merged_.begin(), merged_.end(),
+                                          [&](const Merged& m) { return m.name == name; });
         if (here != expected)
-            throw RunError(fmt::format("ensemble: part '{}' {} {}, unlike run 0's", part_dir.string(),
-                                       here ? "has" : "lacks", name));
+            throw RunError(fmt::format("ensemble: part '{}' {} {}, unlike run 0's",
+                                       part_dir.string(), here ? "has" : "lacks", name));
     }
     auto rows = read_part_summary(part_dir / kSummaryCsv);
     if (plan_.runs == 1)
@@ -320,7 +337,8 @@ void EnsembleAssembler::finish() {
         if (plan_.runs == 1) {
             write_summary_csv(single_rows_, out_ / kSummaryCsv);
             for (const auto& r : single_rows_)
-                ensemble_rows_.push_back({{r.scope, r.key, r.metric}, {r.value, 0.0, r.value, r.value, r.value, 1}});
+                ensemble_rows_.push_back(
+                    {{r.scope, r.key, r.metric}, {r.value, 0.0, r.value, r.value, r.value, 1}});
         } else {
             ensemble_rows_ = summary_.rows();
             write_ensemble_summary_csv(ensemble_rows_, out_ / kSummaryCsv);
@@ -330,13 +348,14 @@ void EnsembleAssembler::finish() {
     runs_csv_->commit();
     summary_csv_->commit();
     if (plan_.design.kind != analysis::DesignKind::morris) return;
-    CsvWriter w(out_ / kMorrisCsv, {"metric", "rank", "parameter", "mu_star", "mu", "sigma", "effects"});
+    CsvWriter w(out_ / kMorrisCsv,
+                {"metric", "rank", "parameter", "mu_star", "mu", "sigma", "effects"});
     for (std::size_t m = 0; m < plan_.metrics.size(); ++m) {
         std::vector<double> y;
         y.reserve(variant_means_.size());
         for (const auto& means : variant_means_) y.push_back(means[m]);
-        auto ranking =
-            analysis::morris_ranking(analysis::morris_effects(plan_.variants, plan_.parameters.size(), y));
+        auto ranking = analysis::morris_ranking(
+            analysis::morris_effects(plan_.variants, plan_.parameters.size(), y));
         for (std::size_t r = 0; r < ranking.size(); ++r) {
             const auto& e = ranking[r];
             w.text(plan_.metrics[m].column())

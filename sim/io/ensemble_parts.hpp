@@ -31,7 +31,8 @@ namespace ts::io {
 const std::vector<std::string_view>& per_tick_files();
 
 /// summary.csv of a part: `scope,key,metric,value` with exact values.
-void write_part_summary(const std::vector<analysis::SummaryRow>& rows, const std::filesystem::path& path);
+void write_part_summary(const std::vector<analysis::SummaryRow>& rows,
+                        const std::filesystem::path& path);
 /// Reads it back. Throws ts::RunError.
 std::vector<analysis::SummaryRow> read_part_summary(const std::filesystem::path& path);
 
@@ -71,7 +72,8 @@ void remove_stale_temporaries(const std::filesystem::path& root);
 void write_file_shared(const std::filesystem::path& path, std::string_view text);
 
 /// summary.csv of an ensemble: `scope,key,metric,mean,sd,p05,p50,p95,runs` (6 decimals).
-void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows, const std::filesystem::path& path);
+void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows,
+                                const std::filesystem::path& path);
 
 class EnsembleAssembler {
   public:

@@ -38,7 +38,9 @@ std::string EnsemblePlan::part_name(std::size_t task) const {
     return fmt::format("v{:06}-run-{:06}", variant_of(task), run_of(task));
 }
 
-const char* to_string(EnsemblePlan::Kind k) { return k == EnsemblePlan::Kind::run ? "run" : "sweep"; }
+const char* to_string(EnsemblePlan::Kind k) {
+    return k == EnsemblePlan::Kind::run ? "run" : "sweep";
+}
 
 std::string exact_number(double v) {
     if (std::isnan(v)) return "nan";
@@ -57,9 +59,13 @@ std::string plan_yaml(const EnsemblePlan& p) {
     std::string out;
     auto it = std::back_inserter(out);
     fmt::format_to(it, "# tradesim ensemble plan: the job the parts in this folder belong to.\n");
-    fmt::format_to(it, "# Written by the shards of `tradesim run|sweep --shard I/N`; read by `tradesim reduce`.\n");
-    fmt::format_to(it, "format: {}\nkind: {}\nscenario: {}\nscenario_sha256: {}\nseed: {}\nruns: {}\n", kPlanFormat,
-                   to_string(p.kind), json_string(p.scenario_name), json_string(p.scenario_sha256), p.seed, p.runs);
+    fmt::format_to(it,
+                   "# Written by the shards of `tradesim run|sweep --shard I/N`; read by `tradesim "
+                   "reduce`.\n");
+    fmt::format_to(it,
+                   "format: {}\nkind: {}\nscenario: {}\nscenario_sha256: {}\nseed: {}\nruns: {}\n",
+                   kPlanFormat, to_string(p.kind), json_string(p.scenario_name),
+                   json_string(p.scenario_sha256), p.seed, p.runs);
     if (p.kind == EnsemblePlan::Kind::run) {
         fmt::format_to(it, "detail: {}\n", to_string(p.detail));
         return out;
@@ -81,7 +87,8 @@ std::string plan_yaml(const EnsemblePlan& p) {
             if (i) out.append(", ");
             out.append(exact_number(v.unit[i]));
         }
-        fmt::format_to(it, "], trajectory: {}, point: {}, moved: {}}}\n", v.trajectory, v.point, v.moved);
+        fmt::format_to(it, "], trajectory: {}, point: {}, moved: {}}}\n", v.trajectory, v.point,
+                       v.moved);
     }
     return out;
 }
@@ -95,11 +102,15 @@ EnsemblePlan read_plan(const fs::path& path) {
     }
     EnsemblePlan p;
     try {
-        if (!root.IsMap() || root["format"].as<int>() != kPlanFormat) bad_plan(path, "unknown format");
+        if (!root.IsMap() || root["format"].as<int>() != kPlanFormat)
+            bad_plan(path, "unknown format");
         const auto kind = root["kind"].as<std::string>();
-        if (kind == "run") p.kind = EnsemblePlan::Kind::run;
-        else if (kind == "sweep") p.kind = EnsemblePlan::Kind::sweep;
-        else bad_plan(path, "kind must be run or sweep");
+        if (kind == "run")
+            p.kind = EnsemblePlan::Kind::run;
+        else if (kind == "sweep")
+            p.kind = EnsemblePlan::Kind::sweep;
+        else
+            bad_plan(path, "kind must be run or sweep");
         p.scenario_name = root["scenario"].as<std::string>();
         p.scenario_sha256 = root["scenario_sha256"].as<std::string>();
         p.seed = root["seed"].as<std::uint64_t>();
@@ -121,7 +132,8 @@ EnsemblePlan read_plan(const fs::path& path) {
         for (const auto& v : root["variants"]) {
             analysis::Variant var;
             var.values = v["values"].as<std::vector<std::string>>();
-            for (const auto& u : v["unit"]) var.unit.push_back(parse_exact_number(u.as<std::string>()));
+            for (const auto& u : v["unit"])
+                var.unit.push_back(parse_exact_number(u.as<std::string>()));
             var.trajectory = v["trajectory"].as<int>();
             var.point = v["point"].as<int>();
             var.moved = v["moved"].as<int>();

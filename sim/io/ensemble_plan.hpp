@@ -41,7 +41,9 @@ struct EnsemblePlan {
     std::size_t variant_count() const { return kind == Kind::run ? 1 : variants.size(); }
     std::size_t tasks() const { return variant_count() * static_cast<std::size_t>(runs); }
     std::size_t variant_of(std::size_t task) const { return task / static_cast<std::size_t>(runs); }
-    int run_of(std::size_t task) const { return static_cast<int>(task % static_cast<std::size_t>(runs)); }
+    int run_of(std::size_t task) const {
+        return static_cast<int>(task % static_cast<std::size_t>(runs));
+    }
     /// The folder name of a task's part: `run-000003` or `v000002-run-000003`.
     std::string part_name(std::size_t task) const;
 };

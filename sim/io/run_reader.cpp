@@ -1,8 +1,8 @@
 #include "io/run_reader.hpp"
 
 #include <charconv>
-#include <limits>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <system_error>
 #include <vector>
@@ -21,10 +21,12 @@ namespace fs = std::filesystem;
 namespace {
 
 /// The run index of a record: the `run` column, or 0 without one.
-int run_of(const CsvReader& csv, const std::vector<std::string>& f, std::optional<std::size_t> col) {
+int run_of(const CsvReader& csv, const std::vector<std::string>& f,
+           std::optional<std::size_t> col) {
     if (!col) return 0;
     const std::int64_t r = csv.integer(f, *col);
-    if (r < 0 || r > std::numeric_limits<int>::max()) csv.fail(fmt::format("run index {} out of range", r));
+    if (r < 0 || r > std::numeric_limits<int>::max())
+        csv.fail(fmt::format("run index {} out of range", r));
     return static_cast<int>(r);
 }
 
@@ -40,10 +42,12 @@ void read_countries(const fs::path& path, analysis::RunTotals& totals) {
     CsvReader csv(path);
     const auto run = csv.find_column("run");
     const std::size_t date = csv.column("date"), country = csv.column("country"),
-                      imports_units = csv.column("imports_units"), imports_compute = csv.column("imports_compute"),
-                      diverted = csv.column("diverted_compute"), seized = csv.column("seized_units"),
-                      unmet = csv.column("unmet_compute"), price = csv.column("price_index"),
-                      tariff = csv.column("tariff_revenue_usd"), fee = csv.column("fee_revenue_usd");
+                      imports_units = csv.column("imports_units"),
+                      imports_compute = csv.column("imports_compute"),
+                      diverted = csv.column("diverted_compute"),
+                      seized = csv.column("seized_units"), unmet = csv.column("unmet_compute"),
+                      price = csv.column("price_index"), tariff = csv.column("tariff_revenue_usd"),
+                      fee = csv.column("fee_revenue_usd");
     const auto used = csv.find_column("compute_used");
     std::vector<std::string> f;
     while (csv.next(f)) {
@@ -68,9 +72,10 @@ void read_flows(const fs::path& path, analysis::RunTotals& totals) {
     CsvReader csv(path);
     const auto run = csv.find_column("run");
     const std::size_t date = csv.column("date"), supplier = csv.column("supplier"),
-                      product = csv.column("product"), origin = csv.column("origin"), via = csv.column("via"),
-                      destination = csv.column("destination"), channel = csv.column("channel"),
-                      units = csv.column("units"), compute = csv.column("compute"), value = csv.column("value_usd"),
+                      product = csv.column("product"), origin = csv.column("origin"),
+                      via = csv.column("via"), destination = csv.column("destination"),
+                      channel = csv.column("channel"), units = csv.column("units"),
+                      compute = csv.column("compute"), value = csv.column("value_usd"),
                       tariff = csv.column("tariff_usd"), fee = csv.column("fee_usd"),
                       seized = csv.column("seized_units");
     std::vector<std::string> f;
@@ -144,17 +149,22 @@ std::optional<std::string> json_member(std::string_view json, std::string_view n
     std::size_t pos = 0;
     while ((pos = json.find(quoted, pos)) != std::string_view::npos) {
         std::size_t i = pos + quoted.size();
-        while (i < json.size() && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r')) ++i;
+        while (i < json.size() &&
+               (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r'))
+            ++i;
         if (i >= json.size() || json[i] != ':') {
             pos += quoted.size();  // the name appeared as a value, not as a member
             continue;
         }
         ++i;
-        while (i < json.size() && (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r')) ++i;
+        while (i < json.size() &&
+               (json[i] == ' ' || json[i] == '\t' || json[i] == '\n' || json[i] == '\r'))
+            ++i;
         if (i >= json.size()) return std::nullopt;
         if (json[i] != '"') {  // a number (or literal): up to the next delimiter
             const std::size_t end = json.find_first_of(",}\n\r \t", i);
-            return std::string(json.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
+            return std::string(
+                json.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
         }
         std::string out;
         for (++i; i < json.size(); ++i) {
@@ -166,22 +176,36 @@ std::optional<std::string> json_member(std::string_view json, std::string_view n
             }
             if (++i >= json.size()) return std::nullopt;
             switch (json[i]) {
-                case 'n': out.push_back('\n'); break;
-                case 't': out.push_back('\t'); break;
-                case 'r': out.push_back('\r'); break;
-                case 'b': out.push_back('\b'); break;
-                case 'f': out.push_back('\f'); break;
+                case 'n':
+                    out.push_back('\n');
+                    break;
+                case 't':
+                    out.push_back('\t');
+                    break;
+                case 'r':
+                    out.push_back('\r');
+                    break;
+                case 'b':
+                    out.push_back('\b');
+                    break;
+                case 'f':
+                    out.push_back('\f');
+                    break;
                 case 'u': {
                     if (i + 4 >= json.size()) return std::nullopt;
                     std::uint32_t cp = 0;
-                    const auto [p, ec] = std::from_chars(json.data() + i + 1, json.data() + i + 5, cp, 16);
+                    const auto [p, ec] =
+                        std::from_chars(json.data() + i + 1, json.data() + i + 5, cp, 16);
                     if (ec != std::errc() || p != json.data() + i + 5) return std::nullopt;
                     i += 4;
                     // A surrogate pair.
-                    if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < json.size() && json[i + 1] == '\\' && json[i + 2] == 'u') {
+                    if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < json.size() && json[i + 1] == '\\' &&
+                        json[i + 2] == 'u') {
                         std::uint32_t lo = 0;
-                        const auto [q, ec2] = std::from_chars(json.data() + i + 3, json.data() + i + 7, lo, 16);
-                        if (ec2 == std::errc() && q == json.data() + i + 7 && lo >= 0xDC00 && lo < 0xE000) {
+                        const auto [q, ec2] =
+                            std::from_chars(json.data() + i + 3, json.data() + i + 7, lo, 16);
+                        if (ec2 == std::errc() && q == json.data() + i + 7 && lo >= 0xDC00 &&
+                            lo < 0xE000) {
                             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                             i += 6;
                         }
@@ -189,7 +213,8 @@ std::optional<std::string> json_member(std::string_view json, std::string_view n
                     append_utf8(out, cp);
                     break;
                 }
-                default: out.push_back(json[i]);  // \" \\ \/
+                default:
+                    out.push_back(json[i]);  // \" \\ \/
             }
         }
         return std::nullopt;
@@ -199,11 +224,14 @@ std::optional<std::string> json_member(std::string_view json, std::string_view n
 
 RunFolderInfo read_run_folder(const fs::path& dir, analysis::RunTotals& totals) {
     std::error_code ec;
-    if (!fs::exists(dir, ec)) throw InputError(fmt::format("run folder '{}' does not exist", dir.string()));
-    if (!fs::is_directory(dir, ec)) throw InputError(fmt::format("'{}' is not a folder", dir.string()));
+    if (!fs::exists(dir, ec))
+        throw InputError(fmt::format("run folder '{}' does not exist", dir.string()));
+    if (!fs::is_directory(dir, ec))
+        throw InputError(fmt::format("'{}' is not a folder", dir.string()));
     const fs::path countries = dir / fs::path(kCountriesCsv);
     if (!is_file(countries))
-        throw InputError(fmt::format("'{}' is not a tradesim run folder (it has no {})", dir.string(), kCountriesCsv));
+        throw InputError(fmt::format("'{}' is not a tradesim run folder (it has no {})",
+                                     dir.string(), kCountriesCsv));
 
     RunFolderInfo info;
     const fs::path manifest = dir / fs::path(kManifestJson);
@@ -214,7 +242,8 @@ RunFolderInfo read_run_folder(const fs::path& dir, analysis::RunTotals& totals) 
         if (!in && !in.eof()) throw RunError(fmt::format("cannot read '{}'", manifest.string()));
         const std::string json = text.str();
         info.has_manifest = true;
-        if (auto name = json_member(json, "scenario_name"); name && !name->empty()) info.scenario_name = *name;
+        if (auto name = json_member(json, "scenario_name"); name && !name->empty())
+            info.scenario_name = *name;
         if (auto seed = json_member(json, "seed")) {
             std::uint64_t v = 0;
             const auto [p, e] = std::from_chars(seed->data(), seed->data() + seed->size(), v);
@@ -225,7 +254,8 @@ RunFolderInfo read_run_folder(const fs::path& dir, analysis::RunTotals& totals) 
         fs::path p = dir;
         if (!p.has_filename()) p = p.parent_path();  // "out/base/"
         info.scenario_name = p.filename().string();
-        if (info.scenario_name.empty() || info.scenario_name == ".") info.scenario_name = fs::absolute(dir).filename().string();
+        if (info.scenario_name.empty() || info.scenario_name == ".")
+            info.scenario_name = fs::absolute(dir).filename().string();
     }
 
     read_countries(countries, totals);

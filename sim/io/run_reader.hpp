@@ -16,7 +16,7 @@
 namespace ts::io {
 
 struct RunFolderInfo {
-    std::string scenario_name;  // manifest.json "scenario_name", else the folder's name
+    std::string scenario_name;          // manifest.json "scenario_name", else the folder's name
     std::optional<std::uint64_t> seed;  // manifest.json "seed"
     bool has_flows = false, has_revenue = false, has_manifest = false;
 };

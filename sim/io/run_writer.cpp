@@ -83,10 +83,10 @@ CsvRunWriter::CsvRunWriter(const model::Scenario& scenario, const fs::path& dir,
       options_(options),
       countries_csv_(
           in_dir(dir, kCountriesCsv),
-          header(options.run_column, {"tick", "date", "country", "imports_units", "imports_compute",
-                                      "diverted_compute", "seized_units", "unmet_compute",
-                                      "price_index", "tariff_revenue_usd", "fee_revenue_usd",
-                                      "remote_compute", "compute_used"}),
+          header(options.run_column,
+                 {"tick", "date", "country", "imports_units", "imports_compute", "diverted_compute",
+                  "seized_units", "unmet_compute", "price_index", "tariff_revenue_usd",
+                  "fee_revenue_usd", "remote_compute", "compute_used"}),
           options.sync),
       markets_csv_(
           in_dir(dir, kMarketsCsv),
@@ -109,13 +109,14 @@ CsvRunWriter::CsvRunWriter(const model::Scenario& scenario, const fs::path& dir,
             options.sync);
     }
     // suppliers.csv exists only for multi-tier worlds (suppliers that buy inputs or equipment).
-    const bool multi_tier = std::any_of(scenario.suppliers.begin(), scenario.suppliers.end(),
-                                        [](const model::Supplier& sup) { return !sup.purchases.empty(); });
+    const bool multi_tier =
+        std::any_of(scenario.suppliers.begin(), scenario.suppliers.end(),
+                    [](const model::Supplier& sup) { return !sup.purchases.empty(); });
     if (multi_tier) {
         suppliers_csv_ = std::make_unique<CsvWriter>(
             in_dir(dir, kSuppliersCsv),
-            header(options.run_column, {"tick", "date", "supplier", "product", "role", "opening", "received",
-                                        "used", "closing", "pipeline", "capacity"}),
+            header(options.run_column, {"tick", "date", "supplier", "product", "role", "opening",
+                                        "received", "used", "closing", "pipeline", "capacity"}),
             options.sync);
     }
     cache_names(scenario);

@@ -35,31 +35,36 @@ double price_index(std::span<const double> weights, std::span<const double> cost
     if (std::abs(sigma - 1.0) < kSigmaOneTolerance) {
         double wsum = 0.0, log_p = 0.0;
         for (std::size_t i = 0; i < weights.size(); ++i) wsum += weights[i];
-        for (std::size_t i = 0; i < weights.size(); ++i) log_p += weights[i] / wsum * std::log(costs[i] / cmin);
+        for (std::size_t i = 0; i < weights.size(); ++i)
+            log_p += weights[i] / wsum * std::log(costs[i] / cmin);
         return cmin * std::exp(log_p);
     }
     double s = 0.0;
-    for (std::size_t i = 0; i < weights.size(); ++i) s += weights[i] * std::pow(costs[i] / cmin, 1.0 - sigma);
+    for (std::size_t i = 0; i < weights.size(); ++i)
+        s += weights[i] * std::pow(costs[i] / cmin, 1.0 - sigma);
     return cmin * std::pow(s, 1.0 / (1.0 - sigma));
 }
 
-double allocate(std::span<const double> weights, std::span<const double> costs, double sigma, double quantity,
-                std::span<double> out) {
+double allocate(std::span<const double> weights, std::span<const double> costs, double sigma,
+                double quantity, std::span<double> out) {
     const double p = price_index(weights, costs, sigma);
     if (weights.empty()) return p;
     if (std::abs(sigma - 1.0) < kSigmaOneTolerance) {
         double wsum = 0.0;
         for (double w : weights) wsum += w;
-        for (std::size_t i = 0; i < weights.size(); ++i) out[i] = weights[i] / wsum * p / costs[i] * quantity;
+        for (std::size_t i = 0; i < weights.size(); ++i)
+            out[i] = weights[i] / wsum * p / costs[i] * quantity;
         return p;
     }
-    for (std::size_t i = 0; i < weights.size(); ++i) out[i] = weights[i] * std::pow(costs[i] / p, -sigma) * quantity;
+    for (std::size_t i = 0; i < weights.size(); ++i)
+        out[i] = weights[i] * std::pow(costs[i] / p, -sigma) * quantity;
     return p;
 }
 
-double composite_demand(double demand, double growth, long tick, double price_index, double reference_cost,
-                        double eta) {
-    return demand * std::pow(1.0 + growth, static_cast<double>(tick)) * std::pow(price_index / reference_cost, -eta);
+double composite_demand(double demand, double growth, long tick, double price_index,
+                        double reference_cost, double eta) {
+    return demand * std::pow(1.0 + growth, static_cast<double>(tick)) *
+           std::pow(price_index / reference_cost, -eta);
 }
 
 }  // namespace ts::market

@@ -27,11 +27,11 @@ double diverted_cost(double landed, double detection, double risk_tolerance);
 double price_index(std::span<const double> weights, std::span<const double> costs, double sigma);
 
 /// Writes q_i for composite quantity Q into `out` (same length as weights) and returns P.
-double allocate(std::span<const double> weights, std::span<const double> costs, double sigma, double quantity,
-                std::span<double> out);
+double allocate(std::span<const double> weights, std::span<const double> costs, double sigma,
+                double quantity, std::span<double> out);
 
 /// Q before backlog: demand·(1+g)^t·(P/reference_cost)^(−η).
-double composite_demand(double demand, double growth, long tick, double price_index, double reference_cost,
-                        double eta);
+double composite_demand(double demand, double growth, long tick, double price_index,
+                        double reference_cost, double eta);
 
 }  // namespace ts::market

@@ -6,13 +6,20 @@ namespace ts::model {
 
 const char* to_string(PolicyType t) {
     switch (t) {
-        case PolicyType::export_control: return "export_control";
-        case PolicyType::quota: return "quota";
-        case PolicyType::tariff: return "tariff";
-        case PolicyType::export_fee: return "export_fee";
-        case PolicyType::import_restriction: return "import_restriction";
-        case PolicyType::enforcement: return "enforcement";
-        case PolicyType::remote_access: return "remote_access";
+        case PolicyType::export_control:
+            return "export_control";
+        case PolicyType::quota:
+            return "quota";
+        case PolicyType::tariff:
+            return "tariff";
+        case PolicyType::export_fee:
+            return "export_fee";
+        case PolicyType::import_restriction:
+            return "import_restriction";
+        case PolicyType::enforcement:
+            return "enforcement";
+        case PolicyType::remote_access:
+            return "remote_access";
     }
     return "?";
 }
@@ -25,7 +32,9 @@ Index find_by(const std::vector<T>& v, F key, std::string_view id) {
     return kNone;
 }
 
-bool in(const std::vector<Index>& v, Index i) { return std::find(v.begin(), v.end(), i) != v.end(); }
+bool in(const std::vector<Index>& v, Index i) {
+    return std::find(v.begin(), v.end(), i) != v.end();
+}
 
 bool at_least(const std::optional<double>& value, const std::optional<double>& bound) {
     return !bound || (value && *value >= *bound);
@@ -36,32 +45,40 @@ bool below(const std::optional<double>& value, const std::optional<double>& boun
 }  // namespace
 
 Index Scenario::find_country(std::string_view code) const {
-    return find_by(countries, [](const Country& c) -> const std::string& { return c.code; }, code);
+    return find_by(
+        countries, [](const Country& c) -> const std::string& { return c.code; }, code);
 }
 Index Scenario::find_product(std::string_view id) const {
-    return find_by(products, [](const Product& p) -> const std::string& { return p.id; }, id);
+    return find_by(
+        products, [](const Product& p) -> const std::string& { return p.id; }, id);
 }
 Index Scenario::find_supplier(std::string_view id) const {
-    return find_by(suppliers, [](const Supplier& s) -> const std::string& { return s.id; }, id);
+    return find_by(
+        suppliers, [](const Supplier& s) -> const std::string& { return s.id; }, id);
 }
 Index Scenario::find_buyer(std::string_view id) const {
-    return find_by(buyers, [](const Buyer& b) -> const std::string& { return b.id; }, id);
+    return find_by(
+        buyers, [](const Buyer& b) -> const std::string& { return b.id; }, id);
 }
 Index Scenario::find_policy(std::string_view id) const {
-    return find_by(policies, [](const Policy& p) -> const std::string& { return p.id; }, id);
+    return find_by(
+        policies, [](const Policy& p) -> const std::string& { return p.id; }, id);
 }
 
 bool matches(const ProductSelector& s, const Product& p, Index product_index) {
     if (s.all) return true;
     if (!s.ids.empty() && !in(s.ids, product_index)) return false;
-    if (!s.kinds.empty() && std::find(s.kinds.begin(), s.kinds.end(), p.kind) == s.kinds.end()) return false;
+    if (!s.kinds.empty() && std::find(s.kinds.begin(), s.kinds.end(), p.kind) == s.kinds.end())
+        return false;
     const std::optional<double> compute = p.compute;
     if (!at_least(p.tpp, s.tpp_min) || !below(p.tpp, s.tpp_max)) return false;
     if (!at_least(p.density, s.density_min) || !below(p.density, s.density_max)) return false;
-    if (!at_least(p.interconnect, s.interconnect_min) || !below(p.interconnect, s.interconnect_max)) return false;
+    if (!at_least(p.interconnect, s.interconnect_min) || !below(p.interconnect, s.interconnect_max))
+        return false;
     if (!at_least(compute, s.compute_min) || !below(compute, s.compute_max)) return false;
-    if (!s.any.empty() &&
-        std::none_of(s.any.begin(), s.any.end(), [&](const ProductSelector& a) { return matches(a, p, product_index); }))
+    if (!s.any.empty() && std::none_of(s.any.begin(), s.any.end(), [&](const ProductSelector& a) {
+            return matches(a, p, product_index);
+        }))
         return false;
     return true;
 }

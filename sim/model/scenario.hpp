@@ -119,7 +119,7 @@ struct Supplier {
 /// Compute rented in data centres abroad (`remote:` of a buyer): chips go legally to a data
 /// centre in one of the hubs; the buyer uses the compute there at a markup, up to a capacity.
 struct Remote {
-    std::vector<Index> via;        // hub countries, in order of the file
+    std::vector<Index> via;  // hub countries, in order of the file
     double markup = 0.0;
     double capacity = kUnlimited;  // compute units per tick
 };
@@ -155,7 +155,15 @@ struct Route {
     SourceLoc loc;
 };
 
-enum class PolicyType { export_control, quota, tariff, export_fee, import_restriction, enforcement, remote_access };
+enum class PolicyType {
+    export_control,
+    quota,
+    tariff,
+    export_fee,
+    import_restriction,
+    enforcement,
+    remote_access
+};
 const char* to_string(PolicyType t);
 
 /// Product selector: all fields present must hold (AND); `any` holds if one alternative does.
@@ -164,8 +172,8 @@ struct ProductSelector {
     bool all = false;
     std::vector<Index> ids;
     std::vector<ProductKind> kinds;
-    std::optional<double> tpp_min, tpp_max, density_min, density_max, interconnect_min, interconnect_max,
-        compute_min, compute_max;
+    std::optional<double> tpp_min, tpp_max, density_min, density_max, interconnect_min,
+        interconnect_max, compute_min, compute_max;
     std::vector<ProductSelector> any;
 };
 
@@ -197,11 +205,11 @@ struct Policy {
     // Dates as written and the ticks they map to (see Calendar::nearest_boundary).
     std::optional<Date> announced_date, from_date, until_date;
     std::int64_t announced_tick = std::numeric_limits<std::int64_t>::min();
-    std::int64_t from_tick = std::numeric_limits<std::int64_t>::min();  // in force from this tick
+    std::int64_t from_tick = std::numeric_limits<std::int64_t>::min();   // in force from this tick
     std::int64_t until_tick = std::numeric_limits<std::int64_t>::max();  // lapsed from this tick
-    ProductSelector products;      // default: all
-    CountrySelector destinations;  // default: all
-    CountrySelector origins;       // tariffs: customs origins (default: all)
+    ProductSelector products;                                            // default: all
+    CountrySelector destinations;                                        // default: all
+    CountrySelector origins;  // tariffs: customs origins (default: all)
     std::optional<BuyerSelector> buyers;
     std::optional<Licence> licence;
     bool covers_exports = true;
@@ -214,7 +222,9 @@ struct Policy {
     SourceLoc loc;
 
     bool in_force(std::int64_t tick) const { return tick >= from_tick && tick < until_tick; }
-    bool announced_only(std::int64_t tick) const { return tick >= announced_tick && tick < from_tick; }
+    bool announced_only(std::int64_t tick) const {
+        return tick >= announced_tick && tick < from_tick;
+    }
 };
 
 /// Endogenous policy: when `metric` (optionally for a country or route) is above/below a level

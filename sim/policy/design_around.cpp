@@ -46,9 +46,12 @@ void expand(const model::ProductSelector& s, std::vector<Clause>& out) {
 template <class P>
 auto& attr(P& p, Attr a) {
     switch (a) {
-        case Attr::tpp: return p.tpp;
-        case Attr::density: return p.density;
-        case Attr::interconnect: return p.interconnect;
+        case Attr::tpp:
+            return p.tpp;
+        case Attr::density:
+            return p.density;
+        case Attr::interconnect:
+            return p.interconnect;
     }
     return p.tpp;
 }
@@ -78,9 +81,10 @@ void lower(model::Product& p, Attr a, double target) {
 
 }  // namespace
 
-std::optional<model::Product> design_variant(const model::Product& product, model::Index /*product_index*/,
-                                             const std::vector<const model::ProductSelector*>& controls,
-                                             double margin, const std::string& variant_id) {
+std::optional<model::Product> design_variant(
+    const model::Product& product, model::Index /*product_index*/,
+    const std::vector<const model::ProductSelector*>& controls, double margin,
+    const std::string& variant_id) {
     std::vector<Clause> clauses;
     for (const auto* s : controls) expand(*s, clauses);
     // Keep only the clauses the original matches; each must be broken by lowering one bound.
@@ -101,8 +105,8 @@ std::optional<model::Product> design_variant(const model::Product& product, mode
             const auto& [a, bound] = binding[i]->mins[choice[i]];
             lower(v, a, bound * (1.0 - margin));
         }
-        const bool escapes =
-            std::none_of(clauses.begin(), clauses.end(), [&](const Clause& c) { return clause_matches(c, v); });
+        const bool escapes = std::none_of(clauses.begin(), clauses.end(),
+                                          [&](const Clause& c) { return clause_matches(c, v); });
         if (escapes && (!found || v.compute > best.compute + 1e-12)) {
             best = v;
             found = true;

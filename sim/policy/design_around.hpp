@@ -14,8 +14,9 @@ namespace ts::policy {
 /// fall under, keeping as much compute as possible. Lowering TPP lowers density in proportion
 /// (same die); compute scales with TPP. Returns nothing when no lowering escapes (a selector by
 /// `all` or by product kind). Selectors by product id never match the variant (a new id).
-std::optional<model::Product> design_variant(const model::Product& product, model::Index product_index,
-                                             const std::vector<const model::ProductSelector*>& controls,
-                                             double margin, const std::string& variant_id);
+std::optional<model::Product> design_variant(
+    const model::Product& product, model::Index product_index,
+    const std::vector<const model::ProductSelector*>& controls, double margin,
+    const std::string& variant_id);
 
 }  // namespace ts::policy

@@ -6,17 +6,25 @@
 namespace ts::policy {
 
 namespace {
-std::size_t ix(Index i) { return static_cast<std::size_t>(i); }
+std::size_t ix(Index i) {
+    return static_cast<std::size_t>(i);
+}
 }  // namespace
 
 const char* to_string(RouteClass c) {
     switch (c) {
-        case RouteClass::open: return "open";
-        case RouteClass::licensed: return "licensed";
-        case RouteClass::capped: return "capped";
-        case RouteClass::diverted: return "diverted";
-        case RouteClass::blocked: return "blocked";
-        case RouteClass::unavailable: return "unavailable";
+        case RouteClass::open:
+            return "open";
+        case RouteClass::licensed:
+            return "licensed";
+        case RouteClass::capped:
+            return "capped";
+        case RouteClass::diverted:
+            return "diverted";
+        case RouteClass::blocked:
+            return "blocked";
+        case RouteClass::unavailable:
+            return "unavailable";
     }
     return "?";
 }
@@ -29,7 +37,8 @@ Legality::Legality(const PolicyBook& book) : book_(&book) {
         if (b.remote)
             for (Index c : b.remote->via) remote_sites_.push_back(c);
     std::sort(remote_sites_.begin(), remote_sites_.end());
-    remote_sites_.erase(std::unique(remote_sites_.begin(), remote_sites_.end()), remote_sites_.end());
+    remote_sites_.erase(std::unique(remote_sites_.begin(), remote_sites_.end()),
+                        remote_sites_.end());
     n_routes_ = 1 + n_hubs_ + static_cast<int>(remote_sites_.size());
 
     // Group buyers into profiles: same country and same buyer-specific policies.
@@ -38,7 +47,8 @@ Legality::Legality(const PolicyBook& book) : book_(&book) {
     for (std::size_t b = 0; b < s.buyers.size(); ++b) {
         std::vector<Index> selecting;
         for (std::size_t p = 0; p < s.policies.size(); ++p)
-            if (book.selects_buyer(static_cast<Index>(p), static_cast<Index>(b))) selecting.push_back(static_cast<Index>(p));
+            if (book.selects_buyer(static_cast<Index>(p), static_cast<Index>(b)))
+                selecting.push_back(static_cast<Index>(p));
         const auto key = std::make_pair(s.buyers[b].country, selecting);
         auto it = seen.find(key);
         if (it == seen.end()) {
@@ -62,19 +72,22 @@ bool Legality::profile_selected(Index profile, Index policy) const {
 
 std::uint32_t Legality::bucket(Index policy, Index country) {
     for (std::size_t i = 0; i < buckets_.size(); ++i)
-        if (buckets_[i].policy == policy && buckets_[i].country == country) return static_cast<std::uint32_t>(i);
+        if (buckets_[i].policy == policy && buckets_[i].country == country)
+            return static_cast<std::uint32_t>(i);
     buckets_.push_back({policy, country});
     return static_cast<std::uint32_t>(buckets_.size() - 1);
 }
 
-Legality::LegResult Legality::classify_leg(Index from, Index to, Index offer, Index profile_or_none) const {
+Legality::LegResult Legality::classify_leg(Index from, Index to, Index offer,
+                                           Index profile_or_none) const {
     const auto& s = scenario();
     const auto& sup = s.suppliers[ix(s.offers[ix(offer)].supplier)];
     LegResult r;
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
         const Index p = static_cast<Index>(pi);
         const auto& pol = s.policies[pi];
-        if (pol.type != model::PolicyType::export_control && pol.type != model::PolicyType::quota) continue;
+        if (pol.type != model::PolicyType::export_control && pol.type != model::PolicyType::quota)
+            continue;
         if (!book_->in_force(p) || !book_->selects_offer(p, offer)) continue;
         const bool leaves_territory = from == pol.by;
         const bool of_jurisdiction = sup.jurisdiction == pol.by && from != pol.by;
@@ -82,14 +95,17 @@ Legality::LegResult Legality::classify_leg(Index from, Index to, Index offer, In
         if (pol.type == model::PolicyType::quota) {
             territory = leaves_territory || of_jurisdiction;
         } else {
-            territory = (pol.covers_exports && leaves_territory) || (pol.covers_reexports && of_jurisdiction);
+            territory = (pol.covers_exports && leaves_territory) ||
+                        (pol.covers_reexports && of_jurisdiction);
         }
         if (!territory) continue;
         const bool by_destination = !book_->buyers_only(p) && book_->selects_destination(p, to);
-        const bool by_buyer = profile_or_none != model::kNone && profile_selected(profile_or_none, p);
+        const bool by_buyer =
+            profile_or_none != model::kNone && profile_selected(profile_or_none, p);
         if (!by_destination && !by_buyer) continue;
         if (pol.type == model::PolicyType::quota) {
-            r.quotas.push_back(static_cast<std::uint32_t>(p));  // policy index; mapped to a bucket by the caller
+            r.quotas.push_back(
+                static_cast<std::uint32_t>(p));  // policy index; mapped to a bucket by the caller
             continue;
         }
         if (!pol.licence || pol.licence->approval <= 0.0) {
@@ -104,13 +120,14 @@ Legality::LegResult Legality::classify_leg(Index from, Index to, Index offer, In
 }
 
 RouteStatus Legality::leg(Index from, Index to, Index offer, Index buyer_or_none) const {
-    const auto r = classify_leg(from, to, offer, buyer_or_none == model::kNone ? model::kNone : profile(buyer_or_none));
+    const auto r = classify_leg(
+        from, to, offer, buyer_or_none == model::kNone ? model::kNone : profile(buyer_or_none));
     RouteStatus st;
     st.approval = r.approval;
     st.licence_delay = r.delay;
     st.needs_licence = r.licensed;
-    st.cls = r.prohibited ? RouteClass::blocked
-             : r.licensed ? RouteClass::licensed
+    st.cls = r.prohibited        ? RouteClass::blocked
+             : r.licensed        ? RouteClass::licensed
              : !r.quotas.empty() ? RouteClass::capped
                                  : RouteClass::open;
     return st;
@@ -142,12 +159,13 @@ void Legality::rebuild() {
                         st.licence_delay = l.delay;
                         st.needs_licence = l.licensed;
                         st.quota_begin = static_cast<std::uint32_t>(quota_pool_.size());
-                        for (auto p : l.quotas) quota_pool_.push_back(bucket(static_cast<Index>(p), site));
+                        for (auto p : l.quotas)
+                            quota_pool_.push_back(bucket(static_cast<Index>(p), site));
                         st.quota_end = static_cast<std::uint32_t>(quota_pool_.size());
                         st.cls = l.prohibited || remote_closed(offer, dest) ? RouteClass::blocked
-                                 : l.licensed                              ? RouteClass::licensed
-                                 : st.quota_end > st.quota_begin           ? RouteClass::capped
-                                                                           : RouteClass::open;
+                                 : l.licensed                               ? RouteClass::licensed
+                                 : st.quota_end > st.quota_begin            ? RouteClass::capped
+                                                                            : RouteClass::open;
                     }
                     table_[cell(profile, offer, r)] = st;
                     continue;
@@ -168,16 +186,22 @@ void Legality::rebuild() {
                 st.needs_licence = l1.licensed || (!diverted && l2.licensed);
                 st.quota_begin = static_cast<std::uint32_t>(quota_pool_.size());
                 auto add_quotas = [&](const LegResult& l, Index to) {
-                    for (auto p : l.quotas) quota_pool_.push_back(bucket(static_cast<Index>(p), to));
+                    for (auto p : l.quotas)
+                        quota_pool_.push_back(bucket(static_cast<Index>(p), to));
                 };
                 add_quotas(l1, r == 0 ? dest : s.routes[ix(r - 1)].via);
                 if (r > 0 && !diverted) add_quotas(l2, dest);
                 st.quota_end = static_cast<std::uint32_t>(quota_pool_.size());
-                if (l1.prohibited) st.cls = RouteClass::blocked;
-                else if (diverted) st.cls = RouteClass::diverted;
-                else if (l1.licensed || l2.licensed) st.cls = RouteClass::licensed;
-                else if (st.quota_end > st.quota_begin) st.cls = RouteClass::capped;
-                else st.cls = RouteClass::open;
+                if (l1.prohibited)
+                    st.cls = RouteClass::blocked;
+                else if (diverted)
+                    st.cls = RouteClass::diverted;
+                else if (l1.licensed || l2.licensed)
+                    st.cls = RouteClass::licensed;
+                else if (st.quota_end > st.quota_begin)
+                    st.cls = RouteClass::capped;
+                else
+                    st.cls = RouteClass::open;
                 table_[cell(profile, offer, r)] = st;
             }
         }
@@ -194,10 +218,13 @@ void Legality::rebuild() {
                 const auto& pol = s.policies[pi];
                 if (pol.type != model::PolicyType::enforcement || !book_->in_force(p)) continue;
                 if (pol.by != route.via && pol.by != sup.jurisdiction) continue;
-                if (!book_->selects_offer(p, static_cast<Index>(o)) || !book_->selects_destination(p, route.via)) continue;
+                if (!book_->selects_offer(p, static_cast<Index>(o)) ||
+                    !book_->selects_destination(p, route.via))
+                    continue;
                 pass *= 1.0 - pol.detection;
             }
-            detection_[o * static_cast<std::size_t>(n_routes_) + static_cast<std::size_t>(r)] = 1.0 - pass;
+            detection_[o * static_cast<std::size_t>(n_routes_) + static_cast<std::size_t>(r)] =
+                1.0 - pass;
         }
     }
 
@@ -209,7 +236,8 @@ void Legality::rebuild() {
         if (pol.type != model::PolicyType::import_restriction || !book_->in_force(p)) continue;
         for (std::size_t o = 0; o < n_offers_; ++o) {
             const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
-            if (book_->selects_offer(p, static_cast<Index>(o)) && book_->selects_origin(p, sup.made_in))
+            if (book_->selects_offer(p, static_cast<Index>(o)) &&
+                book_->selects_origin(p, sup.made_in))
                 import_factor_[ix(pol.by) * n_offers_ + o] *= 1.0 - pol.compliance;
         }
     }
@@ -234,9 +262,11 @@ void Legality::rebuild() {
                             pol.type == model::PolicyType::quota
                                 ? (sup.ships_from == pol.by || sup.jurisdiction == pol.by)
                                 : ((pol.covers_exports && sup.ships_from == pol.by) ||
-                                   (pol.covers_reexports && sup.jurisdiction == pol.by && sup.ships_from != pol.by));
-                        const bool target = (!book_->buyers_only(p) && book_->selects_destination(p, dest)) ||
-                                            profile_selected(static_cast<Index>(pr), p);
+                                   (pol.covers_reexports && sup.jurisdiction == pol.by &&
+                                    sup.ships_from != pol.by));
+                        const bool target =
+                            (!book_->buyers_only(p) && book_->selects_destination(p, dest)) ||
+                            profile_selected(static_cast<Index>(pr), p);
                         hits = territory && target;
                         break;
                     }
@@ -244,10 +274,12 @@ void Legality::rebuild() {
                         hits = pol.by == dest && book_->selects_origin(p, sup.made_in);
                         break;
                     case model::PolicyType::tariff:
-                        hits = pol.by == dest && pol.rate > 0.0 && book_->selects_origin(p, sup.made_in) &&
+                        hits = pol.by == dest && pol.rate > 0.0 &&
+                               book_->selects_origin(p, sup.made_in) &&
                                book_->selects_destination(p, dest);
                         break;
-                    default: break;
+                    default:
+                        break;
                 }
                 if (hits) pending_[pr * n_offers_ + o] = 1;
             }
@@ -267,8 +299,9 @@ bool Legality::remote_closed(Index offer, Index buyer_country) const {
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
         const Index p = static_cast<Index>(pi);
         const auto& pol = s.policies[pi];
-        if (pol.type == model::PolicyType::remote_access && book_->in_force(p) && pol.by == sup.jurisdiction &&
-            book_->selects_offer(p, offer) && book_->selects_destination(p, buyer_country))
+        if (pol.type == model::PolicyType::remote_access && book_->in_force(p) &&
+            pol.by == sup.jurisdiction && book_->selects_offer(p, offer) &&
+            book_->selects_destination(p, buyer_country))
             return true;
     }
     return false;
@@ -282,11 +315,14 @@ bool Legality::restricted_by_control(Index buyer, Index offer, Index& control) c
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
         const Index p = static_cast<Index>(pi);
         const auto& pol = s.policies[pi];
-        if (pol.type != model::PolicyType::export_control || !book_->in_force(p) || !book_->selects_offer(p, offer))
+        if (pol.type != model::PolicyType::export_control || !book_->in_force(p) ||
+            !book_->selects_offer(p, offer))
             continue;
-        const bool territory = (pol.covers_exports && sup.ships_from == pol.by) ||
-                               (pol.covers_reexports && sup.jurisdiction == pol.by && sup.ships_from != pol.by);
-        const bool target = (!book_->buyers_only(p) && book_->selects_destination(p, dest)) || profile_selected(pr, p);
+        const bool territory =
+            (pol.covers_exports && sup.ships_from == pol.by) ||
+            (pol.covers_reexports && sup.jurisdiction == pol.by && sup.ships_from != pol.by);
+        const bool target = (!book_->buyers_only(p) && book_->selects_destination(p, dest)) ||
+                            profile_selected(pr, p);
         if (territory && target && (!pol.licence || pol.licence->approval < 1.0)) {
             control = p;
             return true;

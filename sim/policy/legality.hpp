@@ -47,7 +47,7 @@ struct QuotaBucket {
 };
 
 class Legality {
-public:
+  public:
     explicit Legality(const PolicyBook& book);
 
     /// Recomputes every table for the policies now in force (call after PolicyBook::advance
@@ -59,7 +59,9 @@ public:
     int routes() const { return n_routes_; }
     int hub_routes() const { return n_hubs_; }
     bool is_remote(int route) const { return route > n_hubs_; }
-    Index remote_site(int route) const { return remote_sites_[static_cast<std::size_t>(route - n_hubs_ - 1)]; }
+    Index remote_site(int route) const {
+        return remote_sites_[static_cast<std::size_t>(route - n_hubs_ - 1)];
+    }
     /// The route index of remote site `country`, or -1.
     int remote_route(Index country) const;
     Index profile(Index buyer) const { return buyer_profile_[static_cast<std::size_t>(buyer)]; }
@@ -81,7 +83,8 @@ public:
     /// Taste-weight factor from import restrictions in force in the buyer's country:
     /// Π (1 − compliance) over restrictions selecting the offer (compliance-weighted removal).
     double import_factor(Index buyer, Index offer) const {
-        return import_factor_[static_cast<std::size_t>(scenario().buyers[static_cast<std::size_t>(buyer)].country) *
+        return import_factor_[static_cast<std::size_t>(
+                                  scenario().buyers[static_cast<std::size_t>(buyer)].country) *
                                   n_offers_ +
                               static_cast<std::size_t>(offer)];
     }
@@ -89,7 +92,8 @@ public:
     /// restriction or tariff) is announced and not yet in force: buyers then scale their
     /// orders by `anticipation`.
     bool restriction_pending(Index buyer, Index offer) const {
-        return pending_[static_cast<std::size_t>(profile(buyer)) * n_offers_ + static_cast<std::size_t>(offer)] != 0;
+        return pending_[static_cast<std::size_t>(profile(buyer)) * n_offers_ +
+                        static_cast<std::size_t>(offer)] != 0;
     }
     /// Whether an export control in force restricts (prohibits or licenses) the direct route of
     /// the buyer to the offer; `control` receives the first such control.
@@ -98,7 +102,7 @@ public:
     /// Classifies one leg for tests and reports: the status a single leg from -> to would have.
     RouteStatus leg(Index from, Index to, Index offer, Index buyer_or_none) const;
 
-private:
+  private:
     const model::Scenario& scenario() const { return book_->scenario(); }
     std::size_t cell(Index profile, Index offer, int route) const {
         return (static_cast<std::size_t>(profile) * n_offers_ + static_cast<std::size_t>(offer)) *
@@ -125,7 +129,8 @@ private:
     // Buyer profiles: buyers of one country that the same buyer-specific policies select.
     std::vector<Index> buyer_profile_;
     std::vector<Index> profile_country_;
-    std::vector<std::vector<Index>> profile_policies_;  // sorted policy indices selecting the profile
+    std::vector<std::vector<Index>>
+        profile_policies_;  // sorted policy indices selecting the profile
     std::vector<Index> profile_example_buyer_;
 
     std::vector<RouteStatus> table_;  // profile × offer × route

@@ -17,11 +17,14 @@ PolicyBook::PolicyBook(const model::Scenario& scenario)
     origin_mask_.resize(np);
     for (std::size_t p = 0; p < np; ++p) {
         const auto& pol = s.policies[p];
-        buyers_only_[p] = pol.buyers && pol.destinations.all && pol.destinations.except.empty() ? 1 : 0;
+        buyers_only_[p] =
+            pol.buyers && pol.destinations.all && pol.destinations.except.empty() ? 1 : 0;
         offer_mask_[p].resize(n_offers_);
         for (std::size_t o = 0; o < n_offers_; ++o) {
             const Index prod = s.offers[o].product;
-            offer_mask_[p][o] = model::matches(pol.products, s.products[static_cast<std::size_t>(prod)], prod) ? 1 : 0;
+            offer_mask_[p][o] =
+                model::matches(pol.products, s.products[static_cast<std::size_t>(prod)], prod) ? 1
+                                                                                               : 0;
         }
         dest_mask_[p].resize(s.countries.size());
         origin_mask_[p].resize(s.countries.size());
@@ -45,14 +48,17 @@ PolicyBook::PolicyBook(const model::Scenario& scenario)
     }
 }
 
-bool PolicyBook::simulated(model::PolicyType /*type*/) { return true; }
+bool PolicyBook::simulated(model::PolicyType /*type*/) {
+    return true;
+}
 
 bool PolicyBook::selects_buyer(Index policy, Index buyer) const {
     const auto& pol = scenario_->policies[static_cast<std::size_t>(policy)];
     if (!pol.buyers) return false;
     const auto& b = scenario_->buyers[static_cast<std::size_t>(buyer)];
     if (pol.buyers->listed && b.listed) return true;
-    return std::find(pol.buyers->ids.begin(), pol.buyers->ids.end(), buyer) != pol.buyers->ids.end();
+    return std::find(pol.buyers->ids.begin(), pol.buyers->ids.end(), buyer) !=
+           pol.buyers->ids.end();
 }
 
 bool PolicyBook::offer_available(Index offer, std::int64_t tick) const {
@@ -87,7 +93,8 @@ bool PolicyBook::advance(std::int64_t tick, std::vector<Transition>& transitions
         const bool now = pol.in_force(tick);
         const bool was = in_force_[p] != 0;
         // An announcement made before the run is reported at tick 0 if it is still pending.
-        if (tick == 0 ? pol.announced_only(0) : (pol.announced_tick == tick && pol.from_tick > tick))
+        if (tick == 0 ? pol.announced_only(0)
+                      : (pol.announced_tick == tick && pol.from_tick > tick))
             transitions.push_back({pi, Transition::Kind::announced});
         if (now && !was) transitions.push_back({pi, Transition::Kind::in_force});
         if (!now && was) transitions.push_back({pi, Transition::Kind::lapsed});
@@ -110,7 +117,8 @@ void PolicyBook::rebuild_tables() {
     for (std::size_t p = 0; p < ps.size(); ++p) {
         if (!in_force_[p]) continue;
         const auto& pol = ps[p];
-        if (pol.type != model::PolicyType::tariff && pol.type != model::PolicyType::export_fee) continue;
+        if (pol.type != model::PolicyType::tariff && pol.type != model::PolicyType::export_fee)
+            continue;
         const Index pi = static_cast<Index>(p);
         if (pol.type == model::PolicyType::export_fee) active_fees_.push_back(pi);
         auto& table = pol.type == model::PolicyType::tariff ? tariff_ : fee_;

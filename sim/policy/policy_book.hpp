@@ -19,7 +19,7 @@ struct Transition {
 };
 
 class PolicyBook {
-public:
+  public:
     explicit PolicyBook(const model::Scenario& scenario);
 
     /// Moves to `tick` (ticks must increase by one from 0). Appends the announcements,
@@ -34,7 +34,9 @@ public:
 
     /// Sum of the in-force tariff rates the destination levies on the offer's customs origin
     /// (tariffs stack additively).
-    double tariff(Index destination, Index offer) const { return tariff_[cell(destination, offer)]; }
+    double tariff(Index destination, Index offer) const {
+        return tariff_[cell(destination, offer)];
+    }
     /// Sum of in-force export-fee rates on shipments of the offer to the destination.
     double fee_rate(Index destination, Index offer) const { return fee_[cell(destination, offer)]; }
     /// The in-force export-fee policies that apply to (destination, offer), for booking each
@@ -54,7 +56,9 @@ public:
 
     /// True when the policy's destination selector is only its `buyers` selector (a control
     /// on listed buyers anywhere, with no destination countries of its own).
-    bool buyers_only(Index policy) const { return buyers_only_[static_cast<std::size_t>(policy)] != 0; }
+    bool buyers_only(Index policy) const {
+        return buyers_only_[static_cast<std::size_t>(policy)] != 0;
+    }
     bool selects_offer(Index policy, Index offer) const {
         return offer_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(offer)] != 0;
     }
@@ -62,13 +66,14 @@ public:
         return dest_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(country)] != 0;
     }
     bool selects_origin(Index policy, Index country) const {
-        return origin_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(country)] != 0;
+        return origin_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(country)] !=
+               0;
     }
     /// Whether a policy's `buyers` selector names the buyer.
     bool selects_buyer(Index policy, Index buyer) const;
     const model::Scenario& scenario() const { return *scenario_; }
 
-private:
+  private:
     std::size_t cell(Index c, Index o) const {
         return static_cast<std::size_t>(c) * n_offers_ + static_cast<std::size_t>(o);
     }
@@ -77,15 +82,15 @@ private:
 
     const model::Scenario* scenario_;
     std::size_t n_offers_ = 0;
-    std::vector<char> in_force_;                    // per policy
-    std::vector<char> announced_;                   // per policy: announced, not yet in force
-    std::vector<char> buyers_only_;                 // per policy
-    std::vector<std::vector<char>> offer_mask_;     // per policy × offer
-    std::vector<std::vector<char>> dest_mask_;      // per policy × country
-    std::vector<std::vector<char>> origin_mask_;    // per policy × country
+    std::vector<char> in_force_;                  // per policy
+    std::vector<char> announced_;                 // per policy: announced, not yet in force
+    std::vector<char> buyers_only_;               // per policy
+    std::vector<std::vector<char>> offer_mask_;   // per policy × offer
+    std::vector<std::vector<char>> dest_mask_;    // per policy × country
+    std::vector<std::vector<char>> origin_mask_;  // per policy × country
     std::vector<Index> active_fees_;
-    std::vector<double> tariff_;  // country × offer
-    std::vector<double> fee_;     // country × offer
+    std::vector<double> tariff_;                // country × offer
+    std::vector<double> fee_;                   // country × offer
     std::vector<std::int64_t> available_from_;  // per offer
 };
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "analysis/compare.hpp"
 #include "core/error.hpp"
@@ -31,16 +31,20 @@ void write(const fs::path& p, const std::string& text) {
 }
 
 const char* kCountriesHeader =
-    "run,tick,date,country,imports_units,imports_compute,diverted_compute,seized_units,unmet_compute,"
+    "run,tick,date,country,imports_units,imports_compute,diverted_compute,seized_units,unmet_"
+    "compute,"
     "price_index,tariff_revenue_usd,fee_revenue_usd,remote_compute,compute_used\n";
 const char* kFlowsHeader =
-    "run,tick,date,supplier,product,origin,via,destination,buyer,channel,units,compute,value_usd,tariff_usd,"
+    "run,tick,date,supplier,product,origin,via,destination,buyer,channel,units,compute,value_usd,"
+    "tariff_usd,"
     "fee_usd,seized_units\n";
 const char* kRevenueHeader = "run,tick,date,supplier,billing_country,units,revenue_usd\n";
 
-std::string country_row(int run, int tick, const char* country, double compute, double seized, double price) {
-    return fmt::format("{},{},2024-0{}-01,{},{:.4f},{:.4f},0.0000,{:.4f},0.0000,{:.4f},0.00,0.00,0.0000,{:.4f}\n", run,
-                       tick, tick + 1, country, compute, compute, seized, price, compute);
+std::string country_row(int run, int tick, const char* country, double compute, double seized,
+                        double price) {
+    return fmt::format(
+        "{},{},2024-0{}-01,{},{:.4f},{:.4f},0.0000,{:.4f},0.0000,{:.4f},0.00,0.00,0.0000,{:.4f}\n",
+        run, tick, tick + 1, country, compute, compute, seized, price, compute);
 }
 
 /// Five runs, two monthly ticks (2024-01, 2024-02), countries USA and CHN.
@@ -64,11 +68,18 @@ void write_ensembles(const fs::path& base, const fs::path& variant, int runs = 5
         bc += country_row(r, 0, "USA", 5, 0, 100) + country_row(r, 0, "CHN", 10, 0, 100);
         bc += country_row(r, 1, "USA", 5, 0, 100) + country_row(r, 1, "CHN", 10 + r, 0, 200);
         vc += country_row(r, 0, "USA", 5, 0, 100) + country_row(r, 0, "CHN", 5, 0, 100);
-        vc += country_row(r, 1, "USA", 5, 0, 100) + country_row(r, 1, "CHN", totals[r] - 5, r, 300 + 10 * r);
-        bf += fmt::format("{},1,2024-02-01,s1,chip,TWN,,CHN,b,direct,20.0000,20.0000,2000.00,0.00,0.00,0.0000\n", r);
-        vf += fmt::format("{},1,2024-02-01,s1,chip,TWN,,CHN,b,direct,10.0000,10.0000,1000.00,0.00,0.00,0.0000\n", r);
-        vf += fmt::format("{},1,2024-02-01,s1,chip,TWN,SGP,CHN,b,diverted,10.0000,10.0000,1000.00,0.00,0.00,{}.0000\n",
-                          r, r);
+        vc += country_row(r, 1, "USA", 5, 0, 100) +
+              country_row(r, 1, "CHN", totals[r] - 5, r, 300 + 10 * r);
+        bf += fmt::format(
+            "{},1,2024-02-01,s1,chip,TWN,,CHN,b,direct,20.0000,20.0000,2000.00,0.00,0.00,0.0000\n",
+            r);
+        vf += fmt::format(
+            "{},1,2024-02-01,s1,chip,TWN,,CHN,b,direct,10.0000,10.0000,1000.00,0.00,0.00,0.0000\n",
+            r);
+        vf += fmt::format(
+            "{},1,2024-02-01,s1,chip,TWN,SGP,CHN,b,diverted,10.0000,10.0000,1000.00,0.00,0.00,{}."
+            "0000\n",
+            r, r);
         br += fmt::format("{},1,2024-02-01,s1,CHN,20.0000,{}.00\n", r, 1000 * (r + 1));
         vr += fmt::format("{},1,2024-02-01,s1,CHN,10.0000,{}.00\n", r, 500 * (r + 1));
         vr += fmt::format("{},1,2024-02-01,s1,SGP,10.0000,700.00\n", r);
@@ -86,10 +97,12 @@ void write_ensembles(const fs::path& base, const fs::path& variant, int runs = 5
 struct Loaded {
     RunTotals base, variant;
     std::vector<ScenarioRuns> scenarios;
-    explicit Loaded(const fs::path& b, const fs::path& v, Period period = {}) : base(period), variant(period) {
+    explicit Loaded(const fs::path& b, const fs::path& v, Period period = {})
+        : base(period), variant(period) {
         const auto ib = ts::io::read_run_folder(b, base);
         const auto iv = ts::io::read_run_folder(v, variant);
-        scenarios = {{ib.scenario_name, b.string(), ib.seed, &base}, {iv.scenario_name, v.string(), iv.seed, &variant}};
+        scenarios = {{ib.scenario_name, b.string(), ib.seed, &base},
+                     {iv.scenario_name, v.string(), iv.seed, &variant}};
     }
 };
 
@@ -128,7 +141,8 @@ TEST_CASE("compare: ensemble means, intervals and paired differences by run inde
     CHECK(res.warnings.empty());
     CHECK(res.span.describe() == "2024-01-01 .. 2024-02-01 (2 ticks)");
 
-    // CHN compute: baseline 20..24, variant {18, 10, 16, 12, 14}; paired d = {−2, −11, −6, −11, −10}.
+    // CHN compute: baseline 20..24, variant {18, 10, 16, 12, 14}; paired d = {−2, −11, −6, −11,
+    // −10}.
     const auto& chn = row(res, "country", "CHN", "compute_imported");
     CHECK(chn.unit == "compute");
     const auto& b = chn.cells[0];
@@ -142,7 +156,7 @@ TEST_CASE("compare: ensemble means, intervals and paired differences by run inde
     CHECK(v.value.p95 == Approx(17.6));
     CHECK(v.diff.n == 5);
     CHECK(v.diff.mean == Approx(-8));
-    CHECK(v.diff.p05 == Approx(-11));   // sorted −11 −11 −10 −6 −2: h = 0.2 between −11 and −11
+    CHECK(v.diff.p05 == Approx(-11));  // sorted −11 −11 −10 −6 −2: h = 0.2 between −11 and −11
     CHECK(v.diff.p95 == Approx(-2.8));  // h = 3.8: −6 + 0.8·(−2 − (−6))
     REQUIRE(v.diff_pct);
     CHECK(*v.diff_pct == Approx(-8.0 / 22.0 * 100.0));
@@ -168,7 +182,8 @@ TEST_CASE("compare: ensemble means, intervals and paired differences by run inde
 
     // Shares of the compute shipped to CHN: half diverted via SGP in the variant.
     CHECK(row(res, "country", "CHN", "share_diverted").cells[1].value.mean == Approx(0.5));
-    CHECK(row(res, "country", "CHN", "share_via_third_countries").cells[1].diff.mean == Approx(0.5));
+    CHECK(row(res, "country", "CHN", "share_via_third_countries").cells[1].diff.mean ==
+          Approx(0.5));
     CHECK(row(res, "world", "all", "share_diverted").cells[0].value.mean == 0.0);
 
     // Revenue by billing country: CHN 1000(r+1) -> 500(r+1): d = −500(r+1).
@@ -199,7 +214,8 @@ TEST_CASE("compare: the route view and a route used only by the variant") {
     CompareOptions opt;
     opt.by = CompareBy::route;
     const auto res = compare_runs(in.scenarios, opt);
-    REQUIRE(res.rows.size() == 7);  // TWN > CHN: units, compute, value; hub route: the same and seized
+    REQUIRE(res.rows.size() ==
+            7);  // TWN > CHN: units, compute, value; hub route: the same and seized
     CHECK(res.rows[0].key == "TWN > CHN");  // direct routes first
     const auto& hub = row(res, "route", "TWN > SGP > CHN", "compute");
     CHECK(hub.cells[0].value.mean == 0.0);
@@ -240,7 +256,8 @@ TEST_CASE("compare: runs missing from the baseline are left out of the pairing, 
     const auto res = compare_runs(in.scenarios, {});
     REQUIRE(res.warnings.size() == 1);
     CHECK(res.warnings[0] ==
-          "'variant' has 5 run(s) and the baseline 'base' 3: differences are paired over the 3 run index(es) they share");
+          "'variant' has 5 run(s) and the baseline 'base' 3: differences are paired over the 3 run "
+          "index(es) they share");
     const auto& chn = row(res, "country", "CHN", "compute_imported");
     CHECK(chn.cells[1].value.n == 5);
     CHECK(chn.cells[1].diff.n == 3);
@@ -267,10 +284,12 @@ TEST_CASE("compare: folders with different countries or time spans are not compa
     const auto problems = comparability_problems(s);
     REQUIRE(problems.size() == 2);
     CHECK(problems[0] ==
-          "'B' (other) and the baseline 'A' (base) have different countries (only in 'A' (base): USA; only in 'B' "
+          "'B' (other) and the baseline 'A' (base) have different countries (only in 'A' (base): "
+          "USA; only in 'B' "
           "(other): JPN)");
     CHECK(problems[1] ==
-          "'B' (other) and the baseline 'A' (base) cover different time spans: 2024-01-01 .. 2024-03-01 (3 ticks) vs "
+          "'B' (other) and the baseline 'A' (base) cover different time spans: 2024-01-01 .. "
+          "2024-03-01 (3 ticks) vs "
           "2024-01-01 .. 2024-02-01 (2 ticks)");
     // Without flows.csv, flow-based metrics of that folder are absent, not zero.
     CompareOptions keep;
@@ -287,7 +306,8 @@ TEST_CASE("compare: a folder without countries.csv is not a run folder") {
         FAIL("no error");
     } catch (const ts::InputError& e) {
         CHECK(e.diagnostics().front().message ==
-              fmt::format("'{}' is not a tradesim run folder (it has no countries.csv)", dir.path().string()));
+              fmt::format("'{}' is not a tradesim run folder (it has no countries.csv)",
+                          dir.path().string()));
     }
     CHECK_THROWS_AS(ts::io::read_run_folder(dir.path() / "absent", t), ts::InputError);
 }
@@ -300,13 +320,16 @@ TEST_CASE("compare CSV: the long form of the table, with intervals for ensembles
     opt.metrics = {"compute_imported", "share_diverted"};
     const auto res = compare_runs(in.scenarios, opt);
     const std::string csv = ts::io::render_compare_csv(res);
-    CHECK(csv.rfind("scope,key,metric,unit,scenario,runs,value,p05,p95,diff,diff_p05,diff_p95,diff_pct\n", 0) == 0);
-    CHECK(csv.find("country,CHN,compute_imported,compute,base,5,22.0000,20.2000,23.8000,0.0000,0.0000,0.0000,0.0000\n") !=
-          std::string::npos);
-    CHECK(csv.find("country,CHN,compute_imported,compute,variant,5,14.0000,10.4000,17.6000,-8.0000,-11.0000,-2.8000,"
+    CHECK(csv.rfind(
+              "scope,key,metric,unit,scenario,runs,value,p05,p95,diff,diff_p05,diff_p95,diff_pct\n",
+              0) == 0);
+    CHECK(csv.find("country,CHN,compute_imported,compute,base,5,22.0000,20.2000,23.8000,0.0000,0."
+                   "0000,0.0000,0.0000\n") != std::string::npos);
+    CHECK(csv.find("country,CHN,compute_imported,compute,variant,5,14.0000,10.4000,17.6000,-8.0000,"
+                   "-11.0000,-2.8000,"
                    "-36.3636\n") != std::string::npos);
-    CHECK(csv.find("country,CHN,share_diverted,share,variant,5,0.500000,0.500000,0.500000,0.500000,0.500000,0.500000,\n") !=
-          std::string::npos);
+    CHECK(csv.find("country,CHN,share_diverted,share,variant,5,0.500000,0.500000,0.500000,0.500000,"
+                   "0.500000,0.500000,\n") != std::string::npos);
     // The table prints the same numbers.
     const std::string table = ts::io::render_compare_table(res);
     CHECK(table.find("14.00 [10.40, 17.60]") != std::string::npos);
@@ -314,6 +337,7 @@ TEST_CASE("compare CSV: the long form of the table, with intervals for ensembles
     CHECK(table.find("-36.36%") != std::string::npos);
     CHECK(table.find("+50.00 pp [+50.00 pp, +50.00 pp]") != std::string::npos);
     const std::string md = ts::io::render_compare_markdown(res);
-    CHECK(md.find("| country | CHN | compute_imported | compute | 22.00 [20.20, 23.80] | 14.00 [10.40, 17.60] | "
+    CHECK(md.find("| country | CHN | compute_imported | compute | 22.00 [20.20, 23.80] | 14.00 "
+                  "[10.40, 17.60] | "
                   "-8.00 [-11.00, -2.80] | -36.36% |") != std::string::npos);
 }

@@ -30,7 +30,8 @@ TEST_CASE("type-7 quantiles interpolate between order statistics", "[ensemble]")
     CHECK(std::isnan(quantile_sorted({}, 0.5)));
 }
 
-TEST_CASE("ensemble stats: mean, sample sd, quantiles, count; quantiles ignore run order", "[ensemble]") {
+TEST_CASE("ensemble stats: mean, sample sd, quantiles, count; quantiles ignore run order",
+          "[ensemble]") {
     const auto s = ensemble_stats({2, 4, 4, 4, 5, 5, 7, 9});
     CHECK(s.mean == 5.0);
     CHECK(s.sd == Approx(std::sqrt(32.0 / 7.0)));
@@ -52,7 +53,8 @@ TEST_CASE("ensemble stats: mean, sample sd, quantiles, count; quantiles ignore r
 TEST_CASE("EnsembleSummary keeps first-appearance order and counts runs per metric", "[ensemble]") {
     EnsembleSummary e;
     e.add_run({{"world", "all", "a", 1.0}, {"country", "CHN", "b", 10.0}});
-    e.add_run({{"world", "all", "a", 3.0}, {"country", "SGP", "b", 5.0}, {"country", "CHN", "b", 20.0}});
+    e.add_run(
+        {{"world", "all", "a", 3.0}, {"country", "SGP", "b", 5.0}, {"country", "CHN", "b", 20.0}});
     const auto rows = e.rows();
     REQUIRE(rows.size() == 3);
     CHECK(rows[0].metric == MetricKey{"world", "all", "a"});

@@ -22,7 +22,9 @@ std::vector<SweepParameter> params(std::initializer_list<const char*> specs) {
     return out;
 }
 
-double value(const Variant& v, std::size_t i) { return std::stod(v.values[i]); }
+double value(const Variant& v, std::size_t i) {
+    return std::stod(v.values[i]);
+}
 
 }  // namespace
 
@@ -68,16 +70,18 @@ TEST_CASE("sweep designs: grid, lhs:N, morris:R", "[sweep]") {
 TEST_CASE("grid: the Cartesian product, last parameter fastest", "[sweep]") {
     const auto d = make_design(params({"a=1,2", "b=0:0.2:0.1"}), parse_design("grid"), 1);
     REQUIRE(d.variants.size() == 6);
-    const std::vector<std::vector<std::string>> expected{{"1", "0"},   {"1", "0.1"}, {"1", "0.2"},
-                                                         {"2", "0"},   {"2", "0.1"}, {"2", "0.2"}};
+    const std::vector<std::vector<std::string>> expected{{"1", "0"}, {"1", "0.1"}, {"1", "0.2"},
+                                                         {"2", "0"}, {"2", "0.1"}, {"2", "0.2"}};
     for (std::size_t v = 0; v < 6; ++v) CHECK(d.variants[v].values == expected[v]);
     CHECK_THROWS_AS(make_design(params({"a=0:1"}), parse_design("grid"), 1), ts::InputError);
     CHECK_THROWS_AS(make_design(params({"a=1,2", "a=3"}), parse_design("grid"), 1), ts::InputError);
 }
 
-TEST_CASE("lhs: every stratum of every parameter used once; a pure function of the seed", "[sweep]") {
+TEST_CASE("lhs: every stratum of every parameter used once; a pure function of the seed",
+          "[sweep]") {
     const int n = 10;
-    const auto d = make_design(params({"a=0:1", "b=100:200", "c=0:9:1", "d=x,y"}), parse_design("lhs:10"), 42);
+    const auto d =
+        make_design(params({"a=0:1", "b=100:200", "c=0:9:1", "d=x,y"}), parse_design("lhs:10"), 42);
     REQUIRE(d.variants.size() == static_cast<std::size_t>(n));
     for (std::size_t i = 0; i < 3; ++i) {
         const double lo = i == 0 ? 0 : (i == 1 ? 100 : 0), hi = i == 0 ? 1 : (i == 1 ? 200 : 9);
@@ -86,20 +90,27 @@ TEST_CASE("lhs: every stratum of every parameter used once; a pure function of t
             const double x = value(v, i);
             CHECK(x >= lo);
             CHECK(x <= hi);
-            if (i < 2) strata.insert(static_cast<int>(std::floor((x - lo) / (hi - lo) * n)));
-            else strata.insert(static_cast<int>(x));  // a stepped range is its list 0..9: each value once
+            if (i < 2)
+                strata.insert(static_cast<int>(std::floor((x - lo) / (hi - lo) * n)));
+            else
+                strata.insert(
+                    static_cast<int>(x));  // a stepped range is its list 0..9: each value once
         }
         CHECK(strata.size() == static_cast<std::size_t>(n));
     }
     const auto stepped = make_design(params({"s=0:6:2"}), parse_design("lhs:8"), 3);
-    for (const auto& v : stepped.variants) CHECK((v.values[0] == "0" || v.values[0] == "2" || v.values[0] == "4" || v.values[0] == "6"));
+    for (const auto& v : stepped.variants)
+        CHECK(
+            (v.values[0] == "0" || v.values[0] == "2" || v.values[0] == "4" || v.values[0] == "6"));
 
     std::size_t xs = 0;
     for (const auto& v : d.variants) xs += v.values[3] == "x";
     CHECK(xs == 5);  // a list of 2 values: half the strata each
 
-    const auto again = make_design(params({"a=0:1", "b=100:200", "c=0:9:1", "d=x,y"}), parse_design("lhs:10"), 42);
-    const auto other = make_design(params({"a=0:1", "b=100:200", "c=0:9:1", "d=x,y"}), parse_design("lhs:10"), 43);
+    const auto again =
+        make_design(params({"a=0:1", "b=100:200", "c=0:9:1", "d=x,y"}), parse_design("lhs:10"), 42);
+    const auto other =
+        make_design(params({"a=0:1", "b=100:200", "c=0:9:1", "d=x,y"}), parse_design("lhs:10"), 43);
     bool same = true, differs = false;
     for (int v = 0; v < n; ++v) {
         same = same && again.variants[v].values == d.variants[v].values;
@@ -109,7 +120,8 @@ TEST_CASE("lhs: every stratum of every parameter used once; a pure function of t
     CHECK(differs);
 }
 
-TEST_CASE("morris: trajectories of k+1 points on 4 levels, one factor moved by 2/3 per step", "[sweep][morris]") {
+TEST_CASE("morris: trajectories of k+1 points on 4 levels, one factor moved by 2/3 per step",
+          "[sweep][morris]") {
     const std::size_t k = 5;
     const auto plan = morris_plan(k, 20, 7);
     REQUIRE(plan.points.size() == 20);
@@ -140,11 +152,13 @@ TEST_CASE("morris: trajectories of k+1 points on 4 levels, one factor moved by 2
     }
 }
 
-TEST_CASE("morris on a toy function ranks the parameters as their known influence", "[sweep][morris]") {
+TEST_CASE("morris on a toy function ranks the parameters as their known influence",
+          "[sweep][morris]") {
     // y = 10·x1 + 1·x2 + 0·x3 + 5·x4² + 3·x1·x5: linear x1 dominates (with an interaction that
     // gives it σ > 0), x4 is non-linear (EE = 5·(2x + Δ) in [3.33, 10]), x5 acts only through the
     // interaction (|EE| = 3·x1 <= 3), x2 is linear and small, x3 is inert.
-    const auto d = make_design(params({"x1=0:1", "x2=0:1", "x3=0:1", "x4=0:1", "x5=0:1"}), parse_design("morris:30"), 2025);
+    const auto d = make_design(params({"x1=0:1", "x2=0:1", "x3=0:1", "x4=0:1", "x5=0:1"}),
+                               parse_design("morris:30"), 2025);
     REQUIRE(d.variants.size() == 30 * 6);
     std::vector<double> y;
     for (const auto& v : d.variants) {
@@ -171,7 +185,8 @@ TEST_CASE("morris on a toy function ranks the parameters as their known influenc
     CHECK(order == std::vector<std::size_t>{0, 3, 4, 1, 2});
 }
 
-TEST_CASE("morris: effects skip steps that leave the value unchanged; designs are seeded", "[sweep][morris]") {
+TEST_CASE("morris: effects skip steps that leave the value unchanged; designs are seeded",
+          "[sweep][morris]") {
     // A one-element list never changes: no effect is counted, mu* is NaN and ranks last.
     const auto d = make_design(params({"a=0:1", "b=only"}), parse_design("morris:4"), 1);
     std::vector<double> y;

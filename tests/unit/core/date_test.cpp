@@ -7,7 +7,8 @@ using namespace ts;
 TEST_CASE("civil dates round-trip through day numbers", "[date]") {
     CHECK(days_from_civil({1970, 1, 1}) == 0);
     CHECK(days_from_civil({2000, 3, 1}) == 11017);
-    for (std::int64_t d = -800000; d < 800000; d += 997) CHECK(days_from_civil(civil_from_days(d)) == d);
+    for (std::int64_t d = -800000; d < 800000; d += 997)
+        CHECK(days_from_civil(civil_from_days(d)) == d);
     CHECK(civil_from_days(days_from_civil({2024, 2, 29})) == Date{2024, 2, 29});
 }
 

@@ -5,10 +5,13 @@
 using namespace ts;
 
 TEST_CASE("diagnostics format compiler-style", "[error]") {
-    Diagnostic d{Severity::error, {"scenarios/x.yaml", 42, 7}, "policies[cap-t2].destinations.countries[0]",
+    Diagnostic d{Severity::error,
+                 {"scenarios/x.yaml", 42, 7},
+                 "policies[cap-t2].destinations.countries[0]",
                  "unknown country 'MYA' (did you mean 'MYS'?)"};
     CHECK(d.format() ==
-          "scenarios/x.yaml:42:7: error: policies[cap-t2].destinations.countries[0]: unknown country 'MYA' (did "
+          "scenarios/x.yaml:42:7: error: policies[cap-t2].destinations.countries[0]: unknown "
+          "country 'MYA' (did "
           "you mean 'MYS'?)");
     Diagnostic w{Severity::warning, {"a.yaml", 3, 0}, "", "date outside the run"};
     CHECK(w.format() == "a.yaml:3:1: warning: date outside the run");

@@ -51,7 +51,8 @@ TEST_CASE("uniform, normal and binomial have the right moments", "[random]") {
     CHECK(std::abs(su2 / n - 1.0 / 3) < 0.005);
     CHECK(std::abs(sn / n) < 5 / std::sqrt(n));
     CHECK(std::abs(sn2 / n - 1.0) < 0.02);
-    for (auto [trials, p] : {std::pair<std::uint64_t, double>{20, 0.3}, {1000, 0.01}, {100000, 0.25}}) {
+    for (auto [trials, p] :
+         {std::pair<std::uint64_t, double>{20, 0.3}, {1000, 0.01}, {100000, 0.25}}) {
         double s = 0, s2 = 0;
         const int m = 4000;
         for (int i = 0; i < m; ++i) {

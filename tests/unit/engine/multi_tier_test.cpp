@@ -25,14 +25,16 @@ Run run(const model::Scenario& s) {
     r.world = sim.world();
     return r;
 }
-const engine::SupplierRecord& sup_rec(const Run& r, int tick, model::Index supplier, model::Index product) {
+const engine::SupplierRecord& sup_rec(const Run& r, int tick, model::Index supplier,
+                                      model::Index product) {
     for (const auto& x : r.rec.ticks.at(static_cast<std::size_t>(tick)).suppliers)
         if (x.supplier == supplier && x.product == product) return x;
     FAIL("no supplier record");
     throw 0;
 }
 const engine::MarketRecord& market(const Run& r, int tick, model::Index offer) {
-    return r.rec.ticks.at(static_cast<std::size_t>(tick)).markets.at(static_cast<std::size_t>(offer));
+    return r.rec.ticks.at(static_cast<std::size_t>(tick))
+        .markets.at(static_cast<std::size_t>(offer));
 }
 }  // namespace
 
@@ -45,7 +47,7 @@ TEST_CASE("output is limited by input stock: the Leontief minimum over inputs", 
     const auto wafer = b.product("WAFER", 0.0);
     b.scenario().products[static_cast<std::size_t>(wafer)].kind = model::ProductKind::component;
     const auto acc = b.product("ACC", 1.0);
-    const auto hbm_o = b.offer(b.supplier("hynix", kor), hbm, 100.0, 40.0);  // 40 HBM per tick
+    const auto hbm_o = b.offer(b.supplier("hynix", kor), hbm, 100.0, 40.0);    // 40 HBM per tick
     const auto wafer_o = b.offer(b.supplier("fab", chn), wafer, 1000.0, 5.0);  // 5 wafers per tick
     const auto huawei = b.supplier("huawei", chn);
     const auto acc_o = b.offer(huawei, acc, 10000.0, 1000.0);
@@ -66,7 +68,8 @@ TEST_CASE("output is limited by input stock: the Leontief minimum over inputs", 
         const double hbm_stock = sup_rec(r, t, huawei, hbm).opening;
         const double wafer_stock = sup_rec(r, t, huawei, wafer).opening;
         const auto& m = market(r, t, acc_o);
-        CHECK(m.capacity == Approx(std::min({1000.0, hbm_stock / 2.0, wafer_stock / 0.05})).margin(1e-9));
+        CHECK(m.capacity ==
+              Approx(std::min({1000.0, hbm_stock / 2.0, wafer_stock / 0.05})).margin(1e-9));
         CHECK(m.produced <= m.capacity + 1e-9);
         // Inputs used are exactly output × need.
         CHECK(sup_rec(r, t, huawei, hbm).used == Approx(2.0 * m.produced).margin(1e-9));
@@ -89,7 +92,8 @@ TEST_CASE("output is limited by input stock: the Leontief minimum over inputs", 
     CHECK(hbm_flows == Approx(hbm_received));  // transport delay 0: shipped = received
 }
 
-TEST_CASE("equipment: deliveries install after the lag, the base depreciates, capacity follows", "[multitier]") {
+TEST_CASE("equipment: deliveries install after the lag, the base depreciates, capacity follows",
+          "[multitier]") {
     test::ScenarioBuilder b(8);
     const auto nld = b.country("NLD");
     const auto chn = b.country("CHN");
@@ -124,8 +128,10 @@ TEST_CASE("equipment: deliveries install after the lag, the base depreciates, ca
     CHECK(capacity_events == 5);  // ticks 3..7
 }
 
-TEST_CASE("a control on tools cuts the foundry's later output by the expected amount at the expected tick",
-          "[multitier]") {
+TEST_CASE(
+    "a control on tools cuts the foundry's later output by the expected amount at the expected "
+    "tick",
+    "[multitier]") {
     auto world = [](bool control) {
         test::ScenarioBuilder b(12);
         const auto nld = b.country("NLD");
@@ -151,7 +157,8 @@ TEST_CASE("a control on tools cuts the foundry's later output by the expected am
     for (int t = 0; t < 12; ++t) {
         CAPTURE(t);
         const double cap_free = free.rec.ticks[static_cast<std::size_t>(t)].markets[1].capacity;
-        const double cap_ctl = controlled.rec.ticks[static_cast<std::size_t>(t)].markets[1].capacity;
+        const double cap_ctl =
+            controlled.rec.ticks[static_cast<std::size_t>(t)].markets[1].capacity;
         // Tools shipped up to tick 4 still arrive (installed by tick 6); from tick 7 on the
         // controlled foundry misses 2 tools (120 wafers) more each tick.
         const double missing = t >= 7 ? 120.0 * (t - 6) : 0.0;
@@ -159,7 +166,8 @@ TEST_CASE("a control on tools cuts the foundry's later output by the expected am
     }
 }
 
-TEST_CASE("remote compute is used when cheaper and allowed, and a remote_access policy closes it", "[multitier]") {
+TEST_CASE("remote compute is used when cheaper and allowed, and a remote_access policy closes it",
+          "[multitier]") {
     auto world = [](bool ban, bool remote_access_closed, double markup) {
         test::ScenarioBuilder b(4);
         const auto usa = b.country("USA");
@@ -170,7 +178,8 @@ TEST_CASE("remote compute is used when cheaper and allowed, and a remote_access 
         const auto cn = b.buyer("cn-lab", chn, 100.0, 100.0, 0.5, 3.0);
         b.buyer_ref(cn).remote = model::Remote{{mys}, markup, 60.0};
         if (ban) b.control("ban", usa, {chn});
-        if (remote_access_closed) b.policy("no-remote", model::PolicyType::remote_access, usa, {chn});
+        if (remote_access_closed)
+            b.policy("no-remote", model::PolicyType::remote_access, usa, {chn});
         b.finish();
         (void)o;
         return run(b.scenario());

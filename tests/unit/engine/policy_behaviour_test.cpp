@@ -68,16 +68,22 @@ struct ChipWorld {
 
 }  // namespace
 
-TEST_CASE("V3 as rerouting: a control on the direct route moves flows to a legal hub; closing the hub stops them",
-          "[policy][rerouting]") {
+TEST_CASE(
+    "V3 as rerouting: a control on the direct route moves flows to a legal hub; closing the hub "
+    "stops them",
+    "[policy][rerouting]") {
     ChipWorld w;
     const auto free_trade = run(w.b.scenario());
     // The USA bans exports (not re-exports) to China: US-made goods go through Singapore,
     // where they are legally re-exported; Taiwan-made goods are untouched.
     const auto ban = w.b.control("ban", w.usa, {w.chn}, -1.0, 0, true, false);
     const auto rerouted = run(w.b.scenario());
-    const auto us_direct = [&](const engine::FlowRecord& f) { return f.offer == w.us_o && f.via == model::kNone; };
-    const auto us_via_hub = [&](const engine::FlowRecord& f) { return f.offer == w.us_o && f.via == w.sgp; };
+    const auto us_direct = [&](const engine::FlowRecord& f) {
+        return f.offer == w.us_o && f.via == model::kNone;
+    };
+    const auto us_via_hub = [&](const engine::FlowRecord& f) {
+        return f.offer == w.us_o && f.via == w.sgp;
+    };
     CHECK(total(free_trade, us_via_hub).units == 0.0);
     CHECK(total(free_trade, us_direct).units > 0.0);
     CHECK(total(rerouted, us_direct).units == 0.0);
@@ -91,17 +97,20 @@ TEST_CASE("V3 as rerouting: a control on the direct route moves flows to a legal
     // Close the hub too: US goods stop reaching China at all.
     w.b.policy_ref(ban).destinations.countries.push_back(w.sgp);
     const auto closed = run(w.b.scenario());
-    CHECK(total(closed, [&](const engine::FlowRecord& f) { return f.offer == w.us_o; }).units == 0.0);
+    CHECK(total(closed, [&](const engine::FlowRecord& f) { return f.offer == w.us_o; }).units ==
+          0.0);
     CHECK(total(closed, [&](const engine::FlowRecord& f) { return f.offer == w.cn_o; }).units >
           total(rerouted, [&](const engine::FlowRecord& f) { return f.offer == w.cn_o; }).units);
 }
 
-TEST_CASE("a re-export ban makes the hub route diverted, used only by risk-tolerant buyers", "[policy][diversion]") {
+TEST_CASE("a re-export ban makes the hub route diverted, used only by risk-tolerant buyers",
+          "[policy][diversion]") {
     for (double rt : {0.0, 0.5}) {
         ChipWorld w(6, rt);
         w.b.control("ban", w.usa, {w.chn});  // exports and re-exports
         const auto r = run(w.b.scenario());
-        const auto diverted = total(r, [&](const engine::FlowRecord& f) { return f.channel == Channel::diverted; });
+        const auto diverted =
+            total(r, [&](const engine::FlowRecord& f) { return f.channel == Channel::diverted; });
         CAPTURE(rt);
         if (rt == 0.0) {
             CHECK(diverted.units == 0.0);
@@ -115,18 +124,21 @@ TEST_CASE("a re-export ban makes the hub route diverted, used only by risk-toler
             CHECK(billed_to_hub);
             // No tariff or fee is paid on smuggled goods, and they arrive as diverted compute.
             double diverted_arrivals = 0.0;
-            for (const auto& t : r.ticks) diverted_arrivals += t.countries[static_cast<std::size_t>(w.chn)].diverted_compute;
+            for (const auto& t : r.ticks)
+                diverted_arrivals += t.countries[static_cast<std::size_t>(w.chn)].diverted_compute;
             CHECK(diverted_arrivals > 0.0);
         }
     }
 }
 
-TEST_CASE("the seized share of diverted shipments converges to the detection probability", "[policy][seizure]") {
+TEST_CASE("the seized share of diverted shipments converges to the detection probability",
+          "[policy][seizure]") {
     ChipWorld w(120, 2.0);
     w.b.scenario().routes[0].detection = 0.2;
     w.b.control("ban", w.usa, {w.chn});
     const auto r = run(w.b.scenario());
-    const auto d = total(r, [&](const engine::FlowRecord& f) { return f.channel == Channel::diverted; });
+    const auto d =
+        total(r, [&](const engine::FlowRecord& f) { return f.channel == Channel::diverted; });
     REQUIRE(d.units > 10000.0);
     // Each unit is seized independently with p = 0.2: the share's sd is sqrt(p(1-p)/n);
     // 5 sd bound (fractions of units add a little variance, well inside this bound).
@@ -134,26 +146,32 @@ TEST_CASE("the seized share of diverted shipments converges to the detection pro
     CHECK(std::abs(share - 0.2) < 5.0 * std::sqrt(0.2 * 0.8 / d.units) + 0.002);
 }
 
-TEST_CASE("licences: requests are decided after the delay and granted with the approval probability",
-          "[policy][licence]") {
+TEST_CASE(
+    "licences: requests are decided after the delay and granted with the approval probability",
+    "[policy][licence]") {
     ChipWorld w(60);
     w.b.control("licence", w.usa, {w.chn}, 0.5, 2);
     const auto r = run(w.b.scenario());
-    const auto licensed = [&](const engine::FlowRecord& f) { return f.channel == Channel::licensed; };
+    const auto licensed = [&](const engine::FlowRecord& f) {
+        return f.channel == Channel::licensed;
+    };
     CHECK(total(r, licensed, 0, 2).units == 0.0);  // nothing decided before the delay
     CHECK(total(r, licensed, 2, 3).units > 0.0);
-    CHECK(total(r, [&](const engine::FlowRecord& f) { return f.offer == w.us_o && f.channel == Channel::direct; }).units ==
-          0.0);
+    CHECK(total(r, [&](const engine::FlowRecord& f) {
+              return f.offer == w.us_o && f.channel == Channel::direct;
+          }).units == 0.0);
     // Granted share ≈ approval: compare shipped licensed compute with the compute that was
     // requested (granted + the denied part, which shows up as unmet).
     double unmet = 0.0;
-    for (const auto& t : r.ticks) unmet += t.countries[static_cast<std::size_t>(w.chn)].unmet_compute;
+    for (const auto& t : r.ticks)
+        unmet += t.countries[static_cast<std::size_t>(w.chn)].unmet_compute;
     const double granted = total(r, licensed).compute;
     const double share = granted / (granted + unmet);
     CHECK(share == Approx(0.5).margin(0.03));
 }
 
-TEST_CASE("quotas bind per destination and period and are shared pro rata among its buyers", "[policy][quota]") {
+TEST_CASE("quotas bind per destination and period and are shared pro rata among its buyers",
+          "[policy][quota]") {
     test::ScenarioBuilder b(4);  // monthly ticks from January
     const auto usa = b.country("USA");
     const auto sgp = b.country("SGP");
@@ -193,7 +211,8 @@ TEST_CASE("export fees are paid by the supplier to the goods' jurisdiction", "[p
     CHECK(revenue == Approx(value - fees));
 }
 
-TEST_CASE("buyers stockpile while a restriction is announced but not in force", "[policy][anticipation]") {
+TEST_CASE("buyers stockpile while a restriction is announced but not in force",
+          "[policy][anticipation]") {
     ChipWorld base(8);
     const auto p = base.b.control("ban", base.usa, {base.chn}, -1.0, 0, true, true, 5);
     base.b.policy_ref(p).announced_tick = 2;
@@ -201,17 +220,22 @@ TEST_CASE("buyers stockpile while a restriction is announced but not in force", 
     const auto calm = run(base.b.scenario());
     base.b.buyer_ref(base.cn_buyer).anticipation = 1.5;
     const auto eager = run(base.b.scenario());
-    const auto us_goods = [&](const engine::FlowRecord& f) { return f.offer == base.us_o || f.offer == base.tw_o; };
+    const auto us_goods = [&](const engine::FlowRecord& f) {
+        return f.offer == base.us_o || f.offer == base.tw_o;
+    };
     CHECK(total(eager, us_goods, 0, 2).units == Approx(total(calm, us_goods, 0, 2).units));
     for (int t = 2; t < 5; ++t) {
         CAPTURE(t);
-        CHECK(total(eager, us_goods, t, t + 1).units == Approx(1.5 * total(calm, us_goods, t, t + 1).units));
+        CHECK(total(eager, us_goods, t, t + 1).units ==
+              Approx(1.5 * total(calm, us_goods, t, t + 1).units));
     }
     CHECK(total(eager, us_goods, 5, 8).units == 0.0);
 }
 
-TEST_CASE("a reaction fires exactly when its condition has held for N ticks, and takes force after its lag",
-          "[policy][reaction]") {
+TEST_CASE(
+    "a reaction fires exactly when its condition has held for N ticks, and takes force after its "
+    "lag",
+    "[policy][reaction]") {
     ChipWorld w(12, 0.5);
     w.b.control("ban", w.usa, {w.chn}, -1.0, 0, true, true, 3);  // diversion via SGP from tick 3
     model::Reaction rx;
@@ -228,14 +252,17 @@ TEST_CASE("a reaction fires exactly when its condition has held for N ticks, and
     rx.then.covers_reexports = true;
     w.b.scenario().reactions.push_back(rx);
     const auto r = run(w.b.scenario());
-    const auto via_sgp = [&](const engine::FlowRecord& f) { return f.channel == Channel::diverted && f.via == w.sgp; };
+    const auto via_sgp = [&](const engine::FlowRecord& f) {
+        return f.channel == Channel::diverted && f.via == w.sgp;
+    };
     // Diversion starts at tick 3; the condition holds at ticks 3 and 4: triggered at 4, in
     // force from 6; diversion through Singapore stops then.
     CHECK(total(r, via_sgp, 3, 4).units > 1.0);
     int triggered_at = -1, in_force_at = -1;
     for (const auto& t : r.ticks)
         for (const auto& e : t.events) {
-            if (e.id == "close-sgp" && e.event == engine::EventKind::triggered) triggered_at = t.tick;
+            if (e.id == "close-sgp" && e.event == engine::EventKind::triggered)
+                triggered_at = t.tick;
             if (e.id == "close-sgp" && e.event == engine::EventKind::in_force) in_force_at = t.tick;
         }
     CHECK(triggered_at == 4);
@@ -244,8 +271,9 @@ TEST_CASE("a reaction fires exactly when its condition has held for N ticks, and
     CHECK(total(r, via_sgp, 4, 6).units > 0.0);
 }
 
-TEST_CASE("design-around: a binding control makes the supplier launch a variant under the threshold",
-          "[policy][design_around]") {
+TEST_CASE(
+    "design-around: a binding control makes the supplier launch a variant under the threshold",
+    "[policy][design_around]") {
     ChipWorld w(10);
     auto& sup = w.b.scenario().suppliers[1];  // tw-fab, US jurisdiction
     sup.design_around = model::DesignAround{2, 0.05};
@@ -265,23 +293,32 @@ TEST_CASE("design-around: a binding control makes the supplier launch a variant 
     int launched_at = -1;
     for (const auto& t : r.ticks)
         for (const auto& e : t.events)
-            if (e.event == engine::EventKind::launched && e.id == "GPU-under-rule") launched_at = t.tick;
+            if (e.event == engine::EventKind::launched && e.id == "GPU-under-rule")
+                launched_at = t.tick;
     CHECK(launched_at == 5);  // binds at tick 3, lag 2
     const auto variant_flows = [&](int from, int to) {
-        return total(r, [&](const engine::FlowRecord& f) { return f.product == v && f.destination == w.chn; }, from, to)
+        return total(
+                   r,
+                   [&](const engine::FlowRecord& f) {
+                       return f.product == v && f.destination == w.chn;
+                   },
+                   from, to)
             .units;
     };
     CHECK(variant_flows(0, 5) == 0.0);
     CHECK(variant_flows(5, 10) > 0.0);
 }
 
-TEST_CASE("stochastic runs are deterministic per seed and run, and conserve goods with seizures and licences",
-          "[policy][determinism][conservation]") {
+TEST_CASE(
+    "stochastic runs are deterministic per seed and run, and conserve goods with seizures and "
+    "licences",
+    "[policy][determinism][conservation]") {
     ChipWorld w(24, 1.0);
     w.b.scenario().routes[0].detection = 0.3;
     w.b.scenario().seed = 7;
     w.b.control("ban", w.usa, {w.chn});
-    // Licences for US-made goods to Singapore (exports only: Taiwan-made goods still divert freely).
+    // Licences for US-made goods to Singapore (exports only: Taiwan-made goods still divert
+    // freely).
     const auto lic = w.b.control("lic", w.usa, {w.sgp}, 0.6, 1, true, false);
     (void)lic;
     w.b.buyer("sg-dc", w.sgp, 200.0, 100.0, 0.5, 3.0);
@@ -295,7 +332,8 @@ TEST_CASE("stochastic runs are deterministic per seed and run, and conserve good
             same = a.ticks[t].flows[i].units == b.ticks[t].flows[i].units &&
                    a.ticks[t].flows[i].seized_units == b.ticks[t].flows[i].seized_units;
         for (std::size_t i = 0; i < std::min(a.ticks[t].flows.size(), c.ticks[t].flows.size()); ++i)
-            if (a.ticks[t].flows[i].seized_units != c.ticks[t].flows[i].seized_units) differs = true;
+            if (a.ticks[t].flows[i].seized_units != c.ticks[t].flows[i].seized_units)
+                differs = true;
     }
     CHECK(same);
     CHECK(differs);  // another run index draws other seizures
@@ -306,7 +344,8 @@ TEST_CASE("stochastic runs are deterministic per seed and run, and conserve good
         for (const auto& f : t.flows) {
             shipped += f.units;
             seized += f.seized_units;
-            if (t.tick == 23 && (f.via != model::kNone)) last_in_transit += f.units - f.seized_units;
+            if (t.tick == 23 && (f.via != model::kNone))
+                last_in_transit += f.units - f.seized_units;
         }
         for (const auto& cr : t.countries) delivered += cr.imports_units;
     }
@@ -327,29 +366,36 @@ model::Scenario generated_world(std::uint64_t seed) {
     const auto gpu = b.product("GPU", 1.0, 10000.0);
     const int ns = 2 + static_cast<int>(rng.next_u64() % 3);
     for (int i = 0; i < ns; ++i) {
-        const auto home = static_cast<model::Index>(1 + static_cast<int>(rng.next_u64() % static_cast<std::uint64_t>(nc - 1)));
+        const auto home = static_cast<model::Index>(
+            1 + static_cast<int>(rng.next_u64() % static_cast<std::uint64_t>(nc - 1)));
         const auto sup = b.supplier("s" + std::to_string(i), home, pick(0.0, 0.1));
         b.offer(sup, gpu, pick(50.0, 150.0), pick(200.0, 2000.0), 20.0, pick(0.0, 1.5));
     }
     const int nb = 2 + static_cast<int>(rng.next_u64() % 3);
     for (int i = 0; i < nb; ++i) {
-        const auto c = static_cast<model::Index>(i == 0 ? 0 : static_cast<int>(rng.next_u64() % static_cast<std::uint64_t>(nc)));
-        const auto buyer = b.buyer("b" + std::to_string(i), c, pick(100.0, 1000.0), 100.0, pick(0.2, 1.5), pick(1.5, 6.0));
+        const auto c = static_cast<model::Index>(
+            i == 0 ? 0 : static_cast<int>(rng.next_u64() % static_cast<std::uint64_t>(nc)));
+        const auto buyer = b.buyer("b" + std::to_string(i), c, pick(100.0, 1000.0), 100.0,
+                                   pick(0.2, 1.5), pick(1.5, 6.0));
         b.buyer_ref(buyer).risk_tolerance = pick(0.0, 1.0);
         b.buyer_ref(buyer).anticipation = pick(1.0, 2.0);
     }
-    b.route(static_cast<model::Index>(nc - 1), pick(0.0, 0.2), 1, model::kUnlimited, pick(0.0, 0.3));
+    b.route(static_cast<model::Index>(nc - 1), pick(0.0, 0.2), 1, model::kUnlimited,
+            pick(0.0, 0.3));
     return b.scenario();
 }
 
 double flows_to(const test::CapturingRecorder& r, model::Index dest, bool direct_only) {
-    return total(r, [&](const engine::FlowRecord& f) {
-               return f.destination == dest && (!direct_only || f.via == model::kNone);
-           }).units;
+    return total(r,
+                 [&](const engine::FlowRecord& f) {
+                     return f.destination == dest && (!direct_only || f.via == model::kNone);
+                 })
+        .units;
 }
 }  // namespace
 
-TEST_CASE("monotone: a higher tariff never raises direct flows to the targeted destination", "[policy][monotone]") {
+TEST_CASE("monotone: a higher tariff never raises direct flows to the targeted destination",
+          "[policy][monotone]") {
     for (std::uint64_t seed = 1; seed <= 25; ++seed) {
         CAPTURE(seed);
         auto s = generated_world(seed);
@@ -372,8 +418,10 @@ TEST_CASE("monotone: a higher tariff never raises direct flows to the targeted d
     }
 }
 
-TEST_CASE("monotone: tighter controls, higher detection and closed hubs never raise the flows they target",
-          "[policy][monotone]") {
+TEST_CASE(
+    "monotone: tighter controls, higher detection and closed hubs never raise the flows they "
+    "target",
+    "[policy][monotone]") {
     for (std::uint64_t seed = 1; seed <= 25; ++seed) {
         CAPTURE(seed);
         const auto s = generated_world(seed);
@@ -396,12 +444,17 @@ TEST_CASE("monotone: tighter controls, higher detection and closed hubs never ra
         // Tighter licensing never raises direct flows of the controlled goods to the target
         // (other suppliers' goods may rise: that is substitution, not leakage).
         const auto controlled_direct = [&](const test::CapturingRecorder& r) {
-            return total(r, [&](const engine::FlowRecord& f) {
-                       return f.destination == 0 && f.via == model::kNone &&
-                              s.suppliers[static_cast<std::size_t>(f.supplier)].jurisdiction == 1;
-                   }).units;
+            return total(
+                       r,
+                       [&](const engine::FlowRecord& f) {
+                           return f.destination == 0 && f.via == model::kNone &&
+                                  s.suppliers[static_cast<std::size_t>(f.supplier)].jurisdiction ==
+                                      1;
+                       })
+                .units;
         };
-        CHECK(controlled_direct(run(with_control(0.3, false))) <= controlled_direct(run(with_control(0.8, false))) + 1e-9);
+        CHECK(controlled_direct(run(with_control(0.3, false))) <=
+              controlled_direct(run(with_control(0.8, false))) + 1e-9);
         // Higher detection never raises diverted deliveries.
         auto low = with_control(-1.0, false), high = low;
         high.routes[0].detection = std::min(1.0, low.routes[0].detection + 0.3);
@@ -416,12 +469,15 @@ TEST_CASE("monotone: tighter controls, higher detection and closed hubs never ra
         const auto through_hub = [&](const test::CapturingRecorder& r) {
             return total(r, [&](const engine::FlowRecord& f) { return f.via == hub; }).units;
         };
-        CHECK(through_hub(run(with_control(-1.0, true))) <= through_hub(run(with_control(-1.0, false))) + 1e-9);
+        CHECK(through_hub(run(with_control(-1.0, true))) <=
+              through_hub(run(with_control(-1.0, false))) + 1e-9);
     }
 }
 
-TEST_CASE("monotone: an announced, not yet in force restriction never lowers orders of the affected goods",
-          "[policy][monotone]") {
+TEST_CASE(
+    "monotone: an announced, not yet in force restriction never lowers orders of the affected "
+    "goods",
+    "[policy][monotone]") {
     for (std::uint64_t seed = 1; seed <= 25; ++seed) {
         CAPTURE(seed);
         const auto s = generated_world(seed);
@@ -460,7 +516,9 @@ TEST_CASE("licence requests still pending when a ban takes force are denied", "[
     w.b.policy_ref(lic).until_tick = 3;
     w.b.control("us-ban", w.usa, {w.chn}, -1.0, 0, false, true, 3);
     const auto r = run(w.b.scenario());
-    const auto licensed = [&](const engine::FlowRecord& f) { return f.offer == w.tw_o && f.channel == Channel::licensed; };
+    const auto licensed = [&](const engine::FlowRecord& f) {
+        return f.offer == w.tw_o && f.channel == Channel::licensed;
+    };
     CHECK(total(r, licensed, 2, 3).units > 0.0);   // asked at tick 0, granted at tick 2
     CHECK(total(r, licensed, 3, 8).units == 0.0);  // asked at ticks 1-2, decided under the ban
 }

@@ -106,7 +106,8 @@ TEST_CASE("unmet demand is carried as backlog at the buyer's share", "[engine]")
     auto buyer = b.buyer("b", c, 120.0, 1.0, 0.0, 2.0);
     b.buyer_ref(buyer).backlog = 0.5;
     auto r = run(b.scenario());
-    // tick 0: 100 shippable, unmet 20, backlog 10; tick 1: orders 130, ships 50, unmet 80, backlog 40.
+    // tick 0: 100 shippable, unmet 20, backlog 10; tick 1: orders 130, ships 50, unmet 80,
+    // backlog 40.
     CHECK(country(r, 0, c).unmet_compute == Approx(20.0));
     CHECK(market(r, 1, o).orders == Approx(130.0));
     CHECK(country(r, 1, c).unmet_compute == Approx(80.0));
@@ -164,7 +165,8 @@ TEST_CASE("shipments arrive after the transport delay and transit is conserved",
     CHECK(shipped - delivered == Approx(100.0));  // two ticks still in transit
 }
 
-TEST_CASE("accounting identities hold every tick in a rationed, growing world", "[engine][conservation]") {
+TEST_CASE("accounting identities hold every tick in a rationed, growing world",
+          "[engine][conservation]") {
     test::ScenarioBuilder b(24);
     auto us = b.country("USA");
     auto cn = b.country("CHN");
@@ -270,7 +272,8 @@ TEST_CASE("events report policies taking force and lapsing", "[engine]") {
     CHECK(r.ticks[3].events.empty());
 }
 
-TEST_CASE("prices settle even when buyers substitute very strongly (no endless cycling)", "[engine]") {
+TEST_CASE("prices settle even when buyers substitute very strongly (no endless cycling)",
+          "[engine]") {
     // σ = 400 between a capacity-bound supplier and a fixed-price one: the plain price rule
     // cycles for ever here; the adaptive step must settle (at 104.7368, the equilibrium the
     // solver finds for this world).

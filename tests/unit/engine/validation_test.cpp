@@ -45,7 +45,8 @@ struct V2World {
 };
 }  // namespace
 
-TEST_CASE("V2: banning the 0.6 source multiplies each other source by 2.5 for any sigma", "[validation][V2]") {
+TEST_CASE("V2: banning the 0.6 source multiplies each other source by 2.5 for any sigma",
+          "[validation][V2]") {
     for (double sigma : {0.5, 2.0, 4.0, 8.8}) {
         CAPTURE(sigma);
         V2World base(sigma);
@@ -55,15 +56,20 @@ TEST_CASE("V2: banning the 0.6 source multiplies each other source by 2.5 for an
         CHECK(before.countries[0].price_index == Approx(1.0).epsilon(1e-12));
 
         V2World ban(sigma);
-        ban.b.buyer_ref(ban.buyer).weights[static_cast<std::size_t>(ban.big)] = 0.0;  // weight 0 excludes
+        ban.b.buyer_ref(ban.buyer).weights[static_cast<std::size_t>(ban.big)] =
+            0.0;  // weight 0 excludes
         const auto after = ban.run();
         CHECK(V2World::units(after, ban.big) == 0.0);
-        CHECK(V2World::units(after, ban.small) / V2World::units(before, base.small) == Approx(2.5).epsilon(1e-9));
-        CHECK(V2World::units(after, ban.mid) / V2World::units(before, base.mid) == Approx(2.5).epsilon(1e-9));
+        CHECK(V2World::units(after, ban.small) / V2World::units(before, base.small) ==
+              Approx(2.5).epsilon(1e-9));
+        CHECK(V2World::units(after, ban.mid) / V2World::units(before, base.mid) ==
+              Approx(2.5).epsilon(1e-9));
         const double expected_p = std::pow(0.4, 1.0 / (1.0 - sigma));
         CHECK(after.countries[0].price_index == Approx(expected_p).epsilon(1e-9));
-        if (sigma == 4.0) CHECK(after.countries[0].price_index - 1.0 == Approx(0.357).margin(0.0005));
-        if (sigma == 8.8) CHECK(after.countries[0].price_index - 1.0 == Approx(0.125).margin(0.0005));
+        if (sigma == 4.0)
+            CHECK(after.countries[0].price_index - 1.0 == Approx(0.357).margin(0.0005));
+        if (sigma == 8.8)
+            CHECK(after.countries[0].price_index - 1.0 == Approx(0.125).margin(0.0005));
     }
 }
 
@@ -73,15 +79,20 @@ TEST_CASE("V2: a 50% tariff on the 0.6 source at sigma 4", "[validation][V2]") {
     V2World w(4.0);
     w.b.tariff("t50", w.home, 0.5, {w.big_c});
     const auto after = w.run();
-    CHECK(V2World::units(after, w.big) / V2World::units(before, base.big) == Approx(0.342).margin(0.0005));
-    CHECK(V2World::units(after, w.small) / V2World::units(before, base.small) == Approx(1.731).margin(0.0005));
-    CHECK(V2World::units(after, w.mid) / V2World::units(before, base.mid) == Approx(1.731).margin(0.0005));
+    CHECK(V2World::units(after, w.big) / V2World::units(before, base.big) ==
+          Approx(0.342).margin(0.0005));
+    CHECK(V2World::units(after, w.small) / V2World::units(before, base.small) ==
+          Approx(1.731).margin(0.0005));
+    CHECK(V2World::units(after, w.mid) / V2World::units(before, base.mid) ==
+          Approx(1.731).margin(0.0005));
     CHECK(after.countries[0].price_index - 1.0 == Approx(0.2006).margin(0.00005));
     // Tariff revenue = 50% of the value imported from the taxed source.
-    CHECK(after.countries[0].tariff_revenue_usd == Approx(0.5 * V2World::units(after, w.big)).epsilon(1e-12));
+    CHECK(after.countries[0].tariff_revenue_usd ==
+          Approx(0.5 * V2World::units(after, w.big)).epsilon(1e-12));
 }
 
-TEST_CASE("V3: a free-trade agreement diverts all purchases to the dearer partner", "[validation][V3]") {
+TEST_CASE("V3: a free-trade agreement diverts all purchases to the dearer partner",
+          "[validation][V3]") {
     // Tick 0: 10% tariff on everyone; tick 1: the FTA removes it for Mexico only.
     test::ScenarioBuilder b(2);
     const auto usa = b.country("USA");

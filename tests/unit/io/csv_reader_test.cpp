@@ -29,7 +29,9 @@ fs::path write(const fs::path& p, const std::string& text) {
     return p;
 }
 
-std::string first_message(const ts::InputError& e) { return e.diagnostics().front().format(); }
+std::string first_message(const ts::InputError& e) {
+    return e.diagnostics().front().format();
+}
 
 }  // namespace
 
@@ -48,7 +50,8 @@ TEST_CASE("parse_csv: CRLF record ends and a missing final line end") {
     CHECK(rows[2] == std::vector<std::string>{"3", "4"});
 }
 
-TEST_CASE("parse_csv: an unterminated quote and text after a closing quote are errors with the line") {
+TEST_CASE(
+    "parse_csv: an unterminated quote and text after a closing quote are errors with the line") {
     try {
         parse_csv("a,b\n1,2\n\"open,3\n", "t.csv");
         FAIL("no error");
@@ -86,7 +89,8 @@ TEST_CASE("CsvReader reads back what CsvWriter wrote, field by field") {
     CHECK_FALSE(r.next(f));
 }
 
-TEST_CASE("CsvReader reports a wrong field count, a bad number and a missing column with file:line") {
+TEST_CASE(
+    "CsvReader reports a wrong field count, a bad number and a missing column with file:line") {
     TempDir dir("csvreader");
     const fs::path p = write(dir.path() / "bad.csv", "a,b\n1,2\n3\n4,x\n");
     CsvReader r(p);
@@ -136,5 +140,6 @@ TEST_CASE("json_member reads the scenario name and seed that manifest_json write
     CHECK(ts::io::json_member(json, "scenario_name") == m.scenario_name);
     CHECK(ts::io::json_member(json, "seed") == "18446744073709551615");
     CHECK_FALSE(ts::io::json_member(json, "absent"));
-    CHECK(ts::io::json_member(R"({"a": "\u00e9\ud83d\ude00\n"})", "a") == "\xC3\xA9\xF0\x9F\x98\x80\n");
+    CHECK(ts::io::json_member(R"({"a": "\u00e9\ud83d\ude00\n"})", "a") ==
+          "\xC3\xA9\xF0\x9F\x98\x80\n");
 }

@@ -92,10 +92,11 @@ TEST_CASE("plan.yaml round-trips every field exactly", "[parts]") {
 
 TEST_CASE("part summaries keep every double exactly", "[parts]") {
     TempDir tmp("partsum");
-    const std::vector<SummaryRow> rows{{"world", "all", "a", 0.1 + 0.2},
-                                       {"country", "needs,quotes", "b", 1e300},
-                                       {"offer", "x/\"y\"", "c", -1.0 / 3.0},
-                                       {"world", "all", "d", std::numeric_limits<double>::denorm_min()}};
+    const std::vector<SummaryRow> rows{
+        {"world", "all", "a", 0.1 + 0.2},
+        {"country", "needs,quotes", "b", 1e300},
+        {"offer", "x/\"y\"", "c", -1.0 / 3.0},
+        {"world", "all", "d", std::numeric_limits<double>::denorm_min()}};
     write_part_summary(rows, tmp.path() / "summary.csv");
     const auto back = read_part_summary(tmp.path() / "summary.csv");
     CHECK(back == rows);
@@ -103,7 +104,8 @@ TEST_CASE("part summaries keep every double exactly", "[parts]") {
     CHECK(std::isnan(parse_exact_number("nan")));
 }
 
-TEST_CASE("part folders appear whole or not at all; stale temporaries of dead processes go", "[parts]") {
+TEST_CASE("part folders appear whole or not at all; stale temporaries of dead processes go",
+          "[parts]") {
     TempDir tmp("partdir");
     {
         PartWriter w(tmp.path(), "run-000000");
@@ -127,7 +129,8 @@ TEST_CASE("part folders appear whole or not at all; stale temporaries of dead pr
     const std::string tag = process_tag();
     const std::string host = tag.substr(0, tag.rfind('-'));
     const fs::path dead = tmp.path() / fmt::format(".run-000001.tmp-{}-{}-0", host, 999999999);
-    const fs::path alive = tmp.path() / fmt::format(".run-000002.tmp-{}-{}-0", host, static_cast<long>(::getppid()));
+    const fs::path alive =
+        tmp.path() / fmt::format(".run-000002.tmp-{}-{}-0", host, static_cast<long>(::getppid()));
     const fs::path other_host = tmp.path() / ".run-000003.tmp-elsewhere-999999999-0";
     for (const auto& p : {dead, alive, other_host}) fs::create_directories(p);
     remove_stale_temporaries(tmp.path());
@@ -136,7 +139,8 @@ TEST_CASE("part folders appear whole or not at all; stale temporaries of dead pr
     CHECK(fs::exists(other_host));
 }
 
-TEST_CASE("the assembler concatenates run parts in order, header once, and summarises the ensemble", "[parts]") {
+TEST_CASE("the assembler concatenates run parts in order, header once, and summarises the ensemble",
+          "[parts]") {
     TempDir tmp("assemble");
     EnsemblePlan plan;
     plan.runs = 3;
@@ -153,7 +157,8 @@ TEST_CASE("the assembler concatenates run parts in order, header once, and summa
     for (std::size_t t = 0; t < 3; ++t) a.add(t, parts / plan.part_name(t));
     CHECK_FALSE(fs::exists(out / "countries.csv"));  // nothing final before finish()
     a.finish();
-    CHECK(read_file(out / "countries.csv") == "run,tick,v\n0,0,a\n0,1,b\n1,0,a\n1,1,b\n2,0,a\n2,1,b\n");
+    CHECK(read_file(out / "countries.csv") ==
+          "run,tick,v\n0,0,a\n0,1,b\n1,0,a\n1,1,b\n2,0,a\n2,1,b\n");
     CHECK(read_file(out / "events.csv") == "run,tick,x\n");
     CHECK(read_file(out / "summary.csv") ==
           "scope,key,metric,mean,sd,p05,p50,p95,runs\n"
@@ -179,7 +184,8 @@ TEST_CASE("the assembler refuses parts that differ from run 0's and missing part
     CHECK(fs::is_empty(out));  // no temporary file left either
 }
 
-TEST_CASE("the assembler writes a sweep's runs.csv, per-variant summary.csv and morris.csv", "[parts]") {
+TEST_CASE("the assembler writes a sweep's runs.csv, per-variant summary.csv and morris.csv",
+          "[parts]") {
     TempDir tmp("assemble-sweep");
     const auto plan = sweep_plan();
     const fs::path parts = tmp.path() / "parts", out = tmp.path() / "out";
@@ -188,20 +194,23 @@ TEST_CASE("the assembler writes a sweep's runs.csv, per-variant summary.csv and 
     const double y[4] = {10, 14, 30, 34};
     for (std::size_t t = 0; t < 4; ++t) {
         fs::create_directories(parts / plan.part_name(t));
-        write_part_summary({{"world", "all", "compute_delivered", y[t]}}, parts / plan.part_name(t) / "summary.csv");
+        write_part_summary({{"world", "all", "compute_delivered", y[t]}},
+                           parts / plan.part_name(t) / "summary.csv");
     }
     EnsembleAssembler a(plan, out);
     for (std::size_t t = 0; t < 4; ++t) a.add(t, parts / plan.part_name(t));
     a.finish();
     CHECK(read_file(out / "runs.csv") ==
-          "variant,trajectory,point,routes.SGP.detection,countries.SGP.groups,run,world.compute_delivered,"
+          "variant,trajectory,point,routes.SGP.detection,countries.SGP.groups,run,world.compute_"
+          "delivered,"
           "\"country.C,N.x\"\n"  // a column name is quoted as a whole when needed
           "0,0,0,0,\"[tier2, hub]\",0,10.000000,nan\n"
           "0,0,0,0,\"[tier2, hub]\",1,14.000000,nan\n"
           "1,0,1,0.666666666667,\"[tier2, hub]\",0,30.000000,nan\n"
           "1,0,1,0.666666666667,\"[tier2, hub]\",1,34.000000,nan\n");
     const std::string summary = read_file(out / "summary.csv");
-    CHECK(summary.find("1,0,1,0.666666666667,\"[tier2, hub]\",2,32.000000,2.828427,30.200000,32.000000,33.800000") !=
+    CHECK(summary.find("1,0,1,0.666666666667,\"[tier2, "
+                       "hub]\",2,32.000000,2.828427,30.200000,32.000000,33.800000") !=
           std::string::npos);
     CHECK(read_file(out / "morris.csv") ==
           "metric,rank,parameter,mu_star,mu,sigma,effects\n"

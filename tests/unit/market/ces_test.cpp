@@ -17,7 +17,8 @@ TEST_CASE("price index is the CES aggregate of landed costs", "[ces]") {
     const std::vector<double> w{0.6, 0.1, 0.3}, c{2.0, 3.0, 5.0};
     const double sigma = 4.0;
     double s = 0.0;
-    for (int i = 0; i < 3; ++i) s += w[static_cast<std::size_t>(i)] * std::pow(c[static_cast<std::size_t>(i)], 1.0 - sigma);
+    for (int i = 0; i < 3; ++i)
+        s += w[static_cast<std::size_t>(i)] * std::pow(c[static_cast<std::size_t>(i)], 1.0 - sigma);
     CHECK(price_index(w, c, sigma) == Approx(std::pow(s, 1.0 / (1.0 - sigma))).epsilon(1e-12));
 }
 
@@ -32,7 +33,8 @@ TEST_CASE("allocation spends exactly P times Q and follows relative costs", "[ce
         const double p = allocate(w, c, sigma, 100.0, q);
         const double spend = c[0] * q[0] + c[1] * q[1] + c[2] * q[2];
         CHECK(spend == Approx(p * 100.0).epsilon(1e-12));
-        if (sigma != 1.0) CHECK(q[0] / q[2] == Approx(0.6 / 0.3 * std::pow(2.0 / 5.0, -sigma)).epsilon(1e-12));
+        if (sigma != 1.0)
+            CHECK(q[0] / q[2] == Approx(0.6 / 0.3 * std::pow(2.0 / 5.0, -sigma)).epsilon(1e-12));
     }
 }
 

@@ -15,7 +15,8 @@ Product chip(const char* id, double tpp, double density, double interconnect) {
 }
 }  // namespace
 
-TEST_CASE("the October 2023 selector: TPP >= 4800, or TPP >= 1600 and density >= 5.92", "[selector]") {
+TEST_CASE("the October 2023 selector: TPP >= 4800, or TPP >= 1600 and density >= 5.92",
+          "[selector]") {
     ProductSelector a, b, rule;
     a.tpp_min = 4800;
     b.tpp_min = 1600;
@@ -61,7 +62,8 @@ TEST_CASE("ids, kinds and all", "[selector]") {
 }
 
 TEST_CASE("country selectors by code, group, all and except", "[selector]") {
-    Country chn{"CHN", "China", {"D5", "tier3"}}, sgp{"SGP", "Singapore", {"tier2"}}, mac{"MAC", "Macau", {}};
+    Country chn{"CHN", "China", {"D5", "tier3"}}, sgp{"SGP", "Singapore", {"tier2"}},
+        mac{"MAC", "Macau", {}};
     CountrySelector s;
     s.groups = {"D5"};
     s.countries = {2};

@@ -16,8 +16,9 @@ model::Product h100() {
 }
 }  // namespace
 
-TEST_CASE("the October 2022 rule is escaped by cutting interconnect, keeping all compute (A800/H800)",
-          "[design_around]") {
+TEST_CASE(
+    "the October 2022 rule is escaped by cutting interconnect, keeping all compute (A800/H800)",
+    "[design_around]") {
     model::ProductSelector oct22;
     oct22.tpp_min = 4800;
     oct22.interconnect_min = 600;
@@ -30,7 +31,8 @@ TEST_CASE("the October 2022 rule is escaped by cutting interconnect, keeping all
     CHECK_FALSE(model::matches(oct22, *v, 1));
 }
 
-TEST_CASE("the October 2023 rule forces TPP and density under the thresholds (H20-like)", "[design_around]") {
+TEST_CASE("the October 2023 rule forces TPP and density under the thresholds (H20-like)",
+          "[design_around]") {
     model::ProductSelector a, b, oct23, oct22;
     a.tpp_min = 4800;
     b.tpp_min = 1600;

@@ -84,7 +84,8 @@ RouteClass expected_hub(const Combo& c, bool ships_from_controller) {
 
 }  // namespace
 
-TEST_CASE("legality table: every combination of coverage, targets, listing and approval", "[legality]") {
+TEST_CASE("legality table: every combination of coverage, targets, listing and approval",
+          "[legality]") {
     const bool exports = GENERATE(false, true);
     const bool reexports = GENERATE(false, true);
     const bool dest_targeted = GENERATE(false, true);
@@ -105,7 +106,8 @@ TEST_CASE("legality table: every combination of coverage, targets, listing and a
 }
 
 TEST_CASE("legality: the classic cases spelled out", "[legality]") {
-    SECTION("a re-export ban on China closes the direct route and makes the Singapore route diverted") {
+    SECTION(
+        "a re-export ban on China closes the direct route and makes the Singapore route diverted") {
         World w({false, true, true, false, false, -1.0});
         const Rules rules(w.b.scenario());
         const auto& leg = rules.legality;
@@ -122,7 +124,8 @@ TEST_CASE("legality: the classic cases spelled out", "[legality]") {
     }
 }
 
-TEST_CASE("a hub route through the buyer's own country or the origin is unavailable", "[legality]") {
+TEST_CASE("a hub route through the buyer's own country or the origin is unavailable",
+          "[legality]") {
     test::ScenarioBuilder b(1);
     const auto chn = b.country("CHN");
     const auto twn = b.country("TWN");

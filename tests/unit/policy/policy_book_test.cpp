@@ -25,7 +25,8 @@ struct World {
 };
 }  // namespace
 
-TEST_CASE("tariffs apply to the importer's own imports by customs origin and stack additively", "[policy]") {
+TEST_CASE("tariffs apply to the importer's own imports by customs origin and stack additively",
+          "[policy]") {
     World w;
     w.b.tariff("cn-on-twn", w.chn, 0.10, {w.twn});
     w.b.tariff("cn-on-all", w.chn, 0.05);
@@ -50,7 +51,8 @@ TEST_CASE("origins except removes a country from an all-origin tariff", "[policy
     CHECK(book.tariff(w.chn, w.o_hw) == Approx(0.10));
 }
 
-TEST_CASE("policies take force at from, lapse at until, and report each transition once", "[policy]") {
+TEST_CASE("policies take force at from, lapse at until, and report each transition once",
+          "[policy]") {
     World w;
     auto p = w.b.tariff("t", w.chn, 0.3, {w.twn}, {}, 3, 6);
     w.b.policy_ref(p).announced_tick = 1;
@@ -69,7 +71,9 @@ TEST_CASE("policies take force at from, lapse at until, and report each transiti
     CHECK(seen[2] == std::make_pair(std::int64_t{6}, Transition::Kind::lapsed));
 }
 
-TEST_CASE("a policy in force before the run is reported in force at tick 0; a pending announcement too", "[policy]") {
+TEST_CASE(
+    "a policy in force before the run is reported in force at tick 0; a pending announcement too",
+    "[policy]") {
     World w;
     w.b.tariff("old", w.chn, 0.1, {}, {}, -5);
     auto pending = w.b.tariff("pending", w.chn, 0.1, {}, {}, 4);
@@ -84,7 +88,8 @@ TEST_CASE("a policy in force before the run is reported in force at tick 0; a pe
     CHECK(tr[1].kind == Transition::Kind::announced);
 }
 
-TEST_CASE("export fees are charged by the goods' jurisdiction on selected destinations", "[policy]") {
+TEST_CASE("export fees are charged by the goods' jurisdiction on selected destinations",
+          "[policy]") {
     World w;
     model::Policy fee;
     fee.id = "h20-fee";

@@ -10,8 +10,9 @@
 namespace ts::test {
 
 class ScenarioBuilder {
-public:
-    explicit ScenarioBuilder(int ticks = 1, TimeStep step = TimeStep::month, Date start = {2024, 1, 1}) {
+  public:
+    explicit ScenarioBuilder(int ticks = 1, TimeStep step = TimeStep::month,
+                             Date start = {2024, 1, 1}) {
         s_.name = "test";
         s_.time = {start, step, ticks};
     }
@@ -19,7 +20,8 @@ public:
         s_.countries.push_back({code, code, std::move(groups)});
         return static_cast<model::Index>(s_.countries.size() - 1);
     }
-    model::Index product(const std::string& id, double compute = 1.0, std::optional<double> tpp = {}) {
+    model::Index product(const std::string& id, double compute = 1.0,
+                         std::optional<double> tpp = {}) {
         model::Product p;
         p.id = id;
         p.compute = compute;
@@ -27,7 +29,8 @@ public:
         s_.products.push_back(p);
         return static_cast<model::Index>(s_.products.size() - 1);
     }
-    model::Index supplier(const std::string& id, model::Index made_in, double price_adjustment = 0.0) {
+    model::Index supplier(const std::string& id, model::Index made_in,
+                          double price_adjustment = 0.0) {
         model::Supplier sup;
         sup.id = id;
         sup.jurisdiction = sup.made_in = sup.ships_from = made_in;
@@ -36,7 +39,8 @@ public:
         return static_cast<model::Index>(s_.suppliers.size() - 1);
     }
     model::Index offer(model::Index supplier, model::Index product, double price,
-                       double capacity = model::kUnlimited, double unit_cost = 0.0, double supply_elasticity = 0.0) {
+                       double capacity = model::kUnlimited, double unit_cost = 0.0,
+                       double supply_elasticity = 0.0) {
         model::Offer o;
         o.supplier = supplier;
         o.product = product;
@@ -51,8 +55,9 @@ public:
     }
     /// A buyer; weights default to 1/n for each of the n offers defined so far (the reader
     /// normalises preference weights the same way).
-    model::Index buyer(const std::string& id, model::Index country, double demand, double reference_cost,
-                       double eta, double sigma, std::vector<double> weights = {}) {
+    model::Index buyer(const std::string& id, model::Index country, double demand,
+                       double reference_cost, double eta, double sigma,
+                       std::vector<double> weights = {}) {
         model::Buyer b;
         b.id = id;
         b.country = b.billing_country = country;
@@ -60,14 +65,17 @@ public:
         b.reference_cost = reference_cost;
         b.price_elasticity = eta;
         b.substitution = sigma;
-        b.weights = weights.empty() ? std::vector<double>(s_.offers.size(), 1.0 / static_cast<double>(s_.offers.size()))
-                                    : std::move(weights);
+        b.weights =
+            weights.empty()
+                ? std::vector<double>(s_.offers.size(), 1.0 / static_cast<double>(s_.offers.size()))
+                : std::move(weights);
         s_.buyers.push_back(b);
         return static_cast<model::Index>(s_.buyers.size() - 1);
     }
     model::Buyer& buyer_ref(model::Index b) { return s_.buyers[static_cast<std::size_t>(b)]; }
     /// A tariff by `importer` on goods made in `origins` (all if empty), from tick `from`.
-    model::Index tariff(const std::string& id, model::Index importer, double rate, std::vector<model::Index> origins = {},
+    model::Index tariff(const std::string& id, model::Index importer, double rate,
+                        std::vector<model::Index> origins = {},
                         std::vector<model::Index> except = {}, std::int64_t from = 0,
                         std::int64_t until = std::numeric_limits<std::int64_t>::max()) {
         model::Policy p;
@@ -87,8 +95,8 @@ public:
     }
     model::Policy& policy_ref(model::Index p) { return s_.policies[static_cast<std::size_t>(p)]; }
     /// A route through a hub country.
-    model::Index route(model::Index via, double markup = 0.0, int delay = 0, double capacity = model::kUnlimited,
-                       double detection = 0.0) {
+    model::Index route(model::Index via, double markup = 0.0, int delay = 0,
+                       double capacity = model::kUnlimited, double detection = 0.0) {
         model::Route r;
         r.via = via;
         r.markup = markup;
@@ -116,10 +124,12 @@ public:
     }
     /// An export control by `by` on all products to `destinations`; approval < 0 means no
     /// licence (prohibition).
-    model::Index control(const std::string& id, model::Index by, std::vector<model::Index> destinations,
-                         double approval = -1.0, int delay = 0, bool exports = true, bool reexports = true,
+    model::Index control(const std::string& id, model::Index by,
+                         std::vector<model::Index> destinations, double approval = -1.0,
+                         int delay = 0, bool exports = true, bool reexports = true,
                          std::int64_t from = 0) {
-        const auto p = policy(id, model::PolicyType::export_control, by, std::move(destinations), from);
+        const auto p =
+            policy(id, model::PolicyType::export_control, by, std::move(destinations), from);
         auto& pol = policy_ref(p);
         if (approval >= 0.0) pol.licence = model::Licence{approval, delay};
         pol.covers_exports = exports;
@@ -159,13 +169,13 @@ public:
     }
     model::Scenario& scenario() { return s_; }
 
-private:
+  private:
     model::Scenario s_;
 };
 
 /// Keeps every tick's records, for assertions.
 class CapturingRecorder final : public engine::Recorder {
-public:
+  public:
     void record(const engine::TickRecord& t) override { ticks.push_back(t); }
     std::vector<engine::TickRecord> ticks;
 

@@ -11,11 +11,12 @@
 namespace ts::test {
 
 class TempDir {
-public:
+  public:
     explicit TempDir(const std::string& tag = "test") {
         static int counter = 0;
         path_ = std::filesystem::temp_directory_path() /
-                ("tradesim-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+                ("tradesim-" + tag + "-" + std::to_string(::getpid()) + "-" +
+                 std::to_string(counter++));
         std::filesystem::remove_all(path_);
         std::filesystem::create_directories(path_);
     }
@@ -27,7 +28,7 @@ public:
     TempDir& operator=(const TempDir&) = delete;
     const std::filesystem::path& path() const { return path_; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
