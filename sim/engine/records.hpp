@@ -93,6 +93,49 @@ struct EventRecord {
     std::string detail;
 };
 
+/// A tick's events. clear() keeps the records and their strings' storage, so that filling the
+/// list again with text that fits allocates nothing (no allocation in the tick loop).
+class EventList {
+  public:
+    /// Keeps `slots` records ready, each with room for `text` characters per string.
+    void reserve(std::size_t slots, std::size_t text) {
+        while (items_.size() < slots) {
+            items_.emplace_back();
+            items_.back().actor.reserve(text);
+            items_.back().id.reserve(text);
+            items_.back().detail.reserve(text * 4);
+        }
+    }
+    /// A cleared record at the end of the list, to fill in place.
+    EventRecord& add() {
+        if (size_ == items_.size()) items_.emplace_back();
+        EventRecord& e = items_[size_++];
+        e.actor.clear();
+        e.id.clear();
+        e.detail.clear();
+        e.event = EventKind::in_force;
+        return e;
+    }
+    /// Appends a copy of `e` (into a kept record: no allocation when the text fits).
+    void push_back(const EventRecord& e) {
+        EventRecord& slot = add();
+        slot.actor.assign(e.actor);
+        slot.id.assign(e.id);
+        slot.event = e.event;
+        slot.detail.assign(e.detail);
+    }
+    void clear() { size_ = 0; }
+    std::size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    const EventRecord& operator[](std::size_t i) const { return items_[i]; }
+    const EventRecord* begin() const { return items_.data(); }
+    const EventRecord* end() const { return items_.data() + size_; }
+
+  private:
+    std::vector<EventRecord> items_;
+    std::size_t size_ = 0;
+};
+
 struct TickRecord {
     int tick = 0;
     Date date{};
@@ -100,7 +143,7 @@ struct TickRecord {
     std::vector<MarketRecord> markets;
     std::vector<CountryRecord> countries;
     std::vector<RevenueRecord> revenue;
-    std::vector<EventRecord> events;
+    EventList events;
     std::vector<SupplierRecord> suppliers;
     void clear() {
         suppliers.clear();

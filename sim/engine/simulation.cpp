@@ -304,6 +304,34 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     scratch_c_.resize(widest);
     scratch_q_.resize(widest);
     scratch_k_.resize(widest);
+
+    // Capacity for the per-tick lists at their upper bounds, so that the tick loop never grows
+    // a vector (reserved pages are not touched until used: resident memory follows the actual
+    // sizes). Per tick each candidate files at most one request per clearing round; a licence
+    // request waits at most the longest licence delay.
+    int max_licence_delay = 0;
+    for (const auto& pol : s.policies)
+        if (pol.licence) max_licence_delay = std::max(max_licence_delay, pol.licence->delay_ticks);
+    const std::size_t rounds = 1 + static_cast<std::size_t>(std::max(0, config_.rechoice_rounds));
+    const std::size_t pending_bound = nk * (static_cast<std::size_t>(max_licence_delay) + 1);
+    const std::size_t fills_bound = nk * rounds + pending_bound;
+    licences_.reserve(pending_bound);
+    firm_.reserve(pending_bound);
+    fills_.reserve(fills_bound);
+    record_.flows.reserve(fills_bound);
+    for (auto& slot : transit_) slot.reserve(fills_bound);
+    // Installations: one per equipment delivery (≤ 2 per candidate and round: licensed or
+    // not), waiting at most the longest installation lag.
+    std::size_t equipment_buyers = 0, equipment_candidates = 0, max_lag = 1;
+    for (const auto& p : purchasers_) {
+        if (!p.equipment) continue;
+        ++equipment_buyers;
+        equipment_candidates += cand_begin_[ix(p.buyer) + 1] - cand_begin_[ix(p.buyer)];
+        const auto& eq = *s.suppliers[ix(p.supplier)].equipment;
+        max_lag = std::max(max_lag, static_cast<std::size_t>(std::max(1, eq.lag_ticks)) + 1);
+    }
+    installations_.reserve(2 * equipment_candidates * rounds * max_lag);
+    record_.events.reserve(32 + equipment_buyers, 48);
 }
 
 void Simulation::enter(Phase p) {
@@ -347,38 +375,40 @@ void Simulation::phase_policy() {
     reset_quota_periods();
     for (const auto& tr : transitions_) {
         const auto& pol = world_.policies[ix(tr.policy)];
-        EventRecord ev;
+        EventRecord& ev = record_.events.add();
         ev.actor = world_.countries[ix(pol.by)].code;
         ev.id = pol.id;
-        std::string detail = model::to_string(pol.type);
+        auto out = std::back_inserter(ev.detail);
+        fmt::format_to(out, "{}", model::to_string(pol.type));
         if (pol.type == model::PolicyType::tariff || pol.type == model::PolicyType::export_fee)
-            detail += fmt::format(" rate={}", pol.rate);
+            fmt::format_to(out, " rate={}", pol.rate);
         switch (tr.kind) {
             case policy::Transition::Kind::announced:
                 ev.event = EventKind::announced;
-                if (pol.from_date) detail += " from " + format_date(*pol.from_date);
+                if (pol.from_date) fmt::format_to(out, " from {}", format_date(*pol.from_date));
                 break;
             case policy::Transition::Kind::in_force:
                 ev.event = EventKind::in_force;
                 if (pol.from_date && pol.from_tick < tick_)
-                    detail += " since " + format_date(*pol.from_date);
+                    fmt::format_to(out, " since {}", format_date(*pol.from_date));
                 break;
             case policy::Transition::Kind::lapsed:
                 ev.event = EventKind::lapsed;
                 break;
         }
-        ev.detail = std::move(detail);
-        record_.events.push_back(std::move(ev));
     }
     for (const auto& v : variants_) {
         if (v.launch_tick != tick_) continue;
         const auto& off = world_.offers[ix(v.offer)];
         const auto& prod = world_.products[ix(off.product)];
-        record_.events.push_back(
-            EventRecord{world_.suppliers[ix(off.supplier)].id, prod.id, EventKind::launched,
-                        fmt::format("designs around {}: tpp={:.0f} compute={:.4f} price={:.2f}",
-                                    world_.policies[ix(v.control)].id, prod.tpp.value_or(0.0),
-                                    prod.compute, off.price)});
+        EventRecord& ev = record_.events.add();
+        ev.actor = world_.suppliers[ix(off.supplier)].id;
+        ev.id = prod.id;
+        ev.event = EventKind::launched;
+        fmt::format_to(std::back_inserter(ev.detail),
+                       "designs around {}: tpp={:.0f} compute={:.4f} price={:.2f}",
+                       world_.policies[ix(v.control)].id, prod.tpp.value_or(0.0), prod.compute,
+                       off.price);
     }
 }
 
@@ -422,12 +452,13 @@ void Simulation::phase_production() {
         p.awaiting -= inst.units;
         installed_[ix(p.supplier)] = p.stock;
         const auto& eq = *world_.suppliers[ix(p.supplier)].equipment;
-        record_.events.push_back(EventRecord{
-            world_.suppliers[ix(p.supplier)].id, world_.products[ix(p.product)].id,
-            EventKind::capacity,
-            fmt::format("installed {:.4f} {}: {:.4f} in place, capacity {:.4f} per tick",
-                        inst.units, world_.products[ix(p.product)].id, p.stock,
-                        p.stock * eq.capacity_per_unit)});
+        EventRecord& ev = record_.events.add();
+        ev.actor = world_.suppliers[ix(p.supplier)].id;
+        ev.id = world_.products[ix(p.product)].id;
+        ev.event = EventKind::capacity;
+        fmt::format_to(std::back_inserter(ev.detail),
+                       "installed {:.4f} {}: {:.4f} in place, capacity {:.4f} per tick", inst.units,
+                       world_.products[ix(p.product)].id, p.stock, p.stock * eq.capacity_per_unit);
     }
     installations_.resize(keep);
 
@@ -1104,11 +1135,14 @@ void Simulation::behaviour() {
         auto& pol = world_.policies[ix(st.policy)];
         pol.announced_tick = tick_;
         pol.from_tick = tick_ + std::max(1, r.lag_ticks);
-        record_.events.push_back(
-            EventRecord{world_.countries[ix(r.by)].code, r.id, EventKind::triggered,
-                        fmt::format("{}={:.4f} for {} tick(s); {} in force from {}", r.metric, v,
-                                    r.for_ticks, model::to_string(pol.type),
-                                    format_date(world_.time.calendar().date_of(pol.from_tick)))});
+        EventRecord& ev = record_.events.add();
+        ev.actor = world_.countries[ix(r.by)].code;
+        ev.id = r.id;
+        ev.event = EventKind::triggered;
+        fmt::format_to(std::back_inserter(ev.detail),
+                       "{}={:.4f} for {} tick(s); {} in force from {}", r.metric, v, r.for_ticks,
+                       model::to_string(pol.type),
+                       format_date(world_.time.calendar().date_of(pol.from_tick)));
     }
     // Design-around: a binding control makes the supplier launch its variant after the lag.
     for (auto& v : variants_) {

@@ -102,7 +102,7 @@ std::vector<TickRecord> make_ticks() {
                     {1, 14, 12.4, 2.5, 0.5, 1.23456, 21000.123456, 0, 0},
                     {2, 0, 0, 0, 0, 0, kUnlimited, 0, 0}};
     t0.revenue = {{0, 1, 12.5, 312500.126}, {1, 1, 4, 66000}};
-    t0.events = {{"CHN", "cn-tariff", EventKind::in_force, "rate 34%, \"reciprocal\""}};
+    t0.events.push_back({"CHN", "cn-tariff", EventKind::in_force, "rate 34%, \"reciprocal\""});
 
     TickRecord& t1 = ticks[1];
     t1.tick = 1;
@@ -112,7 +112,7 @@ std::vector<TickRecord> make_ticks() {
     t1.markets = {{0, 26250, 100, 25, 11.25, 11.25, 101.25}};
     t1.countries = {{1, 11.25, 11.25, 0, 0, 0, 25000, 95625.5, 100}};
     t1.revenue = {{0, 1, 11.25, 281150}};
-    t1.events = {{"nvidia", "H100-cn", EventKind::launched, ""}};
+    t1.events.push_back({"nvidia", "H100-cn", EventKind::launched, ""});
     return ticks;
 }
 
