@@ -161,14 +161,14 @@ case "$check" in
     # An ensemble and a sweep without shards: the staging folder goes, parts and all.
     args=("${ens[@]}" --runs 2000 --threads 2 --detail none)
     "$bin" run "${args[@]}" -o "$tmp/ens" -q 2> "$tmp/stderr" & pid=$!
-    wait_for "$tmp/.ens.partial-*/.parts/run-*" "$pid"
+    wait_for "$tmp/.ens.partial-*/countries.csv.tmp" "$pid"
     kill -TERM "$pid"; finish "$pid"
     [ "$code" -eq 143 ] || { cat "$tmp/stderr"; fail "exit $code, expected 143"; }
     expect_stderr "^tradesim: interrupted by SIGTERM; stopped after [0-9]* of 2000 run(s); partial outputs removed, nothing written (to make an ensemble resumable, run it with --shard 0/1)$"
     [ ! -e "$tmp/ens" ] || fail "an output folder appeared"
     no_leftovers "$tmp"
     "$bin" sweep "${ens[@]}" --param seed=1:400:1 --threads 2 -o "$tmp/sw" -q 2> "$tmp/stderr" & pid=$!
-    wait_for "$tmp/.sw.partial-*/.parts/*" "$pid"
+    wait_for "$tmp/.sw.partial-*/runs.csv.tmp" "$pid"; sleep 0.2
     kill -INT "$pid"; finish "$pid"
     [ "$code" -eq 130 ] || { cat "$tmp/stderr"; fail "sweep: exit $code, expected 130"; }
     expect_stderr "^tradesim: interrupted by SIGINT; stopped after"
@@ -203,7 +203,7 @@ case "$check" in
     export TMPDIR="$tmp/rank-tmp"; mkdir -p "$TMPDIR"
     "$mpiexec" -n 2 --oversubscribe "$bin" run "${ens[@]}" --runs 3000 --detail none -o "$tmp/mpi" -q \
       > "$tmp/stdout" 2> "$tmp/stderr" & pid=$!
-    wait_for "$tmp/.mpi.partial-*/.parts/run-*" "$pid"
+    wait_for "$tmp/.mpi.partial-*/countries.csv.tmp" "$pid"
     kill -TERM "$pid"; finish "$pid"
     [ "$code" -ne 0 ] || fail "mpiexec exited 0 after SIGTERM"
     sleep 0.5  # ranks killed by mpirun after its grace period would leave files now
