@@ -72,6 +72,11 @@ class Run:
         if not os.path.isfile(path):
             return None
         df = pd.read_csv(path, keep_default_na=False, na_values=[], dtype={"via": str, "buyer": str})
+        # tradesim writes text that a spreadsheet would evaluate (=, +, -, @, ...) with a leading
+        # apostrophe (docs/reliability.md, "CSV safety"): remove it to get the ids back.
+        for col in df.columns:
+            if df[col].dtype == object:
+                df[col] = df[col].map(lambda v: v[1:] if isinstance(v, str) and v.startswith("'") else v)
         if "run" not in df.columns:
             df.insert(0, "run", 0)
         df["date"] = pd.to_datetime(df["date"])

@@ -15,6 +15,7 @@
 #include "cli/command_support.hpp"
 #include "cli/ensemble_commands.hpp"
 #include "cli/headlines.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/mpi_session.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
@@ -199,16 +200,34 @@ int run_command(const Invocation& inv) {
     // From here on, failures are run failures (exit 1); the staging folder is removed.
     const auto started = std::chrono::steady_clock::now();
     const std::string start_time = utc_now_iso();
+    const bool replacing = fs::exists(out);
+    const auto interrupted_detail = [&](int done) {
+        return fmt::format("stopped after {} of {} ticks; partial outputs removed, {}", done,
+                           s.time.ticks,
+                           replacing ? fmt::format("'{}' left as it was", out.string())
+                                     : std::string("nothing written"));
+    };
     io::OutputDir dir(out, force);
     analysis::SummaryCollector summary;  // refers to the simulation's world: keep sim alive
     engine::Simulation sim(s, engine::RunConfig{});
-    {
-        io::CsvRunWriter writer(sim.world(), dir.path(), writer_options);
-        engine::TeeRecorder tee({&writer, &summary});
-        ProgressBar bar("ticks", !quiet);
-        spdlog::info("running '{}': {} ticks", s.name, s.time.ticks);
-        sim.run(tee, [&](int done, int total) { bar.update(done, total); });
-        bar.finish();
+    int ticks_done = 0;
+    try {
+        {
+            io::CsvRunWriter writer(sim.world(), dir.path(), writer_options);
+            engine::TeeRecorder tee({&writer, &summary});
+            ProgressBar bar("ticks", !quiet);
+            spdlog::info("running '{}': {} ticks", s.name, s.time.ticks);
+            sim.run(tee, [&](int done, int total) {
+                ticks_done = done;
+                throw_if_interrupted();  // SIGINT/SIGTERM: stop after this tick
+                bar.update(done, total);
+            });
+            bar.finish();
+        }
+        throw_if_interrupted();
+    } catch (Interrupted& e) {
+        e.set_detail(interrupted_detail(ticks_done));
+        throw;  // `dir` removes the staging folder on the way out
     }
     io::write_summary_csv(summary.rows(), dir.path() / "summary.csv");
     io::write_text_file(dir.path() / "scenario.resolved.yaml", s.resolved_yaml);
@@ -224,6 +243,11 @@ int run_command(const Invocation& inv) {
     m.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     io::write_text_file(dir.path() / "manifest.json", io::manifest_json(m));
+    if (const int sig = pending_signal(); sig != 0) {  // a signal during the last writes
+        Interrupted e(sig);
+        e.set_detail(interrupted_detail(s.time.ticks));
+        throw e;
+    }
     dir.commit();
 
     if (!quiet) {

@@ -19,6 +19,7 @@
 #include "analysis/sweep_design.hpp"
 #include "cli/command_support.hpp"
 #include "cli/headlines.hpp"
+#include "cli/interrupt.hpp"
 #include "core/error.hpp"
 #include "engine/simulation.hpp"
 #include "io/ensemble_parts.hpp"
@@ -92,6 +93,8 @@ template <class F>
 int guarded(MpiSession& mpi, F&& body) {
     try {
         return body();
+    } catch (const Interrupted&) {
+        throw;  // every rank got the signal (mpirun forwards it): each cleans up and leaves
     } catch (const std::exception& e) {
         if (mpi.size() <= 1) throw;
         fmt::print(stderr, "tradesim: error (MPI rank {} of {}): {}\n", mpi.rank(), mpi.size(),
@@ -114,6 +117,46 @@ io::Manifest make_manifest(const io::EnsemblePlan& plan, int threads, const std:
     m.command_line = inv.command_line;
     m.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return m;
+}
+
+/// After SIGINT/SIGTERM in a shard: the complete parts stay in DIR/parts (a rerun of the same
+/// command skips them) and DIR/manifest.json says "interrupted" until `reduce` replaces it.
+void mark_shard_interrupted(Interrupted& e, const io::EnsemblePlan& plan, int threads,
+                            const std::string& start_time, const Invocation& inv,
+                            Clock::time_point started, const fs::path& out) {
+    std::size_t complete = 0;
+    for (std::size_t t = 0; t < plan.tasks(); ++t)
+        if (io::part_complete(out / io::kPartsDir, plan.part_name(t))) ++complete;
+    auto m = make_manifest(plan, threads, start_time, inv, started);
+    m.status = "interrupted";
+    try {
+        io::write_file_shared(out / io::kManifestJson, io::manifest_json(m));
+    } catch (const RunError& w) {
+        spdlog::warn("{}", w.what());
+    }
+    e.set_detail(
+        fmt::format("{} of {} run(s) complete in {} are kept; run the same command again to resume",
+                    complete, plan.tasks(), (out / io::kPartsDir).string()));
+}
+
+/// A shard that completes its share removes the "interrupted" manifest of an earlier attempt.
+void clear_interrupted_manifest(const fs::path& out) {
+    const fs::path path = out / io::kManifestJson;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return;
+    if (read_text(path).find("\"status\": \"interrupted\"") != std::string::npos)
+        fs::remove(path, ec);
+}
+
+/// After SIGINT/SIGTERM without shards: the staging folder is gone, an existing DIR untouched.
+void mark_interrupted(Interrupted& e, const fs::path& out, bool existed, std::size_t merged,
+                      std::size_t tasks) {
+    e.set_detail(fmt::format(
+        "stopped after {} of {} run(s); partial outputs removed, {} (to make an ensemble "
+        "resumable, run it with --shard 0/1)",
+        merged, tasks,
+        existed ? fmt::format("'{}' left as it was", out.string())
+                : std::string("nothing written")));
 }
 
 void print_shard_outcome(const std::string& what, const Shard& shard, const EnsembleOutcome& o,
@@ -217,7 +260,7 @@ int run_ensemble_command(const RunRequest& req, MpiSession& mpi, const Invocatio
         {
             io::CsvRunWriter writer(sim.world(), part, writer_options);
             engine::TeeRecorder tee({&writer, &summary});
-            sim.run(tee);
+            sim.run(tee, [](int, int) { throw_if_interrupted(); });
         }
         io::write_part_summary(summary.rows(), part / io::kSummaryCsv);
     };
@@ -229,8 +272,16 @@ int run_ensemble_command(const RunRequest& req, MpiSession& mpi, const Invocatio
             if (mpi.rank() == 0) io::remove_stale_temporaries(job.parts_root);
             spdlog::info("running '{}': runs of shard {}/{} of {} runs", s.name, req.shard->index,
                          req.shard->count, req.runs);
-            auto outcome = run_ensemble(job, mpi);
-            mpi.barrier();  // sleeps while other ranks finish; the sums below are then quick
+            EnsembleOutcome outcome;
+            try {
+                outcome = run_ensemble(job, mpi);
+                mpi.barrier();  // sleeps while other ranks finish; the sums below are then quick
+            } catch (Interrupted& e) {
+                if (mpi.rank() == 0)
+                    mark_shard_interrupted(e, plan, req.threads, start_time, inv, started, out);
+                throw;
+            }
+            if (mpi.rank() == 0) clear_interrupted_manifest(out);
             outcome.computed =
                 static_cast<std::size_t>(mpi.sum(static_cast<long long>(outcome.computed)));
             outcome.skipped =
@@ -241,22 +292,30 @@ int run_ensemble_command(const RunRequest& req, MpiSession& mpi, const Invocatio
             return 0;
         }
         std::optional<io::EnsembleAssembler> assembler;
-        if (mpi.rank() == 0) {
-            dir.emplace(out, req.force);
-            assembler.emplace(plan, dir->path());
-            job.parts_root = dir->path() / kStagingParts;
-            job.assembler = &*assembler;
+        const bool existed = mpi.rank() == 0 && fs::exists(out);
+        io::Manifest m;
+        try {
+            if (mpi.rank() == 0) {
+                dir.emplace(out, req.force);
+                assembler.emplace(plan, dir->path());
+                job.parts_root = dir->path() / kStagingParts;
+                job.assembler = &*assembler;
+            }
+            spdlog::info("running '{}': {} runs of {} ticks on {} thread(s) x {} process(es)",
+                         s.name, req.runs, s.time.ticks, req.threads, mpi.size());
+            run_ensemble(job, mpi);
+            if (mpi.rank() != 0) return 0;
+            assembler->finish();
+            std::error_code ec;
+            fs::remove_all(job.parts_root, ec);
+            io::write_text_file(dir->path() / io::kResolvedScenarioYaml, s.resolved_yaml);
+            m = make_manifest(plan, req.threads, start_time, inv, started);
+            io::write_text_file(dir->path() / io::kManifestJson, io::manifest_json(m));
+            throw_if_interrupted();  // a signal during the last writes
+        } catch (Interrupted& e) {
+            mark_interrupted(e, out, existed, assembler ? assembler->added() : 0, plan.tasks());
+            throw;  // `dir` removes the staging folder on the way out
         }
-        spdlog::info("running '{}': {} runs of {} ticks on {} thread(s) x {} process(es)", s.name,
-                     req.runs, s.time.ticks, req.threads, mpi.size());
-        run_ensemble(job, mpi);
-        if (mpi.rank() != 0) return 0;
-        assembler->finish();
-        std::error_code ec;
-        fs::remove_all(job.parts_root, ec);
-        io::write_text_file(dir->path() / io::kResolvedScenarioYaml, s.resolved_yaml);
-        const auto m = make_manifest(plan, req.threads, start_time, inv, started);
-        io::write_text_file(dir->path() / io::kManifestJson, io::manifest_json(m));
         dir->commit();
         if (!req.quiet) {
             fmt::print("{}: {} run(s) of {} ticks from {}, outputs in {} ({:.2f} s)\n", s.name,
@@ -404,7 +463,7 @@ int sweep_command(const Invocation& inv) {
             plan.run_of(task);  // the same run index in every variant: common random numbers
         engine::Simulation sim(variants[plan.variant_of(task)], config);
         analysis::SummaryCollector summary;
-        sim.run(summary);
+        sim.run(summary, [](int, int) { throw_if_interrupted(); });
         io::write_part_summary(summary.rows(), part / io::kSummaryCsv);
     };
 
@@ -413,8 +472,16 @@ int sweep_command(const Invocation& inv) {
         if (shard) {
             job.parts_root = out / io::kPartsDir;
             if (mpi.rank() == 0) io::remove_stale_temporaries(job.parts_root);
-            auto outcome = run_ensemble(job, mpi);
-            mpi.barrier();  // sleeps while other ranks finish; the sums below are then quick
+            EnsembleOutcome outcome;
+            try {
+                outcome = run_ensemble(job, mpi);
+                mpi.barrier();  // sleeps while other ranks finish; the sums below are then quick
+            } catch (Interrupted& e) {
+                if (mpi.rank() == 0)
+                    mark_shard_interrupted(e, plan, threads, start_time, inv, started, out);
+                throw;
+            }
+            if (mpi.rank() == 0) clear_interrupted_manifest(out);
             outcome.computed =
                 static_cast<std::size_t>(mpi.sum(static_cast<long long>(outcome.computed)));
             outcome.skipped =
@@ -425,22 +492,31 @@ int sweep_command(const Invocation& inv) {
             return 0;
         }
         std::optional<io::EnsembleAssembler> assembler;
-        if (mpi.rank() == 0) {
-            dir.emplace(out, force);
-            assembler.emplace(plan, dir->path());
-            job.parts_root = dir->path() / kStagingParts;
-            job.assembler = &*assembler;
+        const bool existed = mpi.rank() == 0 && fs::exists(out);
+        io::Manifest m;
+        try {
+            if (mpi.rank() == 0) {
+                dir.emplace(out, force);
+                assembler.emplace(plan, dir->path());
+                job.parts_root = dir->path() / kStagingParts;
+                job.assembler = &*assembler;
+            }
+            spdlog::info("sweep '{}': {} variants x {} runs on {} thread(s) x {} process(es)",
+                         plan.scenario_name, plan.variants.size(), runs, threads, mpi.size());
+            run_ensemble(job, mpi);
+            if (mpi.rank() != 0) return 0;
+            assembler->finish();
+            std::error_code ec;
+            fs::remove_all(job.parts_root, ec);
+            io::write_text_file(dir->path() / io::kResolvedScenarioYaml,
+                                base->scenario.resolved_yaml);
+            m = make_manifest(plan, threads, start_time, inv, started);
+            io::write_text_file(dir->path() / io::kManifestJson, io::manifest_json(m));
+            throw_if_interrupted();  // a signal during the last writes
+        } catch (Interrupted& e) {
+            mark_interrupted(e, out, existed, assembler ? assembler->added() : 0, plan.tasks());
+            throw;  // `dir` removes the staging folder on the way out
         }
-        spdlog::info("sweep '{}': {} variants x {} runs on {} thread(s) x {} process(es)",
-                     plan.scenario_name, plan.variants.size(), runs, threads, mpi.size());
-        run_ensemble(job, mpi);
-        if (mpi.rank() != 0) return 0;
-        assembler->finish();
-        std::error_code ec;
-        fs::remove_all(job.parts_root, ec);
-        io::write_text_file(dir->path() / io::kResolvedScenarioYaml, base->scenario.resolved_yaml);
-        const auto m = make_manifest(plan, threads, start_time, inv, started);
-        io::write_text_file(dir->path() / io::kManifestJson, io::manifest_json(m));
         dir->commit();
         if (!quiet) print_sweep_results(plan, *assembler, out, m.wall_seconds);
         return 0;
@@ -498,7 +574,18 @@ int reduce_command(const Invocation& inv) {
 
     {
         io::EnsembleAssembler assembler(plan, out);
-        for (std::size_t t = 0; t < plan.tasks(); ++t) assembler.add(t, parts / plan.part_name(t));
+        try {
+            for (std::size_t t = 0; t < plan.tasks(); ++t) {
+                assembler.add(t, parts / plan.part_name(t));
+                throw_if_interrupted();
+            }
+        } catch (Interrupted& e) {
+            e.set_detail(
+                fmt::format("nothing merged; the parts in {} are kept, run 'tradesim "
+                            "reduce {}' again",
+                            parts.string(), out.string()));
+            throw;
+        }
         assembler.finish();
         const auto m = make_manifest(plan, 1, start_time, inv, started);
         io::write_text_file(out / io::kManifestJson, io::manifest_json(m));

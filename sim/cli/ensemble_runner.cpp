@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/interrupt.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 
@@ -92,6 +93,7 @@ class WorkerPool {
                 i = next_++;
             }
             try {
+                throw_if_interrupted();  // after SIGINT/SIGTERM no new run starts
                 const std::size_t t = todo_[i];
                 io::PartWriter part(root_, job_.plan->part_name(t));
                 job_.compute(t, part.path());
@@ -251,6 +253,7 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
             }
             job.assembler->add(t, root / name);
             fs::remove_all(root / name, ec);
+            throw_if_interrupted();
             if (owner == 0) pool.consumed(++local);
             bar.update(static_cast<int>(t + 1), static_cast<int>(tasks));
         }
@@ -260,6 +263,7 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
             const fs::path part = root / plan.part_name(pool.task(i));
             mpi.send_part(0, pool.task(i), part);
             fs::remove_all(part, ec);
+            throw_if_interrupted();
             pool.consumed(i + 1);
         }
     }

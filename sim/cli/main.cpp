@@ -1,9 +1,12 @@
 // tradesim: the command-line entry point. Thin: picks the subcommand, sets up logging, maps
 // every exception to the exit codes of PRODUCT.md (0 ok, 1 failure while running, 2 bad
 // command line or invalid scenario).
+#include <cerrno>
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <system_error>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -14,6 +17,7 @@
 #include "cli/compare_command.hpp"
 #include "cli/ensemble_commands.hpp"
 #include "cli/equilibrium_command.hpp"
+#include "cli/interrupt.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
 
@@ -104,19 +108,56 @@ int dispatch(int argc, char** argv) {
                     command));
 }
 
+/// Writes an error report to stderr; never throws (stderr itself may be on a full disk).
+template <class... Args>
+void say(fmt::format_string<Args...> format, Args&&... args) noexcept {
+    try {
+        const std::string text = fmt::format(format, std::forward<Args>(args)...);
+        std::fputs(text.c_str(), stderr);
+    } catch (...) {
+    }
+}
+
+/// Tables and results go to stdout through stdio's buffer: a failure to write them (a full disk,
+/// `> /dev/full`) shows only when the buffer is flushed, so it is checked before exiting.
+int check_stdout(int code) {
+    errno = 0;
+    if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return code;
+    const int err = errno;
+    say("tradesim: error: cannot write to standard output: {}\n",
+        err != 0 ? std::error_code(err, std::generic_category()).message()
+                 : std::string("write error"));
+    return code == 0 ? 1 : code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    ts::cli::install_signal_handlers();
     try {
-        return dispatch(argc, argv);
+        return check_stdout(dispatch(argc, argv));
+    } catch (const ts::cli::Interrupted& e) {
+        std::fflush(stdout);
+        if (e.detail().empty())
+            say("tradesim: {}\n", e.what());
+        else
+            say("tradesim: {}; {}\n", e.what(), e.detail());
+        return e.exit_code();
     } catch (const ts::InputError& e) {
-        for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.format());
+        for (const auto& d : e.diagnostics()) say("{}\n", d.format());
         return 2;
     } catch (const ts::RunError& e) {
-        fmt::print(stderr, "tradesim: error: {}\n", e.what());
+        say("tradesim: error: {}\n", e.what());
+        return 1;
+    } catch (const std::system_error& e) {
+        // fmt::print throws this when a write to stdout fails.
+        if (std::ferror(stdout))
+            say("tradesim: error: cannot write to standard output: {}\n", e.code().message());
+        else
+            say("tradesim: error: {}\n", e.what());
         return 1;
     } catch (const std::exception& e) {
-        fmt::print(stderr, "tradesim: error: {}\n", e.what());
+        say("tradesim: error: {}\n", e.what());
         return 1;
     }
 }

@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cli/interrupt.hpp"
 #include "core/error.hpp"
 
 #ifdef TRADESIM_HAVE_MPI
@@ -59,6 +60,7 @@ void check(int rc, const char* what) {
 class Backoff {
   public:
     void pause() {
+        throw_if_interrupted();  // mpirun forwards SIGINT/SIGTERM to every rank
         std::this_thread::sleep_for(std::chrono::microseconds(us_));
         us_ = std::min(us_ * 2, 1000);
     }
@@ -107,6 +109,7 @@ MpiSession::MpiSession() {
     int provided = 0;
     check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
     active_ = true;
+    set_second_signal_exits(false);  // see interrupt.hpp
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
 #else
@@ -120,6 +123,23 @@ MpiSession::MpiSession() {
 MpiSession::~MpiSession() {
 #ifdef TRADESIM_HAVE_MPI
     if (!active_) return;
+    // Interrupted: mpirun SIGKILLs the other ranks as soon as one rank exits, so a rank must not
+    // leave before rank 0 has removed its staging folder. Every rank has cleaned up when it gets
+    // here: meet in a barrier, but wait at most a few seconds (a rank may be gone or stuck in
+    // another collective), and leave without MPI_Finalize, which could hang.
+    if (pending_signal() != 0) {
+        if (size_ > 1) {
+            MPI_Request request;
+            if (MPI_Ibarrier(MPI_COMM_WORLD, &request) == MPI_SUCCESS) {
+                const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+                for (int done = 0; !done && std::chrono::steady_clock::now() < deadline;) {
+                    if (MPI_Test(&request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) break;
+                    if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                }
+            }
+        }
+        return;
+    }
     // Ranks that finish early wait here sleeping, not spinning in MPI_Finalize, while rank 0
     // still merges and writes.
     try {

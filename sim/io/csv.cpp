@@ -1,5 +1,6 @@
 #include "io/csv.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <iterator>
 
@@ -14,14 +15,50 @@ bool needs_quotes(std::string_view text) {
     if (is_blank(text.front()) || is_blank(text.back())) return true;
     return text.find_first_of(",\"\r\n") != std::string_view::npos;
 }
+
+/// A plain number as format_fixed or a sweep value writes it ("-1.5", "+2", "1e-3", "-inf"):
+/// spreadsheets read it as that number, so it is not a formula to neutralise.
+bool is_plain_number(std::string_view text) {
+    if (text == "inf" || text == "-inf" || text == "+inf" || text == "nan") return true;
+    const char* first = text.data();
+    const char* last = text.data() + text.size();
+    if (first != last && (*first == '+' || *first == '-')) ++first;
+    if (first == last || *first == '+' || *first == '-') return false;
+    double v = 0.0;
+    const auto [ptr, ec] = std::from_chars(first, last, v, std::chars_format::general);
+    return ec == std::errc() && ptr == last;
+}
 }  // namespace
 
+bool csv_text_needs_apostrophe(std::string_view text) {
+    if (text.empty()) return false;
+    switch (text.front()) {
+        case '=':
+        case '@':
+        case '\t':
+        case '\r':
+        case '\'':
+            return true;
+        case '+':
+        case '-':
+            return !is_plain_number(text);
+        default:
+            return false;
+    }
+}
+
+void csv_text_unescape(std::string& field) {
+    if (!field.empty() && field.front() == '\'') field.erase(0, 1);
+}
+
 void append_csv_field(std::string& out, std::string_view text) {
-    if (!needs_quotes(text)) {
+    const bool apostrophe = csv_text_needs_apostrophe(text);
+    if (!apostrophe && !needs_quotes(text)) {
         out.append(text);
         return;
     }
     out.push_back('"');
+    if (apostrophe) out.push_back('\'');
     for (const char c : text) {
         if (c == '"') out.push_back('"');
         out.push_back(c);

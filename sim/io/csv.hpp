@@ -18,7 +18,15 @@ inline constexpr std::string_view kCsvLineEnd = "\n";
 
 /// The field as written in a CSV file: quoted when it contains `,` `"` CR or LF or has leading or
 /// trailing whitespace (space or tab), with `"` doubled inside the quotes; unchanged otherwise.
+/// Text that a spreadsheet would evaluate as a formula (csv_text_needs_apostrophe) is written
+/// quoted with a leading apostrophe: `=1+2` -> `"'=1+2"` (OWASP "CSV injection"); text that
+/// already begins with `'` gets one more, so csv_text_unescape() gives back exactly the text.
 std::string csv_field(std::string_view text);
+/// True for text beginning with `=` `+` `-` `@` TAB CR or `'`, except plain numbers such as
+/// "-1.5", "+2" or "-inf" (a spreadsheet reads those as the number; they stay unchanged).
+bool csv_text_needs_apostrophe(std::string_view text);
+/// Undoes the apostrophe of csv_field on a parsed field: removes one leading `'`.
+void csv_text_unescape(std::string& field);
 /// Appends csv_field(text) to `out`.
 void append_csv_field(std::string& out, std::string_view text);
 

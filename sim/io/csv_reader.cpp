@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "io/csv.hpp"
 
 namespace ts::io {
 
@@ -85,6 +86,7 @@ bool parse_record(Get&& get, std::vector<std::string>& fields, std::uint64_t& li
         field().push_back(static_cast<char>(c));
     }
     fields.resize(n);
+    for (auto& f : fields) csv_text_unescape(f);  // the apostrophe of csv_field's formula guard
     return true;
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 // RFC 4180 CSV reading, the counterpart of csv.hpp: records end in LF or CRLF, fields may be
 // quoted ("" is a quote inside quotes, and quoted fields may hold commas, CR and LF), the first
-// record is the header. Files are streamed record by record, so a large flows.csv is never held
-// in memory. Malformed input throws ts::InputError naming file:line (bad input, exit code 2);
-// a file that cannot be read throws ts::RunError.
+// record is the header. One leading apostrophe is removed from every field: csv_field writes it
+// before text that a spreadsheet would take for a formula (`'=x` -> `=x`, `''x` -> `'x`). Files are
+// streamed record by record, so a large flows.csv is never held in memory. Malformed input throws
+// ts::InputError naming file:line (bad input, exit code 2); a file that cannot be read throws
+// ts::RunError.
 #include <cstdint>
 #include <filesystem>
 #include <fstream>

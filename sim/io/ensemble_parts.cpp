@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "io/csv.hpp"
+#include "io/csv_reader.hpp"
 
 namespace ts::io {
 
@@ -30,34 +31,6 @@ std::string hostname() {
     for (char& c : h)
         if (c == '/' || c == ' ') c = '_';
     return h;
-}
-
-/// Splits one CSV record (no embedded newlines) into fields, undoing the quoting of csv_field.
-std::vector<std::string> split_csv_record(std::string_view line) {
-    std::vector<std::string> out(1);
-    bool quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quoted) {
-            if (c == '"') {
-                if (i + 1 < line.size() && line[i + 1] == '"') {
-                    out.back().push_back('"');
-                    ++i;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                out.back().push_back(c);
-            }
-        } else if (c == '"') {
-            quoted = true;
-        } else if (c == ',') {
-            out.emplace_back();
-        } else {
-            out.back().push_back(c);
-        }
-    }
-    return out;
 }
 
 [[noreturn]] void io_failure(std::string_view what, const fs::path& path,
@@ -81,32 +54,26 @@ void write_part_summary(const std::vector<analysis::SummaryRow>& rows, const fs:
 }
 
 std::vector<analysis::SummaryRow> read_part_summary(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw RunError(fmt::format("cannot read '{}'", path.string()));
+    // Keys are ids, which may hold quoted commas and line breaks: a real CSV parse.
     std::vector<analysis::SummaryRow> rows;
-    std::string line;
-    bool header = true;
-    std::size_t line_no = 0;
-    while (std::getline(in, line)) {
-        ++line_no;
-        if (header) {
-            if (line != "scope,key,metric,value")
-                throw RunError(
-                    fmt::format("'{}': not a part summary (header '{}')", path.string(), line));
-            header = false;
-            continue;
+    try {
+        CsvReader in(path);
+        if (in.header() != std::vector<std::string>{"scope", "key", "metric", "value"})
+            throw RunError(fmt::format("'{}': not a part summary", path.string()));
+        std::vector<std::string> f;
+        while (in.next(f)) {
+            try {
+                rows.push_back(
+                    {std::move(f[0]), std::move(f[1]), std::move(f[2]), parse_exact_number(f[3])});
+            } catch (const RunError& e) {
+                throw RunError(fmt::format("'{}':{}: {}", path.string(), in.line(), e.what()));
+            }
         }
-        auto f = split_csv_record(line);
-        if (f.size() != 4)
-            throw RunError(fmt::format("'{}':{}: expected 4 fields", path.string(), line_no));
-        try {
-            rows.push_back(
-                {std::move(f[0]), std::move(f[1]), std::move(f[2]), parse_exact_number(f[3])});
-        } catch (const RunError& e) {
-            throw RunError(fmt::format("'{}':{}: {}", path.string(), line_no, e.what()));
-        }
+    } catch (const InputError& e) {
+        throw RunError(fmt::format(
+            "part summary '{}' is malformed: {}", path.string(),
+            e.diagnostics().empty() ? std::string(e.what()) : e.diagnostics().front().format()));
     }
-    if (header) throw RunError(fmt::format("'{}' is empty", path.string()));
     return rows;
 }
 

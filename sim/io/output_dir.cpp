@@ -1,9 +1,11 @@
 #include "io/output_dir.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <system_error>
 #include <utility>
 
@@ -54,6 +56,36 @@ std::string hidden_sibling_name(const fs::path& target, std::string_view what) {
                        static_cast<long>(::getpid()));
 }
 
+/// True for a path that must be written in place: it exists and is neither a regular file nor a
+/// folder (a device, a FIFO, a socket), or it lies in /dev or /proc (`/dev/stdout` is a link to
+/// /proc/self/fd/1, which may be a regular file that the caller's shell holds open).
+bool is_device_path(const fs::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) return true;
+    std::error_code ec;
+    const fs::path abs = fs::absolute(path, ec).lexically_normal();
+    if (ec) return false;
+    auto it = abs.begin();
+    if (it == abs.end() || ++it == abs.end()) return false;
+    return *it == "dev" || *it == "proc";
+}
+
+/// 1 for /dev/stdout, /dev/fd/1 or /proc/self/fd/1 (likewise 2 and other numbers), else -1.
+int inherited_descriptor(const fs::path& path) {
+    const std::string p = path.lexically_normal().string();
+    if (p == "/dev/stdout") return STDOUT_FILENO;
+    if (p == "/dev/stderr") return STDERR_FILENO;
+    for (const std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+        if (p.rfind(prefix, 0) != 0) continue;
+        const std::string digits = p.substr(prefix.size());
+        if (digits.empty() || digits.size() > 6 ||
+            digits.find_first_not_of("0123456789") != std::string::npos)
+            return -1;
+        return std::stoi(digits);
+    }
+    return -1;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -61,18 +93,31 @@ std::string hidden_sibling_name(const fs::path& target, std::string_view what) {
 
 AtomicFile::AtomicFile(fs::path final_path, bool sync)
     : final_(std::move(final_path)), sync_(sync) {
+    // `-o /dev/stdout`, `-o /dev/full`, a FIFO: a device cannot be replaced by a rename (as root
+    // that would put a regular file in /dev), so it is written in place.
+    direct_ = is_device_path(final_);
     temp_ = final_;
-    temp_ += ".tmp";
-    do {
-        fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    } while (fd_ < 0 && errno == EINTR);
-    if (fd_ < 0) throw_io("create", temp_, errno);
+    if (!direct_) temp_ += ".tmp";
+    if (const int inherited = inherited_descriptor(final_); direct_ && inherited >= 0) {
+        // `-o /dev/stdout`: write through our own descriptor, sharing its file offset, after
+        // what stdio already buffered for it.
+        std::fflush(inherited == STDERR_FILENO ? stderr : stdout);
+        fd_ = ::fcntl(inherited, F_DUPFD_CLOEXEC, 0);
+        if (fd_ < 0) throw_io("open", temp_, errno);
+    } else {
+        const int flags =
+            direct_ ? O_WRONLY | O_TRUNC | O_CLOEXEC : O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+        do {
+            fd_ = ::open(temp_.c_str(), flags, 0666);
+        } while (fd_ < 0 && errno == EINTR);
+        if (fd_ < 0) throw_io(direct_ ? "open" : "create", temp_, errno);
+    }
     buffer_.reserve(kBufferBytes);
 }
 
 AtomicFile::~AtomicFile() {
     close_quietly();
-    if (!committed_ && !temp_.empty()) {
+    if (!committed_ && !direct_ && !temp_.empty()) {
         std::error_code ec;
         fs::remove(temp_, ec);
     }
@@ -84,6 +129,7 @@ AtomicFile::AtomicFile(AtomicFile&& other) noexcept
       buffer_(std::move(other.buffer_)),
       fd_(std::exchange(other.fd_, -1)),
       sync_(other.sync_),
+      direct_(other.direct_),
       committed_(other.committed_),
       bytes_written_(other.bytes_written_) {
     other.temp_.clear();  // the moved-from object must not remove our file
@@ -98,6 +144,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
         buffer_ = std::move(other.buffer_);
         fd_ = std::exchange(other.fd_, -1);
         sync_ = other.sync_;
+        direct_ = other.direct_;
         committed_ = other.committed_;
         bytes_written_ = other.bytes_written_;
         other.temp_.clear();
@@ -148,10 +195,14 @@ void AtomicFile::commit() {
     if (committed_) throw RunError(fmt::format("'{}' committed twice", final_.string()));
     if (fd_ < 0) throw RunError(fmt::format("commit of closed file '{}'", temp_.string()));
     flush_buffer();
-    if (sync_ && ::fsync(fd_) != 0) throw_io("sync", temp_, errno);
+    if (sync_ && !direct_ && ::fsync(fd_) != 0) throw_io("sync", temp_, errno);
     const int fd = std::exchange(fd_, -1);
     // close() can report a deferred write error (NFS, quotas): the file is then not whole.
     if (::close(fd) != 0 && errno != EINTR) throw_io("write", temp_, errno);
+    if (direct_) {
+        committed_ = true;
+        return;
+    }
     std::error_code ec;
     fs::rename(temp_, final_, ec);
     if (ec) throw_io("rename to final name", temp_, ec);

@@ -16,7 +16,10 @@ namespace ts::io {
 class AtomicFile {
   public:
     /// Creates (truncates) `<final_path>.tmp` for writing. With `sync`, commit() fsyncs the
-    /// data before the rename. Throws RunError if the file cannot be created.
+    /// data before the rename. Throws RunError if the file cannot be created. When `final_path`
+    /// exists and is neither a regular file nor a folder (`/dev/full`, a FIFO), or lies in /dev
+    /// or /proc (`/dev/stdout`), it is opened and written in place instead: a rename would
+    /// replace the device or link.
     explicit AtomicFile(std::filesystem::path final_path, bool sync = false);
     /// Without commit(): closes and removes the temporary file. Never throws.
     ~AtomicFile();
@@ -48,6 +51,7 @@ class AtomicFile {
     std::string buffer_;
     int fd_ = -1;
     bool sync_ = false;
+    bool direct_ = false;  // the final path is a device or FIFO: written in place
     bool committed_ = false;
     std::size_t bytes_written_ = 0;
 };

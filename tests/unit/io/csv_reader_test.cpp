@@ -89,6 +89,27 @@ TEST_CASE("CsvReader reads back what CsvWriter wrote, field by field") {
     CHECK_FALSE(r.next(f));
 }
 
+TEST_CASE("CsvReader gives back ids with separators, line breaks and formula characters") {
+    TempDir dir("csvreader");
+    const fs::path p = dir.path() / "ids.csv";
+    const std::vector<std::string> ids{
+        "=1+2,\"flag\"", "+mid", "@accel", "-us,designer", "'quoted \"cn\"",    "line\nbreak",
+        "cr\r\nlf",      "''",   "-5",     "-1+1",         "=cmd|' /C calc'!A0"};
+    {
+        ts::io::CsvWriter w(p, {"id", "value"});
+        for (const auto& id : ids) w.text(id).number(-1.0, 1).end_row();
+        w.commit();
+    }
+    CsvReader r(p);
+    std::vector<std::string> f;
+    for (const auto& id : ids) {
+        REQUIRE(r.next(f));
+        CHECK(f[0] == id);
+        CHECK(r.number(f, 1) == -1.0);
+    }
+    CHECK_FALSE(r.next(f));
+}
+
 TEST_CASE(
     "CsvReader reports a wrong field count, a bad number and a missing column with file:line") {
     TempDir dir("csvreader");

@@ -97,7 +97,53 @@ TEST_CASE("csv_field quotes separators, quotes, line breaks and edge spaces", "[
     CHECK(csv_field("crlf\r\n") == "\"crlf\r\n\"");
     CHECK(csv_field(" lead") == "\" lead\"");
     CHECK(csv_field("trail ") == "\"trail \"");
-    CHECK(csv_field("\ttab") == "\"\ttab\"");
+    CHECK(csv_field("tab\t") == "\"tab\t\"");
+}
+
+TEST_CASE("csv_field neutralises text a spreadsheet would evaluate, with an apostrophe",
+          "[io][csv]") {
+    CHECK(csv_field("=1+2") == "\"'=1+2\"");
+    CHECK(csv_field("+mid") == "\"'+mid\"");
+    CHECK(csv_field("-us") == "\"'-us\"");
+    CHECK(csv_field("@SUM(A1)") == "\"'@SUM(A1)\"");
+    CHECK(csv_field("\tx") == "\"'\tx\"");
+    CHECK(csv_field("\rx") == "\"'\rx\"");
+    CHECK(csv_field("-") == "\"'-\"");
+    CHECK(csv_field("-1+1") == "\"'-1+1\"");
+    CHECK(csv_field("=a,\"b\"") == "\"'=a,\"\"b\"\"\"");
+    // An apostrophe already there gets another, so the mapping can be undone exactly.
+    CHECK(csv_field("'x") == "\"''x\"");
+    CHECK(csv_field("a=b") == "a=b");  // only the first character matters
+    // Plain numbers are not formulas: they stay as they are.
+    CHECK(csv_field("-1.5") == "-1.5");
+    CHECK(csv_field("+2") == "+2");
+    CHECK(csv_field("-5") == "-5");
+    CHECK(csv_field("1e-3") == "1e-3");
+    CHECK(csv_field("-2.5e+3") == "-2.5e+3");
+    CHECK(csv_field("-inf") == "-inf");
+}
+
+TEST_CASE("CsvWriter guards text fields but writes negative numbers as numbers", "[io][csv]") {
+    TempDir dir;
+    const fs::path p = dir.path() / "t.csv";
+    CsvWriter w(p, {"id", "value"});
+    w.text("-us").number(-1.5, 2).end_row();
+    w.text("=cmd|' /C calc'!A0").integer(-3).end_row();
+    w.commit();
+    CHECK(read_file(p) == "id,value\n\"'-us\",-1.50\n\"'=cmd|' /C calc'!A0\",-3\n");
+    for (const auto& row : parse_csv(read_file(p)))
+        for (const auto& cell : row)
+            if (!cell.empty() && std::string("=+@\t\r").find(cell[0]) != std::string::npos)
+                FAIL("a cell a spreadsheet would evaluate: " << cell);
+}
+
+TEST_CASE("csv_text_unescape undoes the apostrophe, and only one", "[io][csv]") {
+    for (const std::string text : {"=1+2", "'x", "''x", "-us", "plain", "-1.5", "", "'"}) {
+        // What a reader sees after RFC 4180 parsing: the field without its quotes.
+        std::string parsed = parse_csv(csv_field(text) + "\n").at(0).at(0);
+        ts::io::csv_text_unescape(parsed);
+        CHECK(parsed == text);
+    }
 }
 
 TEST_CASE("the test's CSV parser rejects malformed input", "[io][csv]") {

@@ -104,6 +104,22 @@ TEST_CASE("part summaries keep every double exactly", "[parts]") {
     CHECK(std::isnan(parse_exact_number("nan")));
 }
 
+TEST_CASE("part summaries give back keys with commas, quotes, line breaks and formulas",
+          "[parts][csv]") {
+    TempDir tmp("parts");
+    const std::vector<SummaryRow> rows{{"supplier", "-us,designer", "revenue_usd", -1.5},
+                                       {"supplier", "line\nbreak \"q\"", "revenue_usd", 2.0},
+                                       {"offer", "=1+2/@x", "shipped", 3.0},
+                                       {"offer", "'already", "shipped", 4.0}};
+    write_part_summary(rows, tmp.path() / "summary.csv");
+    const auto back = read_part_summary(tmp.path() / "summary.csv");
+    REQUIRE(back.size() == rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        CHECK(back[i].key == rows[i].key);
+        CHECK(back[i].value == rows[i].value);
+    }
+}
+
 TEST_CASE("part folders appear whole or not at all; stale temporaries of dead processes go",
           "[parts]") {
     TempDir tmp("partdir");

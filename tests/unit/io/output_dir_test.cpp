@@ -146,6 +146,27 @@ TEST_CASE("AtomicFile: a write error is a RunError and no final file appears", "
     CHECK_FALSE(fs::exists(fs::symlink_status(dir.path() / "data.csv.tmp")));
 }
 
+TEST_CASE("AtomicFile: a device is written in place, never replaced by a rename", "[io][atomic]") {
+    {
+        AtomicFile f("/dev/null");
+        f.write("discarded");
+        f.commit();
+    }
+    CHECK(fs::is_character_file("/dev/null"));
+    CHECK_FALSE(fs::exists("/dev/null.tmp"));
+    std::string msg;
+    {
+        AtomicFile f("/dev/full");
+        msg = message_of([&] {
+            f.write("x");
+            f.commit();
+        });
+    }
+    CHECK_THAT(msg, Catch::Contains("cannot write '/dev/full'") &&
+                        Catch::Contains("No space left on device"));
+    CHECK(fs::is_character_file("/dev/full"));
+}
+
 TEST_CASE("write_text_file writes the whole text", "[io][atomic]") {
     TempDir dir;
     ts::io::write_text_file(dir.path() / "m.json", "{}\n");
