@@ -211,17 +211,22 @@ int run_command(const Invocation& inv) {
     analysis::SummaryCollector summary;  // refers to the simulation's world: keep sim alive
     engine::Simulation sim(s, engine::RunConfig{});
     int ticks_done = 0;
+    double loop_seconds = 0.0;
     try {
         {
             io::CsvRunWriter writer(sim.world(), dir.path(), writer_options);
             engine::TeeRecorder tee({&writer, &summary});
             ProgressBar bar("ticks", !quiet);
             spdlog::info("running '{}': {} ticks", s.name, s.time.ticks);
+            const auto loop_start = std::chrono::steady_clock::now();
             sim.run(tee, [&](int done, int total) {
                 ticks_done = done;
                 throw_if_interrupted();  // SIGINT/SIGTERM: stop after this tick
                 bar.update(done, total);
             });
+            loop_seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start)
+                    .count();
             bar.finish();
         }
         throw_if_interrupted();
@@ -240,6 +245,11 @@ int run_command(const Invocation& inv) {
     m.runs = 1;
     m.threads = 1;
     m.command_line = inv.command_line;
+    const auto& st = sim.stats();
+    m.engine = io::Manifest::Engine{st.ticks,    st.evaluations, st.route_checks,
+                                    st.requests, st.bytes,       loop_seconds};
+    spdlog::info("engine: {} ticks, {} buyer-offer evaluations, {:.3f} s in the tick loop",
+                 st.ticks, st.evaluations, loop_seconds);
     m.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     io::write_text_file(dir.path() / "manifest.json", io::manifest_json(m));

@@ -357,6 +357,7 @@ void Simulation::step(Recorder& recorder) {
     phase_prices();           // 8. price adjustment
     phase_records(recorder);  // 9. records, reactions, design-around
     phase_ = Phase::idle;
+    count_tick_bytes();
     ++tick_;
     if (done()) recorder.end();
 }
@@ -575,10 +576,29 @@ bool Simulation::route_exhausted(std::size_t buyer, Index offer, int route) cons
     return false;
 }
 
+void Simulation::count_tick_bytes() {
+    // Passes over the hot arrays (see EngineStats::bytes): legality reads the candidate's offer,
+    // weight, and writes weight now, route and cost (32 bytes); choice reads and writes them
+    // again with the request and CES scratch (48); clearing passes over requests twice per
+    // round (24 each); per buyer about 12 doubles, per offer about 16 doubles are touched by
+    // demand, clearing, prices and records.
+    const std::uint64_t nk = cand_offer_.size(), nb = n_buyers(), no = n_offers();
+    const std::uint64_t rounds = clearing_rounds_run_;
+    stats_.ticks += 1;
+    stats_.bytes += nk * (32 + 48 + 48 * rounds) + nb * 12 * 8 + no * 16 * 8 +
+                    (stats_.route_checks - route_checks_counted_) * sizeof(policy::RouteStatus) +
+                    (stats_.requests - requests_counted_) * sizeof(Request) +
+                    record_.flows.size() * sizeof(FlowRecord);
+    route_checks_counted_ = stats_.route_checks;
+    requests_counted_ = stats_.requests;
+}
+
 int Simulation::best_route(std::size_t buyer, std::size_t k, bool rechoice, double& cost) const {
     const Index o = cand_offer_[k];
     int best = -1;
     cost = kInf;
+    ++stats_.evaluations;
+    stats_.route_checks += n_routes();
     for (int r = 0; r < static_cast<int>(n_routes()); ++r) {
         const auto& st = legality_.status(static_cast<Index>(buyer), o, r);
         if (st.cls == policy::RouteClass::blocked || st.cls == policy::RouteClass::unavailable)
@@ -733,7 +753,9 @@ void Simulation::phase_clearing() {
         for (auto q : legality_.quotas(st)) f(quota_base + q, 1.0);
     };
     const int rounds = 1 + std::max(0, config_.rechoice_rounds);
+    clearing_rounds_run_ = 0;
     for (int round = 0; round < rounds; ++round) {
+        ++clearing_rounds_run_;
         std::fill(requested_.begin(), requested_.end(), 0.0);
         std::fill(filled_.begin(), filled_.end(), 0.0);
         auto tally = [&](Index b, Index o, int r, double compute) {
@@ -763,8 +785,10 @@ void Simulation::phase_clearing() {
         };
         for (std::size_t b = 0; b < nb; ++b)
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
-                if (cand_request_[k] > 0.0)
+                if (cand_request_[k] > 0.0) {
+                    ++stats_.requests;
                     tally(static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k]);
+                }
         if (round == 0)
             for (const auto& f : firm_) tally(f.buyer, f.offer, f.route, f.compute);
         for (std::size_t o = 0; o < no; ++o) orders_[o] += requested_[o];
@@ -1031,16 +1055,18 @@ void Simulation::phase_records(Recorder& recorder) {
     for (std::size_t b = 0; b < n_buyers(); ++b)
         if (purchaser_of_[b] < 0)
             record_.countries[ix(s.buyers[b].country)].unmet_compute += unmet_[b];
-    for (auto& cr : record_.countries) {
-        double qsum = 0.0, pq = 0.0;
-        for (std::size_t b = 0; b < n_buyers(); ++b) {
-            if (purchaser_of_[b] >= 0 || s.buyers[b].country != cr.country ||
-                !std::isfinite(buyer_p_[b]))
-                continue;
-            qsum += buyer_q_[b];
-            pq += buyer_q_[b] * buyer_p_[b];
-        }
-        cr.price_index = qsum > 0.0 ? pq / qsum : 0.0;
+    // Demand-weighted price index per country: one pass over buyers (sums kept in price_index
+    // and a scratch array), in buyer order so sums are the same as a per-country loop.
+    country_q_.assign(record_.countries.size(), 0.0);
+    for (std::size_t b = 0; b < n_buyers(); ++b) {
+        if (purchaser_of_[b] >= 0 || !std::isfinite(buyer_p_[b])) continue;
+        const std::size_t c = ix(s.buyers[b].country);
+        country_q_[c] += buyer_q_[b];
+        record_.countries[c].price_index += buyer_q_[b] * buyer_p_[b];
+    }
+    for (std::size_t c = 0; c < record_.countries.size(); ++c) {
+        auto& cr = record_.countries[c];
+        cr.price_index = country_q_[c] > 0.0 ? cr.price_index / country_q_[c] : 0.0;
     }
 
     // Revenue by supplier and billing country, in index order. Diverted sales are invoiced to

@@ -30,6 +30,22 @@ struct RunConfig {
     int rechoice_rounds = 3;  // rounds in which rationed buyers re-choose among what is left
 };
 
+/// Work counters of a run, for the benchmark harness (scripts/bench) and manifest.json. They
+/// count what the engine did, not time: the same for any machine, thread or rank count.
+struct EngineStats {
+    std::uint64_t ticks = 0;
+    /// Buyer-offer evaluations: one buyer pricing one candidate offer over its usable routes
+    /// (legality phase, and again for rationed buyers in each re-choice round).
+    std::uint64_t evaluations = 0;
+    std::uint64_t route_checks = 0;  // (buyer, offer, route) cells looked at by those evaluations
+    std::uint64_t requests = 0;      // requests and fills booked in clearing, all rounds
+    /// A model of the bytes of engine state the ticks read and write: every pass over a
+    /// per-candidate, per-buyer or per-offer array counts the array's bytes, every route check
+    /// a legality cell, every request and flow its record. Divided by run time this is the
+    /// engine's effective bandwidth (docs/performance.md).
+    std::uint64_t bytes = 0;
+};
+
 enum class Phase {
     idle,
     policy,
@@ -69,6 +85,7 @@ class Simulation {
     }
     double backlog(Index buyer) const { return backlog_[static_cast<std::size_t>(buyer)]; }
     const policy::Legality& legality() const { return legality_; }
+    const EngineStats& stats() const { return stats_; }
 
     /// Features the scenario uses that this engine reads but does not simulate yet.
     static std::vector<std::string> unsimulated_features(const model::Scenario& scenario);
@@ -142,6 +159,7 @@ class Simulation {
     void phase_prices();
     void phase_records(Recorder& recorder);
     void check_invariants() const;
+    void count_tick_bytes();
 
     // Route choice: the cheapest usable route of candidate k; -1 if none. In re-choice rounds
     // routes through exhausted constraints and licensed routes are skipped.
@@ -230,7 +248,10 @@ class Simulation {
     std::vector<double> scratch_w_, scratch_c_, scratch_q_;
     std::vector<std::size_t> scratch_k_;
     std::vector<double> rev_units_, rev_usd_;  // supplier × billing country, this tick
+    std::vector<double> country_q_;            // per country: its buyers' quantity, this tick
 
+    mutable EngineStats stats_;  // best_route (const) counts its route checks
+    std::uint64_t route_checks_counted_ = 0, requests_counted_ = 0, clearing_rounds_run_ = 0;
     TickRecord record_;
     std::vector<policy::Transition> transitions_;
 };

@@ -139,6 +139,16 @@ std::string manifest_json(const Manifest& m) {
     // JSON has no inf/nan: a broken clock reading is written as 0.
     append_fixed(out, std::isfinite(m.wall_seconds) ? m.wall_seconds : 0.0, 3);
     out.append(",\n");
+    if (m.engine) {
+        const auto& e = *m.engine;
+        key("engine");
+        fmt::format_to(std::back_inserter(out),
+                       "{{\"ticks\": {}, \"evaluations\": {}, \"route_checks\": {}, "
+                       "\"requests\": {}, \"bytes\": {}, \"loop_seconds\": ",
+                       e.ticks, e.evaluations, e.route_checks, e.requests, e.bytes);
+        append_fixed(out, std::isfinite(e.loop_seconds) ? e.loop_seconds : 0.0, 6);
+        out.append("},\n");
+    }
     key("command_line");
     if (m.command_line.empty()) {
         out.append("[]\n");

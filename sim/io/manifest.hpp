@@ -4,6 +4,7 @@
 // itself (start_time_utc, wall_seconds), so identical runs differ only there.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,13 @@ struct Manifest {
     int threads = 1;
     std::vector<std::string> command_line;  // argv, program name first
     double wall_seconds = 0.0;
+    /// Single runs: the engine's work counters (engine::EngineStats) and the time spent in the
+    /// tick loop (simulation and streaming the records), written as an "engine" object.
+    struct Engine {
+        std::uint64_t ticks = 0, evaluations = 0, route_checks = 0, requests = 0, bytes = 0;
+        double loop_seconds = 0.0;
+    };
+    std::optional<Engine> engine;
 };
 
 /// Pretty-printed JSON (2-space indent, fixed key order, "\n" at the end) with "tool",

@@ -1,0 +1,314 @@
+#!/usr/bin/python3
+"""tradesim benchmark harness (issue 9). Run through scripts/bench, which builds the release
+binaries first.
+
+Workloads: generated worlds S, M and L (tradesim generate), the chip baseline, an ensemble of 64
+chip-baseline runs with 1 and 2 threads, and a scaling series (a base world, then buyers,
+countries and offers doubled) for the cost growth exponents. For each: wall time (median of
+--reps runs, min and max too), ticks/s, buyer-offer evaluations/s, peak RSS of the process,
+bytes written; the engine's effective bandwidth (its byte-count model over the tick-loop time,
+manifest.json "engine") as a share of the STREAM-style triad bandwidth measured first.
+
+Results: a printed table, OUT/bench.csv (one row per workload), OUT/machine.txt. Standard
+library only.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+SIZES = {
+    # name: countries, suppliers, products, buyers, hubs, ticks
+    "S": (20, 10, 4, 200, 3, 120),
+    "M": (60, 50, 5, 2000, 8, 260),
+    "L": (200, 200, 5, 20000, 20, 520),
+}
+SMOKE_SIZES = {
+    "S": (8, 3, 2, 20, 2, 12),
+    "M": (10, 4, 2, 40, 2, 12),
+    "L": (12, 5, 2, 80, 3, 12),
+}
+# Scaling series: base, then one dimension doubled. Offers = suppliers x products.
+SCALING_BASE = (40, 40, 5, 4000, 8, 52)
+SMOKE_SCALING_BASE = (8, 3, 2, 20, 2, 8)
+
+
+def run_measured(cmd, cwd=None):
+    """Runs cmd; returns (wall seconds, peak RSS in bytes, exit code, stderr text)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss * 1024, proc.returncode, err.decode("utf-8", "replace")
+
+
+def folder_bytes(path):
+    total = 0
+    for root, _, files in os.walk(path):
+        for f in files:
+            total += os.path.getsize(os.path.join(root, f))
+    return total
+
+
+def generate(tradesim, size, path, seed=1):
+    if os.path.exists(path):
+        return
+    c, s, p, b, h, t = size
+    cmd = [tradesim, "generate", "--countries", str(c), "--suppliers", str(s), "--products", str(p),
+           "--buyers", str(b), "--hubs", str(h), "--ticks", str(t), "--seed", str(seed), "-o", path]
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit(f"bench: generate failed ({' '.join(cmd)}):\n{r.stderr}")
+
+
+def triad(stream_bin, smoke):
+    args = [stream_bin, "16", "3", "2"] if smoke else [stream_bin, "256", "10", "2"]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    rows = list(csv.DictReader(out.splitlines()))
+    return {int(r["threads"]): float(r["gb_per_s"]) for r in rows}
+
+
+def bench_run(tradesim, scenario, reps, extra, label, tmp):
+    """Repeats one `tradesim run`; returns a result dict (medians over reps)."""
+    walls, rss, written, loops = [], [], [], []
+    engine = None
+    for i in range(reps):
+        out = os.path.join(tmp, f"{label}-{i}")
+        cmd = [tradesim, "run", scenario, "-o", out, "--force", "--quiet"] + extra
+        wall, peak, code, err = run_measured(cmd)
+        if code != 0:
+            sys.exit(f"bench: {label} failed (exit {code}): {' '.join(cmd)}\n{err}")
+        walls.append(wall)
+        rss.append(peak)
+        written.append(folder_bytes(out))
+        with open(os.path.join(out, "manifest.json"), encoding="utf-8") as f:
+            manifest = json.load(f)
+        if "engine" in manifest:
+            engine = manifest["engine"]
+            loops.append(engine["loop_seconds"])
+        shutil.rmtree(out)
+    return {
+        "wall_s_median": statistics.median(walls),
+        "wall_s_min": min(walls),
+        "wall_s_max": max(walls),
+        "peak_rss_mib": max(rss) / 2**20,
+        "bytes_written": int(statistics.median(written)),
+        "engine": engine,
+        "loop_s_median": statistics.median(loops) if loops else None,
+    }
+
+
+def fmt_num(v, digits=2):
+    if v is None or v == "":
+        return "-"
+    if isinstance(v, float):
+        if v >= 1e6:
+            return f"{v:.3g}"
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tradesim", required=True)
+    ap.add_argument("--stream", required=True, help="the stream_triad binary")
+    ap.add_argument("--root", required=True, help="the repository (for the chip baseline)")
+    ap.add_argument("--out", default="out/bench")
+    ap.add_argument("--reps", type=int, default=3, help="repetitions per workload (median), >= 3")
+    ap.add_argument("--only", default="S,M,L,chips,ensemble,scaling",
+                    help="comma-separated workloads: S, M, L, chips, ensemble, scaling")
+    ap.add_argument("--smoke", action="store_true",
+                    help="tiny sizes, one repetition: checks that the harness works (ctest)")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    unknown = only - {"S", "M", "L", "chips", "ensemble", "scaling"}
+    if unknown:
+        sys.exit(f"bench: unknown workload(s) {', '.join(sorted(unknown))}")
+    reps = 1 if args.smoke else max(3, args.reps)
+    sizes = SMOKE_SIZES if args.smoke else SIZES
+    os.makedirs(args.out, exist_ok=True)
+    worlds = os.path.join(args.out, "worlds")
+    os.makedirs(worlds, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="tradesim-bench-")
+    chips = os.path.join(args.root, "scenarios", "chips", "baseline.yaml")
+    rows = []
+
+    try:
+        bw = triad(args.stream, args.smoke)
+        print(f"memory bandwidth (STREAM triad): {bw[1]:.1f} GB/s on 1 thread, "
+              f"{bw.get(2, bw[1]):.1f} GB/s on 2", flush=True)
+
+        def add_row(name, size, res, extra_fields):
+            e = res["engine"] or {}
+            loop = res["loop_s_median"]
+            ticks = e.get("ticks")
+            evals = e.get("evaluations")
+            eff = e["bytes"] / loop / 1e9 if e and loop else None
+            row = {
+                "workload": name,
+                "countries": size[0] if size else "",
+                "suppliers": size[1] if size else "",
+                "products": size[2] if size else "",
+                "buyers": size[3] if size else "",
+                "hubs": size[4] if size else "",
+                "ticks": ticks if ticks is not None else (size[5] if size else ""),
+                "reps": reps,
+                "wall_s_median": res["wall_s_median"],
+                "wall_s_min": res["wall_s_min"],
+                "wall_s_max": res["wall_s_max"],
+                "loop_s_median": loop if loop is not None else "",
+                "ticks_per_s": ticks / res["wall_s_median"] if ticks else "",
+                "evaluations": evals if evals is not None else "",
+                "evaluations_per_s": evals / loop if evals and loop else "",
+                "peak_rss_mib": res["peak_rss_mib"],
+                "bytes_written": res["bytes_written"],
+                "engine_gb_per_s": eff if eff is not None else "",
+                "bandwidth_share": eff / bw[1] if eff is not None else "",
+                "runs_per_s": "",
+            }
+            row.update(extra_fields)
+            rows.append(row)
+            print(f"  {name}: median {res['wall_s_median']:.3f} s, peak {res['peak_rss_mib']:.0f} MiB",
+                  flush=True)
+            return row
+
+        for name in ("S", "M", "L"):
+            if name not in only:
+                continue
+            size = sizes[name]
+            path = os.path.join(worlds, f"{name}-{'-'.join(map(str, size))}.yaml")
+            generate(args.tradesim, size, path)
+            res = bench_run(args.tradesim, path, reps, ["--detail", "country"], name, tmp)
+            add_row(name, size, res, {"detail": "country", "threads": 1})
+
+        if "chips" in only:
+            res = bench_run(args.tradesim, chips, reps, [], "chips", tmp)
+            add_row("chips-baseline", None, res, {"detail": "buyer", "threads": 1})
+
+        if "ensemble" in only:
+            runs = 8 if args.smoke else 64
+            per_thread = {}
+            for threads in (1, 2):
+                res = bench_run(args.tradesim, chips, reps,
+                                ["--runs", str(runs), "--threads", str(threads)],
+                                f"ensemble-t{threads}", tmp)
+                per_thread[threads] = runs / res["wall_s_median"]
+                add_row(f"ensemble-{runs}-t{threads}", None, res,
+                        {"detail": "buyer", "threads": threads, "runs_per_s": per_thread[threads],
+                         "ticks": ""})
+            rows[-1]["speedup"] = per_thread[2] / per_thread[1]
+
+        exponents = {}
+        if "scaling" in only:
+            base = SMOKE_SCALING_BASE if args.smoke else SCALING_BASE
+            series = {
+                "base": base,
+                "buyers x2": (base[0], base[1], base[2], base[3] * 2, base[4], base[5]),
+                "countries x2": (base[0] * 2, base[1], base[2], base[3], base[4], base[5]),
+                "offers x2": (base[0], base[1] * 2, base[2], base[3], base[4], base[5]),
+                "buyers+countries x2": (base[0] * 2, base[1], base[2], base[3] * 2, base[4], base[5]),
+            }
+            per_tick = {}
+            for label, size in series.items():
+                path = os.path.join(worlds, f"scale-{'-'.join(map(str, size))}.yaml")
+                generate(args.tradesim, size, path)
+                res = bench_run(args.tradesim, path, reps, ["--detail", "country"],
+                                "scale-" + label.replace(" ", "").replace("+", "-"), tmp)
+                per_tick[label] = res["loop_s_median"] / size[5]
+                add_row("scale: " + label, size, res, {"detail": "country", "threads": 1})
+            for label in series:
+                if label == "base":
+                    continue
+                exponents[label] = math.log2(per_tick[label] / per_tick["base"])
+                rows.append({"workload": "exponent: " + label, "growth_exponent": exponents[label]})
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    fields = ["workload", "countries", "suppliers", "products", "buyers", "hubs", "ticks", "detail",
+              "threads", "reps", "wall_s_median", "wall_s_min", "wall_s_max", "loop_s_median",
+              "ticks_per_s", "evaluations", "evaluations_per_s", "runs_per_s", "speedup",
+              "peak_rss_mib", "bytes_written", "engine_gb_per_s", "bandwidth_share",
+              "growth_exponent"]
+    csv_path = os.path.join(args.out, "bench.csv")
+    with open(csv_path + ".tmp", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        w.writerow({"workload": "triad-1t", "engine_gb_per_s": bw[1]})
+        w.writerow({"workload": "triad-2t", "engine_gb_per_s": bw.get(2, "")})
+        for r in rows:
+            w.writerow({k: r.get(k, "") for k in fields})
+    os.replace(csv_path + ".tmp", csv_path)
+
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    with open(os.path.join(args.out, "machine.txt"), "w", encoding="utf-8") as f:
+        f.write(f"cpu: {cpu}\ncores: {os.cpu_count()}\ntriad_gb_per_s_1t: {bw[1]:.2f}\n"
+                f"triad_gb_per_s_2t: {bw.get(2, 0):.2f}\ndate_utc: "
+                f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n")
+
+    # The table (markdown, so it can go into the README as is).
+    print()
+    print(f"machine: {cpu}, {os.cpu_count()} cores; STREAM triad {bw[1]:.1f} GB/s (1 thread), "
+          f"{bw.get(2, bw[1]):.1f} GB/s (2 threads)")
+    print()
+    print("| workload | ticks | wall s (median of %d) | ticks/s | evaluations/s | peak RSS MiB | "
+          "written MB | engine GB/s | share of triad |" % reps)
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for r in rows:
+        if r["workload"].startswith("exponent"):
+            continue
+        extra = ""
+        if r.get("runs_per_s"):
+            extra = f" ({r['runs_per_s']:.1f} runs/s" + (
+                f", {r['speedup']:.2f}x" if r.get("speedup") else "") + ")"
+        share = "-" if r["bandwidth_share"] == "" else f"{100 * r['bandwidth_share']:.1f} %"
+        print(f"| {r['workload']}{extra} | {fmt_num(r['ticks'])} | {fmt_num(r['wall_s_median'], 3)} | "
+              f"{fmt_num(r['ticks_per_s'], 1)} | {fmt_num(r['evaluations_per_s'], 0)} | "
+              f"{fmt_num(r['peak_rss_mib'], 0)} | {r['bytes_written'] / 1e6:.1f} | "
+              f"{fmt_num(r['engine_gb_per_s'])} | {share} |")
+    if exponents:
+        print()
+        print("per-tick cost growth exponent (log2 of the tick-loop time ratio when doubled): " +
+              ", ".join(f"{k} {v:.2f}" for k, v in exponents.items()))
+
+    # Targets of issue 9 (informational: the harness reports, it does not fail on a busy machine).
+    print()
+    checks = []
+    by_name = {r["workload"]: r for r in rows}
+    if "L" in by_name and not args.smoke:
+        r = by_name["L"]
+        checks.append(("L <= 60 s, one thread, --detail country", r["wall_s_median"] <= 60,
+                       f"{r['wall_s_median']:.1f} s"))
+        checks.append(("L peak memory <= 4 GiB", r["peak_rss_mib"] <= 4096,
+                       f"{r['peak_rss_mib']:.0f} MiB"))
+    if "chips-baseline" in by_name:
+        r = by_name["chips-baseline"]
+        checks.append(("chip baseline <= 0.5 s", r["wall_s_median"] <= 0.5, f"{r['wall_s_median']:.3f} s"))
+    if rows and any(r.get("speedup") for r in rows):
+        sp = [r["speedup"] for r in rows if r.get("speedup")][0]
+        checks.append(("ensemble 2 threads >= 1.7x of 1", sp >= 1.7, f"{sp:.2f}x"))
+    for k, v in exponents.items():
+        checks.append((f"per-tick cost exponent, {k} <= 1.1", v <= 1.1, f"{v:.2f}"))
+    for name, ok, figure in checks:
+        print(f"  [{'met' if ok else 'MISSED'}] {name}: {figure}")
+    print(f"\nresults: {csv_path}")
+
+
+if __name__ == "__main__":
+    main()
