@@ -17,6 +17,7 @@
 #include "cli/compare_command.hpp"
 #include "cli/ensemble_commands.hpp"
 #include "cli/equilibrium_command.hpp"
+#include "cli/generate_command.hpp"
 #include "cli/interrupt.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
@@ -35,6 +36,7 @@ Commands:
   compare DIR_A DIR_B ...  headline metrics of run folders side by side, differences against a baseline
   sweep SCENARIO.yaml --param PATH=VALUES...  run variants x runs (grid, lhs:N, morris:R); MPI-aware
   reduce DIR              merge the parts that shards (--shard I/N) wrote into DIR
+  generate --countries N ... -o FILE  write a synthetic, valid scenario of a given size (benchmarks)
 
 Run 'tradesim COMMAND --help' for a command's options.
 Global options: --log-level trace|debug|info|warn|error|off (default warn), --version, --help
@@ -102,9 +104,10 @@ int dispatch(int argc, char** argv) {
     if (command == "compare") return ts::cli::compare_command(inv);
     if (command == "sweep") return ts::cli::sweep_command(inv);
     if (command == "reduce") return ts::cli::reduce_command(inv);
+    if (command == "generate") return ts::cli::generate_command(inv);
     throw ts::InputError(
         fmt::format("tradesim: unknown command '{}' (expected run, validate, equilibrium, compare, "
-                    "sweep or reduce; see 'tradesim --help')",
+                    "sweep, reduce or generate; see 'tradesim --help')",
                     command));
 }
 

@@ -9,3 +9,5 @@ list(APPEND TRADESIM_IO_OUTPUT_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/ensemble_plan.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/ensemble_parts.cpp)
 list(APPEND TRADESIM_IO_OUTPUT_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/csv_reader.cpp ${CMAKE_CURRENT_SOURCE_DIR}/run_reader.cpp ${CMAKE_CURRENT_SOURCE_DIR}/compare_report.cpp)
+# Synthetic scenarios of a given size (tradesim generate, issue 9).
+list(APPEND TRADESIM_IO_OUTPUT_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/generate.cpp)

@@ -1,0 +1,143 @@
+// tradesim generate --countries N --suppliers N --buyers N --products N --hubs N --ticks N
+//   [--seed N] -o FILE [--force]
+// Thin: parse, check the sizes, generate the text (sim/io/generate), write it atomically.
+#include "cli/generate_command.hpp"
+
+#include <charconv>
+#include <cstdint>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include <fmt/format.h>
+#include <boost/program_options.hpp>
+
+#include "cli/command_support.hpp"
+#include "core/error.hpp"
+#include "io/generate.hpp"
+#include "io/output_dir.hpp"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace ts::cli {
+
+namespace {
+
+constexpr const char* kCommand = "generate";
+
+/// The argument quoted for a POSIX shell when it needs it.
+std::string shell_quote(const std::string& arg) {
+    const bool plain = !arg.empty() && arg.find_first_not_of(
+                                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                           "0123456789-_./=:,+@%") == std::string::npos;
+    if (plain) return arg;
+    std::string out = "'";
+    for (char c : arg) {
+        if (c == '\'')
+            out += "'\\''";
+        else if (c == '\n')
+            out += ' ';  // keep the header comment on one line
+        else
+            out += c;
+    }
+    return out + "'";
+}
+
+}  // namespace
+
+int generate_command(const Invocation& inv) {
+    po::options_description visible(
+        "Usage: tradesim generate --countries N --suppliers N --buyers N --products N --hubs N "
+        "--ticks N\n"
+        "                         [--seed N] -o FILE [--force]\n\n"
+        "Write a synthetic, valid scenario of the given size, for benchmarks and fuzzing seeds. "
+        "Countries get\n"
+        "codes XAA, XAB, ... (XAA is the main producer jurisdiction); a few large suppliers "
+        "(Pareto sizes) offer\n"
+        "every product; buyers (lognormal demand) state base-period shares over at most 12 "
+        "offers each; the first\n"
+        "N countries after the producers are hubs; policies (export controls, a quota, tariffs, "
+        "an export fee,\n"
+        "enforcement, an import restriction) are announced, take force and lapse during the run. "
+        "The step is a\n"
+        "month up to 240 ticks, a week beyond. The same arguments give a byte-identical file.\n"
+        "Options");
+    visible.add_options()("help,h", "show this help")("countries", po::value<std::int64_t>(),
+                                                      "number of countries (2 to 676)")(
+        "suppliers", po::value<std::int64_t>(), "number of suppliers (1 to 10000)")(
+        "buyers", po::value<std::int64_t>(), "number of buyers (1 to 1000000)")(
+        "products", po::value<std::int64_t>(), "number of products (1 to 100)")(
+        "hubs", po::value<std::int64_t>(), "number of hub routes (0 to countries - 1)")(
+        "ticks", po::value<std::int64_t>(), "length of the run in ticks (1 to 100000)")(
+        "seed", po::value<std::string>()->default_value("1"), "random seed (0 to 2^64-1)")(
+        "output,o", po::value<std::string>(), "the scenario file to write ('-': standard output)")(
+        "force", "replace an existing file");
+    po::options_description hidden;
+    po::positional_options_description pos;
+    auto vm = parse(kCommand, inv, visible, hidden, pos);
+    if (vm.count("help")) {
+        std::cout << visible << "\n";
+        return 0;
+    }
+
+    std::vector<std::string> missing;
+    for (const char* name : {"countries", "suppliers", "buyers", "products", "hubs", "ticks"})
+        if (!vm.count(name)) missing.push_back(fmt::format("--{}", name));
+    if (!vm.count("output")) missing.push_back("-o FILE");
+    if (!missing.empty()) {
+        std::string list;
+        for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+        usage_error(kCommand, fmt::format("missing {}", list));
+    }
+
+    io::GenerateSpec spec;
+    spec.countries = vm["countries"].as<std::int64_t>();
+    spec.suppliers = vm["suppliers"].as<std::int64_t>();
+    spec.buyers = vm["buyers"].as<std::int64_t>();
+    spec.products = vm["products"].as<std::int64_t>();
+    spec.hubs = vm["hubs"].as<std::int64_t>();
+    spec.ticks = vm["ticks"].as<std::int64_t>();
+    const std::string seed_text = vm["seed"].as<std::string>();
+    {
+        const char* end = seed_text.data() + seed_text.size();
+        const auto [ptr, ec] = std::from_chars(seed_text.data(), end, spec.seed);
+        if (seed_text.empty() || ec != std::errc() || ptr != end)
+            usage_error(kCommand, fmt::format("--seed '{}' is not a whole number from 0 to 2^64-1",
+                                              seed_text));
+    }
+    io::check_generate_spec(spec);
+
+    spec.command = "tradesim generate";
+    for (const auto& a : inv.args) spec.command += " " + shell_quote(a);
+
+    const std::string output = vm["output"].as<std::string>();
+    const bool to_stdout = output == "-";
+    if (!to_stdout) {
+        const fs::path path(output);
+        std::error_code ec;
+        if (fs::exists(path, ec) && !vm.count("force"))
+            usage_error(kCommand, fmt::format("'{}' exists; use --force to replace it", output));
+        if (fs::is_directory(path, ec))
+            usage_error(kCommand, fmt::format("'{}' is a folder, not a file", output));
+        const fs::path parent = path.parent_path();
+        if (!parent.empty() && !fs::is_directory(parent, ec))
+            usage_error(kCommand, fmt::format("the folder of '{}' does not exist", output));
+    }
+
+    const std::string text = io::generate_scenario(spec);
+    if (to_stdout) {
+        std::cout << text;
+        std::cout.flush();
+        if (!std::cout) throw RunError("cannot write the scenario to standard output");
+        return 0;
+    }
+    io::AtomicFile file{fs::path(output)};
+    file.write(text);
+    file.commit();
+    return 0;
+}
+
+}  // namespace ts::cli

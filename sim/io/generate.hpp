@@ -1,0 +1,49 @@
+#pragma once
+// Synthetic scenarios for benchmarks and fuzzing seeds (`tradesim generate`).
+//
+// The generated world has the structure of the real one at any size: a handful of producer
+// countries (the first, XAA, is the main producer jurisdiction), a few large suppliers
+// (Pareto-distributed capacities) that each offer every product, many buyers spread over the
+// countries with lognormal demand, hubs with capacity, markup, delay and detection, and a
+// policy set whose dates fall inside the horizon (announced / in force / lapsed during the run):
+// an export control with low licence approval and a prohibition on the top product to group D5,
+// a quota on group tier2, two tariffs, an export fee, enforcement at the first hub and an import
+// restriction. Every buyer states base-period `shares` over a bounded number of offers
+// (kMaxOffersPerBuyer), drawn preferentially from the large suppliers, so the cost of a tick
+// grows with the number of buyers, not buyers × offers.
+//
+// The text is a pure function of the spec (ts::Rng streams keyed by the seed; no unordered
+// iteration): the same spec gives byte-identical YAML.
+#include <cstdint>
+#include <string>
+
+namespace ts::io {
+
+struct GenerateSpec {
+    std::int64_t countries = 0;
+    std::int64_t suppliers = 0;
+    std::int64_t buyers = 0;
+    std::int64_t products = 0;
+    std::int64_t hubs = 0;
+    std::int64_t ticks = 0;
+    std::uint64_t seed = 1;
+    /// The command that made the file, written into the comment header (empty: none).
+    std::string command;
+};
+
+/// Bounds of what can be represented (country codes XAA..XZZ, 4-digit years, ...).
+inline constexpr std::int64_t kMaxGeneratedCountries = 676;
+inline constexpr std::int64_t kMaxGeneratedSuppliers = 10000;
+inline constexpr std::int64_t kMaxGeneratedProducts = 100;
+inline constexpr std::int64_t kMaxGeneratedBuyers = 1000000;
+inline constexpr std::int64_t kMaxGeneratedTicks = 100000;
+/// Each buyer's shares name at most this many offers (at least 8 when that many exist).
+inline constexpr int kMaxOffersPerBuyer = 12;
+
+/// Throws InputError (one message per problem) if the sizes cannot be represented.
+void check_generate_spec(const GenerateSpec& spec);
+
+/// The scenario YAML. Calls check_generate_spec first.
+std::string generate_scenario(const GenerateSpec& spec);
+
+}  // namespace ts::io

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end checks of `tradesim generate`: generated worlds validate without warnings and run;
+# the file is deterministic, written atomically, never overwritten without --force; bad sizes
+# exit 2 with a message and write nothing.
+#   generate_checks.sh TRADESIM CHECK
+set -euo pipefail
+bin="$1"; check="$2"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+expect_code() {  # expect_code CODE CMD...
+  local want=$1; shift
+  set +e; "$@" > "$tmp/stdout" 2> "$tmp/stderr"; local got=$?; set -e
+  [ "$got" -eq "$want" ] || { cat "$tmp/stderr"; fail "'$*' exited $got, expected $want"; }
+}
+small=(--countries 20 --suppliers 10 --products 4 --buyers 200 --hubs 3)
+
+case "$check" in
+  help)
+    expect_code 0 "$bin" generate --help
+    grep -q -- "--countries" "$tmp/stdout" || fail "generate --help lacks --countries"
+    grep -q -- "--force" "$tmp/stdout" || fail "generate --help lacks --force"
+    expect_code 0 "$bin" --help; grep -q "generate" "$tmp/stdout" || fail "usage lacks generate"
+    ;;
+  validate-and-run)
+    for seed in 1 2 3; do
+      expect_code 0 "$bin" generate "${small[@]}" --ticks 24 --seed "$seed" -o "$tmp/s$seed.yaml"
+      [ ! -s "$tmp/stderr" ] || fail "generate printed: $(cat "$tmp/stderr")"
+      [ -s "$tmp/s$seed.yaml" ] || fail "no file written"
+      head -5 "$tmp/s$seed.yaml" | grep -q "^# Command: tradesim generate --countries 20 " \
+        || fail "header lacks the command"
+      expect_code 0 "$bin" validate "$tmp/s$seed.yaml"
+      [ ! -s "$tmp/stderr" ] || fail "validate warned (seed $seed): $(cat "$tmp/stderr")"
+      grep -q "world      20 countries, 4 products, 10 suppliers with 40 offers, 200 buyers, 3 routes" \
+        "$tmp/stdout" || fail "validate summary: $(cat "$tmp/stdout")"
+      expect_code 0 "$bin" run "$tmp/s$seed.yaml" -o "$tmp/run$seed" --quiet
+      for kind in announced in_force lapsed; do
+        grep -q ",$kind," "$tmp/run$seed/events.csv" || fail "no '$kind' event (seed $seed)"
+      done
+      [ "$(wc -l < "$tmp/run$seed/flows.csv")" -gt 1 ] || fail "no flows (seed $seed)"
+    done
+    ;;
+  weekly)
+    expect_code 0 "$bin" generate --countries 6 --suppliers 3 --products 2 --buyers 30 --hubs 1 \
+      --ticks 300 -o "$tmp/w.yaml"
+    grep -q "step: week, ticks: 300" "$tmp/w.yaml" || fail "not weekly"
+    expect_code 0 "$bin" validate "$tmp/w.yaml"
+    [ ! -s "$tmp/stderr" ] || fail "validate warned: $(cat "$tmp/stderr")"
+    ;;
+  determinism)
+    mkdir "$tmp/a" "$tmp/b"
+    (cd "$tmp/a" && "$bin" generate "${small[@]}" --ticks 24 --seed 5 -o s.yaml)
+    (cd "$tmp/b" && "$bin" generate "${small[@]}" --ticks 24 --seed 5 -o s.yaml)
+    cmp -s "$tmp/a/s.yaml" "$tmp/b/s.yaml" || fail "same arguments gave different files"
+    expect_code 0 "$bin" generate "${small[@]}" --ticks 24 --seed 5 -o -
+    cp "$tmp/stdout" "$tmp/one.yaml"
+    expect_code 0 "$bin" generate "${small[@]}" --ticks 24 --seed 6 -o -
+    cmp -s "$tmp/stdout" "$tmp/one.yaml" && fail "another seed gave the same text"
+    grep -q "^seed: 6$" "$tmp/stdout" || fail "seed not in the scenario"
+    ;;
+  refuse-overwrite)
+    echo marker > "$tmp/s.yaml"
+    expect_code 2 "$bin" generate "${small[@]}" --ticks 24 -o "$tmp/s.yaml"
+    grep -q -- "--force" "$tmp/stderr" || fail "message does not mention --force"
+    [ "$(cat "$tmp/s.yaml")" = marker ] || fail "existing file was touched"
+    expect_code 0 "$bin" generate "${small[@]}" --ticks 24 -o "$tmp/s.yaml" --force
+    grep -q "^countries:" "$tmp/s.yaml" || fail "--force did not replace the file"
+    [ -z "$(ls "$tmp" | grep -v '^s.yaml$' | grep -v '^std')" ] || fail "left files: $(ls "$tmp")"
+    ;;
+  bad-args)
+    base=(--suppliers 10 --products 4 --buyers 200 --hubs 3 --ticks 24)
+    bad() {  # bad PATTERN ARGS...
+      local pattern=$1; shift
+      expect_code 2 "$bin" generate "$@"
+      grep -q -- "$pattern" "$tmp/stderr" || fail "'$*': message lacks '$pattern': $(cat "$tmp/stderr")"
+      [ ! -e "$tmp/out.yaml" ] || fail "'$*' wrote a file"
+      [ -z "$(ls "$tmp" | grep -v '^std')" ] || fail "'$*' left files: $(ls "$tmp")"
+    }
+    bad "countries 0 is out of range" --countries 0 "${base[@]}" -o "$tmp/out.yaml"
+    bad "countries -3 is out of range" --countries=-3 "${base[@]}" -o "$tmp/out.yaml"
+    bad "countries 677 is out of range" --countries 677 "${base[@]}" -o "$tmp/out.yaml"
+    bad "hubs 20 must be less than --countries 20" --countries 20 --suppliers 10 --products 4 \
+      --buyers 200 --hubs 20 --ticks 24 -o "$tmp/out.yaml"
+    bad "suppliers 0 is out of range" --countries 20 --suppliers 0 --products 4 --buyers 200 \
+      --hubs 3 --ticks 24 -o "$tmp/out.yaml"
+    bad "ticks 0 is out of range" --countries 20 --suppliers 10 --products 4 --buyers 200 \
+      --hubs 3 --ticks 0 -o "$tmp/out.yaml"
+    bad "missing -o FILE" --countries 20 "${base[@]}"
+    bad "missing --countries" "${base[@]}" -o "$tmp/out.yaml"
+    bad "seed 'abc'" --countries 20 "${base[@]}" --seed abc -o "$tmp/out.yaml"
+    bad "seed '-1'" --countries 20 "${base[@]}" --seed=-1 -o "$tmp/out.yaml"
+    bad "countries" --countries lots "${base[@]}" -o "$tmp/out.yaml"
+    bad "does not exist" --countries 20 "${base[@]}" -o "$tmp/no/such/dir/out.yaml"
+    ;;
+  *) fail "unknown check '$check'" ;;
+esac
+echo "ok: $check"
