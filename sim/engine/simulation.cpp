@@ -318,6 +318,7 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     licences_.reserve(pending_bound);
     firm_.reserve(pending_bound);
     fills_.reserve(fills_bound);
+    sorted_fills_.reserve(fills_bound);
     record_.flows.reserve(fills_bound);
     for (auto& slot : transit_) slot.reserve(fills_bound);
     // Installations: one per equipment delivery (≤ 2 per candidate and round: licensed or
@@ -597,12 +598,11 @@ int Simulation::best_route(std::size_t buyer, std::size_t k, bool rechoice, doub
     const Index o = cand_offer_[k];
     int best = -1;
     cost = kInf;
+    const auto routes = legality_.candidate_routes(static_cast<Index>(buyer), o);
     ++stats_.evaluations;
-    stats_.route_checks += n_routes();
-    for (int r = 0; r < static_cast<int>(n_routes()); ++r) {
+    stats_.route_checks += routes.size();
+    for (const int r : routes) {
         const auto& st = legality_.status(static_cast<Index>(buyer), o, r);
-        if (st.cls == policy::RouteClass::blocked || st.cls == policy::RouteClass::unavailable)
-            continue;
         if (legality_.is_remote(r) && !remote_usable(buyer, r)) continue;
         if (rechoice && (st.needs_licence || route_exhausted(buyer, o, r))) continue;
         const double c = route_cost(buyer, o, r);
@@ -776,7 +776,8 @@ void Simulation::phase_clearing() {
             if (fill <= 1e-9 * std::max(1.0, req))
                 fill = 0.0;  // rounding residue of an exhausted constraint
             if (fill > 0.0) {
-                fills_.push_back({b, o, r, fill, licensed});
+                fills_.push_back(
+                    {b, o, r, fill, licensed, static_cast<std::uint32_t>(fills_.size())});
                 constraints(b, o, r, [&](std::size_t c, double per_compute) {
                     filled_[c] += fill * per_compute;
                 });
@@ -902,11 +903,26 @@ void Simulation::phase_shipping() {
     for (std::size_t c = 0; c < countries.size(); ++c)
         countries[c] = CountryRecord{static_cast<Index>(c)};
 
-    // One flow per (offer, route, buyer, licensed), in that order.
-    std::sort(fills_.begin(), fills_.end(), [](const Request& a, const Request& b) {
-        return std::tie(a.offer, a.route, a.buyer, a.licensed) <
-               std::tie(b.offer, b.route, b.buyer, b.licensed);
-    });
+    // One flow per (offer, route, buyer, licensed), in that order: a counting sort by offer,
+    // then each offer's fills by route, buyer, licensed and booking order (so fills of one key
+    // are summed in the order they were booked).
+    {
+        const std::size_t no = n_offers();
+        offer_fill_begin_.assign(no + 1, 0);
+        for (const auto& f : fills_) ++offer_fill_begin_[ix(f.offer) + 1];
+        for (std::size_t o = 0; o < no; ++o) offer_fill_begin_[o + 1] += offer_fill_begin_[o];
+        sorted_fills_.resize(fills_.size());
+        offer_fill_next_.assign(offer_fill_begin_.begin(), offer_fill_begin_.end() - 1);
+        for (const auto& f : fills_) sorted_fills_[offer_fill_next_[ix(f.offer)]++] = f;
+        for (std::size_t o = 0; o < no; ++o)
+            std::sort(sorted_fills_.begin() + static_cast<std::ptrdiff_t>(offer_fill_begin_[o]),
+                      sorted_fills_.begin() + static_cast<std::ptrdiff_t>(offer_fill_begin_[o + 1]),
+                      [](const Request& a, const Request& b) {
+                          return std::tie(a.route, a.buyer, a.licensed, a.seq) <
+                                 std::tie(b.route, b.buyer, b.licensed, b.seq);
+                      });
+        fills_.swap(sorted_fills_);
+    }
     for (std::size_t i = 0; i < fills_.size();) {
         Request agg = fills_[i];
         std::size_t j = i + 1;

@@ -97,7 +97,8 @@ class Simulation {
         Index offer;
         int route;
         double compute;
-        bool licensed;  // granted under a licence (channel `licensed`)
+        bool licensed;          // granted under a licence (channel `licensed`)
+        std::uint32_t seq = 0;  // fills: booking order, the sort's last key (stable, no buffer)
     };
     struct LicenceRequest {
         Index buyer;
@@ -236,8 +237,10 @@ class Simulation {
     // Per buyer.
     std::vector<double> base_demand_, buyer_p_, buyer_q_, residual_, unmet_, backlog_;
 
-    std::vector<Request> firm_;             // licence grants to ship this tick
-    std::vector<Request> fills_;            // allocations this tick
+    std::vector<Request> firm_;          // licence grants to ship this tick
+    std::vector<Request> fills_;         // allocations this tick
+    std::vector<Request> sorted_fills_;  // scratch for sorting fills_ by offer
+    std::vector<std::size_t> offer_fill_begin_, offer_fill_next_;
     std::vector<LicenceRequest> licences_;  // pending decisions
 
     // Transit: ring of arrival slots, indexed by tick modulo its size.

@@ -82,7 +82,15 @@ void append_fixed(std::string& out, double v, int decimals) {
         return;
     }
     const std::size_t start = out.size();
-    fmt::format_to(std::back_inserter(out), "{:.{}f}", v, decimals < 0 ? 0 : decimals);
+    // std::to_chars gives the correctly rounded fixed notation (as fmt's "{:.Nf}" does) without
+    // going through a format string: this is the hot path of writing CSV.
+    char buf[128];
+    const int digits = decimals < 0 ? 0 : decimals;
+    const auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, digits);
+    if (res.ec == std::errc())
+        out.append(buf, static_cast<std::size_t>(res.ptr - buf));
+    else  // very large magnitudes: more digits than the buffer holds
+        fmt::format_to(std::back_inserter(out), "{:.{}f}", v, digits);
     // "-0.000": negative zero, or a small negative value that rounds to zero.
     if (out[start] == '-' && out.find_first_not_of("0.", start + 1) == std::string::npos)
         out.erase(start, 1);

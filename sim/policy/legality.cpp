@@ -207,6 +207,27 @@ void Legality::rebuild() {
         }
     }
 
+    // Candidate routes per profile and offer (see candidate_routes).
+    route_begin_.resize(nprof * n_offers_ + 1);
+    route_list_.clear();
+    route_begin_[0] = 0;
+    for (std::size_t pr = 0; pr < nprof; ++pr) {
+        for (std::size_t o = 0; o < n_offers_; ++o) {
+            const std::size_t base = cell(static_cast<Index>(pr), static_cast<Index>(o), 0);
+            const bool direct_open = table_[base].cls == RouteClass::open;
+            for (int r = 0; r < n_routes_; ++r) {
+                const RouteStatus& st = table_[base + static_cast<std::size_t>(r)];
+                if (st.cls == RouteClass::blocked || st.cls == RouteClass::unavailable) continue;
+                const bool hub = r > 0 && r <= n_hubs_;
+                if (hub && direct_open && st.cls != RouteClass::diverted &&
+                    s.routes[ix(r - 1)].markup >= 0.0)
+                    continue;
+                route_list_.push_back(r);
+            }
+            route_begin_[pr * n_offers_ + o + 1] = static_cast<std::uint32_t>(route_list_.size());
+        }
+    }
+
     // Detection on hub routes: route detection and enforcement of the hub and jurisdiction.
     for (std::size_t o = 0; o < n_offers_; ++o) {
         const auto& sup = s.suppliers[ix(s.offers[o].supplier)];

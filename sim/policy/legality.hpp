@@ -68,6 +68,17 @@ class Legality {
     const RouteStatus& status(Index buyer, Index offer, int route) const {
         return table_[cell(profile(buyer), offer, route)];
     }
+    /// The routes worth pricing for the buyer and offer, in route order: not blocked or
+    /// unavailable, and not dominated by an open direct route. A hub route that is open, capped
+    /// or licensed costs at least as much as the open direct route (same tariff, markup ≥ 0,
+    /// approval ≤ 1) and is exhausted whenever the direct route is (the offer's goods), so the
+    /// cheapest-route search never picks it; diverted and remote routes are always kept
+    /// (remote ones still need Simulation's per-buyer check).
+    std::span<const std::int32_t> candidate_routes(Index buyer, Index offer) const {
+        const std::size_t c =
+            static_cast<std::size_t>(profile(buyer)) * n_offers_ + static_cast<std::size_t>(offer);
+        return {route_list_.data() + route_begin_[c], route_begin_[c + 1] - route_begin_[c]};
+    }
     std::span<const std::uint32_t> quotas(const RouteStatus& s) const {
         return {quota_pool_.data() + s.quota_begin, s.quota_end - s.quota_begin};
     }
@@ -133,7 +144,9 @@ class Legality {
         profile_policies_;  // sorted policy indices selecting the profile
     std::vector<Index> profile_example_buyer_;
 
-    std::vector<RouteStatus> table_;  // profile × offer × route
+    std::vector<RouteStatus> table_;          // profile × offer × route
+    std::vector<std::uint32_t> route_begin_;  // profile × offer + 1: into route_list_
+    std::vector<std::int32_t> route_list_;    // candidate routes (see candidate_routes)
     std::vector<std::uint32_t> quota_pool_;
     std::vector<QuotaBucket> buckets_;
     std::vector<double> detection_;      // offer × route
