@@ -645,7 +645,8 @@ void Simulation::phase_choice() {
             ++n;
         }
         const std::span<const double> w(scratch_w_.data(), n), c(scratch_c_.data(), n);
-        const double p = market::price_index(w, c, buyer.substitution);
+        const double p =
+            market::ces_shares(w, c, buyer.substitution, std::span<double>(scratch_q_.data(), n));
         buyer_p_[b] = p;
         if (n == 0) {
             // Nothing usable: the whole reference demand (and backlog) goes unmet.
@@ -656,7 +657,7 @@ void Simulation::phase_choice() {
             base_demand_[b] * std::pow(p / buyer.reference_cost, -buyer.price_elasticity) +
             backlog_[b];
         buyer_q_[b] = q;
-        market::allocate(w, c, buyer.substitution, q, std::span<double>(scratch_q_.data(), n));
+        for (std::size_t i = 0; i < n; ++i) scratch_q_[i] *= q;
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t k = scratch_k_[i];
             // Stockpiling: orders of goods facing an announced restriction are scaled up.
@@ -837,12 +838,13 @@ void Simulation::phase_clearing() {
             }
             double total = 0.0;
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
-                if (std::isfinite(cand_cost_[k]))
-                    total += cand_wnow_[k] * std::pow(cand_cost_[k] / cmin, -sigma);
+                if (std::isfinite(cand_cost_[k])) {
+                    cand_request_[k] = cand_wnow_[k] * std::pow(cand_cost_[k] / cmin, -sigma);
+                    total += cand_request_[k];
+                }
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
                 if (std::isfinite(cand_cost_[k]))
-                    cand_request_[k] = residual_[b] * cand_wnow_[k] *
-                                       std::pow(cand_cost_[k] / cmin, -sigma) / total;
+                    cand_request_[k] = residual_[b] * cand_request_[k] / total;
         }
     }
 

@@ -61,6 +61,32 @@ double allocate(std::span<const double> weights, std::span<const double> costs, 
     return p;
 }
 
+double ces_shares(std::span<const double> weights, std::span<const double> costs, double sigma,
+                  std::span<double> shares) {
+    if (weights.empty()) return std::numeric_limits<double>::infinity();
+    const double cmin = min_cost(costs);
+    if (std::abs(sigma - 1.0) < kSigmaOneTolerance) {
+        const double p = price_index(weights, costs, sigma);
+        double wsum = 0.0;
+        for (double w : weights) wsum += w;
+        for (std::size_t i = 0; i < weights.size(); ++i)
+            shares[i] = weights[i] / wsum * p / costs[i];
+        return p;
+    }
+    double s = 0.0;
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+        const double r = costs[i] / cmin;
+        const double t = std::pow(r, -sigma);  // (c_i/c_min)^(−σ)
+        shares[i] = weights[i] * t;
+        s += shares[i] * r;  // a_i·(c_i/c_min)^(1−σ)
+    }
+    // P = c_min·s^(1/(1−σ)); (c_i/P)^(−σ) = (c_i/c_min)^(−σ)·(c_min/P)^(−σ) = …·s^(σ/(1−σ)).
+    const double p = cmin * std::pow(s, 1.0 / (1.0 - sigma));
+    const double k = std::pow(s, sigma / (1.0 - sigma));
+    for (std::size_t i = 0; i < weights.size(); ++i) shares[i] *= k;
+    return p;
+}
+
 double composite_demand(double demand, double growth, long tick, double price_index,
                         double reference_cost, double eta) {
     return demand * std::pow(1.0 + growth, static_cast<double>(tick)) *

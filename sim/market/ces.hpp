@@ -30,6 +30,13 @@ double price_index(std::span<const double> weights, std::span<const double> cost
 double allocate(std::span<const double> weights, std::span<const double> costs, double sigma,
                 double quantity, std::span<double> out);
 
+/// One pass for a buyer's choice: returns P and writes each offer's share of the composite
+/// quantity, q_i = share_i·Q with share_i = a_i·(c_i/P)^(−σ), into `shares`. One power per
+/// offer (c_i/c_min)^(−σ), from which (c_i/c_min)^(1−σ) follows by a product: the engine's
+/// hot path (price_index + allocate take three).
+double ces_shares(std::span<const double> weights, std::span<const double> costs, double sigma,
+                  std::span<double> shares);
+
 /// Q before backlog: demand·(1+g)^t·(P/reference_cost)^(−η).
 double composite_demand(double demand, double growth, long tick, double price_index,
                         double reference_cost, double eta);
