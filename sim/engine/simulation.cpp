@@ -274,6 +274,9 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     cand_wnow_.assign(nk, 0.0);
     cand_cost_.assign(nk, kInf);
     cand_route_.assign(nk, 0);
+    cand_quota_begin_.assign(nk, 0);
+    cand_quota_end_.assign(nk, 0);
+    cand_licence_.assign(nk, 0);
     cand_request_.assign(nk, 0.0);
 
     base_demand_.assign(nb, 0.0);
@@ -318,6 +321,8 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     licences_.reserve(pending_bound);
     firm_.reserve(pending_bound);
     fills_.reserve(fills_bound);
+    active_.reserve(nb);
+    next_active_.reserve(nb);
     sorted_fills_.reserve(fills_bound);
     record_.flows.reserve(fills_bound);
     for (auto& slot : transit_) slot.reserve(fills_bound);
@@ -533,8 +538,8 @@ void Simulation::plan_inputs() {
     }
 }
 
-double Simulation::route_cost(std::size_t buyer, Index offer, int route) const {
-    const auto& st = legality_.status(static_cast<Index>(buyer), offer, route);
+double Simulation::route_cost(std::size_t buyer, Index offer, int route,
+                              const policy::RouteStatus& st) const {
     const auto& b = world_.buyers[buyer];
     const double price = price_[ix(offer)], per = measure(buyer, offer);
     if (legality_.is_remote(route)) {
@@ -565,13 +570,13 @@ bool Simulation::remote_usable(std::size_t buyer, int route) const {
     return std::find(remote->via.begin(), remote->via.end(), site) != remote->via.end();
 }
 
-bool Simulation::route_exhausted(std::size_t buyer, Index offer, int route) const {
+bool Simulation::route_exhausted(std::size_t buyer, Index offer, int route,
+                                 const policy::RouteStatus& st) const {
     if (exhausted_[ix(offer)]) return true;
     if (is_hub(route) && exhausted_[hub_base() + ix(route - 1)]) return true;
     if (legality_.is_remote(route) &&
         exhausted_[remote_base() + static_cast<std::size_t>(remote_slot_[buyer])])
         return true;
-    const auto& st = legality_.status(static_cast<Index>(buyer), offer, route);
     for (auto q : legality_.quotas(st))
         if (exhausted_[quota_base() + q]) return true;
     return false;
@@ -594,24 +599,37 @@ void Simulation::count_tick_bytes() {
     requests_counted_ = stats_.requests;
 }
 
-int Simulation::best_route(std::size_t buyer, std::size_t k, bool rechoice, double& cost) const {
+int Simulation::best_route(std::size_t buyer, std::size_t k, bool rechoice, double& cost,
+                           const policy::RouteStatus*& status) const {
     const Index o = cand_offer_[k];
     int best = -1;
     cost = kInf;
+    status = nullptr;
     const auto routes = legality_.candidate_routes(static_cast<Index>(buyer), o);
     ++stats_.evaluations;
     stats_.route_checks += routes.size();
-    for (const int r : routes) {
-        const auto& st = legality_.status(static_cast<Index>(buyer), o, r);
+    for (const auto& rc : routes) {
+        const int r = rc.route;
+        const auto& st = rc.status;
         if (legality_.is_remote(r) && !remote_usable(buyer, r)) continue;
-        if (rechoice && (st.needs_licence || route_exhausted(buyer, o, r))) continue;
-        const double c = route_cost(buyer, o, r);
+        if (rechoice && (st.needs_licence || route_exhausted(buyer, o, r, st))) continue;
+        const double c = route_cost(buyer, o, r, st);
         if (c < cost) {
             cost = c;
             best = r;
+            status = &st;
         }
     }
     return best;
+}
+
+void Simulation::set_candidate_route(std::size_t k, int r, double cost,
+                                     const policy::RouteStatus* st) {
+    cand_route_[k] = std::max(r, 0);
+    cand_cost_[k] = r < 0 ? kInf : cost;
+    cand_quota_begin_[k] = r < 0 ? 0 : st->quota_begin;
+    cand_quota_end_[k] = r < 0 ? 0 : st->quota_end;
+    cand_licence_[k] = r >= 0 && st->needs_licence ? 1 : 0;
 }
 
 void Simulation::phase_legality() {
@@ -624,9 +642,9 @@ void Simulation::phase_legality() {
                                                                       static_cast<Index>(b), o)
                                               : 0.0;
             double cost = kInf;
-            const int r = cand_wnow_[k] > 0.0 ? best_route(b, k, false, cost) : -1;
-            cand_route_[k] = std::max(r, 0);
-            cand_cost_[k] = r < 0 ? kInf : cost;
+            const policy::RouteStatus* st = nullptr;
+            const int r = cand_wnow_[k] > 0.0 ? best_route(b, k, false, cost, st) : -1;
+            set_candidate_route(k, r, cost, st);
         }
     }
 }
@@ -731,10 +749,9 @@ void Simulation::phase_clearing() {
     // Requests on licensed routes become licence requests, decided after the delay.
     for (std::size_t b = 0; b < nb; ++b)
         for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
-            if (cand_request_[k] <= 0.0) continue;
+            if (cand_request_[k] <= 0.0 || !cand_licence_[k]) continue;
             const auto& st =
                 legality_.status(static_cast<Index>(b), cand_offer_[k], cand_route_[k]);
-            if (!st.needs_licence) continue;
             licences_.push_back({static_cast<Index>(b), cand_offer_[k], cand_route_[k],
                                  cand_request_[k], tick_, tick_ + st.licence_delay,
                                  st.cls == policy::RouteClass::diverted});
@@ -744,67 +761,85 @@ void Simulation::phase_clearing() {
     fills_.clear();
 
     // Each request draws on its offer's goods, its hub route's capacity and its quotas.
-    auto constraints = [&](Index buyer, Index offer, int route, auto&& f) {
+    // `quotas`: the route's quota buckets (cached per candidate; looked up for licence grants).
+    auto constraints = [&](Index buyer, Index offer, int route,
+                           std::span<const std::uint32_t> quotas, auto&& f) {
         const double per_unit = 1.0 / measure(ix(buyer), offer);
         f(ix(offer), per_unit);
         if (is_hub(route)) f(hub_base() + ix(route - 1), per_unit);
         if (legality_.is_remote(route))
             f(remote_base() + static_cast<std::size_t>(remote_slot_[ix(buyer)]), 1.0);
-        const auto& st = legality_.status(buyer, offer, route);
-        for (auto q : legality_.quotas(st)) f(quota_base + q, 1.0);
+        for (auto q : quotas) f(quota_base + q, 1.0);
+    };
+    auto cand_quotas = [&](std::size_t k) {
+        return legality_.quotas(cand_quota_begin_[k], cand_quota_end_[k]);
+    };
+    auto firm_quotas = [&](const Request& f) {
+        return legality_.quotas(legality_.status(f.buyer, f.offer, f.route));
     };
     const int rounds = 1 + std::max(0, config_.rechoice_rounds);
+    // Buyers with requests in the round: all in the first, then those re-choosing (in buyer
+    // order, so sums run in the same order as a pass over all buyers).
+    active_.clear();
+    for (std::size_t b = 0; b < nb; ++b) active_.push_back(static_cast<Index>(b));
     clearing_rounds_run_ = 0;
     for (int round = 0; round < rounds; ++round) {
         ++clearing_rounds_run_;
         std::fill(requested_.begin(), requested_.end(), 0.0);
         std::fill(filled_.begin(), filled_.end(), 0.0);
-        auto tally = [&](Index b, Index o, int r, double compute) {
-            constraints(b, o, r, [&](std::size_t c, double per_compute) {
+        using Quotas = std::span<const std::uint32_t>;
+        auto tally = [&](Index b, Index o, int r, Quotas qs, double compute) {
+            constraints(b, o, r, qs, [&](std::size_t c, double per_compute) {
                 requested_[c] += compute * per_compute;
             });
         };
-        auto fill_ratio = [&](Index b, Index o, int r) {
+        auto fill_ratio = [&](Index b, Index o, int r, Quotas qs) {
             double ratio = 1.0;
-            constraints(b, o, r, [&](std::size_t c, double) {
+            constraints(b, o, r, qs, [&](std::size_t c, double) {
                 if (requested_[c] > remaining_[c])
                     ratio = std::min(ratio, remaining_[c] / requested_[c]);
             });
             return ratio;
         };
-        auto book_fill = [&](Index b, Index o, int r, double req, bool licensed) {
-            double fill = req * fill_ratio(b, o, r);
+        auto book_fill = [&](Index b, Index o, int r, Quotas qs, double req, bool licensed) {
+            double fill = req * fill_ratio(b, o, r, qs);
             if (fill <= 1e-9 * std::max(1.0, req))
                 fill = 0.0;  // rounding residue of an exhausted constraint
             if (fill > 0.0) {
                 fills_.push_back(
                     {b, o, r, fill, licensed, static_cast<std::uint32_t>(fills_.size())});
-                constraints(b, o, r, [&](std::size_t c, double per_compute) {
+                constraints(b, o, r, qs, [&](std::size_t c, double per_compute) {
                     filled_[c] += fill * per_compute;
                 });
             }
             residual_[ix(b)] += req - fill;
         };
-        for (std::size_t b = 0; b < nb; ++b)
+        for (const Index bi : active_) {
+            const std::size_t b = ix(bi);
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
                 if (cand_request_[k] > 0.0) {
                     ++stats_.requests;
-                    tally(static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k]);
+                    tally(static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_quotas(k),
+                          cand_request_[k]);
                 }
+        }
         if (round == 0)
-            for (const auto& f : firm_) tally(f.buyer, f.offer, f.route, f.compute);
+            for (const auto& f : firm_) tally(f.buyer, f.offer, f.route, firm_quotas(f), f.compute);
         for (std::size_t o = 0; o < no; ++o) orders_[o] += requested_[o];
 
-        std::fill(residual_.begin(), residual_.end(), 0.0);
-        for (std::size_t b = 0; b < nb; ++b)
+        for (const Index bi : active_) residual_[ix(bi)] = 0.0;
+        for (const Index bi : active_) {
+            const std::size_t b = ix(bi);
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
                 if (cand_request_[k] <= 0.0) continue;
-                book_fill(static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_request_[k],
-                          false);
+                book_fill(static_cast<Index>(b), cand_offer_[k], cand_route_[k], cand_quotas(k),
+                          cand_request_[k], false);
                 cand_request_[k] = 0.0;
             }
+        }
         if (round == 0)
-            for (const auto& f : firm_) book_fill(f.buyer, f.offer, f.route, f.compute, true);
+            for (const auto& f : firm_)
+                book_fill(f.buyer, f.offer, f.route, firm_quotas(f), f.compute, true);
 
         for (std::size_t c = 0; c < remaining_.size(); ++c) {
             if (requested_[c] > 0.0 && requested_[c] >= remaining_[c] * (1.0 - 1e-12))
@@ -812,12 +847,14 @@ void Simulation::phase_clearing() {
             remaining_[c] = std::max(0.0, remaining_[c] - filled_[c]);
         }
         bool any_residual = false;
-        for (std::size_t b = 0; b < nb; ++b) any_residual = any_residual || residual_[b] > kTiny;
+        for (const Index bi : active_) any_residual = any_residual || residual_[ix(bi)] > kTiny;
         if (!any_residual) break;
         const bool last = round + 1 == rounds;
         // Rationed buyers re-choose among the offers and routes that still have room, with the
         // CES quantity shares a_i·c_i^(−σ) restricted to those options.
-        for (std::size_t b = 0; b < nb; ++b) {
+        next_active_.clear();
+        for (const Index bi : active_) {
+            const std::size_t b = ix(bi);
             if (residual_[b] <= kTiny) continue;
             if (last) {
                 unmet_[b] += residual_[b];
@@ -827,9 +864,9 @@ void Simulation::phase_clearing() {
             double cmin = kInf;
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
                 double cost = kInf;
-                const int r = cand_wnow_[k] > 0.0 ? best_route(b, k, true, cost) : -1;
-                cand_cost_[k] = r < 0 ? kInf : cost;
-                cand_route_[k] = std::max(r, 0);
+                const policy::RouteStatus* st = nullptr;
+                const int r = cand_wnow_[k] > 0.0 ? best_route(b, k, true, cost, st) : -1;
+                set_candidate_route(k, r, cost, st);
                 cmin = std::min(cmin, cand_cost_[k]);
             }
             if (!std::isfinite(cmin)) {
@@ -845,7 +882,9 @@ void Simulation::phase_clearing() {
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k)
                 if (std::isfinite(cand_cost_[k]))
                     cand_request_[k] = residual_[b] * cand_request_[k] / total;
+            next_active_.push_back(bi);
         }
+        active_.swap(next_active_);
     }
 
     // Quotas consumed this tick.

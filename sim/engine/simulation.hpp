@@ -164,9 +164,15 @@ class Simulation {
 
     // Route choice: the cheapest usable route of candidate k; -1 if none. In re-choice rounds
     // routes through exhausted constraints and licensed routes are skipped.
-    int best_route(std::size_t buyer, std::size_t k, bool rechoice, double& cost) const;
-    double route_cost(std::size_t buyer, Index offer, int route) const;
-    bool route_exhausted(std::size_t buyer, Index offer, int route) const;
+    // `status` receives the chosen route's status (a copy in the legality's route list).
+    int best_route(std::size_t buyer, std::size_t k, bool rechoice, double& cost,
+                   const policy::RouteStatus*& status) const;
+    double route_cost(std::size_t buyer, Index offer, int route,
+                      const policy::RouteStatus& st) const;
+    bool route_exhausted(std::size_t buyer, Index offer, int route,
+                         const policy::RouteStatus& st) const;
+    /// Records candidate k's chosen route (r < 0: none) and what clearing needs of its status.
+    void set_candidate_route(std::size_t k, int r, double cost, const policy::RouteStatus* st);
     bool remote_usable(std::size_t buyer, int route) const;
     void decide_licences();
     void reset_quota_periods();
@@ -228,18 +234,23 @@ class Simulation {
     // Buyer × candidate offer, compressed rows: candidates are the offers with weight > 0.
     std::vector<std::size_t> cand_begin_;  // size buyers + 1
     std::vector<Index> cand_offer_;
-    std::vector<double> cand_weight_;   // static taste weight
-    std::vector<double> cand_wnow_;     // this tick: weight × import-restriction factor
-    std::vector<double> cand_cost_;     // cost per compute unit on the chosen route; inf = unusable
-    std::vector<int> cand_route_;       // chosen route
+    std::vector<double> cand_weight_;  // static taste weight
+    std::vector<double> cand_wnow_;    // this tick: weight × import-restriction factor
+    std::vector<double> cand_cost_;    // cost per compute unit on the chosen route; inf = unusable
+    std::vector<int> cand_route_;      // chosen route
+    // The chosen route's quota buckets and licence flag, copied from its status so that
+    // clearing's passes over requests never reach into the legality table.
+    std::vector<std::uint32_t> cand_quota_begin_, cand_quota_end_;
+    std::vector<char> cand_licence_;
     std::vector<double> cand_request_;  // compute requested in the current round
 
     // Per buyer.
     std::vector<double> base_demand_, buyer_p_, buyer_q_, residual_, unmet_, backlog_;
 
-    std::vector<Request> firm_;          // licence grants to ship this tick
-    std::vector<Request> fills_;         // allocations this tick
-    std::vector<Request> sorted_fills_;  // scratch for sorting fills_ by offer
+    std::vector<Request> firm_;                // licence grants to ship this tick
+    std::vector<Request> fills_;               // allocations this tick
+    std::vector<Index> active_, next_active_;  // clearing: buyers with requests this round
+    std::vector<Request> sorted_fills_;        // scratch for sorting fills_ by offer
     std::vector<std::size_t> offer_fill_begin_, offer_fill_next_;
     std::vector<LicenceRequest> licences_;  // pending decisions
 

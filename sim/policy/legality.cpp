@@ -222,7 +222,7 @@ void Legality::rebuild() {
                 if (hub && direct_open && st.cls != RouteClass::diverted &&
                     s.routes[ix(r - 1)].markup >= 0.0)
                     continue;
-                route_list_.push_back(r);
+                route_list_.push_back({r, st});
             }
             route_begin_[pr * n_offers_ + o + 1] = static_cast<std::uint32_t>(route_list_.size());
         }

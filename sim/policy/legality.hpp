@@ -74,10 +74,19 @@ class Legality {
     /// approval ≤ 1) and is exhausted whenever the direct route is (the offer's goods), so the
     /// cheapest-route search never picks it; diverted and remote routes are always kept
     /// (remote ones still need Simulation's per-buyer check).
-    std::span<const std::int32_t> candidate_routes(Index buyer, Index offer) const {
+    /// A candidate route with a copy of its status, so that the route search reads one short
+    /// contiguous list instead of scattered table cells.
+    struct RouteChoice {
+        std::int32_t route = 0;
+        RouteStatus status;
+    };
+    std::span<const RouteChoice> candidate_routes(Index buyer, Index offer) const {
         const std::size_t c =
             static_cast<std::size_t>(profile(buyer)) * n_offers_ + static_cast<std::size_t>(offer);
         return {route_list_.data() + route_begin_[c], route_begin_[c + 1] - route_begin_[c]};
+    }
+    std::span<const std::uint32_t> quotas(std::uint32_t begin, std::uint32_t end) const {
+        return {quota_pool_.data() + begin, end - begin};
     }
     std::span<const std::uint32_t> quotas(const RouteStatus& s) const {
         return {quota_pool_.data() + s.quota_begin, s.quota_end - s.quota_begin};
@@ -146,7 +155,7 @@ class Legality {
 
     std::vector<RouteStatus> table_;          // profile × offer × route
     std::vector<std::uint32_t> route_begin_;  // profile × offer + 1: into route_list_
-    std::vector<std::int32_t> route_list_;    // candidate routes (see candidate_routes)
+    std::vector<RouteChoice> route_list_;     // candidate routes (see candidate_routes)
     std::vector<std::uint32_t> quota_pool_;
     std::vector<QuotaBucket> buckets_;
     std::vector<double> detection_;      // offer × route
