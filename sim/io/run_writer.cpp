@@ -74,6 +74,10 @@ std::size_t CsvRunWriter::FlowKeyHash::operator()(const FlowKey& k) const noexce
           std::int64_t{k.via}, std::int64_t{k.destination}, static_cast<std::int64_t>(k.channel)}) {
         h ^= static_cast<std::uint64_t>(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
     }
+    // Final mix (murmur3's fmix64): the low bits index an open-addressing table.
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
     return static_cast<std::size_t>(h);
 }
 
@@ -172,16 +176,30 @@ void CsvRunWriter::write_flows(const engine::TickRecord& tick) {
     }
     // Detail::country: sum over buyers, keeping the order in which keys first appear.
     summed_.clear();
-    summed_index_.clear();
+    for (const std::size_t slot : used_slots_) summed_slots_[slot] = 0;
+    used_slots_.clear();
+    std::size_t size = 64;
+    while (size < 2 * tick.flows.size()) size *= 2;
+    if (summed_slots_.size() < size) summed_slots_.assign(size, 0);
+    const std::size_t mask = summed_slots_.size() - 1;
+    const FlowKeyHash hash;
     for (const auto& f : tick.flows) {
         const FlowKey key{f.supplier, f.product, f.origin, f.via, f.destination, f.channel};
-        const auto [it, inserted] = summed_index_.try_emplace(key, summed_.size());
-        if (inserted) {
+        std::size_t slot = hash(key) & mask;
+        while (summed_slots_[slot] != 0) {
+            const auto& g = summed_[summed_slots_[slot] - 1];
+            if (FlowKey{g.supplier, g.product, g.origin, g.via, g.destination, g.channel} == key)
+                break;
+            slot = (slot + 1) & mask;
+        }
+        if (summed_slots_[slot] == 0) {
             summed_.push_back(f);
             summed_.back().buyer = model::kNone;
+            summed_slots_[slot] = static_cast<std::uint32_t>(summed_.size());
+            used_slots_.push_back(slot);
             continue;
         }
-        auto& s = summed_[it->second];
+        auto& s = summed_[summed_slots_[slot] - 1];
         s.units += f.units;
         s.compute += f.compute;
         s.value_usd += f.value_usd;

@@ -95,7 +95,10 @@ class CsvRunWriter final : public engine::Recorder {
 
     // Detail::country: this tick's sums, in first-seen order (the map only finds them).
     std::vector<engine::FlowRecord> summed_;
-    std::unordered_map<FlowKey, std::size_t, FlowKeyHash> summed_index_;
+    // Open-addressing index of summed_ by key (slot = index + 1, 0 empty): keeps its storage
+    // from tick to tick, so country-detail aggregation allocates nothing once warm.
+    std::vector<std::uint32_t> summed_slots_;
+    std::vector<std::size_t> used_slots_;
 };
 
 /// summary.csv: `scope,key,metric,value`, value with 6 decimals, through an AtomicFile.
