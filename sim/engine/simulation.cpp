@@ -572,12 +572,17 @@ bool Simulation::remote_usable(std::size_t buyer, int route) const {
 
 bool Simulation::route_exhausted(std::size_t buyer, Index offer, int route,
                                  const policy::RouteStatus& st) const {
+    return route_exhausted(buyer, offer, route, legality_.quotas(st));
+}
+
+bool Simulation::route_exhausted(std::size_t buyer, Index offer, int route,
+                                 std::span<const std::uint32_t> quotas) const {
     if (exhausted_[ix(offer)]) return true;
     if (is_hub(route) && exhausted_[hub_base() + ix(route - 1)]) return true;
     if (legality_.is_remote(route) &&
         exhausted_[remote_base() + static_cast<std::size_t>(remote_slot_[buyer])])
         return true;
-    for (auto q : legality_.quotas(st))
+    for (auto q : quotas)
         if (exhausted_[quota_base() + q]) return true;
     return false;
 }
@@ -863,10 +868,23 @@ void Simulation::phase_clearing() {
             const double sigma = world_.buyers[b].substitution;
             double cmin = kInf;
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
-                double cost = kInf;
-                const policy::RouteStatus* st = nullptr;
-                const int r = cand_wnow_[k] > 0.0 ? best_route(b, k, true, cost, st) : -1;
-                set_candidate_route(k, r, cost, st);
+                // Costs do not change within a tick and re-choice only removes routes
+                // (exhausted or licensed), so a still-usable current choice is still the
+                // cheapest: only candidates that lost their route search again. An exhausted
+                // offer has no route left at all.
+                if (!std::isfinite(cand_cost_[k])) {
+                    // nothing usable before: nothing now
+                } else if (exhausted_[ix(cand_offer_[k])]) {
+                    set_candidate_route(k, -1, kInf, nullptr);
+                } else if (cand_licence_[k] ||
+                           route_exhausted(
+                               b, cand_offer_[k], cand_route_[k],
+                               legality_.quotas(cand_quota_begin_[k], cand_quota_end_[k]))) {
+                    double cost = kInf;
+                    const policy::RouteStatus* st = nullptr;
+                    const int r = cand_wnow_[k] > 0.0 ? best_route(b, k, true, cost, st) : -1;
+                    set_candidate_route(k, r, cost, st);
+                }
                 cmin = std::min(cmin, cand_cost_[k]);
             }
             if (!std::isfinite(cmin)) {

@@ -9,6 +9,7 @@
 // variants suppliers may launch (unavailable until launched). Recorders receive the world.
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -171,6 +172,8 @@ class Simulation {
                       const policy::RouteStatus& st) const;
     bool route_exhausted(std::size_t buyer, Index offer, int route,
                          const policy::RouteStatus& st) const;
+    bool route_exhausted(std::size_t buyer, Index offer, int route,
+                         std::span<const std::uint32_t> quotas) const;
     /// Records candidate k's chosen route (r < 0: none) and what clearing needs of its status.
     void set_candidate_route(std::size_t k, int r, double cost, const policy::RouteStatus* st);
     bool remote_usable(std::size_t buyer, int route) const;
