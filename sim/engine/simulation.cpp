@@ -277,6 +277,7 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     cand_quota_begin_.assign(nk, 0);
     cand_quota_end_.assign(nk, 0);
     cand_licence_.assign(nk, 0);
+    cand_diverted_.assign(nk, 0);
     cand_request_.assign(nk, 0.0);
 
     base_demand_.assign(nb, 0.0);
@@ -635,6 +636,7 @@ void Simulation::set_candidate_route(std::size_t k, int r, double cost,
     cand_quota_begin_[k] = r < 0 ? 0 : st->quota_begin;
     cand_quota_end_[k] = r < 0 ? 0 : st->quota_end;
     cand_licence_[k] = r >= 0 && st->needs_licence ? 1 : 0;
+    cand_diverted_[k] = r >= 0 && st->cls == policy::RouteClass::diverted ? 1 : 0;
 }
 
 void Simulation::phase_legality() {
@@ -767,20 +769,22 @@ void Simulation::phase_clearing() {
 
     // Each request draws on its offer's goods, its hub route's capacity and its quotas.
     // `quotas`: the route's quota buckets (cached per candidate; looked up for licence grants).
-    auto constraints = [&](Index buyer, Index offer, int route,
-                           std::span<const std::uint32_t> quotas, auto&& f) {
+    auto constraints = [&](Index buyer, Index offer, int route, RouteRef ref, auto&& f) {
         const double per_unit = 1.0 / measure(ix(buyer), offer);
         f(ix(offer), per_unit);
         if (is_hub(route)) f(hub_base() + ix(route - 1), per_unit);
         if (legality_.is_remote(route))
             f(remote_base() + static_cast<std::size_t>(remote_slot_[ix(buyer)]), 1.0);
-        for (auto q : quotas) f(quota_base + q, 1.0);
+        for (auto q : legality_.quotas(ref.quota_begin, ref.quota_end)) f(quota_base + q, 1.0);
     };
+    // What a request needs of its route's status: cached per candidate; looked up for
+    // licence grants (few).
     auto cand_quotas = [&](std::size_t k) {
-        return legality_.quotas(cand_quota_begin_[k], cand_quota_end_[k]);
+        return RouteRef{cand_quota_begin_[k], cand_quota_end_[k], cand_diverted_[k] != 0};
     };
     auto firm_quotas = [&](const Request& f) {
-        return legality_.quotas(legality_.status(f.buyer, f.offer, f.route));
+        const auto& st = legality_.status(f.buyer, f.offer, f.route);
+        return RouteRef{st.quota_begin, st.quota_end, st.cls == policy::RouteClass::diverted};
     };
     const int rounds = 1 + std::max(0, config_.rechoice_rounds);
     // Buyers with requests in the round: all in the first, then those re-choosing (in buyer
@@ -792,13 +796,12 @@ void Simulation::phase_clearing() {
         ++clearing_rounds_run_;
         std::fill(requested_.begin(), requested_.end(), 0.0);
         std::fill(filled_.begin(), filled_.end(), 0.0);
-        using Quotas = std::span<const std::uint32_t>;
-        auto tally = [&](Index b, Index o, int r, Quotas qs, double compute) {
+        auto tally = [&](Index b, Index o, int r, RouteRef qs, double compute) {
             constraints(b, o, r, qs, [&](std::size_t c, double per_compute) {
                 requested_[c] += compute * per_compute;
             });
         };
-        auto fill_ratio = [&](Index b, Index o, int r, Quotas qs) {
+        auto fill_ratio = [&](Index b, Index o, int r, RouteRef qs) {
             double ratio = 1.0;
             constraints(b, o, r, qs, [&](std::size_t c, double) {
                 if (requested_[c] > remaining_[c])
@@ -806,13 +809,14 @@ void Simulation::phase_clearing() {
             });
             return ratio;
         };
-        auto book_fill = [&](Index b, Index o, int r, Quotas qs, double req, bool licensed) {
+        auto book_fill = [&](Index b, Index o, int r, RouteRef qs, double req, bool licensed) {
             double fill = req * fill_ratio(b, o, r, qs);
             if (fill <= 1e-9 * std::max(1.0, req))
                 fill = 0.0;  // rounding residue of an exhausted constraint
             if (fill > 0.0) {
-                fills_.push_back(
-                    {b, o, r, fill, licensed, static_cast<std::uint32_t>(fills_.size())});
+                fills_.push_back({b, o, r, fill, licensed,
+                                  static_cast<std::uint32_t>(fills_.size()), qs.quota_begin,
+                                  qs.quota_end, qs.diverted});
                 constraints(b, o, r, qs, [&](std::size_t c, double per_compute) {
                     filled_[c] += fill * per_compute;
                 });
@@ -906,10 +910,8 @@ void Simulation::phase_clearing() {
     }
 
     // Quotas consumed this tick.
-    for (const auto& f : fills_) {
-        const auto& st = legality_.status(f.buyer, f.offer, f.route);
-        for (auto q : legality_.quotas(st)) quota_left_[q] -= f.compute;
-    }
+    for (const auto& f : fills_)
+        for (auto q : legality_.quotas(f.quota_begin, f.quota_end)) quota_left_[q] -= f.compute;
     // Production is settled with clearing: produce to keep about one tick of capacity in
     // stock, never more than capacity; offers with unlimited capacity produce to order.
     std::fill(shipped_.begin(), shipped_.end(), 0.0);
@@ -994,8 +996,7 @@ void Simulation::phase_shipping() {
         const auto& off = s.offers[ix(o)];
         const auto& sup = s.suppliers[ix(off.supplier)];
         const auto& buyer = s.buyers[ix(agg.buyer)];
-        const auto& st = legality_.status(agg.buyer, o, agg.route);
-        const bool diverted = st.cls == policy::RouteClass::diverted && !agg.licensed;
+        const bool diverted = agg.diverted && !agg.licensed;
         const bool remote = legality_.is_remote(agg.route);
         // Where the goods go: the buyer's country, or the data centre abroad for remote use.
         const Index dest = remote ? legality_.remote_site(agg.route) : buyer.country;

@@ -100,6 +100,13 @@ class Simulation {
         double compute;
         bool licensed;          // granted under a licence (channel `licensed`)
         std::uint32_t seq = 0;  // fills: booking order, the sort's last key (stable, no buffer)
+        std::uint32_t quota_begin = 0, quota_end = 0;  // fills: the route's quota buckets
+        bool diverted = false;                         // fills: the route is diverted
+    };
+    /// The parts of a route's status that clearing needs for a request.
+    struct RouteRef {
+        std::uint32_t quota_begin = 0, quota_end = 0;
+        bool diverted = false;
     };
     struct LicenceRequest {
         Index buyer;
@@ -244,7 +251,7 @@ class Simulation {
     // The chosen route's quota buckets and licence flag, copied from its status so that
     // clearing's passes over requests never reach into the legality table.
     std::vector<std::uint32_t> cand_quota_begin_, cand_quota_end_;
-    std::vector<char> cand_licence_;
+    std::vector<char> cand_licence_, cand_diverted_;
     std::vector<double> cand_request_;  // compute requested in the current round
 
     // Per buyer.
