@@ -31,3 +31,25 @@ TEST_CASE("set: a list index too large for size_t is out of range, not an except
                                    "'99999999999999999999' in this list: expected an index from 0 "
                                    "to 0"});
 }
+
+TEST_CASE("shares naming an offer that has no product report only the missing product",
+          "[reader][fuzz]") {
+    // fuzz/regressions/fuzz_scenario/shares-offer-without-product.yaml: the shares check used to
+    // look up the name of product -1 (undefined behaviour) to say it has compute 0.
+    const std::string yaml = R"(name: x
+time: {start: 2024-01, step: month, ticks: 2}
+countries: [{code: USA, name: U}]
+products: [{id: good}]
+suppliers: [{id: s, jurisdiction: USA, made_in: USA, offers: [{price: 1}]}]
+buyers: [{id: b, country: USA, demand: 1, reference_cost: 1, shares: {s: 1}}]
+)";
+    std::vector<std::string> lines;
+    try {
+        ts::io::load_scenario_text(yaml, "t.yaml");
+    } catch (const ts::InputError& e) {
+        for (const auto& d : e.diagnostics()) lines.push_back(d.format());
+    }
+    CHECK(lines ==
+          std::vector<std::string>{
+              "t.yaml:5:63: error: suppliers[s].offers[0]: missing required key 'product'"});
+}
