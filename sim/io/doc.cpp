@@ -1,6 +1,7 @@
 #include "io/doc.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -725,7 +726,11 @@ bool apply_override(Doc& root, std::string_view text, int index, Diagnostics& di
                 const bool numeric =
                     !seg.text.empty() && std::all_of(seg.text.begin(), seg.text.end(),
                                                      [](char c) { return c >= '0' && c <= '9'; });
-                if (numeric) pos = std::stoul(std::string(seg.text));
+                // An index too large for size_t is out of range like any other (no throw).
+                if (numeric &&
+                    std::from_chars(seg.text.data(), seg.text.data() + seg.text.size(), pos).ec !=
+                        std::errc())
+                    pos = node->items.size();
                 if (!numeric || pos >= node->items.size()) {
                     diags.error(
                         at(seg.offset), path,

@@ -942,11 +942,14 @@ void ScenarioBuilder::read_weights(const MapReader& m, model::Buyer& buyer, bool
                 continue;
             }
             if (!serves_compute(o)) {
-                f_.error(e.key_loc, path,
-                         fmt::format("'{}' names an offer of product '{}', which has compute 0: a "
-                                     "buyer's shares are "
-                                     "spending on compute",
-                                     e.key, s_.products[as_size(s_.offers[o].product)].id));
+                // An offer without a valid product was reported where it is defined.
+                if (s_.offers[o].product != kNone)
+                    f_.error(
+                        e.key_loc, path,
+                        fmt::format("'{}' names an offer of product '{}', which has compute 0: a "
+                                    "buyer's shares are "
+                                    "spending on compute",
+                                    e.key, s_.products[as_size(s_.offers[o].product)].id));
                 all_ok = false;
                 continue;
             }
