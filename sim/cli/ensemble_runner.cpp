@@ -290,11 +290,22 @@ int prepare_on_all_ranks(MpiSession& mpi, const std::function<void()>& prepare) 
     }
     const int root_code = mpi.from_root(code);
     const int worst = mpi.max(code);
-    if (error) {
-        if (mpi.rank() == 0 || root_code == 0) std::rethrow_exception(error);
-        return code;
+    if (worst == 0) return 0;
+    // One rank reports (rank 0, or the failing rank when rank 0 succeeded), then every rank
+    // waits for it before leaving: a rank that exits first makes mpirun kill the others, and
+    // the message would be lost.
+    if (error && (mpi.rank() == 0 || root_code == 0)) {
+        try {
+            std::rethrow_exception(error);
+        } catch (const InputError& e) {
+            for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.format());
+        } catch (const std::exception& e) {
+            fmt::print(stderr, "tradesim: error: {}\n", e.what());
+        }
+        std::fflush(stderr);
     }
-    return worst;
+    mpi.barrier();
+    return error ? code : worst;
 }
 
 }  // namespace ts::cli

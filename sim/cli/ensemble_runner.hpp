@@ -57,10 +57,11 @@ struct EnsembleOutcome {
 
 EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi);
 
-/// Runs `prepare` on every rank and agrees on the outcome: returns 0 when all succeeded. When
-/// this rank failed, rethrows (rank 0, or a rank whose failure rank 0 did not share: its
-/// message is then the only one) or returns the exit code silently (rank 0 reports it). When
-/// only other ranks failed, returns their exit code.
+/// Runs `prepare` on every rank and agrees on the outcome: returns 0 when all succeeded. One
+/// process alone rethrows its failure. Under MPI one rank prints the failure (rank 0, or a rank
+/// whose failure rank 0 did not share), then all ranks meet at a barrier — so that no rank
+/// exits, and has mpirun kill the rest, before the message is out — and each returns its exit
+/// code (the worst one when only other ranks failed).
 int prepare_on_all_ranks(MpiSession& mpi, const std::function<void()>& prepare);
 
 }  // namespace ts::cli
