@@ -52,5 +52,5 @@ int main(int argc, char** argv) {
         }
         std::printf("%d,%zu,%.6f,%.3f\n", t, n, best, 24.0 * static_cast<double>(n) / best / 1e9);
     }
-    return sink == 42.0 ? 1 : 0;  // keeps the loop from being optimised away
+    return sink < 0.0 ? 1 : 0;  // uses the results, so the loop is not optimised away
 }
