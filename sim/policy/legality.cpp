@@ -63,6 +63,8 @@ Legality::Legality(const PolicyBook& book) : book_(&book) {
     detection_.assign(n_offers_ * static_cast<std::size_t>(n_routes_), 0.0);
     import_factor_.assign(s.countries.size() * n_offers_, 1.0);
     pending_.assign(profile_country_.size() * n_offers_, 0);
+    all_policies_.resize(s.policies.size());
+    for (std::size_t p = 0; p < s.policies.size(); ++p) all_policies_[p] = static_cast<Index>(p);
 }
 
 bool Legality::profile_selected(Index profile, Index policy) const {
@@ -78,14 +80,13 @@ std::uint32_t Legality::bucket(Index policy, Index country) {
     return static_cast<std::uint32_t>(buckets_.size() - 1);
 }
 
-Legality::LegResult Legality::classify_leg(Index from, Index to, Index offer,
-                                           Index profile_or_none) const {
+Legality::LegResult Legality::classify_leg(Index from, Index to, Index offer, Index profile_or_none,
+                                           std::span<const Index> policies) const {
     const auto& s = scenario();
     const auto& sup = s.suppliers[ix(s.offers[ix(offer)].supplier)];
     LegResult r;
-    for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
-        const Index p = static_cast<Index>(pi);
-        const auto& pol = s.policies[pi];
+    for (const Index p : policies) {
+        const auto& pol = s.policies[ix(p)];
         if (pol.type != model::PolicyType::export_control && pol.type != model::PolicyType::quota)
             continue;
         if (!book_->in_force(p) || !book_->selects_offer(p, offer)) continue;
@@ -121,7 +122,8 @@ Legality::LegResult Legality::classify_leg(Index from, Index to, Index offer,
 
 RouteStatus Legality::leg(Index from, Index to, Index offer, Index buyer_or_none) const {
     const auto r = classify_leg(
-        from, to, offer, buyer_or_none == model::kNone ? model::kNone : profile(buyer_or_none));
+        from, to, offer, buyer_or_none == model::kNone ? model::kNone : profile(buyer_or_none),
+        all_policies_);
     RouteStatus st;
     st.approval = r.approval;
     st.licence_delay = r.delay;
@@ -136,6 +138,24 @@ RouteStatus Legality::leg(Index from, Index to, Index offer, Index buyer_or_none
 void Legality::rebuild() {
     const auto& s = scenario();
     quota_pool_.clear();
+    offer_controls_begin_.assign(n_offers_ + 1, 0);
+    offer_controls_.clear();
+    remote_policies_.clear();
+    for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
+        const auto type = s.policies[pi].type;
+        if (type == model::PolicyType::remote_access && book_->in_force(static_cast<Index>(pi)))
+            remote_policies_.push_back(static_cast<Index>(pi));
+    }
+    for (std::size_t o = 0; o < n_offers_; ++o) {
+        for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
+            const Index p = static_cast<Index>(pi);
+            const auto type = s.policies[pi].type;
+            if ((type == model::PolicyType::export_control || type == model::PolicyType::quota) &&
+                book_->in_force(p) && book_->selects_offer(p, static_cast<Index>(o)))
+                offer_controls_.push_back(p);
+        }
+        offer_controls_begin_[o + 1] = offer_controls_.size();
+    }
     const std::size_t nprof = profile_country_.size();
     for (std::size_t pr = 0; pr < nprof; ++pr) {
         const Index profile = static_cast<Index>(pr);
@@ -144,17 +164,19 @@ void Legality::rebuild() {
             const Index offer = static_cast<Index>(o);
             const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
             const Index origin = sup.ships_from;
+            const auto controls = offer_controls(o);
             for (int r = 0; r < n_routes_; ++r) {
                 RouteStatus st;
                 LegResult l1, l2;
                 bool diverted = false;
                 if (r == 0) {
-                    l1 = classify_leg(origin, dest, offer, profile);
+                    l1 = classify_leg(origin, dest, offer, profile, controls);
                 } else if (is_remote(r)) {
                     const Index site = remote_site(r);
                     st.cls = RouteClass::unavailable;
                     if (site != dest) {
-                        const LegResult l = classify_leg(origin, site, offer, model::kNone);
+                        const LegResult l =
+                            classify_leg(origin, site, offer, model::kNone, controls);
                         st.approval = l.approval;
                         st.licence_delay = l.delay;
                         st.needs_licence = l.licensed;
@@ -176,8 +198,8 @@ void Legality::rebuild() {
                         table_[cell(profile, offer, r)] = st;
                         continue;
                     }
-                    l1 = classify_leg(origin, hub, offer, model::kNone);
-                    l2 = classify_leg(hub, dest, offer, profile);
+                    l1 = classify_leg(origin, hub, offer, model::kNone, controls);
+                    l2 = classify_leg(hub, dest, offer, profile, controls);
                     diverted = l2.prohibited;
                 }
                 // A diverted route still needs leg 1's licence (to ship to the hub legally).
@@ -317,9 +339,8 @@ int Legality::remote_route(Index country) const {
 bool Legality::remote_closed(Index offer, Index buyer_country) const {
     const auto& s = scenario();
     const auto& sup = s.suppliers[ix(s.offers[ix(offer)].supplier)];
-    for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
-        const Index p = static_cast<Index>(pi);
-        const auto& pol = s.policies[pi];
+    for (const Index p : remote_policies_) {
+        const auto& pol = s.policies[ix(p)];
         if (pol.type == model::PolicyType::remote_access && book_->in_force(p) &&
             pol.by == sup.jurisdiction && book_->selects_offer(p, offer) &&
             book_->selects_destination(p, buyer_country))

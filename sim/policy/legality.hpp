@@ -136,7 +136,14 @@ class Legality {
         int delay = 0;
         std::vector<std::uint32_t> quotas;
     };
-    LegResult classify_leg(Index from, Index to, Index offer, Index profile_or_none) const;
+    /// Classifies a leg under the policies listed (any subset that contains every export
+    /// control and quota in force selecting the offer; others are skipped).
+    LegResult classify_leg(Index from, Index to, Index offer, Index profile_or_none,
+                           std::span<const Index> policies) const;
+    std::span<const Index> offer_controls(std::size_t offer) const {
+        return {offer_controls_.data() + offer_controls_begin_[offer],
+                offer_controls_begin_[offer + 1] - offer_controls_begin_[offer]};
+    }
     bool profile_selected(Index profile, Index policy) const;
     bool remote_closed(Index offer, Index buyer_country) const;
     std::uint32_t bucket(Index policy, Index country);
@@ -153,6 +160,13 @@ class Legality {
         profile_policies_;  // sorted policy indices selecting the profile
     std::vector<Index> profile_example_buyer_;
 
+    std::vector<Index> all_policies_;  // 0..P−1, for leg()
+    // Rebuilt with the tables: per offer, the export controls and quotas in force selecting it
+    // (CSR), and the remote_access policies in force. Most policies are tariffs, fees or not
+    // in force, so the per-cell classification looks at a handful of policies.
+    std::vector<std::size_t> offer_controls_begin_;
+    std::vector<Index> offer_controls_;
+    std::vector<Index> remote_policies_;
     std::vector<RouteStatus> table_;          // profile × offer × route
     std::vector<std::uint32_t> route_begin_;  // profile × offer + 1: into route_list_
     std::vector<RouteChoice> route_list_;     // candidate routes (see candidate_routes)
