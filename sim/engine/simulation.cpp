@@ -274,12 +274,21 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     cand_wnow_.assign(nk, 0.0);
     cand_cost_.assign(nk, kInf);
     cand_route_.assign(nk, 0);
+    cand_wbase_.assign(nk, 0.0);
+    cand_routes_begin_.assign(nk, 0);
+    cand_routes_end_.assign(nk, 0);
     cand_quota_begin_.assign(nk, 0);
     cand_quota_end_.assign(nk, 0);
     cand_licence_.assign(nk, 0);
     cand_diverted_.assign(nk, 0);
     cand_request_.assign(nk, 0.0);
 
+    buyer_country_.resize(nb);
+    buyer_billing_.resize(nb);
+    for (std::size_t b = 0; b < nb; ++b) {
+        buyer_country_[b] = s.buyers[b].country;
+        buyer_billing_[b] = s.buyers[b].billing_country;
+    }
     base_demand_.assign(nb, 0.0);
     buyer_p_.assign(nb, kInf);
     buyer_q_.assign(nb, 0.0);
@@ -379,7 +388,20 @@ void Simulation::run(Recorder& recorder, const std::function<void(int, int)>& pr
 void Simulation::phase_policy() {
     enter(Phase::policy);
     transitions_.clear();
-    if (policies_.advance(tick_, transitions_) || tick_ == 0) legality_.rebuild();
+    if (policies_.advance(tick_, transitions_) || tick_ == 0) {
+        legality_.rebuild();
+        // What candidates read from the tables until the next change: the taste weight with
+        // import restrictions applied, and where the candidate's route list is.
+        for (std::size_t b = 0; b < n_buyers(); ++b)
+            for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
+                const Index o = cand_offer_[k];
+                cand_wbase_[k] =
+                    cand_weight_[k] * legality_.import_factor(static_cast<Index>(b), o);
+                const auto range = legality_.candidate_route_range(static_cast<Index>(b), o);
+                cand_routes_begin_[k] = range.first;
+                cand_routes_end_[k] = range.second;
+            }
+    }
     reset_quota_periods();
     for (const auto& tr : transitions_) {
         const auto& pol = world_.policies[ix(tr.policy)];
@@ -611,7 +633,8 @@ int Simulation::best_route(std::size_t buyer, std::size_t k, bool rechoice, doub
     int best = -1;
     cost = kInf;
     status = nullptr;
-    const auto routes = legality_.candidate_routes(static_cast<Index>(buyer), o);
+    const auto routes = legality_.route_choices(cand_routes_begin_[k], cand_routes_end_[k]);
+    assert(routes.size() == legality_.candidate_routes(static_cast<Index>(buyer), o).size());
     ++stats_.evaluations;
     stats_.route_checks += routes.size();
     for (const auto& rc : routes) {
@@ -642,12 +665,19 @@ void Simulation::set_candidate_route(std::size_t k, int r, double cost,
 void Simulation::phase_legality() {
     enter(Phase::legality);
     std::fill(exhausted_.begin(), exhausted_.end(), 0);
+    const std::size_t nk = cand_offer_.size();
+    constexpr std::size_t kAhead = 8;  // candidates ahead whose route list is prefetched
     for (std::size_t b = 0; b < n_buyers(); ++b) {
         for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
+            // The route lists of later candidates are scattered over the legality tables:
+            // ask for them early (the loop is bound by memory latency, not arithmetic).
+            if (k + kAhead < nk)
+                __builtin_prefetch(legality_
+                                       .route_choices(cand_routes_begin_[k + kAhead],
+                                                      cand_routes_begin_[k + kAhead])
+                                       .data());
             const Index o = cand_offer_[k];
-            cand_wnow_[k] = available_[ix(o)] ? cand_weight_[k] * legality_.import_factor(
-                                                                      static_cast<Index>(b), o)
-                                              : 0.0;
+            cand_wnow_[k] = available_[ix(o)] ? cand_wbase_[k] : 0.0;
             double cost = kInf;
             const policy::RouteStatus* st = nullptr;
             const int r = cand_wnow_[k] > 0.0 ? best_route(b, k, false, cost, st) : -1;
@@ -995,18 +1025,18 @@ void Simulation::phase_shipping() {
         const Index o = agg.offer;
         const auto& off = s.offers[ix(o)];
         const auto& sup = s.suppliers[ix(off.supplier)];
-        const auto& buyer = s.buyers[ix(agg.buyer)];
+        const Index buyer_country = buyer_country_[ix(agg.buyer)];
         const bool diverted = agg.diverted && !agg.licensed;
         const bool remote = legality_.is_remote(agg.route);
         // Where the goods go: the buyer's country, or the data centre abroad for remote use.
-        const Index dest = remote ? legality_.remote_site(agg.route) : buyer.country;
+        const Index dest = remote ? legality_.remote_site(agg.route) : buyer_country;
         FlowRecord f;
         f.offer = o;
         f.supplier = off.supplier;
         f.product = off.product;
         f.origin = sup.ships_from;
         f.via = is_hub(agg.route) ? s.routes[ix(agg.route - 1)].via : remote ? dest : model::kNone;
-        f.destination = remote ? buyer.country : dest;
+        f.destination = remote ? buyer_country : dest;
         f.buyer = agg.buyer;
         f.channel = remote          ? Channel::remote
                     : agg.licensed  ? Channel::licensed
@@ -1031,7 +1061,7 @@ void Simulation::phase_shipping() {
                                          n_routes() +
                                      static_cast<std::uint64_t>(agg.route));
             f.seized_units = draw_seized(f.units, legality_.detection(o, agg.route), rng);
-            countries[ix(buyer.country)].seized_units += f.seized_units;
+            countries[ix(buyer_country)].seized_units += f.seized_units;
         }
         const std::size_t r = static_cast<std::size_t>(agg.route);
         const int delay = is_hub(agg.route) ? s.routes[r - 1].delay_ticks : s.transport_delay_ticks;
@@ -1071,7 +1101,7 @@ void Simulation::phase_shipping() {
             }
             continue;
         }
-        const Index home = s.buyers[ix(a.buyer)].country;
+        const Index home = buyer_country_[ix(a.buyer)];
         const double compute = a.units * offer_compute_[ix(a.offer)];
         // Chips land where they are used: the buyer's country, or the data centre abroad.
         auto& land =
@@ -1155,7 +1185,7 @@ void Simulation::phase_records(Recorder& recorder) {
         // data centre abroad.
         const Index billing = f.channel == Channel::diverted || f.channel == Channel::remote
                                   ? f.via
-                                  : s.buyers[ix(f.buyer)].billing_country;
+                                  : buyer_billing_[ix(f.buyer)];
         const std::size_t cell = ix(f.supplier) * nc + ix(billing);
         rev_units_[cell] += f.units;
         rev_usd_[cell] += f.value_usd - f.fee_usd;

@@ -248,13 +248,19 @@ class Simulation {
     std::vector<double> cand_wnow_;    // this tick: weight × import-restriction factor
     std::vector<double> cand_cost_;    // cost per compute unit on the chosen route; inf = unusable
     std::vector<int> cand_route_;      // chosen route
+    // Refreshed when the policies change: weight × import-restriction factor, and the range of
+    // the candidate's route list in the legality tables (see Legality::candidate_routes).
+    std::vector<double> cand_wbase_;
+    std::vector<std::uint32_t> cand_routes_begin_, cand_routes_end_;
     // The chosen route's quota buckets and licence flag, copied from its status so that
     // clearing's passes over requests never reach into the legality table.
     std::vector<std::uint32_t> cand_quota_begin_, cand_quota_end_;
     std::vector<char> cand_licence_, cand_diverted_;
     std::vector<double> cand_request_;  // compute requested in the current round
 
-    // Per buyer.
+    // Per buyer (country and billing country copied from the scenario: shipping and records
+    // read them in flow order, i.e. at random).
+    std::vector<Index> buyer_country_, buyer_billing_;
     std::vector<double> base_demand_, buyer_p_, buyer_q_, residual_, unmet_, backlog_;
 
     std::vector<Request> firm_;                // licence grants to ship this tick

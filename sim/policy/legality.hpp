@@ -22,6 +22,7 @@
 // Tables are rebuilt only when the set of policies in force or announced changes.
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "model/scenario.hpp"
@@ -80,6 +81,15 @@ class Legality {
         std::int32_t route = 0;
         RouteStatus status;
     };
+    /// candidate_routes as a range of positions, valid until the next rebuild.
+    std::pair<std::uint32_t, std::uint32_t> candidate_route_range(Index buyer, Index offer) const {
+        const std::size_t c =
+            static_cast<std::size_t>(profile(buyer)) * n_offers_ + static_cast<std::size_t>(offer);
+        return {route_begin_[c], route_begin_[c + 1]};
+    }
+    std::span<const RouteChoice> route_choices(std::uint32_t begin, std::uint32_t end) const {
+        return {route_list_.data() + begin, end - begin};
+    }
     std::span<const RouteChoice> candidate_routes(Index buyer, Index offer) const {
         const std::size_t c =
             static_cast<std::size_t>(profile(buyer)) * n_offers_ + static_cast<std::size_t>(offer);
