@@ -74,8 +74,10 @@ class PolicyBook {
     const model::Scenario& scenario() const { return *scenario_; }
 
   private:
+    // Offer-major: shipping reads one offer's flows to many countries together.
     std::size_t cell(Index c, Index o) const {
-        return static_cast<std::size_t>(c) * n_offers_ + static_cast<std::size_t>(o);
+        return static_cast<std::size_t>(o) * scenario_->countries.size() +
+               static_cast<std::size_t>(c);
     }
     bool applies(Index policy, Index destination, Index offer) const;
     void rebuild_tables();
@@ -89,8 +91,8 @@ class PolicyBook {
     std::vector<std::vector<char>> dest_mask_;    // per policy × country
     std::vector<std::vector<char>> origin_mask_;  // per policy × country
     std::vector<Index> active_fees_;
-    std::vector<double> tariff_;                // country × offer
-    std::vector<double> fee_;                   // country × offer
+    std::vector<double> tariff_;                // offer × country
+    std::vector<double> fee_;                   // offer × country
     std::vector<std::int64_t> available_from_;  // per offer
 };
 
