@@ -275,6 +275,7 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     cand_cost_.assign(nk, kInf);
     cand_route_.assign(nk, 0);
     cand_wbase_.assign(nk, 0.0);
+    cand_tariff_.assign(nk, 0.0);
     cand_routes_begin_.assign(nk, 0);
     cand_routes_end_.assign(nk, 0);
     cand_quota_begin_.assign(nk, 0);
@@ -391,12 +392,14 @@ void Simulation::phase_policy() {
     if (policies_.advance(tick_, transitions_) || tick_ == 0) {
         legality_.rebuild();
         // What candidates read from the tables until the next change: the taste weight with
-        // import restrictions applied, and where the candidate's route list is.
+        // import restrictions applied, the buyer's country's tariff on the offer, and where the
+        // candidate's route list is.
         for (std::size_t b = 0; b < n_buyers(); ++b)
             for (std::size_t k = cand_begin_[b]; k < cand_begin_[b + 1]; ++k) {
                 const Index o = cand_offer_[k];
                 cand_wbase_[k] =
                     cand_weight_[k] * legality_.import_factor(static_cast<Index>(b), o);
+                cand_tariff_[k] = policies_.tariff(buyer_country_[b], o);
                 const auto range = legality_.candidate_route_range(static_cast<Index>(b), o);
                 cand_routes_begin_[k] = range.first;
                 cand_routes_end_[k] = range.second;
@@ -562,7 +565,7 @@ void Simulation::plan_inputs() {
 }
 
 double Simulation::route_cost(std::size_t buyer, Index offer, int route,
-                              const policy::RouteStatus& st) const {
+                              const policy::RouteStatus& st, double home_tariff) const {
     const auto& b = world_.buyers[buyer];
     const double price = price_[ix(offer)], per = measure(buyer, offer);
     if (legality_.is_remote(route)) {
@@ -580,8 +583,8 @@ double Simulation::route_cost(std::size_t buyer, Index offer, int route,
                                                legality_.detection(offer, route), b.risk_tolerance);
         return st.needs_licence ? market::licensed_cost(c, st.approval) : c;
     }
-    const double landed =
-        market::landed_cost(price, policies_.tariff(b.country, offer), markup, per);
+    assert(home_tariff == policies_.tariff(b.country, offer));
+    const double landed = market::landed_cost(price, home_tariff, markup, per);
     return st.cls == policy::RouteClass::licensed ? market::licensed_cost(landed, st.approval)
                                                   : landed;
 }
@@ -642,7 +645,7 @@ int Simulation::best_route(std::size_t buyer, std::size_t k, bool rechoice, doub
         const auto& st = rc.status;
         if (legality_.is_remote(r) && !remote_usable(buyer, r)) continue;
         if (rechoice && (st.needs_licence || route_exhausted(buyer, o, r, st))) continue;
-        const double c = route_cost(buyer, o, r, st);
+        const double c = route_cost(buyer, o, r, st, cand_tariff_[k]);
         if (c < cost) {
             cost = c;
             best = r;

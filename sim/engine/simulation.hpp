@@ -175,8 +175,9 @@ class Simulation {
     // `status` receives the chosen route's status (a copy in the legality's route list).
     int best_route(std::size_t buyer, std::size_t k, bool rechoice, double& cost,
                    const policy::RouteStatus*& status) const;
-    double route_cost(std::size_t buyer, Index offer, int route,
-                      const policy::RouteStatus& st) const;
+    /// `home_tariff`: the tariff of the buyer's country on the offer (cached per candidate).
+    double route_cost(std::size_t buyer, Index offer, int route, const policy::RouteStatus& st,
+                      double home_tariff) const;
     bool route_exhausted(std::size_t buyer, Index offer, int route,
                          const policy::RouteStatus& st) const;
     bool route_exhausted(std::size_t buyer, Index offer, int route,
@@ -251,6 +252,7 @@ class Simulation {
     // Refreshed when the policies change: weight × import-restriction factor, and the range of
     // the candidate's route list in the legality tables (see Legality::candidate_routes).
     std::vector<double> cand_wbase_;
+    std::vector<double> cand_tariff_;  // the buyer's country's tariff on the offer
     std::vector<std::uint32_t> cand_routes_begin_, cand_routes_end_;
     // The chosen route's quota buckets and licence flag, copied from its status so that
     // clearing's passes over requests never reach into the legality table.
