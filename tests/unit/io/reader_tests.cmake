@@ -1,4 +1,5 @@
 list(APPEND TRADESIM_IO_TEST_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/io/doc_test.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/io/scenario_reader_test.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/io/bad_input_golden_test.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/io/bad_input_golden_test.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/io/loader_limits_test.cpp)
