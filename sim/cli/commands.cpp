@@ -22,6 +22,7 @@
 #include "engine/simulation.hpp"
 #include "io/manifest.hpp"
 #include "io/output_dir.hpp"
+#include "io/output_estimate.hpp"
 #include "io/run_writer.hpp"
 #include "io/scenario_reader.hpp"
 #include "io/sha256.hpp"
@@ -117,7 +118,9 @@ int run_command(const Invocation& inv) {
     po::options_description visible(
         "Usage: tradesim run SCENARIO.yaml [-o DIR] [--seed N] [--set PATH=VALUE]... [--runs N] "
         "[--threads T]\n"
-        "                    [--shard I/N] [--detail buyer|country|none] [--force] [--quiet]\n\n"
+        "                    [--shard I/N] [--detail buyer|country|none] [--max-output SIZE] "
+        "[--force]\n"
+        "                    [--quiet]\n\n"
         "Simulate a scenario and write its outputs into DIR (default out/<scenario name>).\n"
         "With --runs N > 1: N Monte Carlo runs (run r seeded from the scenario seed and r), "
         "per-tick files\n"
@@ -136,8 +139,11 @@ int run_command(const Invocation& inv) {
         "shard", po::value<std::string>(),
         "I/N: compute only shard I of N into DIR/parts (job arrays)")(
         "detail", po::value<std::string>()->default_value("buyer"),
-        "flows.csv detail: buyer, country or none")("force", "replace an existing output folder")(
-        "quiet,q", "no progress bar and no result table");
+        "flows.csv detail: buyer, country or none")(
+        "max-output", po::value<std::string>()->default_value("100G"),
+        "refuse to start if the outputs would exceed SIZE (e.g. 500G, 2T, or none)")(
+        "force", "replace an existing output folder")("quiet,q",
+                                                      "no progress bar and no result table");
     po::options_description hidden;
     hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
     po::positional_options_description pos;
@@ -167,6 +173,12 @@ int run_command(const Invocation& inv) {
     if (threads < 0) usage_error("run", fmt::format("--threads must be >= 0, not {}", threads));
     std::optional<Shard> shard;
     if (vm.count("shard")) shard = parse_shard("run", vm["shard"].as<std::string>());
+    const std::string max_output_text = vm["max-output"].as<std::string>();
+    const std::optional<double> max_output = io::parse_size(max_output_text);
+    if (!max_output)
+        usage_error("run", fmt::format("--max-output must be a size such as 500G or 2T, or none, "
+                                       "not '{}'",
+                                       max_output_text));
 
     io::LoadOptions opts;
     if (vm.count("set")) opts.overrides = vm["set"].as<std::vector<std::string>>();
@@ -186,6 +198,7 @@ int run_command(const Invocation& inv) {
         request.runs = runs;
         request.threads = resolve_threads(threads);
         request.shard = shard;
+        request.max_output = *max_output;
         return run_ensemble_command(request, mpi, inv);
     }
 
@@ -194,6 +207,8 @@ int run_command(const Invocation& inv) {
     const model::Scenario& s = loaded.scenario;
     const fs::path out =
         vm.count("output") ? fs::path(vm["output"].as<std::string>()) : fs::path("out") / s.name;
+    io::check_output_size(io::estimate_run_output(s, writer_options.flows_detail, 1), *max_output,
+                          "run");
     io::OutputDir::check_available(out, force);  // before anything is written
     for (const auto& note : engine::Simulation::unsimulated_features(s)) spdlog::warn("{}", note);
 

@@ -26,6 +26,7 @@
 #include "io/ensemble_plan.hpp"
 #include "io/manifest.hpp"
 #include "io/output_dir.hpp"
+#include "io/output_estimate.hpp"
 #include "io/sha256.hpp"
 
 namespace po = boost::program_options;
@@ -230,6 +231,8 @@ int run_ensemble_command(const RunRequest& req, MpiSession& mpi, const Invocatio
         plan.seed = s.seed;
         plan.runs = req.runs;
         plan.detail = req.detail;
+        io::check_output_size(io::estimate_run_output(s, req.detail, req.runs), req.max_output,
+                              "run");
         if (mpi.rank() != 0) return;
         if (req.shard)
             prepare_shard_folder("run", out, req.force, io::plan_yaml(plan), s.resolved_yaml);
@@ -338,7 +341,7 @@ int sweep_command(const Invocation& inv) {
         "[--design grid|lhs:N|morris:R]\n"
         "                      [--runs N] [--threads T] [--shard I/N] [-o DIR] [--set "
         "PATH=VALUE]... [--seed N]\n"
-        "                      [--force] [--quiet]\n\n"
+        "                      [--max-output SIZE] [--force] [--quiet]\n\n"
         "Run variants of a scenario (each --param overrides a value by dotted path, as --set does) "
         "x N runs.\n"
         "Writes runs.csv (one row per variant x run), summary.csv (one row per variant: mean, sd, "
@@ -365,6 +368,8 @@ int sweep_command(const Invocation& inv) {
         "override a value of every variant (repeatable)")(
         "seed", po::value<std::uint64_t>(),
         "random seed (overrides the scenario's; also seeds lhs and morris)")(
+        "max-output", po::value<std::string>()->default_value("100G"),
+        "refuse to start if the outputs would exceed SIZE (e.g. 500G, 2T, or none)")(
         "force", "replace an existing output folder")("quiet,q",
                                                       "no progress bar and no result table");
     po::options_description hidden;
@@ -388,6 +393,12 @@ int sweep_command(const Invocation& inv) {
     if (vm.count("shard")) shard = parse_shard("sweep", vm["shard"].as<std::string>());
     const bool force = vm.count("force") > 0;
     const bool quiet = vm.count("quiet") > 0;
+    const std::string max_output_text = vm["max-output"].as<std::string>();
+    const std::optional<double> max_output = io::parse_size(max_output_text);
+    if (!max_output)
+        usage_error("sweep", fmt::format("--max-output must be a size such as 500G or 2T, or "
+                                         "none, not '{}'",
+                                         max_output_text));
     std::vector<analysis::SweepParameter> params;
     for (const auto& spec : vm["param"].as<std::vector<std::string>>())
         params.push_back(analysis::parse_sweep_parameter(spec));
@@ -417,6 +428,10 @@ int sweep_command(const Invocation& inv) {
         plan.design = design.spec;
         for (const auto& p : design.parameters) plan.parameters.push_back(p.path);
         plan.metrics = analysis::headline_metrics(s);
+        io::check_output_size(
+            io::estimate_sweep_output(design.variants.size(), runs, design.parameters.size(),
+                                      plan.metrics.size()),
+            *max_output, "sweep");
         // Every variant is loaded and validated before anything runs: a bad value exits 2.
         variants.reserve(design.variants.size());
         for (std::size_t v = 0; v < design.variants.size(); ++v) {

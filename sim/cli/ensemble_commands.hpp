@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/ensemble_runner.hpp"
 #include "cli/mpi_session.hpp"
+#include "io/output_estimate.hpp"
 #include "io/run_writer.hpp"
 #include "io/scenario_reader.hpp"
 
@@ -24,6 +25,7 @@ struct RunRequest {
     int runs = 1;
     int threads = 1;
     std::optional<Shard> shard;
+    double max_output = io::kDefaultMaxOutputBytes;  // --max-output, bytes (+inf: none)
 };
 
 /// `run` through the ensemble machinery: several runs, MPI ranks or a shard.

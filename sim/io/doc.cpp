@@ -5,9 +5,12 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 namespace ts::io {
@@ -115,7 +118,7 @@ std::string path_join(std::string_view parent, std::string_view key) {
 }
 
 std::string path_item(std::string_view list_path, std::string_view label) {
-    return fmt::format("{}[{}]", list_path, label);
+    return fmt::format("{}[{}]", list_path, printable(label));
 }
 
 std::string item_label(const Doc& item, std::string_view list_key, std::size_t index) {
@@ -124,33 +127,78 @@ std::string item_label(const Doc& item, std::string_view list_key, std::size_t i
     return std::to_string(index);
 }
 
+namespace {
+
+/// Decodes the UTF-8 sequence at `i`: its code point and length, or length 0 if invalid.
+std::pair<unsigned, std::size_t> decode_utf8(std::string_view text, std::size_t i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) return {lead, 1};
+    // Sequence length from the lead byte; overlong forms, surrogates and values beyond
+    // U+10FFFF are invalid.
+    const std::size_t extra = (lead & 0xE0) == 0xC0   ? 1
+                              : (lead & 0xF0) == 0xE0 ? 2
+                              : (lead & 0xF8) == 0xF0 ? 3
+                                                      : 0;
+    if (extra == 0 || i + extra >= text.size()) return {0, 0};
+    static constexpr unsigned kMinCode[] = {0, 0x80, 0x800, 0x10000};
+    unsigned code = lead & (0x7Fu >> (extra + 1));
+    for (std::size_t k = 1; k <= extra; ++k) {
+        const auto cont = static_cast<unsigned char>(text[i + k]);
+        if ((cont & 0xC0) != 0x80) return {0, 0};
+        code = (code << 6) | (cont & 0x3Fu);
+    }
+    if (code < kMinCode[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+        return {0, 0};
+    return {code, extra + 1};
+}
+
+bool needs_escape(unsigned code) {
+    return code < 0x20 || code == 0x7F || (code >= 0x80 && code <= 0x9F) ||
+           (code >= 0x200B && code <= 0x200F) || (code >= 0x202A && code <= 0x202E) ||
+           (code >= 0x2060 && code <= 0x2069) || code == 0xFEFF;
+}
+
+}  // namespace
+
+std::size_t invalid_utf8_offset(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = decode_utf8(text, i).second;
+        if (length == 0) return i;
+        i += length;
+    }
+    return std::string_view::npos;
+}
+
 bool is_valid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        if (lead < 0x80) {
+    return invalid_utf8_offset(text) == std::string_view::npos;
+}
+
+std::string printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto [code, length] = decode_utf8(text, i);
+        if (length == 0) {
+            out += fmt::format("\\x{:02X}", static_cast<unsigned char>(text[i]));
             ++i;
             continue;
         }
-        // Sequence length from the lead byte; overlong forms, surrogates and values beyond
-        // U+10FFFF are invalid.
-        const std::size_t extra = (lead & 0xE0) == 0xC0   ? 1
-                                  : (lead & 0xF0) == 0xE0 ? 2
-                                  : (lead & 0xF8) == 0xF0 ? 3
-                                                          : 0;
-        if (extra == 0 || i + extra >= text.size()) return false;
-        static constexpr unsigned kMinCode[] = {0, 0x80, 0x800, 0x10000};
-        unsigned code = lead & (0x7Fu >> (extra + 1));
-        for (std::size_t k = 1; k <= extra; ++k) {
-            const auto cont = static_cast<unsigned char>(text[i + k]);
-            if ((cont & 0xC0) != 0x80) return false;
-            code = (code << 6) | (cont & 0x3Fu);
+        if (!needs_escape(code)) {
+            out += text.substr(i, length);
+        } else if (code == '\n') {
+            out += "\\n";
+        } else if (code == '\t') {
+            out += "\\t";
+        } else if (code == '\r') {
+            out += "\\r";
+        } else if (code < 0x80) {
+            out += fmt::format("\\x{:02X}", code);
+        } else {
+            out += fmt::format("\\u{{{:04X}}}", code);
         }
-        if (code < kMinCode[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-            return false;
-        i += extra + 1;
+        i += length;
     }
-    return true;
+    return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,20 +222,37 @@ std::string yaml_item_label(const YAML::Node& item, std::string_view list_key, s
 /// Converts a yaml-cpp tree, reporting what yaml-cpp accepts but a scenario must not contain.
 class Converter {
   public:
-    Converter(const std::string& file, Diagnostics& diags) : file_(file), diags_(diags) {}
+    Converter(const std::string& file, std::size_t value_budget, Diagnostics& diags)
+        : file_(file), value_budget_(value_budget), diags_(diags) {}
 
     Doc convert(const YAML::Node& node, const std::string& path, std::string_view key, int depth) {
         const SourceLoc loc = loc_of(file_, node.Mark());
-        if (depth > kMaxDepth || ++nodes_ > kMaxNodes) {
+        if (depth > kMaxNesting || ++values_ > value_budget_) {
+            // The path of a node nested this deep is mostly "[0][0]...": keep its start.
+            constexpr std::size_t kShown = 60;
             if (!too_big_)
-                diags_.error(loc, path,
-                             depth > kMaxDepth ? "nested too deeply"
-                                               : "document too large (after expanding aliases)");
+                diags_.error(
+                    loc, path.size() > kShown ? path.substr(0, kShown) + "..." : path,
+                    depth > kMaxNesting
+                        ? fmt::format("maps and lists are nested more than {} levels deep",
+                                      kMaxNesting)
+                        : fmt::format("more than {} values after expanding YAML aliases (an "
+                                      "alias bomb?): an alias *name repeats all that its anchor "
+                                      "&name holds",
+                                      value_budget_));
             too_big_ = true;
             return Doc::make_null(loc);
         }
         switch (node.Type()) {
             case YAML::NodeType::Scalar: {
+                if (node.Scalar().size() > kMaxScalarBytes) {
+                    diags_.error(loc, path,
+                                 fmt::format("a single value of {} bytes is too long (at most {} "
+                                             "bytes)",
+                                             node.Scalar().size(), kMaxScalarBytes));
+                    too_big_ = true;
+                    return Doc::make_null(loc);
+                }
                 if (!is_valid_utf8(node.Scalar()))
                     diags_.error(loc, path, "text is not valid UTF-8");
                 return Doc::make_scalar(node.Scalar(), loc);
@@ -211,10 +276,9 @@ class Converter {
         return Doc::make_null(loc);
     }
 
-  private:
-    static constexpr int kMaxDepth = 200;
-    static constexpr std::size_t kMaxNodes = 2'000'000;
+    bool gave_up() const { return too_big_; }
 
+  private:
     Doc convert_map(const YAML::Node& node, const SourceLoc& loc, const std::string& path,
                     int depth) {
         Doc out = Doc::make_map(loc);
@@ -249,23 +313,106 @@ class Converter {
     }
 
     const std::string& file_;
+    std::size_t value_budget_;
     Diagnostics& diags_;
-    std::size_t nodes_ = 0;
+    std::size_t values_ = 0;
     bool too_big_ = false;
 };
 
 }  // namespace
 
+namespace {
+
+/// Line and column (in characters) of byte `offset`, 1-based.
+SourceLoc loc_of_offset(const std::string& file, std::string_view text, std::size_t offset) {
+    int line = 1;
+    int column = 1;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\n') {
+            ++line;
+            column = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            ++column;
+        }
+    }
+    return SourceLoc{file, line, column};
+}
+
+/// The encoding a byte-order mark announces, other than UTF-8, or nullptr.
+const char* foreign_bom(std::string_view text) {
+    const auto starts = [&](std::string_view bom) { return text.substr(0, bom.size()) == bom; };
+    using namespace std::string_view_literals;
+    if (starts("\x00\x00\xFE\xFF"sv)) return "UTF-32BE";
+    if (starts("\xFF\xFE\x00\x00"sv)) return "UTF-32LE";
+    if (starts("\xFE\xFF"sv)) return "UTF-16BE";
+    if (starts("\xFF\xFE"sv)) return "UTF-16LE";
+    return nullptr;
+}
+
+/// Reports text that is not UTF-8 or too large to be a scenario; false if it must not be
+/// parsed. A UTF-8 byte-order mark is removed from `text`.
+bool check_text(std::string_view& text, const std::string& file, Diagnostics& diags) {
+    if (text.size() > kMaxFileBytes) {
+        diags.error(SourceLoc{file, 1, 1}, "",
+                    fmt::format("the text has {} bytes, more than the {} MiB a scenario may have",
+                                text.size(), kMaxFileBytes >> 20));
+        return false;
+    }
+    if (const char* encoding = foreign_bom(text)) {
+        diags.error(SourceLoc{file, 1, 1}, "",
+                    fmt::format("the file is encoded in {} (by its byte-order mark): a "
+                                "scenario must be UTF-8; convert it, e.g. with iconv -f {} -t "
+                                "UTF-8",
+                                encoding, encoding));
+        return false;
+    }
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte-order mark
+    const std::size_t nul = text.find('\0');
+    const std::size_t bad = invalid_utf8_offset(text);
+    if (nul != std::string_view::npos && nul <= bad) {
+        diags.error(loc_of_offset(file, text, nul), "",
+                    "a NUL byte: a scenario must be UTF-8 text (is this a binary file, or "
+                    "UTF-16/UTF-32 without a byte-order mark?)");
+        return false;
+    }
+    if (bad != std::string_view::npos) {
+        diags.error(loc_of_offset(file, text, bad), "",
+                    fmt::format("invalid UTF-8 (byte 0x{:02X}): a scenario must be UTF-8 text",
+                                static_cast<unsigned char>(text[bad])));
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
 std::optional<Doc> parse_yaml(std::string_view text, const std::string& file, Diagnostics& diags) {
+    if (!check_text(text, file, diags)) return std::nullopt;
     YAML::Node root;
     try {
-        root = YAML::Load(std::string(text));
+        const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+        if (documents.size() > 1) {
+            diags.error(loc_of(file, documents[1].Mark()), "",
+                        fmt::format("the file holds {} YAML documents (separated by '---'): a "
+                                    "scenario is one document",
+                                    documents.size()));
+            return std::nullopt;
+        }
+        if (!documents.empty()) root = documents.front();
+    } catch (const YAML::DeepRecursion& e) {
+        diags.error(loc_of(file, e.mark), "",
+                    fmt::format("maps and lists are nested more than {} levels deep", kMaxNesting));
+        return std::nullopt;
     } catch (const YAML::Exception& e) {
         diags.error(loc_of(file, e.mark), "", fmt::format("invalid YAML: {}", e.msg));
         return std::nullopt;
     }
-    Converter converter(file, diags);
+    Converter converter(file, std::min(kBaseValueBudget + text.size() / 2, kMaxValues), diags);
     Doc doc = converter.convert(root, "", "", 0);
+    // Too large or too deep: what was converted is a fragment; checking it would only report
+    // consequences.
+    if (converter.gave_up()) return std::nullopt;
     if (doc.is_null() && doc.loc.line == 0) doc.loc = SourceLoc{file, 1, 1};
     return doc;
 }
@@ -382,18 +529,35 @@ std::optional<std::string> read_text_file(const std::string& path, std::string& 
         why = "it is a directory";
         return std::nullopt;
     }
+    const auto too_large = [&](std::uintmax_t size) {
+        why = fmt::format("it is too large ({}; a scenario file may have at most {} MiB)",
+                          size > 0 ? fmt::format("{} bytes", size)
+                                   : fmt::format("more than {} MiB", kMaxFileBytes >> 20),
+                          kMaxFileBytes >> 20);
+        return std::nullopt;
+    };
+    if (fs::is_regular_file(st)) {
+        const std::uintmax_t size = fs::file_size(path, ec);
+        if (!ec && size > kMaxFileBytes) return too_large(size);
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         why = "cannot read it";
         return std::nullopt;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
+    // Read at most one byte more than allowed: a pipe or device is bounded too.
+    std::string text;
+    std::vector<char> buffer(std::size_t{1} << 16);
+    while (in) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        text.append(buffer.data(), static_cast<std::size_t>(in.gcount()));
+        if (text.size() > kMaxFileBytes) return too_large(0);
+    }
     if (in.bad()) {
         why = "read error";
         return std::nullopt;
     }
-    return std::move(text).str();
+    return text;
 }
 
 std::string canonical_name(const std::string& path) {
@@ -594,7 +758,7 @@ std::optional<Doc> load_doc_text(std::string_view text, const std::string& pseud
 namespace {
 
 struct Segment {
-    std::string_view text;
+    std::string text;        // quotes removed
     std::size_t offset = 0;  // in the override text
 };
 
@@ -628,9 +792,61 @@ bool apply_override(Doc& root, std::string_view text, int index, Diagnostics& di
     auto at = [&](std::size_t offset) {
         return SourceLoc{"--set", index, static_cast<int>(offset) + 1};
     };
-    const std::size_t eq = text.find('=');
+    // The path ends at the first '=' outside double quotes. A key in double quotes is taken
+    // as written, '.' and '=' included (\" and \\ inside quotes stand for " and \): that is how
+    // an id containing '=' is addressed, e.g. --set 'buyers."a=b".demand=5'.
+    std::vector<Segment> segments;
+    std::size_t eq = std::string_view::npos;
+    {
+        Segment seg;
+        bool quoted = false;
+        bool was_quoted = false;
+        std::size_t i = 0;
+        for (; i < text.size(); ++i) {
+            const char c = text[i];
+            if (quoted) {
+                if (c == '\\' && i + 1 < text.size()) {
+                    seg.text += text[++i];
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    seg.text += c;
+                }
+                continue;
+            }
+            if (c == '=' || c == '.') {
+                if (seg.text.empty() && !was_quoted && !(c == '=' && segments.empty() && i == 0)) {
+                    diags.error(
+                        at(seg.offset), "",
+                        fmt::format("malformed override '{}': empty key in path '{}'",
+                                    printable(text), printable(text.substr(0, text.find('=', i)))));
+                    return false;
+                }
+                segments.push_back(std::move(seg));
+                seg = Segment{"", i + 1};
+                was_quoted = false;
+                if (c == '=') {
+                    eq = i;
+                    break;
+                }
+                continue;
+            }
+            if (c == '"' && seg.text.empty() && !was_quoted) {
+                quoted = was_quoted = true;
+                continue;
+            }
+            seg.text += c;
+        }
+        if (quoted) {
+            diags.error(
+                at(seg.offset), "",
+                fmt::format("malformed override '{}': unclosed '\"' in the path", printable(text)));
+            return false;
+        }
+    }
     if (eq == std::string_view::npos) {
-        diags.error(at(0), "", fmt::format("malformed override '{}': expected PATH=VALUE", text));
+        diags.error(at(0), "",
+                    fmt::format("malformed override '{}': expected PATH=VALUE", printable(text)));
         return false;
     }
     const std::string_view path_text = text.substr(0, eq);
@@ -638,20 +854,6 @@ bool apply_override(Doc& root, std::string_view text, int index, Diagnostics& di
         diags.error(at(0), "",
                     fmt::format("malformed override '{}': the path before '=' is empty", text));
         return false;
-    }
-    std::vector<Segment> segments;
-    for (std::size_t begin = 0;;) {
-        const std::size_t dot = path_text.find('.', begin);
-        const std::size_t end = dot == std::string_view::npos ? path_text.size() : dot;
-        segments.push_back(Segment{path_text.substr(begin, end - begin), begin});
-        if (end - begin == 0) {
-            diags.error(
-                at(begin), "",
-                fmt::format("malformed override '{}': empty key in path '{}'", text, path_text));
-            return false;
-        }
-        if (dot == std::string_view::npos) break;
-        begin = dot + 1;
     }
     if (segments.front().text == "extends" || segments.front().text == "remove") {
         diags.error(at(0), "", fmt::format("'{}' cannot be set with --set", segments.front().text));

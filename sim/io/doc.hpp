@@ -7,6 +7,7 @@
 // Scalars keep their raw text: no YAML 1.1 conversions (the country code NO stays "NO").
 // Maps keep the order of their keys, so the resolved scenario is emitted in file order.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,6 +75,24 @@ std::string path_item(std::string_view list_path, std::string_view label);
 std::string item_label(const Doc& item, std::string_view list_key, std::size_t index);
 
 bool is_valid_utf8(std::string_view text);
+/// The offset of the first byte that does not begin a valid UTF-8 sequence, or npos.
+std::size_t invalid_utf8_offset(std::string_view text);
+/// The text with control, bidirectional and zero-width characters escaped (\n, \t, \x01,
+/// \u{202E}), for messages: a diagnostic stays on one line and shows what is really there.
+std::string printable(std::string_view text);
+
+// Limits of the reader (docs/reliability.md, "Bad input").
+/// A scenario file (and every file it extends) may have at most 64 MiB.
+inline constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{64} << 20;
+/// A single value may have at most 1 MiB.
+inline constexpr std::size_t kMaxScalarBytes = std::size_t{1} << 20;
+/// After expanding YAML aliases, a document may hold at most kBaseValueBudget values plus one
+/// per two bytes of its text (more than a file without aliases can hold, so only alias bombs,
+/// "billion laughs", reach it), and never more than kMaxValues (bounded memory: about 300 MB).
+inline constexpr std::size_t kBaseValueBudget = 100'000;
+inline constexpr std::size_t kMaxValues = 500'000;
+/// Maps and lists may be nested at most this deep.
+inline constexpr int kMaxNesting = 200;
 
 /// Parses YAML text. Syntax errors, duplicate keys, non-scalar keys and invalid UTF-8 are
 /// reported to `diags` with file:line:column; returns nullopt if the text cannot be parsed

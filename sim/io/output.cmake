@@ -3,7 +3,8 @@ list(APPEND TRADESIM_IO_OUTPUT_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/output_dir.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/run_writer.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/manifest.cpp
-  ${CMAKE_CURRENT_SOURCE_DIR}/sha256.cpp)
+  ${CMAKE_CURRENT_SOURCE_DIR}/sha256.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/output_estimate.cpp)
 # Ensembles: the plan of a job, parts of runs, and their merging (run --runs, sweep, reduce).
 list(APPEND TRADESIM_IO_OUTPUT_SOURCES
   ${CMAKE_CURRENT_SOURCE_DIR}/ensemble_plan.cpp

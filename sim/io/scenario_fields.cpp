@@ -198,6 +198,11 @@ void Fields::check_keys(const Doc& map, const std::string& path,
                         const std::vector<std::string>& allowed, const KeyAdvice& advice) {
     for (const DocEntry& e : map.entries) {
         if (std::find(allowed.begin(), allowed.end(), e.key) != allowed.end()) continue;
+        if (e.key == "<<") {
+            error(e.key_loc, path,
+                  "YAML merge keys ('<<') are not supported: write the keys out, or use 'extends'");
+            continue;
+        }
         if (advice) {
             if (std::optional<std::string> message = advice(e.key)) {
                 error(e.key_loc, path, std::move(*message));

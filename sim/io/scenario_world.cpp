@@ -89,11 +89,49 @@ bool is_country_code(std::string_view s) {
            std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
-bool has_space_or_control(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u <= 0x20 || u == 0x7F;
-    });
+/// The code points of valid UTF-8 text.
+std::vector<unsigned> code_points(std::string_view s) {
+    std::vector<unsigned> out;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto lead = static_cast<unsigned char>(s[i]);
+        const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        unsigned code = length == 1 ? lead : lead & (0x7Fu >> length);
+        for (std::size_t k = 1; k < length && i + k < s.size(); ++k)
+            code = (code << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+        out.push_back(code);
+        i += length;
+    }
+    return out;
+}
+
+bool is_white_space(unsigned c) {
+    return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+           c == 0x205F || c == 0x3000;
+}
+
+/// Why `id` (valid UTF-8, not empty) cannot be an id, or nullopt. The rules (docs/reliability.md,
+/// "Bad input"): commas, quotes, inner spaces, newlines and a leading = + - @ are fine (the CSV
+/// writer quotes or neutralises them); control characters other than newline, bidirectional
+/// controls, zero-width characters and leading or trailing white space are not.
+std::optional<std::string> id_problem(std::string_view id) {
+    const std::vector<unsigned> codes = code_points(id);
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        const unsigned c = codes[i];
+        const char* what = nullptr;
+        if ((c < 0x20 && c != '\n') || c == 0x7F || (c >= 0x80 && c <= 0x9F))
+            what = "control characters (other than a newline)";
+        else if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069))
+            what = "bidirectional text controls";
+        else if ((c >= 0x200B && c <= 0x200D) || c == 0x2060 || c == 0xFEFF)
+            what = "zero-width characters";
+        if (what)
+            return fmt::format("an id must not contain {}: U+{:04X} at character {} of '{}'", what,
+                               c, i + 1, printable(id));
+    }
+    if (is_white_space(codes.front()) || is_white_space(codes.back()))
+        return fmt::format("an id must not begin or end with white space, got '{}'", printable(id));
+    return std::nullopt;
 }
 
 bool is_folder_name(std::string_view s) {
@@ -201,14 +239,13 @@ std::optional<std::string> ScenarioBuilder::read_id(const MapReader& m, std::str
         return std::nullopt;
     } else if (!is_valid_utf8(*id)) {
         f_.error(node->loc, path, "an id must be valid UTF-8");
-    } else if (has_space_or_control(*id)) {
-        f_.error(node->loc, path,
-                 fmt::format("an id must not contain spaces or control characters, got '{}'", *id));
+    } else if (std::optional<std::string> problem = id_problem(*id)) {
+        f_.error(node->loc, path, std::move(*problem));
     }
     const Index first = table.find(*id);
     if (first != kNone && as_size(first) != index) {
         f_.error(node->loc, path,
-                 fmt::format("duplicate {} '{}' (first defined at {})", table.noun, *id,
+                 fmt::format("duplicate {} '{}' (first defined at {})", table.noun, printable(*id),
                              where(table.first_loc.find(*id)->second, node->loc)));
     }
     return id;
@@ -220,7 +257,8 @@ Index ScenarioBuilder::ref(const Doc& node, const std::string& path, const IdTab
     const Index i = table.find(*id);
     if (i == kNone && table.usable)
         f_.error(node.loc, path,
-                 fmt::format("unknown {} '{}'{}", table.noun, *id, did_you_mean(*id, table.ids)));
+                 fmt::format("unknown {} '{}'{}", table.noun, printable(*id),
+                             did_you_mean(*id, table.ids)));
     return i;
 }
 
@@ -318,6 +356,18 @@ void ScenarioBuilder::read_time(const MapReader& top) {
     std::optional<std::int64_t> ticks = m.integer("ticks", 1, true);
     if (start) s_.time.start = *start;
     if (step) s_.time.step = *parse_time_step(kSteps[*step]);
+    if (start && step_ok && ticks) {
+        // Dates are written with four-digit years: the last tick must start by 9999-12-31.
+        const Calendar probe(*start, s_.time.step, 1);
+        const std::int64_t max_ticks = probe.tick_containing(Date{9999, 12, 31}) + 1;
+        if (*ticks > max_ticks) {
+            f_.error(m.get("ticks")->loc, m.path("ticks"),
+                     fmt::format("{} ticks of one {} from {} would run past the year 9999: at "
+                                 "most {} ticks",
+                                 *ticks, to_string(s_.time.step), format_date(*start), max_ticks));
+            ticks.reset();
+        }
+    }
     if (ticks) s_.time.ticks = static_cast<int>(*ticks);
     if (start && step_ok && ticks) calendar_ = s_.time.calendar();
 }
