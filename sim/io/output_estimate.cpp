@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "engine/simulation.hpp"
 
 namespace ts::io {
 
@@ -64,10 +65,17 @@ OutputEstimate estimate_run_output(const model::Scenario& s, RunWriterOptions::D
 
     // One flow per (offer, route, buyer, licensed or not): routes are direct, each hub and
     // each remote site of the buyer; a licensed variant exists only under export controls.
+    // In one tick a buyer ships an offer over at most one route per clearing round (the first
+    // choice and each re-choice), and licensed goods over at most one route per tick of the
+    // longest licence delay (grants of requests made in different ticks).
     const bool controls = std::any_of(
         s.policies.begin(), s.policies.end(),
         [](const model::Policy& p) { return p.type == model::PolicyType::export_control; });
     const double licence_factor = controls ? 2.0 : 1.0;
+    const double rounds = 1.0 + std::max(0, engine::RunConfig{}.rechoice_rounds);
+    int longest_delay = 0;
+    for (const auto& p : s.policies)
+        if (p.licence) longest_delay = std::max(longest_delay, p.licence->delay_ticks);
     double buyer_rows = 0.0;
     std::set<std::pair<model::Index, std::size_t>> destinations;  // (country, remote sites)
     for (const auto& b : s.buyers) {
@@ -76,7 +84,9 @@ OutputEstimate estimate_run_output(const model::Scenario& s, RunWriterOptions::D
             buys = static_cast<double>(
                 std::count_if(b.weights.begin(), b.weights.end(), [](double w) { return w > 0; }));
         const std::size_t remote = b.remote ? b.remote->via.size() : 0;
-        buyer_rows += buys * (1.0 + routes + static_cast<double>(remote)) * licence_factor;
+        const double ways = 1.0 + routes + static_cast<double>(remote);
+        const double licensed = controls ? std::min(ways, longest_delay + 1.0) : 0.0;
+        buyer_rows += buys * (std::min(ways, rounds) + licensed);
         destinations.insert({b.country, remote});
     }
     // --detail country sums over the buyers of a destination: at most one row per
