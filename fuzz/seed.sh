@@ -27,6 +27,17 @@ done
 for f in scenarios/examples/policies/*.yaml; do add_scenario "$f" "policies-$(basename "$f" .yaml)" base.yaml; done
 for f in scenarios/examples/multi-tier/*.yaml; do add_scenario "$f" "tier-$(basename "$f" .yaml)" tier-base.yaml; done
 for f in scenarios/chips/*.yaml; do add_scenario "$f" "chips-$(basename "$f" .yaml)" baseline.yaml; done
+# Generated worlds (tradesim generate), small enough for the 8 KB cap: a tradesim binary from
+# any build folder, skipped when none is built.
+gen=$(ls build/{release,ci,dev}/sim/cli/tradesim 2>/dev/null | head -n 1 || true)
+if [ -n "$gen" ]; then
+  for seed in 1 2 3; do
+    "$gen" generate --countries 6 --suppliers 2 --products 2 --buyers 4 --hubs 1 --ticks 12 \
+      --seed "$seed" -o "$out/fuzz_scenario/generated-$seed.yaml" --force
+    [ "$(stat -c %s "$out/fuzz_scenario/generated-$seed.yaml")" -le 8192 ] ||
+      rm "$out/fuzz_scenario/generated-$seed.yaml"
+  done
+fi
 for d in tests/bad_input/*/; do
   [ -f "$d/scenario.yaml" ] && add_scenario "$d/scenario.yaml" "bad-$(basename "$d")"
 done
