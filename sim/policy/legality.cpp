@@ -141,19 +141,24 @@ void Legality::rebuild() {
     offer_controls_begin_.assign(n_offers_ + 1, 0);
     offer_controls_.clear();
     remote_policies_.clear();
+    enforcement_policies_.clear();
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
         const auto type = s.policies[pi].type;
         if (type == model::PolicyType::remote_access && book_->in_force(static_cast<Index>(pi)))
             remote_policies_.push_back(static_cast<Index>(pi));
+        if (type == model::PolicyType::enforcement && book_->in_force(static_cast<Index>(pi)))
+            enforcement_policies_.push_back(static_cast<Index>(pi));
+    }
+    control_policies_.clear();
+    for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
+        const auto type = s.policies[pi].type;
+        if ((type == model::PolicyType::export_control || type == model::PolicyType::quota) &&
+            book_->in_force(static_cast<Index>(pi)))
+            control_policies_.push_back(static_cast<Index>(pi));
     }
     for (std::size_t o = 0; o < n_offers_; ++o) {
-        for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
-            const Index p = static_cast<Index>(pi);
-            const auto type = s.policies[pi].type;
-            if ((type == model::PolicyType::export_control || type == model::PolicyType::quota) &&
-                book_->in_force(p) && book_->selects_offer(p, static_cast<Index>(o)))
-                offer_controls_.push_back(p);
-        }
+        for (const Index p : control_policies_)
+            if (book_->selects_offer(p, static_cast<Index>(o))) offer_controls_.push_back(p);
         offer_controls_begin_[o + 1] = offer_controls_.size();
     }
     const std::size_t nprof = profile_country_.size();
@@ -256,10 +261,8 @@ void Legality::rebuild() {
         for (int r = 1; r <= n_hubs_; ++r) {
             const auto& route = s.routes[ix(r - 1)];
             double pass = 1.0 - route.detection;
-            for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
-                const Index p = static_cast<Index>(pi);
-                const auto& pol = s.policies[pi];
-                if (pol.type != model::PolicyType::enforcement || !book_->in_force(p)) continue;
+            for (const Index p : enforcement_policies_) {
+                const auto& pol = s.policies[ix(p)];
                 if (pol.by != route.via && pol.by != sup.jurisdiction) continue;
                 if (!book_->selects_offer(p, static_cast<Index>(o)) ||
                     !book_->selects_destination(p, route.via))

@@ -177,9 +177,11 @@ class Legality {
     std::vector<std::size_t> offer_controls_begin_;
     std::vector<Index> offer_controls_;
     std::vector<Index> remote_policies_;
-    std::vector<RouteStatus> table_;          // profile × offer × route
-    std::vector<std::uint32_t> route_begin_;  // profile × offer + 1: into route_list_
-    std::vector<RouteChoice> route_list_;     // candidate routes (see candidate_routes)
+    std::vector<Index> enforcement_policies_;  // in force (hub detection)
+    std::vector<Index> control_policies_;      // export controls and quotas in force
+    std::vector<RouteStatus> table_;           // profile × offer × route
+    std::vector<std::uint32_t> route_begin_;   // profile × offer + 1: into route_list_
+    std::vector<RouteChoice> route_list_;      // candidate routes (see candidate_routes)
     std::vector<std::uint32_t> quota_pool_;
     std::vector<QuotaBucket> buckets_;
     std::vector<double> detection_;      // offer × route
