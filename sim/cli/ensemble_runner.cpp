@@ -26,9 +26,17 @@ namespace {
 /// todo[i] does not start before the first i + 1 - window parts were consumed (bounded disk).
 class WorkerPool {
   public:
+    /// `merge`, if given, consumes each finished part on the worker threads, in task order
+    /// (one worker at a time): a run of T threads then uses T cores, and no other thread
+    /// competes with the workers for them.
     WorkerPool(const EnsembleRun& job, const fs::path& root, std::vector<std::size_t> todo,
-               std::size_t window)
-        : job_(job), root_(root), todo_(std::move(todo)), done_(todo_.size(), 0), window_(window) {
+               std::size_t window, std::function<void(std::size_t task)> merge = {})
+        : job_(job),
+          root_(root),
+          todo_(std::move(todo)),
+          done_(todo_.size(), 0),
+          window_(window),
+          merge_(std::move(merge)) {
         const auto n =
             std::min<std::size_t>(static_cast<std::size_t>(std::max(1, job.threads)), todo_.size());
         for (std::size_t i = 0; i < n; ++i) threads_.emplace_back([this] { work(); });
@@ -53,6 +61,21 @@ class WorkerPool {
             consumed_ = n;
         }
         cv_.notify_all();
+    }
+    /// With a merge function: blocks until every part is merged, calling `tick(merged)`.
+    void wait_merged(const std::function<void(std::size_t)>& tick) {
+        std::unique_lock lock(mu_);
+        std::size_t seen = 0;
+        if (todo_.empty()) return;
+        while (true) {
+            cv_.wait(lock, [&] { return merged_ != seen || error_; });
+            if (error_) std::rethrow_exception(error_);
+            seen = merged_;
+            lock.unlock();
+            tick(seen);
+            lock.lock();
+            if (seen == todo_.size()) return;
+        }
     }
     /// Blocks until every task is done, calling `tick(done)` as they complete.
     void wait_all(const std::function<void(std::size_t)>& tick) {
@@ -114,6 +137,39 @@ class WorkerPool {
                 ++finished_;
             }
             cv_.notify_all();
+            if (merge_ && !drain()) return;
+        }
+    }
+
+    /// Merges the finished parts that are next in task order. Every worker calls it after
+    /// finishing a part, so a part that is not next yet is merged by the worker of the part
+    /// before it. False after a failure (recorded for the waiting thread).
+    bool drain() {
+        std::lock_guard merging(merge_mu_);
+        try {
+            while (true) {
+                std::size_t k = 0;
+                {
+                    std::lock_guard lock(mu_);
+                    if (error_) return false;
+                    if (merged_ >= todo_.size() || !done_[merged_]) return true;
+                    k = merged_;
+                }
+                merge_(todo_[k]);
+                {
+                    std::lock_guard lock(mu_);
+                    merged_ = k + 1;
+                    consumed_ = merged_;
+                }
+                cv_.notify_all();
+            }
+        } catch (...) {
+            {
+                std::lock_guard lock(mu_);
+                if (!error_) error_ = std::current_exception();
+            }
+            cv_.notify_all();
+            return false;
         }
     }
 
@@ -122,9 +178,11 @@ class WorkerPool {
     std::vector<std::size_t> todo_;
     std::vector<char> done_;
     std::size_t window_;
+    std::function<void(std::size_t)> merge_;
+    std::mutex merge_mu_;  // one merging worker at a time
     std::mutex mu_;
     std::condition_variable cv_;
-    std::size_t next_ = 0, consumed_ = 0, finished_ = 0;
+    std::size_t next_ = 0, consumed_ = 0, finished_ = 0, merged_ = 0;
     bool stop_ = false;
     std::exception_ptr error_;
     std::vector<std::thread> threads_;
@@ -232,6 +290,23 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
         streaming ? std::max<std::size_t>(4, 2 * static_cast<std::size_t>(std::max(1, job.threads)))
                   : std::numeric_limits<std::size_t>::max() / 2;
     ProgressBar bar("runs", job.progress && me == 0);
+    if (streaming && ranks == 1) {
+        // One process: the workers merge the parts themselves, in task order.
+        if (job.assembler == nullptr) throw RunError("ensemble: nothing to merge into");
+        WorkerPool pool(job, root, todo, window, [&](std::size_t t) {
+            throw_if_interrupted();
+            const std::string name = plan.part_name(t);
+            job.assembler->add(t, root / name);
+            std::error_code remove_ec;
+            fs::remove_all(root / name, remove_ec);
+        });
+        pool.wait_merged([&](std::size_t merged) {
+            bar.update(static_cast<int>(merged), static_cast<int>(todo.size()));
+        });
+        pool.stop_and_join();
+        bar.finish();
+        return outcome;
+    }
     WorkerPool pool(job, root, todo, window);
 
     if (!streaming) {
