@@ -206,7 +206,10 @@ case "$check" in
     wait_for "$tmp/.mpi.partial-*/countries.csv.tmp" "$pid"
     kill -TERM "$pid"; finish "$pid"
     [ "$code" -ne 0 ] || fail "mpiexec exited 0 after SIGTERM"
-    sleep 0.5  # ranks killed by mpirun after its grace period would leave files now
+    # mpiexec may return before its ranks are gone: wait (up to 10 s) until no rank of this job
+    # runs any more, then look for leftovers (a rank killed mid-cleanup would leave them).
+    for _ in $(seq 100); do pgrep -f -- "-o $tmp/mpi" > /dev/null || break; sleep 0.1; done
+    sleep 0.2
     [ ! -e "$tmp/mpi" ] || fail "an output folder appeared"
     no_leftovers "$tmp"
     [ -z "$(ls -A "$TMPDIR")" ] || fail "rank folders left in TMPDIR: $(ls -A "$TMPDIR")"
