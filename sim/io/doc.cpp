@@ -390,16 +390,36 @@ bool check_text(std::string_view& text, const std::string& file, Diagnostics& di
 std::optional<Doc> parse_yaml(std::string_view text, const std::string& file, Diagnostics& diags) {
     if (!check_text(text, file, diags)) return std::nullopt;
     YAML::Node root;
-    try {
-        const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-        if (documents.size() > 1) {
-            diags.error(loc_of(file, documents[1].Mark()), "",
+    // A second document ('---' starting a line after content) is an error. Found by scanning
+    // the text: yaml-cpp's LoadAll loops for ever on some malformed inputs (found by fuzzing).
+    {
+        bool content = false;
+        int separators = 0, line = 1, first_line = 0;
+        for (std::size_t pos = 0; pos < text.size();) {
+            const std::size_t end = std::min(text.find('\n', pos), text.size());
+            const std::string_view l = text.substr(pos, end - pos);
+            const bool separator = l.starts_with("---") &&
+                                   (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+            if (separator && content) {
+                if (separators++ == 0) first_line = line;
+            } else if (!l.empty() && l[0] != '#' && l[0] != '%' && l[0] != '\r' && !separator &&
+                       l.find_first_not_of(" \t") != std::string_view::npos &&
+                       l[l.find_first_not_of(" \t")] != '#') {
+                content = true;
+            }
+            pos = end + 1;
+            ++line;
+        }
+        if (separators > 0) {
+            diags.error(SourceLoc{file, first_line, 1}, "",
                         fmt::format("the file holds {} YAML documents (separated by '---'): a "
                                     "scenario is one document",
-                                    documents.size()));
+                                    separators + 1));
             return std::nullopt;
         }
-        if (!documents.empty()) root = documents.front();
+    }
+    try {
+        root = YAML::Load(std::string(text));
     } catch (const YAML::DeepRecursion& e) {
         diags.error(loc_of(file, e.mark), "",
                     fmt::format("maps and lists are nested more than {} levels deep", kMaxNesting));
