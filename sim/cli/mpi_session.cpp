@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -95,6 +96,21 @@ void recv_bytes(char* data, std::size_t n, int source, int tag) {
 
 }  // namespace
 
+/// SIGINT/SIGTERM make wait_for() throw while a nonblocking send or receive may still be in
+/// flight: the peer may already have matched it and be moving its bytes. MPI goes on working
+/// on such an operation whenever this rank calls into MPI again (the final barrier in the
+/// destructor), so its buffer must stay valid until the process exits: freeing it made the
+/// sending rank crash in that barrier and mpirun then SIGKILL rank 0 in the middle of removing
+/// its staging folder. The buffers are kept here and never freed. A barrier the signal
+/// interrupted is kept too: the destructor completes it rather than starting a second one
+/// that the other ranks would never match.
+struct MpiSession::Abandoned {
+#ifdef TRADESIM_HAVE_MPI
+    MPI_Request barrier = MPI_REQUEST_NULL;
+#endif
+    std::vector<std::unique_ptr<std::string>> buffers;
+};
+
 bool MpiSession::compiled() {
 #ifdef TRADESIM_HAVE_MPI
     return true;
@@ -103,7 +119,7 @@ bool MpiSession::compiled() {
 #endif
 }
 
-MpiSession::MpiSession() {
+MpiSession::MpiSession() : abandoned_(std::make_unique<Abandoned>()) {
 #ifdef TRADESIM_HAVE_MPI
     if (!launched_by_mpi()) return;
     int provided = 0;
@@ -129,8 +145,9 @@ MpiSession::~MpiSession() {
     // another collective), and leave without MPI_Finalize, which could hang.
     if (pending_signal() != 0) {
         if (size_ > 1) {
-            MPI_Request request;
-            if (MPI_Ibarrier(MPI_COMM_WORLD, &request) == MPI_SUCCESS) {
+            MPI_Request request = abandoned_->barrier;
+            if (request != MPI_REQUEST_NULL ||
+                MPI_Ibarrier(MPI_COMM_WORLD, &request) == MPI_SUCCESS) {
                 const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
                 for (int done = 0; !done && std::chrono::steady_clock::now() < deadline;) {
                     if (MPI_Test(&request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) break;
@@ -138,6 +155,10 @@ MpiSession::~MpiSession() {
                 }
             }
         }
+        // Unfinished operations may still use their buffers (see Abandoned): keep them
+        // reachable, never freed, until the process exits.
+        [[maybe_unused]] static Abandoned* kept = nullptr;
+        kept = abandoned_.release();
         return;
     }
     // Ranks that finish early wait here sleeping, not spinning in MPI_Finalize, while rank 0
@@ -185,7 +206,12 @@ void MpiSession::barrier() {
     if (active_ && size_ > 1) {
         MPI_Request request;
         check(MPI_Ibarrier(MPI_COMM_WORLD, &request), "MPI_Ibarrier");
-        wait_for(request, "MPI_Ibarrier");
+        try {
+            wait_for(request, "MPI_Ibarrier");
+        } catch (const Interrupted&) {
+            abandoned_->barrier = request;  // the destructor completes it
+            throw;
+        }
     }
 #endif
 }
@@ -208,7 +234,8 @@ void MpiSession::send_part([[maybe_unused]] int dest, [[maybe_unused]] std::size
         if (entry.is_regular_file())
             files.emplace_back(entry.path().filename().string(), entry.file_size());
     std::sort(files.begin(), files.end());
-    std::string payload = fmt::format("{}\n", task);
+    auto owned = std::make_unique<std::string>(fmt::format("{}\n", task));
+    std::string& payload = *owned;
     for (const auto& [name, size] : files) payload += fmt::format("{}\t{}\n", name, size);
     payload += '\n';
     for (const auto& [name, size] : files) {
@@ -219,9 +246,14 @@ void MpiSession::send_part([[maybe_unused]] int dest, [[maybe_unused]] std::size
         if (!in || static_cast<std::uintmax_t>(in.gcount()) != size)
             throw RunError(fmt::format("cannot read '{}'", (dir / name).string()));
     }
-    for (std::size_t at = 0; at < payload.size(); at += chunk_bytes())
-        send_bytes(payload.data() + at, std::min(chunk_bytes(), payload.size() - at), dest,
-                   at == 0 ? kTagHeader : kTagData);
+    try {
+        for (std::size_t at = 0; at < payload.size(); at += chunk_bytes())
+            send_bytes(payload.data() + at, std::min(chunk_bytes(), payload.size() - at), dest,
+                       at == 0 ? kTagHeader : kTagData);
+    } catch (const Interrupted&) {
+        abandoned_->buffers.push_back(std::move(owned));  // the send may still read it
+        throw;
+    }
 #else
     throw RunError("MPI: not built with MPI support");
 #endif
@@ -239,8 +271,17 @@ void MpiSession::recv_part([[maybe_unused]] int source, [[maybe_unused]] std::si
     }
     int count = 0;
     MPI_Get_count(&status, MPI_CHAR, &count);
-    std::string payload(static_cast<std::size_t>(count), '\0');
-    recv_bytes(payload.data(), payload.size(), source, kTagHeader);
+    auto owned = std::make_unique<std::string>(static_cast<std::size_t>(count), '\0');
+    std::string& payload = *owned;
+    const auto receive = [&](std::size_t at, std::size_t n, int tag) {
+        try {
+            recv_bytes(payload.data() + at, n, source, tag);
+        } catch (const Interrupted&) {
+            abandoned_->buffers.push_back(std::move(owned));  // the receive may still write it
+            throw;
+        }
+    };
+    receive(0, payload.size(), kTagHeader);
     const auto bad = [&](const std::string& why) {
         return RunError(fmt::format("MPI: bad part {} from rank {}: {}", task, source, why));
     };
@@ -268,7 +309,7 @@ void MpiSession::recv_part([[maybe_unused]] int source, [[maybe_unused]] std::si
     const std::size_t first = payload.size();
     payload.resize(total);
     for (std::size_t at = first; at < total; at += chunk_bytes())
-        recv_bytes(payload.data() + at, std::min(chunk_bytes(), total - at), source, kTagData);
+        receive(at, std::min(chunk_bytes(), total - at), kTagData);
     std::size_t at = end + 2;
     for (const auto& [name, size] : files) {
         std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 
 namespace ts::cli {
 
@@ -42,6 +43,9 @@ class MpiSession {
     void recv_part(int source, std::size_t task, const std::filesystem::path& dir);
 
   private:
+    /// Operations left unfinished by SIGINT/SIGTERM (see the .cpp).
+    struct Abandoned;
+    std::unique_ptr<Abandoned> abandoned_;
     bool active_ = false;
     int rank_ = 0;
     int size_ = 1;

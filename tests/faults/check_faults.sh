@@ -215,6 +215,39 @@ case "$check" in
     [ -z "$(ls -A "$TMPDIR")" ] || fail "rank folders left in TMPDIR: $(ls -A "$TMPDIR")"
     echo "mpiexec exit $code; stderr:"; cat "$tmp/stderr"
     ;;
+  interrupt-mpi-rank)
+    # SIGTERM to rank 1 alone (a batch system or a user's kill), typically while it waits for
+    # rank 0 to take a part: an abandoned send must not crash the rank later (its buffer stays
+    # valid), rank 1 leaves after its final barrier times out, mpirun then stops rank 0, and
+    # nothing is left. MALLOC_MMAP_THRESHOLD_ puts every part buffer in its own mapping, so a
+    # freed buffer that MPI still reads faults at once instead of reading stale heap; the
+    # signal lands in a send about 3 times in 4, hence three attempts.
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 MALLOC_MMAP_THRESHOLD_=65536
+    for attempt in 1 2 3; do
+      out="$tmp/mpi$attempt"
+      export TMPDIR="$tmp/rank-tmp$attempt"; mkdir -p "$TMPDIR"
+      "$mpiexec" -n 2 --oversubscribe "$bin" run "${ens[@]}" --runs 3000 --detail none -o "$out" -q \
+        > "$tmp/stdout" 2> "$tmp/stderr" & pid=$!
+      wait_for "$tmp/.mpi$attempt.partial-*/countries.csv.tmp" "$pid"
+      sleep "0.$((attempt * 2))"
+      rank1=""
+      for p in $(pgrep -P "$pid"); do
+        tr '\0' '\n' < "/proc/$p/environ" | grep -qx OMPI_COMM_WORLD_RANK=1 && rank1=$p
+      done
+      [ -n "$rank1" ] || fail "rank 1 of mpiexec $pid not found"
+      kill -TERM "$rank1"; finish "$pid"
+      [ "$code" -ne 0 ] || fail "mpiexec exited 0 after SIGTERM to rank 1"
+      for _ in $(seq 100); do pgrep -f -- "-o $out" > /dev/null || break; sleep 0.1; done
+      sleep 0.2
+      ! grep -Eq "received signal|Segmentation|errno = " "$tmp/stderr" ||
+        { cat "$tmp/stderr"; fail "a rank crashed after the interruption (attempt $attempt)"; }
+      grep -q "tradesim: interrupted by SIGTERM" "$tmp/stderr" || { cat "$tmp/stderr"; fail "no interruption message"; }
+      [ ! -e "$out" ] || fail "an output folder appeared"
+      no_leftovers "$tmp"
+      [ -z "$(ls -A "$TMPDIR")" ] || fail "rank folders left in TMPDIR: $(ls -A "$TMPDIR")"
+      echo "attempt $attempt: mpiexec exit $code"
+    done
+    ;;
   csv-safety)
     /usr/bin/python3 "$root/tests/faults/csv_safety.py" "$bin" "$tmp"
     ;;
