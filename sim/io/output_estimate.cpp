@@ -133,7 +133,22 @@ OutputEstimate estimate_run_output(const model::Scenario& s, RunWriterOptions::D
     std::stable_sort(files.begin(), files.end(), [](const FileEstimate& a, const FileEstimate& b) {
         return a.bytes > b.bytes;
     });
-    return OutputEstimate{std::move(files)};
+    // Advice that fits the job: no coarser --detail than the one asked for, no "fewer runs" for
+    // a single run.
+    const std::string_view shorter = runs > 1 ? "fewer runs or ticks" : "fewer ticks";
+    std::string advice;
+    switch (detail) {
+        case RunWriterOptions::Detail::buyer:
+            advice = fmt::format("use --detail country or none, {}", shorter);
+            break;
+        case RunWriterOptions::Detail::country:
+            advice = fmt::format("use --detail none, {}", shorter);
+            break;
+        case RunWriterOptions::Detail::none:
+            advice = fmt::format("use {}", shorter);
+            break;
+    }
+    return OutputEstimate{std::move(files), std::move(advice)};
 }
 
 OutputEstimate estimate_sweep_output(std::size_t variants, int runs, std::size_t parameters,
@@ -150,7 +165,7 @@ OutputEstimate estimate_sweep_output(std::size_t variants, int runs, std::size_t
     std::stable_sort(files.begin(), files.end(), [](const FileEstimate& a, const FileEstimate& b) {
         return a.bytes > b.bytes;
     });
-    return OutputEstimate{std::move(files)};
+    return OutputEstimate{std::move(files), "use fewer variants or runs"};
 }
 
 std::string format_size(double bytes) {
@@ -205,9 +220,6 @@ std::optional<double> parse_size(std::string_view text) {
 void check_output_size(const OutputEstimate& estimate, double limit, std::string_view command) {
     const double total = estimate.total_bytes();
     if (total <= limit) return;
-    const std::string advice = command == "sweep"
-                                   ? "use fewer variants or runs"
-                                   : "use --detail country or none, fewer runs or ticks";
     // A limit that would allow it: the total rounded up to whole gigabytes or terabytes.
     const std::string allow = total < 1e9    ? fmt::format("{:.0f}M", std::ceil(total / 1e6))
                               : total < 1e12 ? fmt::format("{:.0f}G", std::ceil(total / 1e9))
@@ -215,7 +227,8 @@ void check_output_size(const OutputEstimate& estimate, double limit, std::string
     throw InputError(fmt::format(
         "tradesim {}: would write about {} ({}), more than the limit of {}; {}, or --max-output "
         "SIZE to allow it (e.g. --max-output {}, or none)",
-        command, format_size(total), estimate.largest(), format_size(limit), advice, allow));
+        command, format_size(total), estimate.largest(), format_size(limit), estimate.advice,
+        allow));
 }
 
 }  // namespace ts::io

@@ -24,6 +24,8 @@ struct FileEstimate {
 
 struct OutputEstimate {
     std::vector<FileEstimate> files;  // largest first
+    /// How the job could write less: "use --detail none, fewer runs or ticks".
+    std::string advice;
     double total_bytes() const;
     /// "flows.csv ≈ 3.1 TB, markets.csv ≈ 2.0 GB, countries.csv ≈ 1.1 GB" (the `count` largest).
     std::string largest(std::size_t count = 3) const;

@@ -140,6 +140,25 @@ TEST_CASE("check_output_size refuses above the limit with advice", "[estimate]")
         CHECK(text.find("--detail country or none") != std::string::npos);
         CHECK(text.find("--max-output") != std::string::npos);
     }
+    // The advice never suggests the detail already asked for, nor fewer runs of a single run.
+    const auto advice = [&](Detail detail, int runs) {
+        try {
+            ts::io::check_output_size(ts::io::estimate_run_output(loaded.scenario, detail, runs),
+                                      1000.0, "run");
+        } catch (const ts::InputError& err) {
+            return std::string(err.what());
+        }
+        return std::string();
+    };
+    CHECK(advice(Detail::buyer, 1).find("use --detail country or none, fewer ticks, or") !=
+          std::string::npos);
+    CHECK(advice(Detail::buyer, 10).find("use --detail country or none, fewer runs or ticks") !=
+          std::string::npos);
+    CHECK(advice(Detail::country, 10).find("use --detail none, fewer runs or ticks") !=
+          std::string::npos);
+    CHECK(advice(Detail::none, 10).find("; use fewer runs or ticks, or --max-output") !=
+          std::string::npos);
+    CHECK(advice(Detail::none, 1).find("; use fewer ticks, or --max-output") != std::string::npos);
     const auto sweep = ts::io::estimate_sweep_output(101, 10000, 1, 8);
     CHECK(sweep.files.front().name == "runs.csv");
     CHECK(sweep.files.front().rows == Approx(101.0 * 10000.0));
