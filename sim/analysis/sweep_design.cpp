@@ -105,8 +105,34 @@ std::string format_parameter_value(double v) {
     return fmt::format("{:.12g}", v);
 }
 
+namespace {
+
+/// Where PATH ends in PATH=VALUES: the first '=' outside a double-quoted key, as for --set (a
+/// key in double quotes may contain '.' and '=', with \" and \\ inside; io/doc.cpp applies it).
+std::size_t path_end(std::string_view spec) {
+    bool quoted = false;
+    bool key_start = true;
+    for (std::size_t i = 0; i < spec.size(); ++i) {
+        const char c = spec[i];
+        if (quoted) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                quoted = false;
+        } else if (c == '=') {
+            return i;
+        } else if (c == '"' && key_start) {
+            quoted = true;
+        }
+        key_start = !quoted && c == '.';
+    }
+    return std::string_view::npos;
+}
+
+}  // namespace
+
 SweepParameter parse_sweep_parameter(std::string_view spec) {
-    const auto eq = spec.find('=');
+    const auto eq = path_end(spec);
     if (eq == std::string_view::npos) bad_param(spec, "expected PATH=v1,v2,... or PATH=lo:hi:step");
     SweepParameter p;
     p.path = std::string(trim(spec.substr(0, eq)));

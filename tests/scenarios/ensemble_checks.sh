@@ -67,6 +67,22 @@ case "$check" in
       || fail "runs.csv header"
     grep -q "^3,0.2,0.6,3," "$tmp/s1/summary.csv" || fail "summary.csv: variant 3 row"
     ;;
+  sweep-quoted-id)
+    # --param addresses an id containing '=' and '.' in double quotes, as --set does; shards
+    # and reduce give the same bytes.
+    sed 's/{id: sg-dc,/{id: "sg=dc.x",/' scenarios/examples/policies/base.yaml > "$tmp/base.yaml"
+    grep -q 'id: "sg=dc.x"' "$tmp/base.yaml" || fail "the test scenario lacks the quoted id"
+    p=(--param 'buyers."sg=dc.x".demand=1000,5000')
+    expect_code 0 "$bin" sweep "$tmp/base.yaml" "${p[@]}" --runs 2 -o "$tmp/q" --quiet
+    head -1 "$tmp/q/runs.csv" | grep -q '^variant,"buyers.""sg=dc.x"".demand",run,' || fail "runs.csv header"
+    grep -q '^1,5000,' "$tmp/q/summary.csv" || fail "summary.csv: variant 1 row"
+    [ "$(grep -c '^0,1000,' "$tmp/q/runs.csv")" -eq 2 ] || fail "runs.csv: variant 0 rows"
+    expect_code 0 "$bin" sweep "$tmp/base.yaml" "${p[@]}" --runs 2 --shard 0/1 -o "$tmp/qs" --quiet
+    expect_code 0 "$bin" reduce "$tmp/qs" --quiet
+    same_files "$tmp/q" "$tmp/qs" $sweep_files
+    expect_code 2 "$bin" sweep "$tmp/base.yaml" --param 'buyers."sg=dc.y".demand=1,2' -o "$tmp/qx" --quiet
+    grep -q "no item with id 'sg=dc.y' in 'buyers' (did you mean 'sg=dc.x'?)" "$tmp/stderr" || { cat "$tmp/stderr"; fail "stderr"; }
+    ;;
   shards)
     # Shards 0/2 and 1/2 reduced equal one process, for run and for sweep.
     expect_code 0 "$bin" run "$ex" --runs 5 -o "$tmp/one" --quiet

@@ -50,6 +50,13 @@ TEST_CASE("sweep parameters: lists, ranges, and errors", "[sweep]") {
     CHECK_FALSE(open.step);
 
     CHECK(parse_sweep_parameter("x=2024-07-01").values == std::vector<std::string>{"2024-07-01"});
+    // An id containing '=' or '.' is written in double quotes, as for --set.
+    const auto quoted = parse_sweep_parameter(R"(buyers."a=b".demand=1,2)");
+    CHECK(quoted.path == R"(buyers."a=b".demand)");
+    CHECK(quoted.values == std::vector<std::string>{"1", "2"});
+    CHECK(parse_sweep_parameter(R"(buyers."x\"=y".demand=3)").path == R"(buyers."x\"=y".demand)");
+    // A '"' inside an unquoted key is an ordinary character.
+    CHECK(parse_sweep_parameter(R"(buyers.a"b.demand=4)").path == R"(buyers.a"b.demand)");
     for (const char* bad : {"x", "=1", "x=", "x=2:1:1", "x=0:1:0", "x=1,,2"})
         CHECK_THROWS_AS(parse_sweep_parameter(bad), ts::InputError);
 
