@@ -311,6 +311,7 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
 
     if (!streaming) {
         pool.wait_all([&](std::size_t done) {
+            mpi.poll();  // another rank was interrupted: stop too
             bar.update(static_cast<int>(done), static_cast<int>(todo.size()));
         });
     } else if (me == 0) {
@@ -328,6 +329,7 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
             }
             job.assembler->add(t, root / name);
             fs::remove_all(root / name, ec);
+            mpi.poll();
             throw_if_interrupted();
             if (owner == 0) pool.consumed(++local);
             bar.update(static_cast<int>(t + 1), static_cast<int>(tasks));
@@ -338,6 +340,7 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
             const fs::path part = root / plan.part_name(pool.task(i));
             mpi.send_part(0, pool.task(i), part);
             fs::remove_all(part, ec);
+            mpi.poll();
             throw_if_interrupted();
             pool.consumed(i + 1);
         }

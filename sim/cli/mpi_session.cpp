@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -39,6 +40,7 @@ bool launched_by_mpi() {
 #ifdef TRADESIM_HAVE_MPI
 constexpr int kTagHeader = 101;
 constexpr int kTagData = 102;
+constexpr int kTagStop = 103;
 /// Bytes per message at most: 64 MiB; TRADESIM_MPI_CHUNK_BYTES overrides it (tests use a small
 /// value to exercise parts that take several messages).
 std::size_t chunk_bytes() {
@@ -55,12 +57,47 @@ void check(int rc, const char* what) {
     if (rc != MPI_SUCCESS) throw RunError(fmt::format("MPI: {} failed (code {})", what, rc));
 }
 
+/// A rank that was interrupted tells every other rank (a kTagStop message holding the signal
+/// number), so that a signal to one rank alone (a batch system's or a user's `kill`) stops the
+/// whole job at once: a rank that receives it raises the same signal on itself and cleans up as
+/// if it had been signalled. Checked wherever a rank waits.
+void poll_stop_messages() {
+    int flag = 0;
+    MPI_Status status;
+    if (MPI_Iprobe(MPI_ANY_SOURCE, kTagStop, MPI_COMM_WORLD, &flag, &status) != MPI_SUCCESS ||
+        !flag)
+        return;
+    int sig = 0;
+    if (MPI_Recv(&sig, 1, MPI_INT, status.MPI_SOURCE, kTagStop, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE) != MPI_SUCCESS)
+        return;
+    if (pending_signal() != 0 || (sig != SIGINT && sig != SIGTERM)) return;
+    fmt::print(stderr, "tradesim: MPI rank {} was interrupted by {}; stopping this rank too\n",
+               status.MPI_SOURCE, Interrupted(sig).signal_name());
+    std::fflush(stderr);
+    std::raise(sig);  // the handler records it; the next safe point throws Interrupted
+}
+
+/// Sends kTagStop to every other rank (eager, fire and forget: the requests are freed at once
+/// and complete on their own; the value is static so it outlives them).
+void send_stop_messages(int rank, int size) {
+    static int sig = 0;
+    sig = pending_signal();
+    for (int other = 0; other < size; ++other) {
+        if (other == rank) continue;
+        MPI_Request request;
+        if (MPI_Isend(&sig, 1, MPI_INT, other, kTagStop, MPI_COMM_WORLD, &request) == MPI_SUCCESS)
+            MPI_Request_free(&request);
+    }
+}
+
 /// Waits by polling with short sleeps. Blocking MPI calls spin at full speed in OpenMPI, which
 /// would take a core from the worker threads of the same rank (measured: 2 ranks on 2 cores
 /// were no faster than 1 with blocking sends and receives).
 class Backoff {
   public:
     void pause() {
+        poll_stop_messages();
         throw_if_interrupted();  // mpirun forwards SIGINT/SIGTERM to every rank
         std::this_thread::sleep_for(std::chrono::microseconds(us_));
         us_ = std::min(us_ * 2, 1000);
@@ -139,35 +176,44 @@ MpiSession::MpiSession() : abandoned_(std::make_unique<Abandoned>()) {
 MpiSession::~MpiSession() {
 #ifdef TRADESIM_HAVE_MPI
     if (!active_) return;
+    if (pending_signal() == 0) {
+        // Ranks that finish early wait here sleeping, not spinning in MPI_Finalize, while rank 0
+        // still merges and writes.
+        try {
+            barrier();
+        } catch (...) {
+        }
+        if (pending_signal() == 0) {
+            MPI_Finalize();
+            return;
+        }
+    }
     // Interrupted: mpirun SIGKILLs the other ranks as soon as one rank exits, so a rank must not
     // leave before rank 0 has removed its staging folder. Every rank has cleaned up when it gets
-    // here: meet in a barrier, but wait at most a few seconds (a rank may be gone or stuck in
-    // another collective), and leave without MPI_Finalize, which could hang.
-    if (pending_signal() != 0) {
-        if (size_ > 1) {
-            MPI_Request request = abandoned_->barrier;
-            if (request != MPI_REQUEST_NULL ||
-                MPI_Ibarrier(MPI_COMM_WORLD, &request) == MPI_SUCCESS) {
-                const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-                for (int done = 0; !done && std::chrono::steady_clock::now() < deadline;) {
-                    if (MPI_Test(&request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) break;
-                    if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                }
+    // here: tell the others (if they were not signalled too), meet in a barrier, but wait at
+    // most a few seconds (a rank may be gone or stuck in another collective), and leave
+    // without MPI_Finalize, which could hang.
+    if (size_ > 1) {
+        send_stop_messages(rank_, size_);
+        MPI_Request request = abandoned_->barrier;
+        if (request != MPI_REQUEST_NULL || MPI_Ibarrier(MPI_COMM_WORLD, &request) == MPI_SUCCESS) {
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+            for (int done = 0; !done && std::chrono::steady_clock::now() < deadline;) {
+                if (MPI_Test(&request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) break;
+                if (!done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
             }
         }
-        // Unfinished operations may still use their buffers (see Abandoned): keep them
-        // reachable, never freed, until the process exits.
-        [[maybe_unused]] static Abandoned* kept = nullptr;
-        kept = abandoned_.release();
-        return;
     }
-    // Ranks that finish early wait here sleeping, not spinning in MPI_Finalize, while rank 0
-    // still merges and writes.
-    try {
-        barrier();
-    } catch (...) {
-    }
-    MPI_Finalize();
+    // Unfinished operations may still use their buffers (see Abandoned): keep them reachable,
+    // never freed, until the process exits.
+    [[maybe_unused]] static Abandoned* kept = nullptr;
+    kept = abandoned_.release();
+#endif
+}
+
+void MpiSession::poll() {
+#ifdef TRADESIM_HAVE_MPI
+    if (active_ && size_ > 1) poll_stop_messages();
 #endif
 }
 

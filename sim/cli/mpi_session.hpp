@@ -34,6 +34,10 @@ class MpiSession {
     /// Rank 0's `value` on every rank (a collective).
     int from_root(int value);
     void barrier();
+    /// Takes a stop message from a rank that was interrupted, if one arrived: this rank then
+    /// raises the same signal on itself (see the .cpp). Every wait for MPI does it; call it
+    /// where a rank waits for other things (its own worker threads).
+    void poll();
     /// Ends every rank of the job with `code` (after a failure on one rank; never returns).
     [[noreturn]] void abort(int code);
 

@@ -217,18 +217,22 @@ case "$check" in
     ;;
   interrupt-mpi-rank)
     # SIGTERM to rank 1 alone (a batch system or a user's kill), typically while it waits for
-    # rank 0 to take a part: an abandoned send must not crash the rank later (its buffer stays
-    # valid), rank 1 leaves after its final barrier times out, mpirun then stops rank 0, and
-    # nothing is left. MALLOC_MMAP_THRESHOLD_ puts every part buffer in its own mapping, so a
-    # freed buffer that MPI still reads faults at once instead of reading stale heap; the
-    # signal lands in a send about 3 times in 4, hence three attempts.
+    # rank 0 to take a part. Rank 1 tells rank 0, which stops as if signalled; an abandoned send
+    # must not crash rank 1 later (its buffer stays valid); nothing is left. MALLOC_MMAP_THRESHOLD_
+    # puts every part buffer in its own mapping, so a freed buffer that MPI still reads faults at
+    # once instead of reading stale heap; the signal lands in a send about 3 times in 4, hence
+    # three attempts. A fourth runs as a shard: rank 0 marks the job interrupted.
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 MALLOC_MMAP_THRESHOLD_=65536
-    for attempt in 1 2 3; do
-      out="$tmp/mpi$attempt"
+    for attempt in 1 2 3 4; do
+      out="$tmp/mpi$attempt"; shard=(); [ "$attempt" -lt 4 ] || shard=(--shard 0/1)
       export TMPDIR="$tmp/rank-tmp$attempt"; mkdir -p "$TMPDIR"
-      "$mpiexec" -n 2 --oversubscribe "$bin" run "${ens[@]}" --runs 3000 --detail none -o "$out" -q \
-        > "$tmp/stdout" 2> "$tmp/stderr" & pid=$!
-      wait_for "$tmp/.mpi$attempt.partial-*/countries.csv.tmp" "$pid"
+      "$mpiexec" -n 2 --oversubscribe "$bin" run "${ens[@]}" --runs 3000 --detail none -o "$out" \
+        "${shard[@]}" -q > "$tmp/stdout" 2> "$tmp/stderr" & pid=$!
+      if [ "$attempt" -lt 4 ]; then
+        wait_for "$tmp/.mpi$attempt.partial-*/countries.csv.tmp" "$pid"
+      else
+        wait_parts "$out/parts" 20 "$pid"
+      fi
       sleep "0.$((attempt * 2))"
       rank1=""
       for p in $(pgrep -P "$pid"); do
@@ -241,8 +245,15 @@ case "$check" in
       sleep 0.2
       ! grep -Eq "received signal|Segmentation|errno = " "$tmp/stderr" ||
         { cat "$tmp/stderr"; fail "a rank crashed after the interruption (attempt $attempt)"; }
-      grep -q "tradesim: interrupted by SIGTERM" "$tmp/stderr" || { cat "$tmp/stderr"; fail "no interruption message"; }
-      [ ! -e "$out" ] || fail "an output folder appeared"
+      grep -q "tradesim: MPI rank 1 was interrupted by SIGTERM; stopping this rank too" "$tmp/stderr" ||
+        { cat "$tmp/stderr"; fail "rank 0 did not hear that rank 1 stopped (attempt $attempt)"; }
+      [ "$(grep -c "tradesim: interrupted by SIGTERM" "$tmp/stderr")" -eq 2 ] ||
+        { cat "$tmp/stderr"; fail "expected both ranks to report the interruption (attempt $attempt)"; }
+      if [ "$attempt" -lt 4 ]; then
+        [ ! -e "$out" ] || fail "an output folder appeared"
+      else
+        grep -q '"status": "interrupted"' "$out/manifest.json" || fail "shard manifest not marked interrupted"
+      fi
       no_leftovers "$tmp"
       [ -z "$(ls -A "$TMPDIR")" ] || fail "rank folders left in TMPDIR: $(ls -A "$TMPDIR")"
       echo "attempt $attempt: mpiexec exit $code"
