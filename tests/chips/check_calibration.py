@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-"""Calibration test: the chip baseline reproduces the stylised facts of VALIDATION.md.
+"""Calibration test: the chip baseline reproduces the stylised facts of docs/validation.md.
 
     check_calibration.py TRADESIM SOURCE_DIR [WORK_DIR]
 
 Runs scenarios/chips/baseline.yaml with the given tradesim binary, then checks each stylised
-fact ("Stylised facts for the real chip scenarios", VALIDATION.md; figures and sources in
-../shared/data/chips-2022-2026-facts.md and scenarios/chips/SOURCES.md) against a stated
+fact ("Stylised facts of the chip world", docs/validation.md; figures and their sources in
+scenarios/chips/SOURCES.md, "Stylised facts" and "Sources F1-F45") against a stated
 band, printing measured value and band for every check. Exit 0 when all hold, 1 otherwise.
 Standard library only.
 """

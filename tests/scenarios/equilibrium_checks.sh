@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end checks of `tradesim equilibrium` on the validation scenarios (scenarios/validation):
-# the known answers of ../shared/spec/VALIDATION.md V1-V4 through the command line and the CSV.
+# the known answers of docs/validation.md (V1-V4) through the command line and the CSV.
 #   equilibrium_checks.sh TRADESIM REPO_ROOT CHECK
 set -euo pipefail
 bin="$1"; root="$2"; check="$3"
