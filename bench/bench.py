@@ -279,7 +279,7 @@ def main():
                 f"triad_gb_per_s_2t: {bw.get(2, 0):.2f}\ndate_utc: "
                 f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n")
 
-    # The table (markdown, so it can go into the README as is).
+    # The table (markdown, so it can go into docs/performance.md as is).
     print()
     print(f"machine: {cpu}, {os.cpu_count()} cores; STREAM triad {bw[1]:.1f} GB/s (1 thread), "
           f"{bw.get(2, bw[1]):.1f} GB/s (2 threads)")
