@@ -74,6 +74,9 @@ std::string path_item(std::string_view list_path, std::string_view label);
 /// a map that has one, else the 0-based index.
 std::string item_label(const Doc& item, std::string_view list_key, std::size_t index);
 
+/// The words separated by `sep`: "a, b, c".
+std::string join(const std::vector<std::string>& words, std::string_view sep = ", ");
+
 bool is_valid_utf8(std::string_view text);
 /// The offset of the first byte that does not begin a valid UTF-8 sequence, or npos.
 std::size_t invalid_utf8_offset(std::string_view text);

@@ -1,7 +1,8 @@
 #pragma once
-// Internal to the scenario reader: validates a resolved Doc against the schema of PRODUCT.md
-// ("Scenario file (YAML)") and fills a model::Scenario. Every problem goes to the Diagnostics;
-// the Scenario is only meaningful when no error was recorded.
+// Internal to the scenario reader: validates a resolved Doc against the scenario schema
+// (io/scenario_schema.hpp, documented in docs/scenario-format.md) and fills a model::Scenario.
+// Every problem goes to the Diagnostics; the Scenario is only meaningful when no error was
+// recorded.
 //
 // Two passes: first the ids of every top-level list are collected (so references may point
 // forwards, e.g. an offer available after a policy), then every item is read in file order.
@@ -21,6 +22,10 @@
 #include "model/scenario.hpp"
 
 namespace ts::io::detail {
+
+inline std::size_t as_size(model::Index i) {
+    return static_cast<std::size_t>(i);
+}
 
 /// The ids of one top-level list, for references and did-you-mean suggestions.
 struct IdTable {
@@ -45,15 +50,18 @@ class ScenarioBuilder {
     // scenario_world.cpp
     void read_header(const MapReader& top);
     void read_time(const MapReader& top);
-    void collect_ids(const Doc& root);
-    const Doc* section(const MapReader& top, std::string_view key, bool required,
-                       std::string_view what);
     void read_countries(const MapReader& top);
     void read_products(const MapReader& top);
+    void read_routes(const MapReader& top);
+    void read_transport(const MapReader& top);
+
+    // scenario_suppliers.cpp
     void read_suppliers(const MapReader& top);
     /// `has_equipment`: the supplier has `equipment`, so offers without `capacity` take it from
     /// there.
     void read_offers(const MapReader& supplier_map, model::Index supplier, bool has_equipment);
+
+    // scenario_multi_tier.cpp
     void read_inputs(const Doc& node, const std::string& path, model::Offer& offer,
                      model::Index supplier);
     void read_equipment(const MapReader& supplier_map, model::Index supplier);
@@ -62,11 +70,25 @@ class ScenarioBuilder {
     void read_purchases(const MapReader& supplier_map, model::Index supplier);
     /// After every supplier is read: inputs nobody offers, purchase weights from preferences.
     void resolve_purchases();
+
+    // scenario_buyers.cpp
     void read_buyers(const MapReader& top);
-    void read_weights(const MapReader& m, model::Buyer& buyer, bool costs_known);
     void read_remote(const MapReader& m, model::Buyer& buyer);
-    void read_routes(const MapReader& top);
-    void read_transport(const MapReader& top);
+    /// Buyer::weights from `preferences` or `shares` (calibrated only when `costs_known`:
+    /// reference_cost and substitution were read).
+    void read_weights(const MapReader& m, model::Buyer& buyer, bool costs_known);
+    /// The read_weights of each form; false when the form was malformed (nothing more to say).
+    bool weights_from_preferences(const MapReader& m, const Doc* preferences, model::Buyer& buyer);
+    bool weights_from_shares(const MapReader& m, const Doc& shares, model::Buyer& buyer,
+                             bool costs_known);
+    /// The offers a key of `shares` names: a product id or a supplier id (each with one offer)
+    /// or 'supplier/product'. `problem` says why the key names no single offer; neither is set
+    /// for an unknown key when no product or supplier could be read.
+    std::vector<std::size_t> offers_named(const std::string& key, std::string& problem) const;
+    /// Every product id, supplier id and 'supplier/product': did-you-mean candidates.
+    std::vector<std::string> offer_names() const;
+    /// The offer's product has compute (buyers buy compute).
+    bool serves_compute(std::size_t offer) const;
 
     // scenario_policies.cpp
     void read_policies(const MapReader& top);
@@ -75,6 +97,8 @@ class ScenarioBuilder {
     void read_policy(const Doc& node, const std::string& path, model::Policy& policy,
                      std::optional<std::size_t> index);
     void read_policy_dates(const MapReader& m, model::Policy& policy);
+    void read_licence(const Doc& node, const std::string& path, model::Policy& policy);
+    void read_covers(const Doc& node, const std::string& path, model::Policy& policy);
     std::optional<model::ProductSelector> read_product_selector(const Doc& node,
                                                                 const std::string& path);
     std::optional<model::CountrySelector> read_country_selector(const Doc& node,
@@ -83,7 +107,12 @@ class ScenarioBuilder {
                                                             const std::string& path);
     void read_reactions(const MapReader& top);
 
-    // shared helpers (scenario_world.cpp)
+    // shared helpers (scenario_build.cpp)
+    void collect_ids(const Doc& root);
+    /// The top-level list `key`, or nullptr (reported when it is not a list, or required and
+    /// missing or empty).
+    const Doc* section(const MapReader& top, std::string_view key, bool required,
+                       std::string_view what);
     /// The item's id under `key` (required), checked for syntax and duplicates in `table`.
     std::optional<std::string> read_id(const MapReader& m, std::string_view key,
                                        const IdTable& table, std::size_t index,
@@ -121,6 +150,9 @@ class ScenarioBuilder {
         bool unresolved = false;  // an input or equipment product was not understood
         std::vector<std::vector<PurchasePreference>> preferences;  // parallel to purchases
     };
+    /// A purchase's `preferences` (scenario_multi_tier.cpp).
+    std::vector<PurchasePreference> read_purchase_preferences(const Doc& node,
+                                                              const std::string& path);
 
     Fields f_;
     model::Scenario& s_;

@@ -62,15 +62,6 @@ NumberParse parse_number(std::string_view text, double& out) {
     return NumberParse::ok;
 }
 
-std::string join(const std::vector<std::string>& words, std::string_view sep) {
-    std::string out;
-    for (std::size_t i = 0; i < words.size(); ++i) {
-        if (i > 0) out += sep;
-        out += words[i];
-    }
-    return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Fields
 

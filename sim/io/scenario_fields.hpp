@@ -33,8 +33,6 @@ enum class NumberParse { ok, not_a_number, not_finite, out_of_range };
 /// Strict decimal number: the whole text, std::from_chars, no '+', no NaN or infinity.
 NumberParse parse_number(std::string_view text, double& out);
 
-std::string join(const std::vector<std::string>& words, std::string_view sep = ", ");
-
 /// How a map key that is not in the allowed list should be reported: a message for keys
 /// that are known but misplaced (e.g. "'rate' does not apply to a policy of type 'quota'"),
 /// or nullopt for a plain unknown key (reported with a did-you-mean).

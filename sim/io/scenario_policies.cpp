@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "io/scenario_build.hpp"
+#include "io/scenario_schema.hpp"
 
 namespace ts::io::detail {
 
@@ -15,41 +16,6 @@ using model::PolicyType;
 
 namespace {
 
-const std::vector<std::string> kPolicyTypes = {
-    "export_control",     "quota",       "tariff",       "export_fee",
-    "import_restriction", "enforcement", "remote_access"};
-// In the order of kPolicyTypes.
-const std::vector<std::vector<std::string>> kTypeKeys = {
-    {"license", "covers"}, {"cap", "period"}, {"rate", "origins"}, {"rate"},
-    {"compliance"},        {"detection"},     {"covers"}};
-const std::vector<std::string> kIdentityKeys = {"id", "by"};
-const std::vector<std::string> kDateKeys = {"announced", "from", "until"};
-const std::vector<std::string> kCommonKeys = {"type", "products", "destinations", "buyers"};
-const std::vector<std::string> kLicenseKeys = {"approval", "delay"};
-const std::vector<std::string> kCovers = {"exports", "reexports"};
-const std::vector<std::string> kPeriods = {"tick", "month", "quarter", "year", "policy"};
-const std::vector<std::string> kProductSelectorKeys = {"all",
-                                                       "ids",
-                                                       "kinds",
-                                                       "tpp_min",
-                                                       "tpp_max",
-                                                       "density_min",
-                                                       "density_max",
-                                                       "interconnect_min",
-                                                       "interconnect_max",
-                                                       "compute_min",
-                                                       "compute_max",
-                                                       "any"};
-const std::vector<std::string> kProductKinds = {"chip", "component", "equipment"};
-const std::vector<std::string> kCountrySelectorKeys = {"all", "countries", "groups", "except"};
-const std::vector<std::string> kBuyerSelectorKeys = {"listed", "ids"};
-const std::vector<std::string> kReactionKeys = {"id", "by", "when", "then", "lag"};
-const std::vector<std::string> kWhenKeys = {"metric", "via", "country", "above", "below", "for"};
-const std::vector<std::string> kMetrics = {"diverted_units", "diverted_compute", "imports_compute",
-                                           "unmet_compute",  "seized_units",     "price_index"};
-const std::vector<std::string> kRouteMetrics = {"diverted_units", "diverted_compute",
-                                                "seized_units"};
-
 std::vector<std::string> concat(std::initializer_list<const std::vector<std::string>*> parts) {
     std::vector<std::string> out;
     for (const auto* part : parts) out.insert(out.end(), part->begin(), part->end());
@@ -58,15 +24,6 @@ std::vector<std::string> concat(std::initializer_list<const std::vector<std::str
 
 bool contains(const std::vector<std::string>& v, std::string_view s) {
     return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-/// Every key some policy type accepts, without duplicates, in type order.
-std::vector<std::string> all_type_keys() {
-    std::vector<std::string> out;
-    for (const auto& keys : kTypeKeys)
-        for (const auto& k : keys)
-            if (!contains(out, k)) out.push_back(k);
-    return out;
 }
 
 std::string describe_date_default(const char* key, const std::optional<Date>& explicit_date,
@@ -99,23 +56,25 @@ void ScenarioBuilder::read_policy(const Doc& node, const std::string& path, mode
     // The type decides which keys are allowed, so it is read first.
     std::optional<std::size_t> type;
     if (const Doc* type_node = node.find("type"))
-        type = f_.choice(*type_node, path_join(path, "type"), "policy type", kPolicyTypes);
-    const std::vector<std::string> type_keys = type ? kTypeKeys[*type] : all_type_keys();
+        type = f_.choice(*type_node, path_join(path, "type"), "policy type", schema::kPolicyTypes);
+    const std::vector<std::string> type_keys =
+        type ? schema::kTypeKeys[*type] : schema::all_type_keys();
     const std::vector<std::string> allowed =
-        in_reaction ? concat({&kCommonKeys, &type_keys})
-                    : concat({&kIdentityKeys, &kCommonKeys, &kDateKeys, &type_keys});
+        in_reaction ? concat({&schema::kCommonKeys, &type_keys})
+                    : concat({&schema::kIdentityKeys, &schema::kCommonKeys, &schema::kDateKeys,
+                              &type_keys});
     const KeyAdvice advice = [&](std::string_view key) -> std::optional<std::string> {
-        if (in_reaction && contains(kIdentityKeys, key))
+        if (in_reaction && contains(schema::kIdentityKeys, key))
             return fmt::format(
                 "'{}' cannot be given in 'then': the policy takes the reaction's id and 'by'", key);
-        if (in_reaction && contains(kDateKeys, key))
+        if (in_reaction && contains(schema::kDateKeys, key))
             return fmt::format(
                 "'{}' cannot be given in 'then': the policy takes force 'lag' ticks after the "
                 "reaction triggers",
                 key);
-        if (type && contains(all_type_keys(), key))
+        if (type && contains(schema::all_type_keys(), key))
             return fmt::format("'{}' does not apply to a policy of type '{}'", key,
-                               kPolicyTypes[*type]);
+                               schema::kPolicyTypes[*type]);
         return std::nullopt;
     };
     const MapReader m(f_, node, path, allowed, advice);
@@ -151,44 +110,44 @@ void ScenarioBuilder::read_policy(const Doc& node, const std::string& path, mode
     if (const Doc* buyers = m.get("buyers"))
         p.buyers = read_buyer_selector(*buyers, m.path("buyers"));
 
-    if (const Doc* license = given("license")) {
-        const std::string lpath = m.path("license");
-        if (f_.expect_map(*license, lpath, "a map {approval, delay}")) {
-            const MapReader lm(f_, *license, lpath, kLicenseKeys);
-            model::Licence licence;
-            licence.approval = lm.number("approval", kProbability, true).value_or(0.0);
-            licence.delay_ticks = static_cast<int>(lm.integer("delay", 0).value_or(0));
-            p.licence = licence;
-        }
-    }
-    if (const Doc* covers = given("covers")) {
-        if (auto words = text_list(*covers, m.path("covers"), "'exports' or 'reexports'")) {
-            p.covers_exports = false;
-            p.covers_reexports = false;
-            if (words->empty())
-                f_.error(covers->loc, m.path("covers"),
-                         "expected at least one of: exports, reexports");
-            for (std::size_t i = 0; i < covers->items.size(); ++i) {
-                const std::optional<std::size_t> c =
-                    f_.choice(covers->items[i], path_item(m.path("covers"), std::to_string(i)),
-                              "coverage", kCovers);
-                if (c) (*c == 0 ? p.covers_exports : p.covers_reexports) = true;
-            }
-        }
-    }
+    if (const Doc* license = given("license")) read_licence(*license, m.path("license"), p);
+    if (const Doc* covers = given("covers")) read_covers(*covers, m.path("covers"), p);
     const bool quota = type && p.type == PolicyType::quota;
     const bool rated = type && (p.type == PolicyType::tariff || p.type == PolicyType::export_fee);
     const bool enforcement = type && p.type == PolicyType::enforcement;
     if (given("cap") || quota)
         p.cap = m.number("cap", kNonNegative, quota).value_or(model::kUnlimited);
     if (given("period")) {
-        if (std::optional<std::size_t> period = m.choice("period", "quota period", kPeriods))
+        if (std::optional<std::size_t> period =
+                m.choice("period", "quota period", schema::kPeriods))
             p.period = static_cast<model::QuotaPeriod>(*period);
     }
     if (given("rate") || rated) p.rate = m.number("rate", kNonNegative, rated).value_or(0.0);
     if (given("compliance")) p.compliance = m.number("compliance", kProbability).value_or(1.0);
     if (given("detection") || enforcement)
         p.detection = m.number("detection", kProbability, enforcement).value_or(0.0);
+}
+
+void ScenarioBuilder::read_licence(const Doc& node, const std::string& path, model::Policy& p) {
+    if (!f_.expect_map(node, path, "a map {approval, delay}")) return;
+    const MapReader m(f_, node, path, schema::kLicenseKeys);
+    model::Licence licence;
+    licence.approval = m.number("approval", kProbability, true).value_or(0.0);
+    licence.delay_ticks = static_cast<int>(m.integer("delay", 0).value_or(0));
+    p.licence = licence;
+}
+
+void ScenarioBuilder::read_covers(const Doc& node, const std::string& path, model::Policy& p) {
+    const auto words = text_list(node, path, "'exports' or 'reexports'");
+    if (!words) return;
+    p.covers_exports = false;
+    p.covers_reexports = false;
+    if (words->empty()) f_.error(node.loc, path, "expected at least one of: exports, reexports");
+    for (std::size_t i = 0; i < node.items.size(); ++i) {
+        const std::optional<std::size_t> c = f_.choice(
+            node.items[i], path_item(path, std::to_string(i)), "coverage", schema::kCovers);
+        if (c) (*c == 0 ? p.covers_exports : p.covers_reexports) = true;
+    }
 }
 
 void ScenarioBuilder::read_policy_dates(const MapReader& m, model::Policy& p) {
@@ -261,7 +220,7 @@ std::optional<model::ProductSelector> ScenarioBuilder::read_product_selector(
                        "a product selector (a map such as {ids: [...]} or {all: true})"))
         return std::nullopt;
     const std::size_t errors_before = f_.error_count();
-    const MapReader m(f_, node, path, kProductSelectorKeys);
+    const MapReader m(f_, node, path, schema::kProductSelectorKeys);
     model::ProductSelector s;
     s.all = m.boolean("all").value_or(false);
     bool criteria = false;
@@ -277,7 +236,7 @@ std::optional<model::ProductSelector> ScenarioBuilder::read_product_selector(
             for (std::size_t i = 0; i < kinds->items.size(); ++i) {
                 if (auto k =
                         f_.choice(kinds->items[i], path_item(m.path("kinds"), std::to_string(i)),
-                                  "product kind", kProductKinds))
+                                  "product kind", schema::kProductKinds))
                     s.kinds.push_back(static_cast<model::ProductKind>(*k));
             }
         }
@@ -331,7 +290,7 @@ std::optional<model::CountrySelector> ScenarioBuilder::read_country_selector(
                        "a country selector (a map such as {countries: [...]} or {all: true})"))
         return std::nullopt;
     const std::size_t errors_before = f_.error_count();
-    const MapReader m(f_, node, path, kCountrySelectorKeys);
+    const MapReader m(f_, node, path, schema::kCountrySelectorKeys);
     model::CountrySelector s;
     s.all = m.boolean("all").value_or(false);
     if (const Doc* countries = m.get("countries"))
@@ -383,7 +342,7 @@ std::optional<model::BuyerSelector> ScenarioBuilder::read_buyer_selector(const D
                                                                          const std::string& path) {
     if (!f_.expect_map(node, path, "a buyer selector (a map {listed, ids})")) return std::nullopt;
     const std::size_t errors_before = f_.error_count();
-    const MapReader m(f_, node, path, kBuyerSelectorKeys);
+    const MapReader m(f_, node, path, schema::kBuyerSelectorKeys);
     model::BuyerSelector s;
     s.listed = m.boolean("listed").value_or(false);
     if (const Doc* ids = m.get("ids")) s.ids = ref_list(*ids, m.path("ids"), buyers_);
@@ -405,7 +364,7 @@ void ScenarioBuilder::read_reactions(const MapReader& top) {
         const std::string path = path_item("reactions", item_label(item, "reactions", i));
         if (!f_.expect_map(item, path, "a reaction (a map with 'id', 'by', 'when' and 'then')"))
             continue;
-        const MapReader m(f_, item, path, kReactionKeys);
+        const MapReader m(f_, item, path, schema::kReactionKeys);
         model::Reaction& r = s_.reactions[i];
         r.loc = item.loc;
         if (std::optional<std::string> id = read_id(m, "id", reactions_, i)) {
@@ -425,17 +384,18 @@ void ScenarioBuilder::read_reactions(const MapReader& top) {
         if (const Doc* when = m.required("when")) {
             const std::string wpath = m.path("when");
             if (f_.expect_map(*when, wpath, "a map {metric, above or below, for}")) {
-                const MapReader w(f_, *when, wpath, kWhenKeys);
+                const MapReader w(f_, *when, wpath, schema::kWhenKeys);
                 const std::optional<std::size_t> metric =
-                    w.required("metric") ? w.choice("metric", "metric", kMetrics) : std::nullopt;
-                if (metric) r.metric = kMetrics[*metric];
+                    w.required("metric") ? w.choice("metric", "metric", schema::kMetrics)
+                                         : std::nullopt;
+                if (metric) r.metric = schema::kMetrics[*metric];
                 if (const Doc* via = w.get("via")) {
                     r.via = ref(*via, w.path("via"), countries_);
-                    if (metric && !contains(kRouteMetrics, r.metric))
+                    if (metric && !contains(schema::kRouteMetrics, r.metric))
                         f_.error(
                             w.node().find_entry("via")->key_loc, wpath,
                             fmt::format("'via' applies only to route metrics ({}), not to '{}'",
-                                        join(kRouteMetrics), r.metric));
+                                        join(schema::kRouteMetrics), r.metric));
                 }
                 if (w.get("country")) r.country = ref(w, "country", countries_, false);
                 if (metric && r.metric == "price_index" && !w.get("country"))
