@@ -80,8 +80,9 @@ double route_cost(const model::Scenario& s, const policy::PolicyBook& book,
     }
     const double markup = r == 0 ? 0.0 : s.routes[static_cast<std::size_t>(r - 1)].markup;
     if (st.cls == RouteClass::diverted) {
-        return market::diverted_cost(market::landed_cost(price, 0.0, markup, per),
-                                     leg.detection(o, r), buyer.risk_tolerance);
+        const double c = market::diverted_cost(market::landed_cost(price, 0.0, markup, per),
+                                               leg.detection(o, r), buyer.risk_tolerance);
+        return st.needs_licence ? market::licensed_cost(c, st.approval) : c;
     }
     const double landed = market::landed_cost(price, book.tariff(buyer.country, o), markup, per);
     return st.cls == RouteClass::licensed ? market::licensed_cost(landed, st.approval) : landed;
@@ -91,7 +92,7 @@ double route_cost(const model::Scenario& s, const policy::PolicyBook& book,
 /// licence grants on a diverted route ships as a licensed shipment (the engine books licence
 /// grants as licensed fills): it pays the destination's tariff and fees and is not seized.
 bool smuggled(const RouteStatus& st) {
-    return st.cls == RouteClass::diverted;
+    return st.cls == RouteClass::diverted && !st.needs_licence;
 }
 
 /// Builds the Context of one policy state.
@@ -197,7 +198,7 @@ class ContextBuilder {
     /// smuggled goods arrive at 1 − detection and pay neither tariff nor fees.
     void shipping_terms(Candidate& k, const RouteStatus& st) {
         const auto& buyer = s_.buyers[ix(k.buyer)];
-        k.licensed = st.cls == RouteClass::licensed;
+        k.licensed = st.needs_licence;
         k.kappa = k.licensed ? st.approval : 1.0;
         k.diverted = smuggled(st);
         k.land = leg_.is_remote(k.route) ? leg_.remote_site(k.route) : buyer.country;
