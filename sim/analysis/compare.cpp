@@ -61,6 +61,32 @@ double share(double part, double whole) {
     return whole > 0 ? part / whole : 0.0;
 }
 
+/// Appends one series per (scope, key, metric), to be filled run by run.
+MetricSeries& add_series(std::vector<MetricSeries>& out, std::string scope, std::string key,
+                         const std::string& metric,
+                         std::vector<std::pair<char, std::string>> parts) {
+    out.push_back(MetricSeries{
+        std::move(scope), std::move(key), metric, unit_of(metric), {}, std::move(parts)});
+    return out.back();
+}
+
+/// The ordering parts of a route "A > H > B" or "A > B": origin, hub (empty: direct, first),
+/// destination.
+std::vector<std::pair<char, std::string>> route_parts(const std::string& name) {
+    std::vector<std::string> p;
+    std::size_t start = 0;
+    while (true) {
+        const auto pos = name.find(" > ", start);
+        p.push_back(name.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
+        if (pos == std::string::npos) break;
+        start = pos + 3;
+    }
+    if (p.size() == 2) p.insert(p.begin() + 1, std::string());
+    std::vector<std::pair<char, std::string>> parts;
+    for (const auto& x : p) parts.emplace_back('c', x);
+    return parts;
+}
+
 template <class T>
 T& grow(std::vector<T>& v, std::size_t i) {
     if (i >= v.size()) v.resize(i + 1);
@@ -256,155 +282,140 @@ std::vector<int> RunTotals::runs() const {
     return out;
 }
 
-std::vector<MetricSeries> RunTotals::metrics(CompareBy by) const {
-    std::vector<MetricSeries> out;
-    // One series per (scope, key, metric), filled run by run through `value`.
-    auto series = [&out](std::string scope, std::string key, const std::string& metric,
-                         std::vector<std::pair<char, std::string>> parts) -> MetricSeries& {
-        out.push_back(MetricSeries{
-            std::move(scope), std::move(key), metric, unit_of(metric), {}, std::move(parts)});
-        return out.back();
-    };
-    auto flow_metric = [](const FlowAcc& f, const std::string& m) -> double {
-        if (m == "units") return f.units;
-        if (m == "compute") return f.compute;
-        if (m == "value_usd") return f.value_usd;
-        if (m == "tariff_usd") return f.tariff_usd;
-        if (m == "fee_usd") return f.fee_usd;
-        if (m == "seized_units") return f.seized_units;
-        if (m == "share_via_third_countries") return share(f.compute_via, f.compute);
-        if (m == "share_diverted") return share(f.compute_diverted, f.compute);
-        return std::numeric_limits<double>::quiet_NaN();
-    };
+double RunTotals::flow_value(const FlowAcc& f, const std::string& m) {
+    if (m == "units") return f.units;
+    if (m == "compute") return f.compute;
+    if (m == "value_usd") return f.value_usd;
+    if (m == "tariff_usd") return f.tariff_usd;
+    if (m == "fee_usd") return f.fee_usd;
+    if (m == "seized_units") return f.seized_units;
+    if (m == "share_via_third_countries") return share(f.compute_via, f.compute);
+    if (m == "share_diverted") return share(f.compute_diverted, f.compute);
+    return std::numeric_limits<double>::quiet_NaN();
+}
 
-    if (by == CompareBy::country) {
-        // world, then each country of countries.csv, then revenue by supplier and billing country.
-        bool any_compute_used = false;
-        for (const auto& [r, acc] : runs_)
-            for (const auto& c : acc.countries) any_compute_used |= c.has_compute_used;
-        auto country_value = [](const CountryAcc& c, const std::string& m) -> double {
-            if (m == "compute_imported") return c.imports_compute;
-            if (m == "compute_used") return c.compute_used;
-            if (m == "share_via_third_countries") return share(c.flow_compute_via, c.flow_compute);
-            if (m == "share_diverted") return share(c.flow_compute_diverted, c.flow_compute);
-            if (m == "seized_units") return c.seized_units;
-            if (m == "unmet_compute") return c.unmet_compute;
-            if (m == "price_index_mean")
-                return c.ticks > 0 ? c.price_index_sum / static_cast<double>(c.ticks) : 0.0;
-            if (m == "tariff_revenue_usd") return c.tariff_revenue_usd;
-            if (m == "fee_revenue_usd") return c.fee_revenue_usd;
-            return std::numeric_limits<double>::quiet_NaN();
-        };
-        auto wanted = [&](const std::string& m) {
-            if (m == "compute_used" && !any_compute_used) return false;
-            if (m.rfind("share_", 0) == 0 && !has_flows_) return false;
-            return true;
-        };
-        for (const auto& m : kWorldMetrics) {
+double RunTotals::country_value(const CountryAcc& c, const std::string& m) {
+    if (m == "compute_imported") return c.imports_compute;
+    if (m == "compute_used") return c.compute_used;
+    if (m == "share_via_third_countries") return share(c.flow_compute_via, c.flow_compute);
+    if (m == "share_diverted") return share(c.flow_compute_diverted, c.flow_compute);
+    if (m == "seized_units") return c.seized_units;
+    if (m == "unmet_compute") return c.unmet_compute;
+    if (m == "price_index_mean")
+        return c.ticks > 0 ? c.price_index_sum / static_cast<double>(c.ticks) : 0.0;
+    if (m == "tariff_revenue_usd") return c.tariff_revenue_usd;
+    if (m == "fee_revenue_usd") return c.fee_revenue_usd;
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+RunTotals::CountryAcc RunTotals::world_sum(const RunAcc& acc) {
+    CountryAcc sum;
+    for (const auto& c : acc.countries) {
+        sum.imports_compute += c.imports_compute;
+        sum.compute_used += c.compute_used;
+        sum.flow_compute += c.flow_compute;
+        sum.flow_compute_via += c.flow_compute_via;
+        sum.flow_compute_diverted += c.flow_compute_diverted;
+        sum.seized_units += c.seized_units;
+        sum.unmet_compute += c.unmet_compute;
+        sum.tariff_revenue_usd += c.tariff_revenue_usd;
+        sum.fee_revenue_usd += c.fee_revenue_usd;
+    }
+    return sum;
+}
+
+void RunTotals::country_view(std::vector<MetricSeries>& out) const {
+    // world, then each country of countries.csv, then revenue by supplier and billing country.
+    bool any_compute_used = false;
+    for (const auto& [r, acc] : runs_)
+        for (const auto& c : acc.countries) any_compute_used |= c.has_compute_used;
+    auto wanted = [&](const std::string& m) {
+        if (m == "compute_used" && !any_compute_used) return false;
+        if (m.rfind("share_", 0) == 0 && !has_flows_) return false;
+        return true;
+    };
+    for (const auto& m : kWorldMetrics) {
+        if (!wanted(m)) continue;
+        auto& s = add_series(out, "world", "all", m, {});
+        for (const auto& [r, acc] : runs_) s.runs[r] = country_value(world_sum(acc), m);
+    }
+    for (const auto& name : country_names_) {
+        const std::size_t c = countries_.index.find(name)->second;
+        for (const auto& m : kCountryMetrics) {
             if (!wanted(m)) continue;
-            auto& s = series("world", "all", m, {});
+            auto& s = add_series(out, "country", name, m, {{'c', name}});
+            for (const auto& [r, acc] : runs_)
+                s.runs[r] = c < acc.countries.size() ? country_value(acc.countries[c], m) : 0.0;
+        }
+    }
+    revenue_view(out);
+}
+
+void RunTotals::supplier_view(std::vector<MetricSeries>& out) const {
+    for (std::size_t i = 0; i < suppliers_.list.size(); ++i) {
+        const auto& name = suppliers_.list[i];
+        for (const auto& m : kSupplierMetrics) {
+            const bool from_revenue = m == "revenue_usd";
+            if (from_revenue ? !has_revenue_ : !has_flows_) continue;
+            auto& s = add_series(out, "supplier", name, m, {{'s', name}});
             for (const auto& [r, acc] : runs_) {
-                CountryAcc sum;
-                for (const auto& c : acc.countries) {
-                    sum.imports_compute += c.imports_compute;
-                    sum.compute_used += c.compute_used;
-                    sum.flow_compute += c.flow_compute;
-                    sum.flow_compute_via += c.flow_compute_via;
-                    sum.flow_compute_diverted += c.flow_compute_diverted;
-                    sum.seized_units += c.seized_units;
-                    sum.unmet_compute += c.unmet_compute;
-                    sum.tariff_revenue_usd += c.tariff_revenue_usd;
-                    sum.fee_revenue_usd += c.fee_revenue_usd;
-                }
-                s.runs[r] = country_value(sum, m);
+                if (from_revenue)
+                    s.runs[r] = i < acc.revenue_by_supplier.size()
+                                    ? acc.revenue_by_supplier[i].revenue_usd
+                                    : 0.0;
+                else
+                    s.runs[r] = i < acc.suppliers.size() ? flow_value(acc.suppliers[i], m)
+                                                         : flow_value(FlowAcc{}, m);
             }
         }
-        for (const auto& name : country_names_) {
-            const std::size_t c = countries_.index.find(name)->second;
-            for (const auto& m : kCountryMetrics) {
-                if (!wanted(m)) continue;
-                auto& s = series("country", name, m, {{'c', name}});
-                for (const auto& [r, acc] : runs_)
-                    s.runs[r] = c < acc.countries.size() ? country_value(acc.countries[c], m) : 0.0;
-            }
-        }
-        if (has_revenue_) {
-            for (const auto& key : revenue_order_) {
-                const auto& sup = suppliers_.list[key.first];
-                const auto& bill = billing_.list[key.second];
-                auto& s =
-                    series("revenue", sup + "/" + bill, "revenue_usd", {{'s', sup}, {'c', bill}});
-                for (const auto& [r, acc] : runs_) {
-                    const auto it = acc.revenue.find(key);
-                    s.runs[r] = it == acc.revenue.end() ? 0.0 : it->second;
-                }
-            }
-        }
-        return out;
     }
+    revenue_view(out);
+}
 
-    if (by == CompareBy::supplier) {
-        for (std::size_t i = 0; i < suppliers_.list.size(); ++i) {
-            const auto& name = suppliers_.list[i];
-            for (const auto& m : kSupplierMetrics) {
-                const bool from_revenue = m == "revenue_usd";
-                if (from_revenue ? !has_revenue_ : !has_flows_) continue;
-                auto& s = series("supplier", name, m, {{'s', name}});
-                for (const auto& [r, acc] : runs_) {
-                    if (from_revenue)
-                        s.runs[r] = i < acc.revenue_by_supplier.size()
-                                        ? acc.revenue_by_supplier[i].revenue_usd
-                                        : 0.0;
-                    else
-                        s.runs[r] = i < acc.suppliers.size() ? flow_metric(acc.suppliers[i], m)
-                                                             : flow_metric(FlowAcc{}, m);
-                }
-            }
+void RunTotals::revenue_view(std::vector<MetricSeries>& out) const {
+    if (!has_revenue_) return;
+    for (const auto& key : revenue_order_) {
+        const auto& sup = suppliers_.list[key.first];
+        const auto& bill = billing_.list[key.second];
+        auto& s =
+            add_series(out, "revenue", sup + "/" + bill, "revenue_usd", {{'s', sup}, {'c', bill}});
+        for (const auto& [r, acc] : runs_) {
+            const auto it = acc.revenue.find(key);
+            s.runs[r] = it == acc.revenue.end() ? 0.0 : it->second;
         }
-        if (has_revenue_) {
-            for (const auto& key : revenue_order_) {
-                const auto& sup = suppliers_.list[key.first];
-                const auto& bill = billing_.list[key.second];
-                auto& s =
-                    series("revenue", sup + "/" + bill, "revenue_usd", {{'s', sup}, {'c', bill}});
-                for (const auto& [r, acc] : runs_) {
-                    const auto it = acc.revenue.find(key);
-                    s.runs[r] = it == acc.revenue.end() ? 0.0 : it->second;
-                }
-            }
-        }
-        return out;
     }
+}
 
-    if (!has_flows_) return out;
-    const bool products = by == CompareBy::product;
+void RunTotals::flow_view(bool products, std::vector<MetricSeries>& out) const {
+    if (!has_flows_) return;
     const Names& names = products ? products_ : routes_;
     for (std::size_t i = 0; i < names.list.size(); ++i) {
         const auto& name = names.list[i];
-        std::vector<std::pair<char, std::string>> parts;
-        if (products) {
-            parts = {{'p', name}};
-        } else {
-            // "A > H > B" or "A > B": order by origin, hub (direct first), destination.
-            std::vector<std::string> p;
-            std::size_t start = 0;
-            while (true) {
-                const auto pos = name.find(" > ", start);
-                p.push_back(
-                    name.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
-                if (pos == std::string::npos) break;
-                start = pos + 3;
-            }
-            if (p.size() == 2) p.insert(p.begin() + 1, std::string());
-            for (const auto& x : p) parts.emplace_back('c', x);
-        }
+        const std::vector<std::pair<char, std::string>> parts =
+            products ? std::vector<std::pair<char, std::string>>{{'p', name}} : route_parts(name);
         for (const auto& m : products ? kProductMetrics : kRouteMetrics) {
-            auto& s = series(products ? "product" : "route", name, m, parts);
+            auto& s = add_series(out, products ? "product" : "route", name, m, parts);
             for (const auto& [r, acc] : runs_) {
                 const auto& v = products ? acc.products : acc.routes;
-                s.runs[r] = i < v.size() ? flow_metric(v[i], m) : flow_metric(FlowAcc{}, m);
+                s.runs[r] = i < v.size() ? flow_value(v[i], m) : flow_value(FlowAcc{}, m);
             }
         }
+    }
+}
+
+std::vector<MetricSeries> RunTotals::metrics(CompareBy by) const {
+    std::vector<MetricSeries> out;
+    switch (by) {
+        case CompareBy::country:
+            country_view(out);
+            break;
+        case CompareBy::supplier:
+            supplier_view(out);
+            break;
+        case CompareBy::product:
+        case CompareBy::route:
+            flow_view(by == CompareBy::product, out);
+            break;
     }
     return out;
 }
@@ -480,71 +491,68 @@ Interval interval_of(const std::vector<double>& values) {
     return out;
 }
 
-CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
-                           const CompareOptions& options) {
-    CompareResult res;
-    res.by = options.by;
-    if (scenarios.empty()) return res;
-    const ScenarioRuns& base = scenarios.front();
-    res.span = base.totals->span();
-    res.period_first = base.totals->period_first();
-    res.period_last = base.totals->period_last();
-    res.period_ticks = base.totals->ticks_in_period();
+namespace {
 
-    std::vector<std::vector<MetricSeries>> series;
-    for (const auto& s : scenarios) {
-        res.labels.push_back(s.label);
-        res.folders.push_back(s.folder);
-        res.runs.push_back(static_cast<int>(s.totals->runs().size()));
-        res.ensemble |= s.totals->runs().size() > 1;
-        series.push_back(s.totals->metrics(options.by));
+using RowId = std::tuple<std::string, std::string, std::string>;  // scope, key, metric
+
+/// Rank of each country (the baseline's order), supplier and product (first appearance).
+struct PartRanks {
+    std::map<std::string, int> country, supplier, product;
+    std::map<std::string, int>& of(char kind) {
+        return kind == 's' ? supplier : kind == 'p' ? product : country;
     }
+    const std::map<std::string, int>& of(char kind) const {
+        return kind == 's' ? supplier : kind == 'p' ? product : country;
+    }
+};
 
-    // Row identities, in a common order: scope; then the key's parts (countries in the
-    // baseline's order, suppliers and products in order of first appearance); then the metric.
-    std::map<std::string, int> country_rank, supplier_rank, product_rank;
-    for (const auto& c : base.totals->countries())
-        country_rank.emplace(c, static_cast<int>(country_rank.size()));
-    using Id = std::tuple<std::string, std::string, std::string>;     // scope, key, metric
-    std::map<Id, std::pair<const MetricSeries*, std::size_t>> first;  // first series seen, order
-    std::vector<Id> ids;
+/// Row identities of every scenario's series, each with the first series seen under it.
+struct RowOrder {
+    std::vector<RowId> ids;
+    std::map<RowId, const MetricSeries*> first;
+};
+
+/// {group, first part, scope within the group, other parts, metric}: a supplier's totals come
+/// before its revenue by billing country.
+std::vector<int> row_rank(const MetricSeries& m, const PartRanks& ranks) {
+    std::vector<int> r{scope_group(m.scope)};
+    for (std::size_t i = 0; i < m.parts.size(); ++i) {
+        const auto& [kind, part] = m.parts[i];
+        r.push_back(part.empty() ? -1  // a route without a hub comes first
+                                 : ranks.of(kind).at(part));
+        if (i == 0) r.push_back(m.scope == "revenue" ? 1 : 0);
+    }
+    const auto& names = scope_metrics(m.scope);
+    r.push_back(static_cast<int>(std::find(names.begin(), names.end(), m.metric) - names.begin()));
+    return r;
+}
+
+/// Row identities, in a common order: scope; then the key's parts (countries in the
+/// baseline's order, suppliers and products in order of first appearance); then the metric.
+RowOrder order_rows(const std::vector<std::vector<MetricSeries>>& series, const RunTotals& base) {
+    PartRanks ranks;
+    for (const auto& c : base.countries())
+        ranks.country.emplace(c, static_cast<int>(ranks.country.size()));
+    RowOrder order;
     for (const auto& list : series)
         for (const auto& m : list) {
             for (const auto& [kind, part] : m.parts) {
-                auto& ranks = kind == 's'   ? supplier_rank
-                              : kind == 'p' ? product_rank
-                                            : country_rank;
-                ranks.emplace(part, static_cast<int>(ranks.size()));
+                auto& of = ranks.of(kind);
+                of.emplace(part, static_cast<int>(of.size()));
             }
-            Id id{m.scope, m.key, m.metric};
-            if (first.emplace(id, std::make_pair(&m, ids.size())).second) ids.push_back(id);
+            RowId id{m.scope, m.key, m.metric};
+            if (order.first.emplace(id, &m).second) order.ids.push_back(id);
         }
-    // {group, first part, scope within the group, other parts, metric}: a supplier's totals come
-    // before its revenue by billing country.
-    const auto rank_of = [&](const MetricSeries& m) {
-        std::vector<int> r{scope_group(m.scope)};
-        for (std::size_t i = 0; i < m.parts.size(); ++i) {
-            const auto& [kind, part] = m.parts[i];
-            if (part.empty()) {
-                r.push_back(-1);  // a route without a hub comes first
-            } else {
-                const auto& ranks = kind == 's'   ? supplier_rank
-                                    : kind == 'p' ? product_rank
-                                                  : country_rank;
-                r.push_back(ranks.at(part));
-            }
-            if (i == 0) r.push_back(m.scope == "revenue" ? 1 : 0);
-        }
-        const auto& names = scope_metrics(m.scope);
-        r.push_back(
-            static_cast<int>(std::find(names.begin(), names.end(), m.metric) - names.begin()));
-        return r;
-    };
-    std::stable_sort(ids.begin(), ids.end(), [&](const Id& a, const Id& b) {
-        return rank_of(*first.at(a).first) < rank_of(*first.at(b).first);
+    std::stable_sort(order.ids.begin(), order.ids.end(), [&](const RowId& a, const RowId& b) {
+        return row_rank(*order.first.at(a), ranks) < row_rank(*order.first.at(b), ranks);
     });
+    return order;
+}
 
-    // Pairing: the run indices each scenario shares with the baseline.
+/// Pairing: the run indices each scenario shares with the baseline, and whether the seeds
+/// allow common random numbers.
+void add_pairing_warnings(const std::vector<ScenarioRuns>& scenarios, CompareResult& res) {
+    const ScenarioRuns& base = scenarios.front();
     const std::vector<int> base_runs = base.totals->runs();
     for (std::size_t i = 1; i < scenarios.size(); ++i) {
         const auto runs = scenarios[i].totals->runs();
@@ -564,36 +572,97 @@ CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
                             "common random numbers (the same seeds)",
                             scenarios[i].label, *scenarios[i].seed, base.label, *base.seed));
     }
+}
+
+/// Each scenario's series of the row (none when it has no such row). A total a scenario has
+/// no row for (a route it does not use, a billing country it does not sell to) is 0 in every
+/// run, as long as it has the file the metric comes from: those zero series go into `zeros`.
+std::vector<const MetricSeries*> row_series(const std::vector<std::vector<MetricSeries>>& series,
+                                            const std::vector<ScenarioRuns>& scenarios,
+                                            const CompareRow& row,
+                                            std::vector<MetricSeries>& zeros) {
+    std::vector<const MetricSeries*> found;
+    for (const auto& list : series) {
+        const MetricSeries* hit = nullptr;
+        for (const auto& m : list)
+            if (m.metric == row.metric && m.key == row.key && m.scope == row.scope) {
+                hit = &m;
+                break;
+            }
+        found.push_back(hit);
+    }
+    zeros.assign(found.size(), MetricSeries{});
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (found[i] || !scenarios[i].totals->provides(row.scope, row.metric)) continue;
+        for (const int r : scenarios[i].totals->runs()) zeros[i].runs[r] = 0.0;
+        found[i] = &zeros[i];
+    }
+    return found;
+}
+
+/// One scenario's cell: its values over its runs and the paired difference against the
+/// baseline `b` (the same run index in both).
+CompareCell compare_cell(const MetricSeries* m, const MetricSeries* b) {
+    CompareCell cell;
+    if (!m) return cell;
+    cell.present = true;
+    std::vector<double> values;
+    for (const auto& [r, v] : m->runs) values.push_back(v);
+    cell.value = interval_of(values);
+    std::vector<double> diffs, paired_base;
+    if (b)
+        for (const auto& [r, v] : m->runs) {
+            const auto it = b->runs.find(r);
+            if (it == b->runs.end()) continue;
+            diffs.push_back(v - it->second);
+            paired_base.push_back(it->second);
+        }
+    cell.diff = interval_of(diffs);
+    if (!diffs.empty()) {
+        const double bm = interval_of(paired_base).mean;
+        if (std::isfinite(bm) && std::abs(bm) > 1e-12 && std::isfinite(cell.diff.mean))
+            cell.diff_pct = cell.diff.mean / std::abs(bm) * 100.0;
+    }
+    return cell;
+}
+
+}  // namespace
+
+CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
+                           const CompareOptions& options) {
+    CompareResult res;
+    res.by = options.by;
+    if (scenarios.empty()) return res;
+    const ScenarioRuns& base = scenarios.front();
+    res.span = base.totals->span();
+    res.period_first = base.totals->period_first();
+    res.period_last = base.totals->period_last();
+    res.period_ticks = base.totals->ticks_in_period();
+
+    std::vector<std::vector<MetricSeries>> series;
+    for (const auto& s : scenarios) {
+        res.labels.push_back(s.label);
+        res.folders.push_back(s.folder);
+        res.runs.push_back(static_cast<int>(s.totals->runs().size()));
+        res.ensemble |= s.totals->runs().size() > 1;
+        series.push_back(s.totals->metrics(options.by));
+    }
+    const RowOrder order = order_rows(series, *base.totals);
+    add_pairing_warnings(scenarios, res);
 
     const auto wanted = [&options](const std::string& metric) {
         return options.metrics.empty() || std::find(options.metrics.begin(), options.metrics.end(),
                                                     metric) != options.metrics.end();
     };
-    for (const Id& id : ids) {
+    std::vector<MetricSeries> zeros;
+    for (const RowId& id : order.ids) {
         if (!wanted(std::get<2>(id))) continue;
         CompareRow row;
         row.scope = std::get<0>(id);
         row.key = std::get<1>(id);
         row.metric = std::get<2>(id);
-        row.unit = first.at(id).first->unit;
-        std::vector<const MetricSeries*> found;
-        for (const auto& list : series) {
-            const MetricSeries* hit = nullptr;
-            for (const auto& m : list)
-                if (m.metric == row.metric && m.key == row.key && m.scope == row.scope) {
-                    hit = &m;
-                    break;
-                }
-            found.push_back(hit);
-        }
-        // A total a scenario has no row for (a route it does not use, a billing country it does
-        // not sell to) is 0 in every run, as long as it has the file the metric comes from.
-        std::vector<MetricSeries> zeros(found.size());
-        for (std::size_t i = 0; i < found.size(); ++i) {
-            if (found[i] || !scenarios[i].totals->provides(row.scope, row.metric)) continue;
-            for (const int r : scenarios[i].totals->runs()) zeros[i].runs[r] = 0.0;
-            found[i] = &zeros[i];
-        }
+        row.unit = order.first.at(id)->unit;
+        const auto found = row_series(series, scenarios, row, zeros);
         bool all_zero = true;
         for (const auto* m : found)
             if (m)
@@ -602,33 +671,7 @@ CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
             ++res.zero_rows_left_out;
             continue;
         }
-        const MetricSeries* b = found.front();
-        for (std::size_t i = 0; i < found.size(); ++i) {
-            CompareCell cell;
-            const MetricSeries* m = found[i];
-            if (m) {
-                cell.present = true;
-                std::vector<double> values;
-                for (const auto& [r, v] : m->runs) values.push_back(v);
-                cell.value = interval_of(values);
-                // Paired: the same run index in the scenario and the baseline.
-                std::vector<double> diffs, paired_base;
-                if (b)
-                    for (const auto& [r, v] : m->runs) {
-                        const auto it = b->runs.find(r);
-                        if (it == b->runs.end()) continue;
-                        diffs.push_back(v - it->second);
-                        paired_base.push_back(it->second);
-                    }
-                cell.diff = interval_of(diffs);
-                if (!diffs.empty()) {
-                    const double bm = interval_of(paired_base).mean;
-                    if (std::isfinite(bm) && std::abs(bm) > 1e-12 && std::isfinite(cell.diff.mean))
-                        cell.diff_pct = cell.diff.mean / std::abs(bm) * 100.0;
-                }
-            }
-            row.cells.push_back(cell);
-        }
+        for (const auto* m : found) row.cells.push_back(compare_cell(m, found.front()));
         res.rows.push_back(std::move(row));
     }
     return res;

@@ -142,6 +142,14 @@ class RunTotals {
     };
 
     RunAcc& run(int r);
+    // metrics(), view by view.
+    void country_view(std::vector<MetricSeries>& out) const;
+    void supplier_view(std::vector<MetricSeries>& out) const;
+    void revenue_view(std::vector<MetricSeries>& out) const;  // by supplier and billing country
+    void flow_view(bool products, std::vector<MetricSeries>& out) const;  // products or routes
+    static double flow_value(const FlowAcc& f, const std::string& metric);
+    static double country_value(const CountryAcc& c, const std::string& metric);
+    static CountryAcc world_sum(const RunAcc& acc);
 
     Period period_;
     bool has_flows_ = true, has_revenue_ = true;

@@ -7,14 +7,17 @@
 // - Demand: each buyer's Armington CES over the offers usable under the policies in force,
 //   exactly as engine steps 3–5: each (buyer, offer) is reached by its cheapest usable route
 //   (direct or through a hub; licensed routes at landed cost / approval; diverted routes at the
-//   seizure- and risk-loaded cost without the destination's tariff; blocked routes unusable),
+//   seizure- and risk-loaded cost without the destination's tariff, also divided by the
+//   approval when their first leg needs a licence; blocked routes unusable),
 //   taste weights times the import-restriction factor, composite demand
 //   Q = demand·(P/reference_cost)^(−η) (tick 0, no growth).
 // - Supply: an offer with finite capacity and price_adjustment > 0 has an endogenous price p
 //   that clears orders(p) = capacity·(p/base price)^ε with the complementarity p ≥ unit_cost
 //   (at unit cost the offer may have spare capacity). Every other offer keeps its base price.
-//   Orders on licensed routes are the granted share (approval × request), as in the engine's
-//   expected steady state; diverted orders include the share that will be seized.
+//   Orders on routes that need a licence (licensed ones, and diverted ones whose first leg
+//   needs it) are the granted share (approval × request), as in the engine's expected steady
+//   state; what a licence grants ships as licensed (tariff and fees, no seizure), as the engine
+//   books it. Smuggled orders include the share that will be seized.
 // - Exact mode solves the complementarity system in log prices with Newton (Eigen LU,
 //   analytic Jacobian), backtracking on the residual norm, and a damped tâtonnement when
 //   Newton stalls. Failure (no convergence, a price driven to 0 or infinity, NaN) throws
