@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "policy/coverage.hpp"
+
 namespace ts::policy {
 
 namespace {
@@ -42,20 +44,21 @@ Legality::Legality(const PolicyBook& book) : book_(&book) {
     n_routes_ = 1 + n_hubs_ + static_cast<int>(remote_sites_.size());
 
     // Group buyers into profiles: same country and same buyer-specific policies.
-    std::map<std::pair<Index, std::vector<Index>>, Index> seen;
+    std::map<std::pair<CountryId, std::vector<PolicyId>>, Index> seen;
     buyer_profile_.resize(s.buyers.size());
     for (std::size_t b = 0; b < s.buyers.size(); ++b) {
-        std::vector<Index> selecting;
+        std::vector<PolicyId> selecting;
         for (std::size_t p = 0; p < s.policies.size(); ++p)
             if (book.selects_buyer(static_cast<Index>(p), static_cast<Index>(b)))
-                selecting.push_back(static_cast<Index>(p));
-        const auto key = std::make_pair(s.buyers[b].country, selecting);
+                selecting.emplace_back(p);
+        const CountryId country{s.buyers[b].country};
+        auto key = std::make_pair(country, std::move(selecting));
         auto it = seen.find(key);
         if (it == seen.end()) {
-            it = seen.emplace(key, static_cast<Index>(profile_country_.size())).first;
-            profile_country_.push_back(s.buyers[b].country);
-            profile_policies_.push_back(selecting);
-            profile_example_buyer_.push_back(static_cast<Index>(b));
+            profile_country_.push_back(country);
+            profile_policies_.push_back(key.second);
+            it =
+                seen.emplace(std::move(key), static_cast<Index>(profile_country_.size() - 1)).first;
         }
         buyer_profile_[b] = it->second;
     }
@@ -63,50 +66,37 @@ Legality::Legality(const PolicyBook& book) : book_(&book) {
     detection_.assign(n_offers_ * static_cast<std::size_t>(n_routes_), 0.0);
     import_factor_.assign(s.countries.size() * n_offers_, 1.0);
     pending_.assign(profile_country_.size() * n_offers_, 0);
-    all_policies_.resize(s.policies.size());
-    for (std::size_t p = 0; p < s.policies.size(); ++p) all_policies_[p] = static_cast<Index>(p);
+    all_policies_.reserve(s.policies.size());
+    for (std::size_t p = 0; p < s.policies.size(); ++p) all_policies_.emplace_back(p);
 }
 
-bool Legality::profile_selected(Index profile, Index policy) const {
-    const auto& v = profile_policies_[ix(profile)];
+bool Legality::profile_selected(ProfileId profile, PolicyId policy) const {
+    const auto& v = at(profile_policies_, profile);
     return std::binary_search(v.begin(), v.end(), policy);
 }
 
-std::uint32_t Legality::bucket(Index policy, Index country) {
+std::uint32_t Legality::bucket(PolicyId policy, CountryId country) {
     for (std::size_t i = 0; i < buckets_.size(); ++i)
-        if (buckets_[i].policy == policy && buckets_[i].country == country)
+        if (buckets_[i].policy == policy.value() && buckets_[i].country == country.value())
             return static_cast<std::uint32_t>(i);
-    buckets_.push_back({policy, country});
+    buckets_.push_back({policy.value(), country.value()});
     return static_cast<std::uint32_t>(buckets_.size() - 1);
 }
 
-Legality::LegResult Legality::classify_leg(Index from, Index to, Index offer, Index profile_or_none,
-                                           std::span<const Index> policies) const {
+Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId offer,
+                                           ProfileId profile,
+                                           std::span<const PolicyId> policies) const {
     const auto& s = scenario();
-    const auto& sup = s.suppliers[ix(s.offers[ix(offer)].supplier)];
+    const auto& sup = s.suppliers[ix(at(s.offers, offer).supplier)];
     LegResult r;
-    for (const Index p : policies) {
-        const auto& pol = s.policies[ix(p)];
-        if (pol.type != model::PolicyType::export_control && pol.type != model::PolicyType::quota)
+    for (const PolicyId p : policies) {
+        const auto& pol = at(s.policies, p);
+        if (!book_->in_force(p.value()) || !book_->selects_offer(p.value(), offer.value()) ||
+            !covers_leg(pol, sup, from))
             continue;
-        if (!book_->in_force(p) || !book_->selects_offer(p, offer)) continue;
-        const bool leaves_territory = from == pol.by;
-        const bool of_jurisdiction = sup.jurisdiction == pol.by && from != pol.by;
-        bool territory;
+        if (!targets(*book_, p, to, profile.valid() && profile_selected(profile, p))) continue;
         if (pol.type == model::PolicyType::quota) {
-            territory = leaves_territory || of_jurisdiction;
-        } else {
-            territory = (pol.covers_exports && leaves_territory) ||
-                        (pol.covers_reexports && of_jurisdiction);
-        }
-        if (!territory) continue;
-        const bool by_destination = !book_->buyers_only(p) && book_->selects_destination(p, to);
-        const bool by_buyer =
-            profile_or_none != model::kNone && profile_selected(profile_or_none, p);
-        if (!by_destination && !by_buyer) continue;
-        if (pol.type == model::PolicyType::quota) {
-            r.quotas.push_back(
-                static_cast<std::uint32_t>(p));  // policy index; mapped to a bucket by the caller
+            r.quotas.push_back(p);  // mapped to a bucket by the caller
             continue;
         }
         if (!pol.licence || pol.licence->approval <= 0.0) {
@@ -121,9 +111,10 @@ Legality::LegResult Legality::classify_leg(Index from, Index to, Index offer, In
 }
 
 RouteStatus Legality::leg(Index from, Index to, Index offer, Index buyer_or_none) const {
-    const auto r = classify_leg(
-        from, to, offer, buyer_or_none == model::kNone ? model::kNone : profile(buyer_or_none),
-        all_policies_);
+    const ProfileId profile =
+        buyer_or_none == model::kNone ? ProfileId::none() : ProfileId{this->profile(buyer_or_none)};
+    const auto r =
+        classify_leg(CountryId{from}, CountryId{to}, OfferId{offer}, profile, all_policies_);
     RouteStatus st;
     st.approval = r.approval;
     st.licence_delay = r.delay;
@@ -136,111 +127,135 @@ RouteStatus Legality::leg(Index from, Index to, Index offer, Index buyer_or_none
 }
 
 void Legality::rebuild() {
-    const auto& s = scenario();
     quota_pool_.clear();
-    offer_controls_begin_.assign(n_offers_ + 1, 0);
-    offer_controls_.clear();
+    collect_policies_in_force();
+    classify_routes();
+    list_candidate_routes();
+    compute_hub_detection();
+    compute_import_factors();
+    mark_pending_restrictions();
+}
+
+void Legality::collect_policies_in_force() {
+    const auto& s = scenario();
     remote_policies_.clear();
     enforcement_policies_.clear();
-    for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
-        const auto type = s.policies[pi].type;
-        if (type == model::PolicyType::remote_access && book_->in_force(static_cast<Index>(pi)))
-            remote_policies_.push_back(static_cast<Index>(pi));
-        if (type == model::PolicyType::enforcement && book_->in_force(static_cast<Index>(pi)))
-            enforcement_policies_.push_back(static_cast<Index>(pi));
-    }
     control_policies_.clear();
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
-        const auto type = s.policies[pi].type;
-        if ((type == model::PolicyType::export_control || type == model::PolicyType::quota) &&
-            book_->in_force(static_cast<Index>(pi)))
-            control_policies_.push_back(static_cast<Index>(pi));
+        const PolicyId p{pi};
+        if (!book_->in_force(p.value())) continue;
+        switch (s.policies[pi].type) {
+            case model::PolicyType::remote_access:
+                remote_policies_.push_back(p);
+                break;
+            case model::PolicyType::enforcement:
+                enforcement_policies_.push_back(p);
+                break;
+            case model::PolicyType::export_control:
+            case model::PolicyType::quota:
+                control_policies_.push_back(p);
+                break;
+            default:
+                break;
+        }
     }
+    offer_controls_begin_.assign(n_offers_ + 1, 0);
+    offer_controls_.clear();
     for (std::size_t o = 0; o < n_offers_; ++o) {
-        for (const Index p : control_policies_)
-            if (book_->selects_offer(p, static_cast<Index>(o))) offer_controls_.push_back(p);
+        for (const PolicyId p : control_policies_)
+            if (book_->selects_offer(p.value(), static_cast<Index>(o)))
+                offer_controls_.push_back(p);
         offer_controls_begin_[o + 1] = offer_controls_.size();
     }
-    const std::size_t nprof = profile_country_.size();
-    for (std::size_t pr = 0; pr < nprof; ++pr) {
-        const Index profile = static_cast<Index>(pr);
-        const Index dest = profile_country_[pr];
+}
+
+void Legality::classify_routes() {
+    const auto& s = scenario();
+    for (std::size_t pr = 0; pr < profile_country_.size(); ++pr) {
+        const ProfileId profile{pr};
+        const CountryId dest = profile_country_[pr];
         for (std::size_t o = 0; o < n_offers_; ++o) {
-            const Index offer = static_cast<Index>(o);
-            const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
-            const Index origin = sup.ships_from;
-            const auto controls = offer_controls(o);
+            const OfferId offer{o};
+            const CountryId origin{s.suppliers[ix(s.offers[o].supplier)].ships_from};
             for (int r = 0; r < n_routes_; ++r) {
-                RouteStatus st;
-                LegResult l1, l2;
-                bool diverted = false;
-                if (r == 0) {
-                    l1 = classify_leg(origin, dest, offer, profile, controls);
-                } else if (is_remote(r)) {
-                    const Index site = remote_site(r);
-                    st.cls = RouteClass::unavailable;
-                    if (site != dest) {
-                        const LegResult l =
-                            classify_leg(origin, site, offer, model::kNone, controls);
-                        st.approval = l.approval;
-                        st.licence_delay = l.delay;
-                        st.needs_licence = l.licensed;
-                        st.quota_begin = static_cast<std::uint32_t>(quota_pool_.size());
-                        for (auto p : l.quotas)
-                            quota_pool_.push_back(bucket(static_cast<Index>(p), site));
-                        st.quota_end = static_cast<std::uint32_t>(quota_pool_.size());
-                        st.cls = l.prohibited || remote_closed(offer, dest) ? RouteClass::blocked
-                                 : l.licensed                               ? RouteClass::licensed
-                                 : st.quota_end > st.quota_begin            ? RouteClass::capped
-                                                                            : RouteClass::open;
-                    }
-                    table_[cell(profile, offer, r)] = st;
-                    continue;
-                } else {
-                    const Index hub = s.routes[ix(r - 1)].via;
-                    if (hub == dest || hub == origin) {
-                        st.cls = RouteClass::unavailable;
-                        table_[cell(profile, offer, r)] = st;
-                        continue;
-                    }
-                    l1 = classify_leg(origin, hub, offer, model::kNone, controls);
-                    l2 = classify_leg(hub, dest, offer, profile, controls);
-                    diverted = l2.prohibited;
-                }
-                // A diverted route still needs leg 1's licence (to ship to the hub legally).
-                st.approval = l1.approval * (diverted ? 1.0 : l2.approval);
-                st.licence_delay = std::max(l1.delay, diverted ? 0 : l2.delay);
-                st.needs_licence = l1.licensed || (!diverted && l2.licensed);
-                st.quota_begin = static_cast<std::uint32_t>(quota_pool_.size());
-                auto add_quotas = [&](const LegResult& l, Index to) {
-                    for (auto p : l.quotas)
-                        quota_pool_.push_back(bucket(static_cast<Index>(p), to));
-                };
-                add_quotas(l1, r == 0 ? dest : s.routes[ix(r - 1)].via);
-                if (r > 0 && !diverted) add_quotas(l2, dest);
-                st.quota_end = static_cast<std::uint32_t>(quota_pool_.size());
-                if (l1.prohibited)
-                    st.cls = RouteClass::blocked;
-                else if (diverted)
-                    st.cls = RouteClass::diverted;
-                else if (l1.licensed || l2.licensed)
-                    st.cls = RouteClass::licensed;
-                else if (st.quota_end > st.quota_begin)
-                    st.cls = RouteClass::capped;
-                else
-                    st.cls = RouteClass::open;
-                table_[cell(profile, offer, r)] = st;
+                const RouteId route{r};
+                table_[cell(profile, offer, route)] =
+                    r == 0         ? direct_status(profile, offer, origin, dest)
+                    : is_remote(r) ? remote_status(offer, route, origin, dest)
+                                   : hub_status(profile, offer, route, origin, dest);
             }
         }
     }
+}
 
-    // Candidate routes per profile and offer (see candidate_routes).
+RouteStatus Legality::direct_status(ProfileId profile, OfferId offer, CountryId origin,
+                                    CountryId dest) {
+    const LegResult l = classify_leg(origin, dest, offer, profile, offer_controls(offer));
+    return status_of_legs(l, dest, LegResult{}, CountryId::none());
+}
+
+RouteStatus Legality::hub_status(ProfileId profile, OfferId offer, RouteId route, CountryId origin,
+                                 CountryId dest) {
+    const CountryId hub{scenario().routes[route.index() - 1].via};
+    // Through the destination itself or out of the origin: not a hub route for this pair.
+    if (hub == dest || hub == origin) return {.cls = RouteClass::unavailable};
+    const auto controls = offer_controls(offer);
+    // Leg 1 names no buyer: the hub's consignee is not the end user.
+    const LegResult l1 = classify_leg(origin, hub, offer, ProfileId::none(), controls);
+    const LegResult l2 = classify_leg(hub, dest, offer, profile, controls);
+    return status_of_legs(l1, hub, l2, dest);
+}
+
+RouteStatus Legality::remote_status(OfferId offer, RouteId route, CountryId origin,
+                                    CountryId dest) {
+    const CountryId site{remote_site(route.value())};
+    // Renting compute in one's own country is the direct route.
+    if (site == dest) return {.cls = RouteClass::unavailable};
+    // The chips go to the data centre, whose operator is the consignee.
+    const LegResult l = classify_leg(origin, site, offer, ProfileId::none(), offer_controls(offer));
+    RouteStatus st = status_of_legs(l, site, LegResult{}, CountryId::none());
+    if (remote_closed(offer, dest)) st.cls = RouteClass::blocked;
+    return st;
+}
+
+RouteStatus Legality::status_of_legs(const LegResult& l1, CountryId to1, const LegResult& l2,
+                                     CountryId to2) {
+    const bool diverted = l2.prohibited;
+    RouteStatus st;
+    // A diverted route still needs leg 1's licence (to ship to the hub legally).
+    st.approval = l1.approval * (diverted ? 1.0 : l2.approval);
+    st.licence_delay = std::max(l1.delay, diverted ? 0 : l2.delay);
+    st.needs_licence = l1.licensed || (!diverted && l2.licensed);
+    st.quota_begin = static_cast<std::uint32_t>(quota_pool_.size());
+    add_quotas(l1, to1);
+    if (!diverted) add_quotas(l2, to2);
+    st.quota_end = static_cast<std::uint32_t>(quota_pool_.size());
+    if (l1.prohibited)
+        st.cls = RouteClass::blocked;
+    else if (diverted)
+        st.cls = RouteClass::diverted;
+    else if (l1.licensed || l2.licensed)
+        st.cls = RouteClass::licensed;
+    else if (st.quota_end > st.quota_begin)
+        st.cls = RouteClass::capped;
+    else
+        st.cls = RouteClass::open;
+    return st;
+}
+
+void Legality::add_quotas(const LegResult& leg, CountryId to) {
+    for (const PolicyId p : leg.quotas) quota_pool_.push_back(bucket(p, to));
+}
+
+void Legality::list_candidate_routes() {
+    const auto& s = scenario();
+    const std::size_t nprof = profile_country_.size();
     route_begin_.resize(nprof * n_offers_ + 1);
     route_list_.clear();
     route_begin_[0] = 0;
     for (std::size_t pr = 0; pr < nprof; ++pr) {
         for (std::size_t o = 0; o < n_offers_; ++o) {
-            const std::size_t base = cell(static_cast<Index>(pr), static_cast<Index>(o), 0);
+            const std::size_t base = cell(ProfileId{pr}, OfferId{o}, RouteId{0});
             const bool direct_open = table_[base].cls == RouteClass::open;
             for (int r = 0; r < n_routes_; ++r) {
                 const RouteStatus& st = table_[base + static_cast<std::size_t>(r)];
@@ -254,18 +269,22 @@ void Legality::rebuild() {
             route_begin_[pr * n_offers_ + o + 1] = static_cast<std::uint32_t>(route_list_.size());
         }
     }
+}
 
-    // Detection on hub routes: route detection and enforcement of the hub and jurisdiction.
+void Legality::compute_hub_detection() {
+    // Route detection and enforcement of the hub and of the goods' jurisdiction, combined as
+    // independent checks.
+    const auto& s = scenario();
     for (std::size_t o = 0; o < n_offers_; ++o) {
         const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
         for (int r = 1; r <= n_hubs_; ++r) {
             const auto& route = s.routes[ix(r - 1)];
             double pass = 1.0 - route.detection;
-            for (const Index p : enforcement_policies_) {
-                const auto& pol = s.policies[ix(p)];
-                if (pol.by != route.via && pol.by != sup.jurisdiction) continue;
-                if (!book_->selects_offer(p, static_cast<Index>(o)) ||
-                    !book_->selects_destination(p, route.via))
+            for (const PolicyId p : enforcement_policies_) {
+                const auto& pol = at(s.policies, p);
+                if (!enforcement_covers(pol, sup, CountryId{route.via})) continue;
+                if (!book_->selects_offer(p.value(), static_cast<Index>(o)) ||
+                    !book_->selects_destination(p.value(), route.via))
                     continue;
                 pass *= 1.0 - pol.detection;
             }
@@ -273,8 +292,10 @@ void Legality::rebuild() {
                 1.0 - pass;
         }
     }
+}
 
-    // Import restrictions: compliance-weighted removal of the selected offers.
+void Legality::compute_import_factors() {
+    const auto& s = scenario();
     std::fill(import_factor_.begin(), import_factor_.end(), 1.0);
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
         const Index p = static_cast<Index>(pi);
@@ -287,49 +308,41 @@ void Legality::rebuild() {
                 import_factor_[ix(pol.by) * n_offers_ + o] *= 1.0 - pol.compliance;
         }
     }
+}
 
-    // Pending restrictions on the direct route, for anticipation.
+void Legality::mark_pending_restrictions() {
+    const auto& s = scenario();
     std::fill(pending_.begin(), pending_.end(), 0);
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
-        const Index p = static_cast<Index>(pi);
-        const auto& pol = s.policies[pi];
-        if (!book_->announced(p)) continue;
-        for (std::size_t pr = 0; pr < nprof; ++pr) {
-            const Index dest = profile_country_[pr];
-            for (std::size_t o = 0; o < n_offers_; ++o) {
-                const Index offer = static_cast<Index>(o);
-                if (!book_->selects_offer(p, offer)) continue;
-                const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
-                bool hits = false;
-                switch (pol.type) {
-                    case model::PolicyType::export_control:
-                    case model::PolicyType::quota: {
-                        const bool territory =
-                            pol.type == model::PolicyType::quota
-                                ? (sup.ships_from == pol.by || sup.jurisdiction == pol.by)
-                                : ((pol.covers_exports && sup.ships_from == pol.by) ||
-                                   (pol.covers_reexports && sup.jurisdiction == pol.by &&
-                                    sup.ships_from != pol.by));
-                        const bool target =
-                            (!book_->buyers_only(p) && book_->selects_destination(p, dest)) ||
-                            profile_selected(static_cast<Index>(pr), p);
-                        hits = territory && target;
-                        break;
-                    }
-                    case model::PolicyType::import_restriction:
-                        hits = pol.by == dest && book_->selects_origin(p, sup.made_in);
-                        break;
-                    case model::PolicyType::tariff:
-                        hits = pol.by == dest && pol.rate > 0.0 &&
-                               book_->selects_origin(p, sup.made_in) &&
-                               book_->selects_destination(p, dest);
-                        break;
-                    default:
-                        break;
-                }
-                if (hits) pending_[pr * n_offers_ + o] = 1;
-            }
-        }
+        const PolicyId p{pi};
+        if (!book_->announced(p.value())) continue;
+        for (std::size_t pr = 0; pr < profile_country_.size(); ++pr)
+            for (std::size_t o = 0; o < n_offers_; ++o)
+                if (book_->selects_offer(p.value(), static_cast<Index>(o)) &&
+                    pending_restriction(p, ProfileId{pr}, OfferId{o}))
+                    pending_[pr * n_offers_ + o] = 1;
+    }
+}
+
+bool Legality::pending_restriction(PolicyId p, ProfileId profile, OfferId offer) const {
+    // Whether announced policy p will restrict the direct route of the profile to the offer.
+    const auto& s = scenario();
+    const auto& pol = at(s.policies, p);
+    const auto& sup = s.suppliers[ix(at(s.offers, offer).supplier)];
+    const CountryId dest = at(profile_country_, profile);
+    switch (pol.type) {
+        case model::PolicyType::export_control:
+        case model::PolicyType::quota:
+            return covers_shipment(pol, sup) &&
+                   targets(*book_, p, dest, profile_selected(profile, p));
+        case model::PolicyType::import_restriction:
+            return CountryId{pol.by} == dest && book_->selects_origin(p.value(), sup.made_in);
+        case model::PolicyType::tariff:
+            return CountryId{pol.by} == dest && pol.rate > 0.0 &&
+                   book_->selects_origin(p.value(), sup.made_in) &&
+                   book_->selects_destination(p.value(), dest.value());
+        default:
+            return false;
     }
 }
 
@@ -339,14 +352,13 @@ int Legality::remote_route(Index country) const {
     return 1 + n_hubs_ + static_cast<int>(it - remote_sites_.begin());
 }
 
-bool Legality::remote_closed(Index offer, Index buyer_country) const {
+bool Legality::remote_closed(OfferId offer, CountryId buyer_country) const {
     const auto& s = scenario();
-    const auto& sup = s.suppliers[ix(s.offers[ix(offer)].supplier)];
-    for (const Index p : remote_policies_) {
-        const auto& pol = s.policies[ix(p)];
-        if (pol.type == model::PolicyType::remote_access && book_->in_force(p) &&
-            pol.by == sup.jurisdiction && book_->selects_offer(p, offer) &&
-            book_->selects_destination(p, buyer_country))
+    const auto& sup = s.suppliers[ix(at(s.offers, offer).supplier)];
+    for (const PolicyId p : remote_policies_) {
+        if (remote_access_covers(at(s.policies, p), sup) && book_->in_force(p.value()) &&
+            book_->selects_offer(p.value(), offer.value()) &&
+            book_->selects_destination(p.value(), buyer_country.value()))
             return true;
     }
     return false;
@@ -354,22 +366,18 @@ bool Legality::remote_closed(Index offer, Index buyer_country) const {
 
 bool Legality::restricted_by_control(Index buyer, Index offer, Index& control) const {
     const auto& s = scenario();
-    const Index pr = profile(buyer);
-    const Index dest = profile_country_[ix(pr)];
+    const ProfileId pr{profile(buyer)};
+    const CountryId dest = at(profile_country_, pr);
     const auto& sup = s.suppliers[ix(s.offers[ix(offer)].supplier)];
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
-        const Index p = static_cast<Index>(pi);
+        const PolicyId p{pi};
         const auto& pol = s.policies[pi];
-        if (pol.type != model::PolicyType::export_control || !book_->in_force(p) ||
-            !book_->selects_offer(p, offer))
+        if (pol.type != model::PolicyType::export_control || !book_->in_force(p.value()) ||
+            !book_->selects_offer(p.value(), offer))
             continue;
-        const bool territory =
-            (pol.covers_exports && sup.ships_from == pol.by) ||
-            (pol.covers_reexports && sup.jurisdiction == pol.by && sup.ships_from != pol.by);
-        const bool target = (!book_->buyers_only(p) && book_->selects_destination(p, dest)) ||
-                            profile_selected(pr, p);
-        if (territory && target && (!pol.licence || pol.licence->approval < 1.0)) {
-            control = p;
+        if (covers_shipment(pol, sup) && targets(*book_, p, dest, profile_selected(pr, p)) &&
+            (!pol.licence || pol.licence->approval < 1.0)) {
+            control = p.value();
             return true;
         }
     }

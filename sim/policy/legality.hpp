@@ -25,10 +25,15 @@
 #include <utility>
 #include <vector>
 
+#include "core/ids.hpp"
 #include "model/scenario.hpp"
 #include "policy/policy_book.hpp"
 
 namespace ts::policy {
+
+/// Buyers of one country that the same buyer-specific policies select share a profile (and
+/// every row of the legality tables).
+using ProfileId = StrongIndex<struct ProfileTag>;
 
 enum class RouteClass : std::uint8_t { open, licensed, capped, diverted, blocked, unavailable };
 const char* to_string(RouteClass c);
@@ -67,7 +72,7 @@ class Legality {
     int remote_route(Index country) const;
     Index profile(Index buyer) const { return buyer_profile_[static_cast<std::size_t>(buyer)]; }
     const RouteStatus& status(Index buyer, Index offer, int route) const {
-        return table_[cell(profile(buyer), offer, route)];
+        return table_[cell(ProfileId{profile(buyer)}, OfferId{offer}, RouteId{route})];
     }
     /// The routes worth pricing for the buyer and offer, in route order: not blocked or
     /// unavailable, and not dominated by an open direct route. A hub route that is open, capped
@@ -134,29 +139,56 @@ class Legality {
 
   private:
     const model::Scenario& scenario() const { return book_->scenario(); }
-    std::size_t cell(Index profile, Index offer, int route) const {
-        return (static_cast<std::size_t>(profile) * n_offers_ + static_cast<std::size_t>(offer)) *
-                   static_cast<std::size_t>(n_routes_) +
-               static_cast<std::size_t>(route);
+    std::size_t cell(ProfileId profile, OfferId offer, RouteId route) const {
+        return (profile.index() * n_offers_ + offer.index()) * static_cast<std::size_t>(n_routes_) +
+               route.index();
     }
     struct LegResult {
         bool prohibited = false;
         bool licensed = false;
         double approval = 1.0;
         int delay = 0;
-        std::vector<std::uint32_t> quotas;
+        std::vector<PolicyId> quotas;
     };
     /// Classifies a leg under the policies listed (any subset that contains every export
-    /// control and quota in force selecting the offer; others are skipped).
-    LegResult classify_leg(Index from, Index to, Index offer, Index profile_or_none,
-                           std::span<const Index> policies) const;
-    std::span<const Index> offer_controls(std::size_t offer) const {
-        return {offer_controls_.data() + offer_controls_begin_[offer],
-                offer_controls_begin_[offer + 1] - offer_controls_begin_[offer]};
+    /// control and quota in force selecting the offer; others are skipped). `profile` is
+    /// none on a leg whose consignee is not the end buyer (see targets in coverage.hpp).
+    LegResult classify_leg(CountryId from, CountryId to, OfferId offer, ProfileId profile,
+                           std::span<const PolicyId> policies) const;
+    std::span<const PolicyId> offer_controls(OfferId offer) const {
+        const std::size_t o = offer.index();
+        return {offer_controls_.data() + offer_controls_begin_[o],
+                offer_controls_begin_[o + 1] - offer_controls_begin_[o]};
     }
-    bool profile_selected(Index profile, Index policy) const;
-    bool remote_closed(Index offer, Index buyer_country) const;
-    std::uint32_t bucket(Index policy, Index country);
+    bool profile_selected(ProfileId profile, PolicyId policy) const;
+    bool remote_closed(OfferId offer, CountryId buyer_country) const;
+    std::uint32_t bucket(PolicyId policy, CountryId country);
+
+    // The steps of rebuild(), in order.
+    /// The policies in force that legality reads: controls and quotas (per offer they select),
+    /// remote-access and enforcement policies.
+    void collect_policies_in_force();
+    /// The status of every (profile, offer, route) cell of table_, with its quota buckets.
+    void classify_routes();
+    RouteStatus direct_status(ProfileId profile, OfferId offer, CountryId origin, CountryId dest);
+    RouteStatus hub_status(ProfileId profile, OfferId offer, RouteId route, CountryId origin,
+                           CountryId dest);
+    RouteStatus remote_status(OfferId offer, RouteId route, CountryId origin, CountryId dest);
+    /// A route's status from its legs: leg 1 into `to1`, leg 2 (empty for a one-leg route) into
+    /// `to2`. A prohibited leg 2 makes the route diverted; it still needs leg 1's licence.
+    RouteStatus status_of_legs(const LegResult& l1, CountryId to1, const LegResult& l2,
+                               CountryId to2);
+    /// Appends the quota buckets of a leg into `to` to quota_pool_.
+    void add_quotas(const LegResult& leg, CountryId to);
+    /// route_begin_/route_list_ from table_ (see candidate_routes).
+    void list_candidate_routes();
+    /// detection_: the seizure probability of a diverted shipment on each hub route.
+    void compute_hub_detection();
+    /// import_factor_: compliance-weighted removal by import restrictions in force.
+    void compute_import_factors();
+    /// pending_: restrictions announced, not yet in force, on each direct route.
+    void mark_pending_restrictions();
+    bool pending_restriction(PolicyId policy, ProfileId profile, OfferId offer) const;
 
     const PolicyBook* book_;
     std::size_t n_offers_ = 0;
@@ -165,23 +197,22 @@ class Legality {
     std::vector<Index> remote_sites_;
     // Buyer profiles: buyers of one country that the same buyer-specific policies select.
     std::vector<Index> buyer_profile_;
-    std::vector<Index> profile_country_;
-    std::vector<std::vector<Index>>
+    std::vector<CountryId> profile_country_;
+    std::vector<std::vector<PolicyId>>
         profile_policies_;  // sorted policy indices selecting the profile
-    std::vector<Index> profile_example_buyer_;
 
-    std::vector<Index> all_policies_;  // 0..P−1, for leg()
+    std::vector<PolicyId> all_policies_;  // 0..P−1, for leg()
     // Rebuilt with the tables: per offer, the export controls and quotas in force selecting it
     // (CSR), and the remote_access policies in force. Most policies are tariffs, fees or not
     // in force, so the per-cell classification looks at a handful of policies.
     std::vector<std::size_t> offer_controls_begin_;
-    std::vector<Index> offer_controls_;
-    std::vector<Index> remote_policies_;
-    std::vector<Index> enforcement_policies_;  // in force (hub detection)
-    std::vector<Index> control_policies_;      // export controls and quotas in force
-    std::vector<RouteStatus> table_;           // profile × offer × route
-    std::vector<std::uint32_t> route_begin_;   // profile × offer + 1: into route_list_
-    std::vector<RouteChoice> route_list_;      // candidate routes (see candidate_routes)
+    std::vector<PolicyId> offer_controls_;
+    std::vector<PolicyId> remote_policies_;
+    std::vector<PolicyId> enforcement_policies_;  // in force (hub detection)
+    std::vector<PolicyId> control_policies_;      // export controls and quotas in force
+    std::vector<RouteStatus> table_;              // profile × offer × route
+    std::vector<std::uint32_t> route_begin_;      // profile × offer + 1: into route_list_
+    std::vector<RouteChoice> route_list_;         // candidate routes (see candidate_routes)
     std::vector<std::uint32_t> quota_pool_;
     std::vector<QuotaBucket> buckets_;
     std::vector<double> detection_;      // offer × route

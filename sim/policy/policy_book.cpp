@@ -65,17 +65,17 @@ bool PolicyBook::offer_available(Index offer, std::int64_t tick) const {
     return tick >= available_from_[static_cast<std::size_t>(offer)];
 }
 
-bool PolicyBook::applies(Index policy, Index destination, Index offer) const {
-    const auto p = static_cast<std::size_t>(policy);
-    const auto& pol = scenario_->policies[p];
-    const auto& off = scenario_->offers[static_cast<std::size_t>(offer)];
-    const auto& sup = scenario_->suppliers[static_cast<std::size_t>(off.supplier)];
-    if (!offer_mask_[p][static_cast<std::size_t>(offer)]) return false;
-    if (!dest_mask_[p][static_cast<std::size_t>(destination)]) return false;
+bool PolicyBook::applies(PolicyId policy, CountryId destination, OfferId offer) const {
+    const auto& pol = at(scenario_->policies, policy);
+    const auto& sup =
+        scenario_->suppliers[static_cast<std::size_t>(at(scenario_->offers, offer).supplier)];
+    if (!at(at(offer_mask_, policy), offer)) return false;
+    if (!at(at(dest_mask_, policy), destination)) return false;
     switch (pol.type) {
         case model::PolicyType::tariff:
             // Levied by the importing government on the customs origin of the goods.
-            return pol.by == destination && origin_mask_[p][static_cast<std::size_t>(sup.made_in)];
+            return CountryId{pol.by} == destination &&
+                   at(at(origin_mask_, policy), CountryId{sup.made_in});
         case model::PolicyType::export_fee:
             // Charged by the government whose jurisdiction the goods are under.
             return pol.by == sup.jurisdiction;
@@ -112,19 +112,19 @@ void PolicyBook::rebuild_tables() {
     std::fill(fee_.begin(), fee_.end(), 0.0);
     active_fees_.clear();
     const auto& ps = scenario_->policies;
-    const Index nc = static_cast<Index>(scenario_->countries.size());
-    const Index no = static_cast<Index>(n_offers_);
+    const std::size_t nc = scenario_->countries.size();
     for (std::size_t p = 0; p < ps.size(); ++p) {
         if (!in_force_[p]) continue;
         const auto& pol = ps[p];
         if (pol.type != model::PolicyType::tariff && pol.type != model::PolicyType::export_fee)
             continue;
-        const Index pi = static_cast<Index>(p);
+        const PolicyId pi{p};
         if (pol.type == model::PolicyType::export_fee) active_fees_.push_back(pi);
         auto& table = pol.type == model::PolicyType::tariff ? tariff_ : fee_;
-        for (Index c = 0; c < nc; ++c)
-            for (Index o = 0; o < no; ++o)
-                if (applies(pi, c, o)) table[cell(c, o)] += pol.rate;
+        for (std::size_t c = 0; c < nc; ++c)
+            for (std::size_t o = 0; o < n_offers_; ++o)
+                if (applies(pi, CountryId{c}, OfferId{o}))
+                    table[cell(CountryId{c}, OfferId{o})] += pol.rate;
     }
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/ids.hpp"
 #include "model/scenario.hpp"
 
 namespace ts::policy {
@@ -35,17 +36,21 @@ class PolicyBook {
     /// Sum of the in-force tariff rates the destination levies on the offer's customs origin
     /// (tariffs stack additively).
     double tariff(Index destination, Index offer) const {
-        return tariff_[cell(destination, offer)];
+        return tariff_[cell(CountryId{destination}, OfferId{offer})];
     }
     /// Sum of in-force export-fee rates on shipments of the offer to the destination.
-    double fee_rate(Index destination, Index offer) const { return fee_[cell(destination, offer)]; }
+    double fee_rate(Index destination, Index offer) const {
+        return fee_[cell(CountryId{destination}, OfferId{offer})];
+    }
     /// The in-force export-fee policies that apply to (destination, offer), for booking each
     /// fee to its government.
     template <class F>
     void for_each_fee(Index destination, Index offer, F&& f) const {
-        if (fee_[cell(destination, offer)] == 0.0) return;
-        for (Index p : active_fees_)
-            if (applies(p, destination, offer)) f(scenario_->policies[static_cast<std::size_t>(p)]);
+        const CountryId dest{destination};
+        const OfferId off{offer};
+        if (fee_[cell(dest, off)] == 0.0) return;
+        for (const PolicyId p : active_fees_)
+            if (applies(p, dest, off)) f(at(scenario_->policies, p));
     }
 
     /// Whether the offer exists at this tick (`available: {after, lag}`).
@@ -75,11 +80,10 @@ class PolicyBook {
 
   private:
     // Offer-major: shipping reads one offer's flows to many countries together.
-    std::size_t cell(Index c, Index o) const {
-        return static_cast<std::size_t>(o) * scenario_->countries.size() +
-               static_cast<std::size_t>(c);
+    std::size_t cell(CountryId c, OfferId o) const {
+        return o.index() * scenario_->countries.size() + c.index();
     }
-    bool applies(Index policy, Index destination, Index offer) const;
+    bool applies(PolicyId policy, CountryId destination, OfferId offer) const;
     void rebuild_tables();
 
     const model::Scenario* scenario_;
@@ -90,7 +94,7 @@ class PolicyBook {
     std::vector<std::vector<char>> offer_mask_;   // per policy × offer
     std::vector<std::vector<char>> dest_mask_;    // per policy × country
     std::vector<std::vector<char>> origin_mask_;  // per policy × country
-    std::vector<Index> active_fees_;
+    std::vector<PolicyId> active_fees_;
     std::vector<double> tariff_;                // offer × country
     std::vector<double> fee_;                   // offer × country
     std::vector<std::int64_t> available_from_;  // per offer
