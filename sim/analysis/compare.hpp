@@ -1,6 +1,6 @@
 #pragma once
 // `tradesim compare`: headline metrics of run folders side by side, with differences against a
-// baseline (PRODUCT.md, "Command line"). No I/O here: sim/io parses the per-tick CSV files of a
+// baseline (docs/compare.md). No I/O here: sim/io parses the per-tick CSV files of a
 // run folder into the records below and feeds them to a RunTotals; this file aggregates, checks
 // comparability, computes ensemble statistics and paired differences. The table and CSV are
 // rendered by sim/io/compare_report.

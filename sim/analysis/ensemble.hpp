@@ -1,6 +1,6 @@
 #pragma once
-// Ensemble statistics over Monte Carlo runs (PRODUCT.md, "Outputs": summary.csv with `--runs`).
-// No I/O here: sim/io writes the rows.
+// Ensemble statistics over Monte Carlo runs (docs/ensembles.md; summary.csv with `--runs` in
+// docs/outputs.md). No I/O here: sim/io writes the rows.
 //
 // Determinism: runs are added in run-index order (the callers merge parts in that order,
 // whatever the thread or rank count), sums are taken in that order, and the quantiles are a

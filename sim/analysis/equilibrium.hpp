@@ -1,6 +1,6 @@
 #pragma once
 // The long-run market equilibrium of a scenario, solved directly (no ticks): the steady state
-// of the engine (PRODUCT.md "The model, one tick") with the policies in force at one tick held
+// of the engine (docs/model.md, "The model, one tick") with the policies in force at one tick held
 // fixed, no growth and no backlog. `tradesim equilibrium` prints and writes it.
 //
 // What is solved

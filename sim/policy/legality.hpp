@@ -1,8 +1,8 @@
 #pragma once
-// Legality of every way a buyer can reach an offer (PRODUCT.md step 4). A route is the direct
-// shipment (route 0) or a shipment through hub r (route r+1, Scenario::routes[r]). For each
-// buyer profile (country, plus which buyer-specific controls name the buyer), offer and route,
-// the status is open, licensed, capped, diverted or blocked:
+// Legality of every way a buyer can reach an offer (docs/model.md, step 4; docs/policies.md, "Route
+// legality"). A route is the direct shipment (route 0) or a shipment through hub r (route r+1,
+// Scenario::routes[r]). For each buyer profile (country, plus which buyer-specific controls name
+// the buyer), offer and route, the status is open, licensed, capped, diverted or blocked:
 //
 // - A control of government G covers a leg X -> Y of goods of offer o when it selects o's
 //   product and Y (or the buyer), and either the goods leave G's territory (X == G, `exports`)

@@ -1,4 +1,4 @@
-// The equilibrium solver against the known answers of ../shared/spec/VALIDATION.md: V1 (tariff
+// The equilibrium solver against the known answers of docs/validation.md: V1 (tariff
 // incidence, exact and linearised, SMART trade creation), V2 (losing a source), V3 (trade
 // diversion), exact → linear convergence as the shock shrinks, and V4 (the tick-by-tick engine
 // settles where the solver says, on two multi-region worlds). Ill-posed cases must throw.

@@ -1,7 +1,7 @@
-// The legality table of VALIDATION.md: for every combination of (control covers exports /
+// The legality table of docs/validation.md: for every combination of (control covers exports /
 // re-exports, destination targeted or not, hub targeted or not, buyer listed or not, licence
 // approval 0 / p / 1) the class of the direct route and of the hub route is checked against
-// the rule of PRODUCT.md step 4, for goods leaving the controlling country and for goods of its
+// the rule of docs/model.md step 4, for goods leaving the controlling country and for goods of its
 // jurisdiction leaving a third country.
 #include <catch2/catch.hpp>
 
