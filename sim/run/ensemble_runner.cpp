@@ -1,7 +1,6 @@
-#include "cli/ensemble_runner.hpp"
+#include "run/ensemble_runner.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <condition_variable>
 #include <exception>
 #include <limits>
@@ -12,13 +11,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "cli/interrupt.hpp"
-#include "cli/progress.hpp"
 #include "core/error.hpp"
+#include "run/interrupt.hpp"
 
 namespace fs = std::filesystem;
 
-namespace ts::cli {
+namespace ts::run {
 
 namespace {
 
@@ -216,22 +214,6 @@ class PrivateFolder {
 
 }  // namespace
 
-Shard parse_shard(const std::string& command, const std::string& text) {
-    const auto slash = text.find('/');
-    Shard s;
-    const auto parse = [](std::string_view v, int& out) {
-        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-        return ec == std::errc() && end == v.data() + v.size() && !v.empty();
-    };
-    const std::string_view t(text);
-    if (slash == std::string::npos || !parse(t.substr(0, slash), s.index) ||
-        !parse(t.substr(slash + 1), s.count) || s.count < 1 || s.index < 0 || s.index >= s.count)
-        throw InputError(fmt::format(
-            "tradesim {}: --shard '{}': expected I/N with 0 <= I < N (see 'tradesim {} --help')",
-            command, text, command));
-    return s;
-}
-
 int resolve_threads(int requested) {
     if (requested > 0) return requested;
     const unsigned hw = std::thread::hardware_concurrency();
@@ -289,7 +271,9 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
     const std::size_t window =
         streaming ? std::max<std::size_t>(4, 2 * static_cast<std::size_t>(std::max(1, job.threads)))
                   : std::numeric_limits<std::size_t>::max() / 2;
-    ProgressBar bar("runs", job.progress && me == 0);
+    const auto progress = [&](std::size_t done, std::size_t total) {
+        if (me == 0) job.progress(static_cast<int>(done), static_cast<int>(total));
+    };
     if (streaming && ranks == 1) {
         // One process: the workers merge the parts themselves, in task order.
         if (job.assembler == nullptr) throw RunError("ensemble: nothing to merge into");
@@ -300,11 +284,8 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
             std::error_code remove_ec;
             fs::remove_all(root / name, remove_ec);
         });
-        pool.wait_merged([&](std::size_t merged) {
-            bar.update(static_cast<int>(merged), static_cast<int>(todo.size()));
-        });
+        pool.wait_merged([&](std::size_t merged) { progress(merged, todo.size()); });
         pool.stop_and_join();
-        bar.finish();
         return outcome;
     }
     WorkerPool pool(job, root, todo, window);
@@ -312,7 +293,7 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
     if (!streaming) {
         pool.wait_all([&](std::size_t done) {
             mpi.poll();  // another rank was interrupted: stop too
-            bar.update(static_cast<int>(done), static_cast<int>(todo.size()));
+            progress(done, todo.size());
         });
     } else if (me == 0) {
         if (job.assembler == nullptr) throw RunError("ensemble: rank 0 has nothing to merge into");
@@ -332,7 +313,7 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
             mpi.poll();
             throw_if_interrupted();
             if (owner == 0) pool.consumed(++local);
-            bar.update(static_cast<int>(t + 1), static_cast<int>(tasks));
+            progress(t + 1, tasks);
         }
     } else {
         for (std::size_t i = 0; i < pool.size(); ++i) {
@@ -346,7 +327,6 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
         }
     }
     pool.stop_and_join();
-    bar.finish();
     return outcome;
 }
 
@@ -376,14 +356,13 @@ int prepare_on_all_ranks(MpiSession& mpi, const std::function<void()>& prepare) 
         try {
             std::rethrow_exception(error);
         } catch (const InputError& e) {
-            for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.format());
+            for (const auto& d : e.diagnostics()) mpi.say(d.format());
         } catch (const std::exception& e) {
-            fmt::print(stderr, "tradesim: error: {}\n", e.what());
+            mpi.say(fmt::format("tradesim: error: {}", e.what()));
         }
-        std::fflush(stderr);
     }
     mpi.barrier();
     return error ? code : worst;
 }
 
-}  // namespace ts::cli
+}  // namespace ts::run
