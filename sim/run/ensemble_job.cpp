@@ -110,6 +110,30 @@ EnsembleResult execute_merged(const EnsembleJob& job, MpiSession& mpi, const Fee
 
 }  // namespace
 
+EnsembleJob make_ensemble_job(const io::EnsemblePlan& plan, const EnsembleSettings& ensemble,
+                              const OutputSettings& output, fs::path out, std::string resolved_yaml,
+                              std::vector<std::string> command_line, const JobClock& clock) {
+    EnsembleJob job;
+    job.plan = &plan;
+    job.ensemble = ensemble;
+    job.ensemble.threads = resolve_threads(ensemble.threads);
+    job.force = output.force;
+    job.out = std::move(out);
+    job.resolved_yaml = std::move(resolved_yaml);
+    job.command_line = std::move(command_line);
+    job.clock = &clock;
+    return job;
+}
+
+void prepare_destination(const std::string& command, const fs::path& out,
+                         const OutputSettings& output, const EnsembleSettings& ensemble,
+                         const io::EnsemblePlan& plan, const std::string& resolved_yaml) {
+    if (ensemble.shard)
+        prepare_shard_folder(command, out, output.force, io::plan_yaml(plan), resolved_yaml);
+    else
+        io::OutputDir::check_available(out, output.force);  // before anything is written
+}
+
 EnsembleResult execute_ensemble(const EnsembleJob& job, MpiSession& mpi, const Feedback& feedback) {
     return guarded(mpi, [&] {
         return job.ensemble.shard ? execute_shard(job, mpi, feedback)

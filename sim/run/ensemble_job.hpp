@@ -43,6 +43,18 @@ struct EnsembleResult {
     std::vector<std::vector<analysis::MorrisEffect>> morris;  // sweep with Morris
 };
 
+/// The fields every ensemble job fills the same way (threads resolved: 0 becomes one per core).
+EnsembleJob make_ensemble_job(const io::EnsemblePlan& plan, const EnsembleSettings& ensemble,
+                              const OutputSettings& output, std::filesystem::path out,
+                              std::string resolved_yaml, std::vector<std::string> command_line,
+                              const JobClock& clock);
+
+/// Rank 0, before any work: a shard's folder is prepared (or refused), another job's folder
+/// must be free to create or replace (--force).
+void prepare_destination(const std::string& command, const std::filesystem::path& out,
+                         const OutputSettings& output, const EnsembleSettings& ensemble,
+                         const io::EnsemblePlan& plan, const std::string& resolved_yaml);
+
 EnsembleResult execute_ensemble(const EnsembleJob& job, MpiSession& mpi, const Feedback& feedback);
 
 }  // namespace ts::run

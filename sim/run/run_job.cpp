@@ -1,5 +1,6 @@
 #include "run/run_job.hpp"
 
+#include <functional>
 #include <optional>
 #include <system_error>
 
@@ -22,7 +23,6 @@
 #include "run/interrupt.hpp"
 #include "run/job_support.hpp"
 #include "run/mpi_session.hpp"
-#include "run/shard_folder.hpp"
 
 namespace fs = std::filesystem;
 
@@ -143,6 +143,26 @@ io::EnsemblePlan run_plan(const model::Scenario& s, const RunJob& job) {
     return plan;
 }
 
+/// Simulates run `task` of an ensemble into its part folder: per-tick files and summary rows.
+std::function<void(std::size_t, const fs::path&)> run_part(const model::Scenario& s,
+                                                           const RunJob& job) {
+    io::RunWriterOptions options;
+    options.flows_detail = job.output.detail;
+    options.run_column = job.ensemble.runs > 1;
+    return [&s, options](std::size_t task, const fs::path& part) {
+        engine::RunConfig config;
+        config.run = static_cast<int>(task);
+        engine::Simulation sim(s, config);
+        analysis::SummaryCollector summary;  // refers to the simulation's world: keep sim alive
+        {
+            io::CsvRunWriter writer(sim.world(), part, options);
+            engine::TeeRecorder tee({&writer, &summary});
+            sim.run(tee, [](int, int) { throw_if_interrupted(); });
+        }
+        io::write_part_summary(summary.rows(), part / io::kSummaryCsv);
+    };
+}
+
 /// Several runs, MPI ranks or a shard: every rank loads and checks, then the runs are spread.
 RunOutcome run_ensemble_job(const RunJob& job, MpiSession& mpi, const Feedback& feedback) {
     const JobClock clock;
@@ -158,12 +178,8 @@ RunOutcome run_ensemble_job(const RunJob& job, MpiSession& mpi, const Feedback& 
         plan = run_plan(s, job);
         io::check_output_size(io::estimate_run_output(s, job.output.detail, job.ensemble.runs),
                               job.output.max_output, "run");
-        if (mpi.rank() != 0) return;
-        if (shard)
-            prepare_shard_folder("run", out, job.output.force, io::plan_yaml(plan),
-                                 s.resolved_yaml);
-        else
-            io::OutputDir::check_available(out, job.output.force);  // before anything is written
+        if (mpi.rank() == 0)
+            prepare_destination("run", out, job.output, job.ensemble, plan, s.resolved_yaml);
     });
     if (outcome.exit_code != 0) return outcome;
     const model::Scenario& s = loaded->scenario;
@@ -173,30 +189,9 @@ RunOutcome run_ensemble_job(const RunJob& job, MpiSession& mpi, const Feedback& 
             spdlog::warn("{}", note);
     }
 
-    io::RunWriterOptions writer_options;
-    writer_options.flows_detail = job.output.detail;
-    writer_options.run_column = job.ensemble.runs > 1;
-    EnsembleJob ensemble;
-    ensemble.plan = &plan;
-    ensemble.compute = [&](std::size_t task, const fs::path& part) {
-        engine::RunConfig config;
-        config.run = static_cast<int>(task);
-        engine::Simulation sim(s, config);
-        analysis::SummaryCollector summary;  // refers to the simulation's world: keep sim alive
-        {
-            io::CsvRunWriter writer(sim.world(), part, writer_options);
-            engine::TeeRecorder tee({&writer, &summary});
-            sim.run(tee, [](int, int) { throw_if_interrupted(); });
-        }
-        io::write_part_summary(summary.rows(), part / io::kSummaryCsv);
-    };
-    ensemble.ensemble = job.ensemble;
-    ensemble.ensemble.threads = resolve_threads(job.ensemble.threads);
-    ensemble.force = job.output.force;
-    ensemble.out = out;
-    ensemble.resolved_yaml = s.resolved_yaml;
-    ensemble.command_line = job.command_line;
-    ensemble.clock = &clock;
+    auto ensemble = make_ensemble_job(plan, job.ensemble, job.output, out, s.resolved_yaml,
+                                      job.command_line, clock);
+    ensemble.compute = run_part(s, job);
     ensemble.merged_log =
         fmt::format("running '{}': {} runs of {} ticks on {} thread(s) x {} process(es)", s.name,
                     job.ensemble.runs, s.time.ticks, ensemble.ensemble.threads, mpi.size());

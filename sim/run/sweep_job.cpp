@@ -9,7 +9,6 @@
 #include "core/error.hpp"
 #include "engine/simulation.hpp"
 #include "io/ensemble_parts.hpp"
-#include "io/output_dir.hpp"
 #include "io/output_estimate.hpp"
 #include "io/run_writer.hpp"
 #include "io/scenario_reader.hpp"
@@ -19,7 +18,6 @@
 #include "run/interrupt.hpp"
 #include "run/job_support.hpp"
 #include "run/mpi_session.hpp"
-#include "run/shard_folder.hpp"
 
 namespace fs = std::filesystem;
 
@@ -80,12 +78,8 @@ void prepare_sweep(const SweepJob& job, const MpiSession& mpi, SweepSetup& setup
         setup.variants.push_back(load_variant(job, design, v));
     plan.variants = std::move(design.variants);
     setup.out = job.output.folder ? *job.output.folder : fs::path("out") / (s.name + "-sweep");
-    if (mpi.rank() != 0) return;
-    if (job.ensemble.shard)
-        prepare_shard_folder("sweep", setup.out, job.output.force, io::plan_yaml(plan),
-                             s.resolved_yaml);
-    else
-        io::OutputDir::check_available(setup.out, job.output.force);
+    if (mpi.rank() == 0)
+        prepare_destination("sweep", setup.out, job.output, job.ensemble, plan, s.resolved_yaml);
 }
 
 }  // namespace
@@ -100,8 +94,8 @@ SweepOutcome run_sweep(const SweepJob& job, const Feedback& feedback) {
     if (mpi.rank() == 0) report_warnings(setup.base->warnings, feedback);
 
     const io::EnsemblePlan& plan = setup.plan;
-    EnsembleJob ensemble;
-    ensemble.plan = &plan;
+    auto ensemble = make_ensemble_job(plan, job.ensemble, job.output, setup.out,
+                                      setup.base->scenario.resolved_yaml, job.command_line, clock);
     ensemble.compute = [&](std::size_t task, const fs::path& part) {
         engine::RunConfig config;
         config.run =
@@ -111,13 +105,6 @@ SweepOutcome run_sweep(const SweepJob& job, const Feedback& feedback) {
         sim.run(summary, [](int, int) { throw_if_interrupted(); });
         io::write_part_summary(summary.rows(), part / io::kSummaryCsv);
     };
-    ensemble.ensemble = job.ensemble;
-    ensemble.ensemble.threads = resolve_threads(job.ensemble.threads);
-    ensemble.force = job.output.force;
-    ensemble.out = setup.out;
-    ensemble.resolved_yaml = setup.base->scenario.resolved_yaml;
-    ensemble.command_line = job.command_line;
-    ensemble.clock = &clock;
     ensemble.merged_log = fmt::format(
         "sweep '{}': {} variants x {} runs on {} thread(s) x {} process(es)", plan.scenario_name,
         plan.variants.size(), plan.runs, ensemble.ensemble.threads, mpi.size());
