@@ -162,7 +162,7 @@ int run_command(const Invocation& inv) {
     job.command_line = inv.command_line;
 
     ProgressBar bar("ticks", !quiet);
-    const auto outcome = run::run_scenario(job, terminal_feedback(&bar));
+    const auto outcome = run::run_scenario(job, terminal_feedback(bar));
     bar.finish();
     if (outcome.exit_code != 0) return outcome.exit_code;
     if (!quiet) print_run_outcome(outcome);

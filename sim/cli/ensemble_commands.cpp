@@ -72,7 +72,7 @@ int sweep_command(const Invocation& inv) {
     job.command_line = inv.command_line;
 
     ProgressBar bar("runs", !quiet);
-    const auto outcome = run::run_sweep(job, terminal_feedback(&bar));
+    const auto outcome = run::run_sweep(job, terminal_feedback(bar));
     bar.finish();
     if (outcome.exit_code != 0 || quiet) return outcome.exit_code;
     if (outcome.kind == run::SweepOutcome::Kind::merged)

@@ -143,13 +143,13 @@ po::options_description terminal_options(const char* quiet_help) {
     return group;
 }
 
-run::Feedback terminal_feedback(ProgressBar* bar) {
+run::Feedback terminal_feedback(ProgressBar& bar) {
     run::Feedback f;
     f.message = [](const std::string& line) {
         fmt::print(stderr, "{}\n", line);
         std::fflush(stderr);
     };
-    if (bar != nullptr) f.progress = [bar](int done, int total) { bar->update(done, total); };
+    f.progress = [&bar](int done, int total) { bar.update(done, total); };
     return f;
 }
 

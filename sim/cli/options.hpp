@@ -16,6 +16,8 @@ namespace ts::cli {
 
 namespace po = boost::program_options;
 
+class ProgressBar;
+
 /// Bad command line: reported like a scenario error, exit code 2.
 [[noreturn]] void usage_error(const std::string& command, const std::string& message);
 
@@ -61,8 +63,7 @@ po::options_description terminal_options(const char* quiet_help = nullptr);
 inline constexpr const char* kQuietHelp = "no progress bar and no result table";
 
 /// The run layer's feedback on this terminal: messages on stderr, progress on `bar`.
-class ProgressBar;
-run::Feedback terminal_feedback(ProgressBar* bar);
+run::Feedback terminal_feedback(ProgressBar& bar);
 
 /// The scenario's warnings, one line each on stderr.
 void print_warnings(const std::vector<Diagnostic>& warnings);
