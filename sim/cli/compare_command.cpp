@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,15 +13,14 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <boost/program_options.hpp>
 
 #include "analysis/compare.hpp"
+#include "cli/options.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "io/compare_report.hpp"
 #include "io/run_reader.hpp"
 
-namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace ts::cli {
@@ -31,33 +29,9 @@ namespace {
 
 constexpr const char* kCommand = "compare";
 
-[[noreturn]] void usage_error(const std::string& message) {
-    throw InputError(
-        fmt::format("tradesim {}: {} (see 'tradesim {} --help')", kCommand, message, kCommand));
-}
-
-/// "YYYY-MM-DD" of a --from/--to date; a month (YYYY-MM) means its first day for --from and its
-/// last day for --to, so `--from 2025-01 --to 2025-03` is the whole first quarter.
-std::string period_bound(const std::string& option, const std::string& text, bool end) {
-    auto d = parse_date(text);
-    if (!d)
-        usage_error(
-            fmt::format("{} '{}' is not a date (expected YYYY-MM or YYYY-MM-DD)", option, text));
-    if (end && text.size() == 7) d->day = days_in_month(d->year, d->month);
-    return format_date(*d);
-}
-
-bool same_folder(const fs::path& a, const fs::path& b) {
-    std::error_code ec1, ec2;
-    const auto ca = fs::weakly_canonical(a, ec1), cb = fs::weakly_canonical(b, ec2);
-    if (ec1 || ec2) return a.lexically_normal() == b.lexically_normal();
-    return ca == cb;
-}
-
-}  // namespace
-
-int compare_command(const Invocation& inv) {
-    po::options_description visible(
+/// The usage and options of `compare`.
+CommandOptions compare_options() {
+    CommandOptions options(
         "Usage: tradesim compare DIR_A DIR_B [DIR...] [--baseline DIR] [--by "
         "country|product|supplier|route]\n"
         "                        [--metric M]... [--from DATE] [--to DATE] [-o FILE] [--format "
@@ -86,8 +60,8 @@ int compare_command(const Invocation& inv) {
         "            seized_units\n"
         "  route     units, compute, value_usd, seized_units\n"
         "Rows that are zero in every scenario are left out (--all keeps them).\nOptions");
-    visible.add_options()("help,h", "show this help")("baseline", po::value<std::string>(),
-                                                      "the baseline folder (default: the first)")(
+    options.visible.add_options()("baseline", po::value<std::string>(),
+                                  "the baseline folder (default: the first)")(
         "by", po::value<std::string>()->default_value("country"),
         "view: country, product, supplier or route")(
         "metric", po::value<std::vector<std::string>>()->composing(),
@@ -99,24 +73,32 @@ int compare_command(const Invocation& inv) {
         "output,o", po::value<std::string>(), "also write the table as CSV to FILE")(
         "format", po::value<std::string>()->default_value("table"),
         "printed form: table, markdown or csv")("all", "keep rows that are zero in every scenario");
-    po::options_description hidden;
-    hidden.add_options()("folders", po::value<std::vector<std::string>>(), "run folders");
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description pos;
-    pos.add("folders", -1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(inv.args).options(all).positional(pos).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        usage_error(e.what());
-    }
-    if (vm.count("help")) {
-        std::cout << visible << "\n";
-        return 0;
-    }
+    options.visible.add(terminal_options());
+    options.hidden.add_options()("folders", po::value<std::vector<std::string>>(), "run folders");
+    options.pos.add("folders", -1);
+    return options;
+}
 
+/// "YYYY-MM-DD" of a --from/--to date; a month (YYYY-MM) means its first day for --from and its
+/// last day for --to, so `--from 2025-01 --to 2025-03` is the whole first quarter.
+std::string period_bound(const std::string& option, const std::string& text, bool end) {
+    auto d = parse_date(text);
+    if (!d)
+        usage_error(kCommand, fmt::format("{} '{}' is not a date (expected YYYY-MM or YYYY-MM-DD)",
+                                          option, text));
+    if (end && text.size() == 7) d->day = days_in_month(d->year, d->month);
+    return format_date(*d);
+}
+
+bool same_folder(const fs::path& a, const fs::path& b) {
+    std::error_code ec1, ec2;
+    const auto ca = fs::weakly_canonical(a, ec1), cb = fs::weakly_canonical(b, ec2);
+    if (ec1 || ec2) return a.lexically_normal() == b.lexically_normal();
+    return ca == cb;
+}
+
+/// The folders to compare, the baseline first.
+std::vector<std::string> folders_of(const po::variables_map& vm) {
     std::vector<std::string> folders;
     if (vm.count("folders")) folders = vm["folders"].as<std::vector<std::string>>();
     if (vm.count("baseline")) {
@@ -126,12 +108,18 @@ int compare_command(const Invocation& inv) {
         if (it != folders.end()) folders.erase(it);
         folders.insert(folders.begin(), base);
     }
-    if (folders.empty()) usage_error("missing run folders (DIR_A DIR_B ...)");
+    if (folders.empty()) usage_error(kCommand, "missing run folders (DIR_A DIR_B ...)");
 
+    return folders;
+}
+
+/// --by, --metric and --all.
+analysis::CompareOptions compare_settings(const po::variables_map& vm) {
     analysis::CompareOptions options;
     const auto by = analysis::parse_compare_by(vm["by"].as<std::string>());
     if (!by)
-        usage_error(fmt::format("--by must be country, product, supplier or route, not '{}'",
+        usage_error(kCommand,
+                    fmt::format("--by must be country, product, supplier or route, not '{}'",
                                 vm["by"].as<std::string>()));
     options.by = *by;
     options.keep_zero_rows = vm.count("all") > 0;
@@ -139,26 +127,30 @@ int compare_command(const Invocation& inv) {
         const auto known = analysis::metric_names(options.by);
         for (const auto& m : vm["metric"].as<std::vector<std::string>>()) {
             if (std::find(known.begin(), known.end(), m) == known.end())
-                usage_error(fmt::format("--by {} has no metric '{}'{} (metrics: {})",
-                                        analysis::to_string(options.by), m, did_you_mean(m, known),
-                                        fmt::join(known, ", ")));
+                usage_error(kCommand, fmt::format("--by {} has no metric '{}'{} (metrics: {})",
+                                                  analysis::to_string(options.by), m,
+                                                  did_you_mean(m, known), fmt::join(known, ", ")));
             options.metrics.push_back(m);
         }
     }
-    const auto format = io::parse_compare_format(vm["format"].as<std::string>());
-    if (!format)
-        usage_error(fmt::format("--format must be table, markdown or csv, not '{}'",
-                                vm["format"].as<std::string>()));
+    return options;
+}
+
+/// --from and --to.
+analysis::Period period_of(const po::variables_map& vm) {
     analysis::Period period;
     if (vm.count("from")) period.from = period_bound("--from", vm["from"].as<std::string>(), false);
     if (vm.count("to")) period.to = period_bound("--to", vm["to"].as<std::string>(), true);
     if (period.from && period.to && *period.from > *period.to)
-        usage_error(fmt::format("--from {} is after --to {}", *period.from, *period.to));
-    std::optional<fs::path> out;
-    if (vm.count("output")) out = fs::path(vm["output"].as<std::string>());
+        usage_error(kCommand, fmt::format("--from {} is after --to {}", *period.from, *period.to));
+    return period;
+}
 
-    // Read every folder (bad folders are input errors: exit 2, reported together).
-    std::vector<std::unique_ptr<analysis::RunTotals>> totals;
+/// Every folder's totals over the period, checked to be comparable (bad folders are input
+/// errors: exit 2, reported together). `totals` keeps what the scenarios point to.
+std::vector<analysis::ScenarioRuns> read_runs(
+    const std::vector<std::string>& folders, const analysis::Period& period,
+    std::vector<std::unique_ptr<analysis::RunTotals>>& totals) {
     std::vector<analysis::ScenarioRuns> scenarios;
     std::vector<Diagnostic> problems;
     for (const auto& f : folders) {
@@ -189,13 +181,19 @@ int compare_command(const Invocation& inv) {
     if (!problems.empty()) throw InputError(problems);
     for (const auto& s : scenarios)
         if (s.totals->ticks_in_period() == 0)
-            usage_error(fmt::format("the period {} .. {} holds no tick of '{}' ({})",
+            usage_error(kCommand,
+                        fmt::format("the period {} .. {} holds no tick of '{}' ({})",
                                     period.from.value_or("start"), period.to.value_or("end"),
                                     s.folder, s.totals->span().describe()));
 
-    const auto result = analysis::compare_runs(scenarios, options);
+    return scenarios;
+}
+
+/// The table in the chosen form on stdout and, with -o, the CSV.
+void report(const analysis::CompareResult& result, io::CompareFormat format,
+            const std::optional<fs::path>& out) {
     for (const auto& w : result.warnings) fmt::print(stderr, "warning: {}\n", w);
-    switch (*format) {
+    switch (format) {
         case io::CompareFormat::table:
             fmt::print("{}", io::render_compare_table(result));
             break;
@@ -215,8 +213,29 @@ int compare_command(const Invocation& inv) {
                                            out->parent_path().string(), ec.message()));
         }
         io::write_compare_csv(result, *out);
-        if (*format != io::CompareFormat::csv) fmt::print("\nwrote {}\n", out->string());
+        if (format != io::CompareFormat::csv) fmt::print("\nwrote {}\n", out->string());
     }
+}
+
+}  // namespace
+
+int compare_command(const Invocation& inv) {
+    const CommandOptions options = compare_options();
+    const auto vm = parse(kCommand, inv, options);
+    if (print_help(vm, options)) return 0;
+    const std::vector<std::string> folders = folders_of(vm);
+    const analysis::CompareOptions settings = compare_settings(vm);
+    const auto format = io::parse_compare_format(vm["format"].as<std::string>());
+    if (!format)
+        usage_error(kCommand, fmt::format("--format must be table, markdown or csv, not '{}'",
+                                          vm["format"].as<std::string>()));
+    const analysis::Period period = period_of(vm);
+    std::optional<fs::path> out;
+    if (vm.count("output")) out = fs::path(vm["output"].as<std::string>());
+
+    std::vector<std::unique_ptr<analysis::RunTotals>> totals;
+    const auto scenarios = read_runs(folders, period, totals);
+    report(analysis::compare_runs(scenarios, settings), *format, out);
     return 0;
 }
 

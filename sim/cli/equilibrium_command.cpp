@@ -12,14 +12,13 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <boost/program_options.hpp>
 
 #include "analysis/equilibrium.hpp"
+#include "cli/options.hpp"
 #include "core/error.hpp"
 #include "io/csv.hpp"
 #include "io/scenario_reader.hpp"
 
-namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace ts::cli {
@@ -28,23 +27,18 @@ namespace {
 
 constexpr const char* kCommand = "equilibrium";
 
-[[noreturn]] void usage_error(const std::string& message) {
-    throw InputError(
-        fmt::format("tradesim {}: {} (see 'tradesim {} --help')", kCommand, message, kCommand));
-}
-
 /// The tick whose period contains DATE (YYYY-MM or YYYY-MM-DD); it must lie within the run.
 std::int64_t tick_of(const model::Scenario& s, const std::string& option, const std::string& text) {
     const auto date = parse_date(text);
     if (!date)
-        usage_error(
-            fmt::format("{} '{}' is not a date (expected YYYY-MM or YYYY-MM-DD)", option, text));
+        usage_error(kCommand, fmt::format("{} '{}' is not a date (expected YYYY-MM or YYYY-MM-DD)",
+                                          option, text));
     const auto cal = s.time.calendar();
     const std::int64_t tick = cal.tick_containing(*date);
     if (tick < 0 || tick >= s.time.ticks)
-        usage_error(fmt::format("{} {} is outside the run of '{}' ({} .. {})", option, text, s.name,
-                                format_date(cal.date_of(0)),
-                                format_date(cal.date_of(s.time.ticks - 1))));
+        usage_error(kCommand, fmt::format("{} {} is outside the run of '{}' ({} .. {})", option,
+                                          text, s.name, format_date(cal.date_of(0)),
+                                          format_date(cal.date_of(s.time.ticks - 1))));
     return tick;
 }
 
@@ -196,7 +190,7 @@ void write_csv(const fs::path& path, const std::vector<analysis::EquilibriumRow>
 }  // namespace
 
 int equilibrium_command(const Invocation& inv) {
-    po::options_description visible(
+    CommandOptions options(
         "Usage: tradesim equilibrium SCENARIO.yaml [--at DATE] [--baseline-at DATE] [--linear] "
         "[--set PATH=VALUE]... "
         "[-o FILE]\n\n"
@@ -210,40 +204,25 @@ int equilibrium_command(const Invocation& inv) {
         "design-around\n"
         "are left out. Prints a table; with -o also writes the result as CSV\n"
         "(scope,key,metric,baseline,value,change,change_pct).\nOptions");
-    visible.add_options()("help,h", "show this help")(
+    options.visible.add_options()(
         "at", po::value<std::string>(),
         "policies in force at this date (YYYY-MM or YYYY-MM-DD; default: the last tick)")(
         "baseline-at", po::value<std::string>(),
         "baseline: the policies in force at this date (default: no policies)")(
         "linear", "GSIM-style linearised answer around the baseline")(
-        "set", po::value<std::vector<std::string>>()->composing(),
-        "override a value by dotted path (repeatable)")("output,o", po::value<std::string>(),
-                                                        "write the result as CSV to FILE");
-    po::options_description hidden;
-    hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
-    po::options_description all;
-    all.add(visible).add(hidden);
-    po::positional_options_description pos;
-    pos.add("scenario", 1);
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(inv.args).options(all).positional(pos).run(), vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        usage_error(e.what());
-    }
-    if (vm.count("help")) {
-        std::cout << visible << "\n";
-        return 0;
-    }
-    if (!vm.count("scenario")) usage_error("missing SCENARIO.yaml");
+        "output,o", po::value<std::string>(), "write the result as CSV to FILE");
+    options.visible.add(terminal_options())
+        .add(scenario_options("override a value by dotted path (repeatable)"));
+    options.hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
+    options.pos.add("scenario", 1);
+    const auto vm = parse(kCommand, inv, options);
+    if (print_help(vm, options)) return 0;
+    const auto scenario = scenario_settings(kCommand, vm);
 
-    io::LoadOptions load;
-    if (vm.count("set")) load.overrides = vm["set"].as<std::vector<std::string>>();
-    const auto loaded = io::load_scenario(vm["scenario"].as<std::string>(), load);
-    for (const auto& w : loaded.warnings) fmt::print(stderr, "{}\n", w.format());
+    const auto loaded = io::load_scenario(scenario.file, scenario.load);
+    print_warnings(loaded.warnings);
     const model::Scenario& s = loaded.scenario;
-    if (s.time.ticks <= 0) usage_error(fmt::format("scenario '{}' has no ticks", s.name));
+    if (s.time.ticks <= 0) usage_error(kCommand, fmt::format("scenario '{}' has no ticks", s.name));
 
     analysis::EquilibriumOptions opt;
     opt.at_tick =

@@ -12,14 +12,12 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <boost/program_options.hpp>
 
-#include "cli/command_support.hpp"
+#include "cli/options.hpp"
 #include "core/error.hpp"
 #include "io/generate.hpp"
 #include "io/output_dir.hpp"
 
-namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace ts::cli {
@@ -46,43 +44,8 @@ std::string shell_quote(const std::string& arg) {
     return out + "'";
 }
 
-}  // namespace
-
-int generate_command(const Invocation& inv) {
-    po::options_description visible(
-        "Usage: tradesim generate --countries N --suppliers N --buyers N --products N --hubs N "
-        "--ticks N\n"
-        "                         [--seed N] -o FILE [--force]\n\n"
-        "Write a synthetic, valid scenario of the given size, for benchmarks and fuzzing seeds. "
-        "Countries get\n"
-        "codes XAA, XAB, ... (XAA is the main producer jurisdiction); a few large suppliers "
-        "(Pareto sizes) offer\n"
-        "every product; buyers (lognormal demand) state base-period shares over at most 12 "
-        "offers each; the first\n"
-        "N countries after the producers are hubs; policies (export controls, a quota, tariffs, "
-        "an export fee,\n"
-        "enforcement, an import restriction) are announced, take force and lapse during the run. "
-        "The step is a\n"
-        "month up to 240 ticks, a week beyond. The same arguments give a byte-identical file.\n"
-        "Options");
-    visible.add_options()("help,h", "show this help")("countries", po::value<std::int64_t>(),
-                                                      "number of countries (2 to 676)")(
-        "suppliers", po::value<std::int64_t>(), "number of suppliers (1 to 10000)")(
-        "buyers", po::value<std::int64_t>(), "number of buyers (1 to 1000000)")(
-        "products", po::value<std::int64_t>(), "number of products (1 to 100)")(
-        "hubs", po::value<std::int64_t>(), "number of hub routes (0 to countries - 1)")(
-        "ticks", po::value<std::int64_t>(), "length of the run in ticks (1 to 100000)")(
-        "seed", po::value<std::string>()->default_value("1"), "random seed (0 to 2^64-1)")(
-        "output,o", po::value<std::string>(), "the scenario file to write ('-': standard output)")(
-        "force", "replace an existing file");
-    po::options_description hidden;
-    po::positional_options_description pos;
-    auto vm = parse(kCommand, inv, visible, hidden, pos);
-    if (vm.count("help")) {
-        std::cout << visible << "\n";
-        return 0;
-    }
-
+/// The sizes and the seed; usage_error when one is missing or not a number.
+io::GenerateSpec read_spec(const po::variables_map& vm) {
     std::vector<std::string> missing;
     for (const char* name : {"countries", "suppliers", "buyers", "products", "hubs", "ticks"})
         if (!vm.count(name)) missing.push_back(fmt::format("--{}", name));
@@ -110,22 +73,62 @@ int generate_command(const Invocation& inv) {
     }
     io::check_generate_spec(spec);
 
+    return spec;
+}
+
+/// A file to write, or to replace with --force, in a folder that exists.
+void check_output_file(const std::string& output, bool force) {
+    const fs::path path(output);
+    std::error_code ec;
+    if (fs::exists(path, ec) && !force)
+        usage_error(kCommand, fmt::format("'{}' exists; use --force to replace it", output));
+    if (fs::is_directory(path, ec))
+        usage_error(kCommand, fmt::format("'{}' is a folder, not a file", output));
+    const fs::path parent = path.parent_path();
+    if (!parent.empty() && !fs::is_directory(parent, ec))
+        usage_error(kCommand, fmt::format("the folder of '{}' does not exist", output));
+}
+
+}  // namespace
+
+int generate_command(const Invocation& inv) {
+    CommandOptions options(
+        "Usage: tradesim generate --countries N --suppliers N --buyers N --products N --hubs N "
+        "--ticks N\n"
+        "                         [--seed N] -o FILE [--force]\n\n"
+        "Write a synthetic, valid scenario of the given size, for benchmarks and fuzzing seeds. "
+        "Countries get\n"
+        "codes XAA, XAB, ... (XAA is the main producer jurisdiction); a few large suppliers "
+        "(Pareto sizes) offer\n"
+        "every product; buyers (lognormal demand) state base-period shares over at most 12 "
+        "offers each; the first\n"
+        "N countries after the producers are hubs; policies (export controls, a quota, tariffs, "
+        "an export fee,\n"
+        "enforcement, an import restriction) are announced, take force and lapse during the run. "
+        "The step is a\n"
+        "month up to 240 ticks, a week beyond. The same arguments give a byte-identical file.\n"
+        "Options");
+    options.visible.add(terminal_options());
+    options.visible.add_options()("countries", po::value<std::int64_t>(),
+                                  "number of countries (2 to 676)")(
+        "suppliers", po::value<std::int64_t>(), "number of suppliers (1 to 10000)")(
+        "buyers", po::value<std::int64_t>(), "number of buyers (1 to 1000000)")(
+        "products", po::value<std::int64_t>(), "number of products (1 to 100)")(
+        "hubs", po::value<std::int64_t>(), "number of hub routes (0 to countries - 1)")(
+        "ticks", po::value<std::int64_t>(), "length of the run in ticks (1 to 100000)")(
+        "seed", po::value<std::string>()->default_value("1"), "random seed (0 to 2^64-1)")(
+        "output,o", po::value<std::string>(), "the scenario file to write ('-': standard output)")(
+        "force", "replace an existing file");
+    const auto vm = parse(kCommand, inv, options);
+    if (print_help(vm, options)) return 0;
+
+    io::GenerateSpec spec = read_spec(vm);
     spec.command = "tradesim generate";
     for (const auto& a : inv.args) spec.command += " " + shell_quote(a);
 
     const std::string output = vm["output"].as<std::string>();
     const bool to_stdout = output == "-";
-    if (!to_stdout) {
-        const fs::path path(output);
-        std::error_code ec;
-        if (fs::exists(path, ec) && !vm.count("force"))
-            usage_error(kCommand, fmt::format("'{}' exists; use --force to replace it", output));
-        if (fs::is_directory(path, ec))
-            usage_error(kCommand, fmt::format("'{}' is a folder, not a file", output));
-        const fs::path parent = path.parent_path();
-        if (!parent.empty() && !fs::is_directory(parent, ec))
-            usage_error(kCommand, fmt::format("the folder of '{}' does not exist", output));
-    }
+    if (!to_stdout) check_output_file(output, vm.count("force") > 0);
 
     const std::string text = io::generate_scenario(spec);
     if (to_stdout) {

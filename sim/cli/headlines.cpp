@@ -1,9 +1,15 @@
 #include "cli/headlines.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
 #include <fmt/format.h>
+
+#include "analysis/sweep_design.hpp"
+#include "io/ensemble_plan.hpp"
+
+namespace fs = std::filesystem;
 
 namespace ts::cli {
 
@@ -39,6 +45,64 @@ void print_headlines(const model::Scenario& s, const std::vector<analysis::Summa
         fmt::print("{:<16} {:>16} {:>14}\n", sup.id, human(it->second["revenue_usd"]),
                    human(it->second["units_shipped"]));
     }
+}
+
+void print_shard_outcome(const std::string& what, const run::ShardOutcome& o, const fs::path& out,
+                         double seconds) {
+    fmt::print(
+        "{} shard {}/{}: computed {} run(s), {} already complete, in {:.2f} s; parts in {}\n", what,
+        o.shard.index, o.shard.count, o.computed, o.skipped, seconds,
+        (out / io::kPartsDir).string());
+    fmt::print("when every shard is done: tradesim reduce {}\n", out.string());
+}
+
+namespace {
+
+std::string parameter_label(const io::EnsemblePlan& plan, std::size_t v) {
+    std::string s;
+    for (std::size_t i = 0; i < plan.parameters.size(); ++i)
+        s += fmt::format("{}{}={}", i ? " " : "", plan.parameters[i], plan.variants[v].values[i]);
+    return s;
+}
+
+}  // namespace
+
+void print_sweep_results(const run::SweepResults& results, const fs::path& out, double seconds) {
+    const io::EnsemblePlan& plan = results.plan;
+    fmt::print("sweep '{}': {} variant(s) x {} run(s) ({}), outputs in {} ({:.2f} s)\n",
+               plan.scenario_name, plan.variants.size(), plan.runs,
+               analysis::to_string(plan.design), out.string(), seconds);
+    // The first two world metrics: compute delivered and unmet compute, mean over runs.
+    const std::size_t shown = std::min<std::size_t>(plan.variants.size(), 20);
+    const auto col = [&](const char* metric) {
+        for (std::size_t m = 0; m < plan.metrics.size(); ++m)
+            if (plan.metrics[m].scope == "world" && plan.metrics[m].metric == metric) return m;
+        return plan.metrics.size();
+    };
+    const std::size_t delivered = col("compute_delivered"), unmet = col("unmet_compute");
+    fmt::print("\n{:>7} {:>18} {:>14}  {}\n", "variant", "compute_delivered", "unmet_compute",
+               "parameters");
+    for (std::size_t v = 0; v < shown; ++v) {
+        const auto& means = results.variant_means[v];
+        fmt::print("{:>7} {:>18} {:>14}  {}\n", v,
+                   delivered < means.size() ? human(means[delivered]) : "-",
+                   unmet < means.size() ? human(means[unmet]) : "-", parameter_label(plan, v));
+    }
+    if (shown < plan.variants.size())
+        fmt::print("... ({} more in summary.csv)\n", plan.variants.size() - shown);
+    if (plan.design.kind != analysis::DesignKind::morris || results.morris.empty()) return;
+    for (const std::size_t m : {delivered, unmet}) {
+        if (m >= results.morris.size()) continue;
+        fmt::print(
+            "\nMorris ranking for {} (mu* = mean |elementary effect| per unit of the range):\n",
+            plan.metrics[m].column());
+        fmt::print("{:>4} {:>14} {:>14}  {}\n", "rank", "mu*", "sigma", "parameter");
+        const auto& ranking = results.morris[m];
+        for (std::size_t r = 0; r < ranking.size(); ++r)
+            fmt::print("{:>4} {:>14} {:>14}  {}\n", r + 1, human(ranking[r].mu_star),
+                       human(ranking[r].sigma), plan.parameters[ranking[r].parameter]);
+    }
+    fmt::print("\nAll metrics: {}\n", (out / io::kMorrisCsv).string());
 }
 
 }  // namespace ts::cli

@@ -1,11 +1,15 @@
 #pragma once
-// The short table of headline results printed after a run (and, with ensemble means, after
-// `run --runs N`).
+// What the commands print when a job is done: the short table of headline results after a run
+// (and, with ensemble means, after `run --runs N`), a shard's counts, a sweep's variants and
+// Morris rankings.
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "analysis/summary.hpp"
 #include "model/scenario.hpp"
+#include "run/job_settings.hpp"
+#include "run/sweep_job.hpp"
 
 namespace ts::cli {
 
@@ -13,5 +17,14 @@ namespace ts::cli {
 std::string human(double v);
 
 void print_headlines(const model::Scenario& s, const std::vector<analysis::SummaryRow>& rows);
+
+/// `what` is the command ("run", "sweep"); `seconds` the job's wall time.
+void print_shard_outcome(const std::string& what, const run::ShardOutcome& o,
+                         const std::filesystem::path& out, double seconds);
+
+/// The variants (compute delivered and unmet compute, means over runs) and, for a Morris design,
+/// the ranking of the parameters.
+void print_sweep_results(const run::SweepResults& results, const std::filesystem::path& out,
+                         double seconds);
 
 }  // namespace ts::cli

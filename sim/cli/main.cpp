@@ -18,9 +18,9 @@
 #include "cli/ensemble_commands.hpp"
 #include "cli/equilibrium_command.hpp"
 #include "cli/generate_command.hpp"
-#include "cli/interrupt.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
+#include "run/interrupt.hpp"
 
 namespace {
 
@@ -136,10 +136,10 @@ int check_stdout(int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    ts::cli::install_signal_handlers();
+    ts::run::install_signal_handlers();
     try {
         return check_stdout(dispatch(argc, argv));
-    } catch (const ts::cli::Interrupted& e) {
+    } catch (const ts::run::Interrupted& e) {
         std::fflush(stdout);
         if (e.detail().empty())
             say("tradesim: {}\n", e.what());

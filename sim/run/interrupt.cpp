@@ -1,4 +1,4 @@
-#include "cli/interrupt.hpp"
+#include "run/interrupt.hpp"
 
 #include <signal.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-namespace ts::cli {
+namespace ts::run {
 
 namespace {
 
@@ -63,4 +63,4 @@ void throw_if_interrupted() {
     if (const int sig = pending_signal(); sig != 0) throw Interrupted(sig);
 }
 
-}  // namespace ts::cli
+}  // namespace ts::run

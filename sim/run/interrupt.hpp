@@ -8,7 +8,7 @@
 #include <exception>
 #include <string>
 
-namespace ts::cli {
+namespace ts::run {
 
 /// Thrown at a safe point after SIGINT or SIGTERM. Not a RunError: it maps to 128 + signal.
 class Interrupted : public std::exception {
@@ -43,4 +43,4 @@ int pending_signal();
 /// Throws Interrupted if a signal was received.
 void throw_if_interrupted();
 
-}  // namespace ts::cli
+}  // namespace ts::run

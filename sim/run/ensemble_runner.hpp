@@ -18,19 +18,12 @@
 #include <optional>
 #include <string>
 
-#include "cli/mpi_session.hpp"
 #include "io/ensemble_parts.hpp"
 #include "io/ensemble_plan.hpp"
+#include "run/job_settings.hpp"
+#include "run/mpi_session.hpp"
 
-namespace ts::cli {
-
-struct Shard {
-    int index = 0;
-    int count = 1;
-};
-
-/// Parses "I/N" (0 <= I < N). Throws InputError mentioning `command`.
-Shard parse_shard(const std::string& command, const std::string& text);
+namespace ts::run {
 
 /// Worker threads to use: `requested`, or the hardware's count for 0.
 int resolve_threads(int requested);
@@ -40,7 +33,8 @@ struct EnsembleRun {
     /// Simulates task `task` and writes its part into `part_dir`. Called from worker threads.
     std::function<void(std::size_t task, const std::filesystem::path& part_dir)> compute;
     int threads = 1;
-    bool progress = false;  // a progress bar on rank 0 (when stderr is a terminal)
+    /// Runs merged (or, for a shard, computed) so far; called on rank 0 only.
+    std::function<void(int done, int total)> progress = [](int, int) {};
     std::optional<Shard> shard;
     /// Where parts are written: DIR/parts for shards; a hidden folder of the staging folder on
     /// rank 0 otherwise. Ranks > 0 use a private temporary folder when this is empty.
@@ -58,10 +52,10 @@ struct EnsembleOutcome {
 EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi);
 
 /// Runs `prepare` on every rank and agrees on the outcome: returns 0 when all succeeded. One
-/// process alone rethrows its failure. Under MPI one rank prints the failure (rank 0, or a rank
-/// whose failure rank 0 did not share), then all ranks meet at a barrier — so that no rank
+/// process alone rethrows its failure. Under MPI one rank reports the failure (mpi.say) (rank 0, or
+/// a rank whose failure rank 0 did not share), then all ranks meet at a barrier — so that no rank
 /// exits, and has mpirun kill the rest, before the message is out — and each returns its exit
 /// code (the worst one when only other ranks failed).
 int prepare_on_all_ranks(MpiSession& mpi, const std::function<void()>& prepare);
 
-}  // namespace ts::cli
+}  // namespace ts::run

@@ -1,4 +1,4 @@
-#include "cli/mpi_session.hpp"
+#include "run/mpi_session.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -9,14 +9,15 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include <spdlog/spdlog.h>
 
-#include "cli/interrupt.hpp"
 #include "core/error.hpp"
+#include "run/interrupt.hpp"
 
 #ifdef TRADESIM_HAVE_MPI
 #include <mpi.h>
@@ -24,7 +25,7 @@
 
 namespace fs = std::filesystem;
 
-namespace ts::cli {
+namespace ts::run {
 
 namespace {
 
@@ -61,7 +62,7 @@ void check(int rc, const char* what) {
 /// number), so that a signal to one rank alone (a batch system's or a user's `kill`) stops the
 /// whole job at once: a rank that receives it raises the same signal on itself and cleans up as
 /// if it had been signalled. Checked wherever a rank waits.
-void poll_stop_messages() {
+void poll_stop_messages(const MessageSink& message) {
     int flag = 0;
     MPI_Status status;
     if (MPI_Iprobe(MPI_ANY_SOURCE, kTagStop, MPI_COMM_WORLD, &flag, &status) != MPI_SUCCESS ||
@@ -72,9 +73,8 @@ void poll_stop_messages() {
                  MPI_STATUS_IGNORE) != MPI_SUCCESS)
         return;
     if (pending_signal() != 0 || (sig != SIGINT && sig != SIGTERM)) return;
-    fmt::print(stderr, "tradesim: MPI rank {} was interrupted by {}; stopping this rank too\n",
-               status.MPI_SOURCE, Interrupted(sig).signal_name());
-    std::fflush(stderr);
+    message(fmt::format("tradesim: MPI rank {} was interrupted by {}; stopping this rank too",
+                        status.MPI_SOURCE, Interrupted(sig).signal_name()));
     std::raise(sig);  // the handler records it; the next safe point throws Interrupted
 }
 
@@ -96,19 +96,21 @@ void send_stop_messages(int rank, int size) {
 /// were no faster than 1 with blocking sends and receives).
 class Backoff {
   public:
+    explicit Backoff(const MessageSink& message) : message_(message) {}
     void pause() {
-        poll_stop_messages();
+        poll_stop_messages(message_);
         throw_if_interrupted();  // mpirun forwards SIGINT/SIGTERM to every rank
         std::this_thread::sleep_for(std::chrono::microseconds(us_));
         us_ = std::min(us_ * 2, 1000);
     }
 
   private:
+    const MessageSink& message_;
     int us_ = 20;
 };
 
-void wait_for(MPI_Request& request, const char* what) {
-    Backoff backoff;
+void wait_for(MPI_Request& request, const char* what, const MessageSink& message) {
+    Backoff backoff(message);
     for (int done = 0;;) {
         check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), what);
         if (done) return;
@@ -116,18 +118,18 @@ void wait_for(MPI_Request& request, const char* what) {
     }
 }
 
-void send_bytes(const char* data, std::size_t n, int dest, int tag) {
+void send_bytes(const char* data, std::size_t n, int dest, int tag, const MessageSink& message) {
     MPI_Request request;
     check(MPI_Isend(data, static_cast<int>(n), MPI_CHAR, dest, tag, MPI_COMM_WORLD, &request),
           "MPI_Isend");
-    wait_for(request, "MPI_Isend");
+    wait_for(request, "MPI_Isend", message);
 }
 
-void recv_bytes(char* data, std::size_t n, int source, int tag) {
+void recv_bytes(char* data, std::size_t n, int source, int tag, const MessageSink& message) {
     MPI_Request request;
     check(MPI_Irecv(data, static_cast<int>(n), MPI_CHAR, source, tag, MPI_COMM_WORLD, &request),
           "MPI_Irecv");
-    wait_for(request, "MPI_Irecv");
+    wait_for(request, "MPI_Irecv", message);
 }
 #endif
 
@@ -156,7 +158,8 @@ bool MpiSession::compiled() {
 #endif
 }
 
-MpiSession::MpiSession() : abandoned_(std::make_unique<Abandoned>()) {
+MpiSession::MpiSession(MessageSink message)
+    : message_(std::move(message)), abandoned_(std::make_unique<Abandoned>()) {
 #ifdef TRADESIM_HAVE_MPI
     if (!launched_by_mpi()) return;
     int provided = 0;
@@ -213,7 +216,7 @@ MpiSession::~MpiSession() {
 
 void MpiSession::poll() {
 #ifdef TRADESIM_HAVE_MPI
-    if (active_ && size_ > 1) poll_stop_messages();
+    if (active_ && size_ > 1) poll_stop_messages(message_);
 #endif
 }
 
@@ -253,7 +256,7 @@ void MpiSession::barrier() {
         MPI_Request request;
         check(MPI_Ibarrier(MPI_COMM_WORLD, &request), "MPI_Ibarrier");
         try {
-            wait_for(request, "MPI_Ibarrier");
+            wait_for(request, "MPI_Ibarrier", message_);
         } catch (const Interrupted&) {
             abandoned_->barrier = request;  // the destructor completes it
             throw;
@@ -295,7 +298,7 @@ void MpiSession::send_part([[maybe_unused]] int dest, [[maybe_unused]] std::size
     try {
         for (std::size_t at = 0; at < payload.size(); at += chunk_bytes())
             send_bytes(payload.data() + at, std::min(chunk_bytes(), payload.size() - at), dest,
-                       at == 0 ? kTagHeader : kTagData);
+                       at == 0 ? kTagHeader : kTagData, message_);
     } catch (const Interrupted&) {
         abandoned_->buffers.push_back(std::move(owned));  // the send may still read it
         throw;
@@ -309,7 +312,7 @@ void MpiSession::recv_part([[maybe_unused]] int source, [[maybe_unused]] std::si
                            [[maybe_unused]] const fs::path& dir) {
 #ifdef TRADESIM_HAVE_MPI
     MPI_Status status;
-    Backoff backoff;
+    Backoff backoff(message_);
     for (int flag = 0;;) {
         check(MPI_Iprobe(source, kTagHeader, MPI_COMM_WORLD, &flag, &status), "MPI_Iprobe");
         if (flag) break;
@@ -321,7 +324,7 @@ void MpiSession::recv_part([[maybe_unused]] int source, [[maybe_unused]] std::si
     std::string& payload = *owned;
     const auto receive = [&](std::size_t at, std::size_t n, int tag) {
         try {
-            recv_bytes(payload.data() + at, n, source, tag);
+            recv_bytes(payload.data() + at, n, source, tag, message_);
         } catch (const Interrupted&) {
             abandoned_->buffers.push_back(std::move(owned));  // the receive may still write it
             throw;
@@ -369,4 +372,4 @@ void MpiSession::recv_part([[maybe_unused]] int source, [[maybe_unused]] std::si
 #endif
 }
 
-}  // namespace ts::cli
+}  // namespace ts::run

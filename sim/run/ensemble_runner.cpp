@@ -1,7 +1,6 @@
-#include "cli/ensemble_runner.hpp"
+#include "run/ensemble_runner.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <condition_variable>
 #include <exception>
 #include <limits>
@@ -12,13 +11,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "cli/interrupt.hpp"
-#include "cli/progress.hpp"
 #include "core/error.hpp"
+#include "run/interrupt.hpp"
 
 namespace fs = std::filesystem;
 
-namespace ts::cli {
+namespace ts::run {
 
 namespace {
 
@@ -216,47 +214,83 @@ class PrivateFolder {
 
 }  // namespace
 
-Shard parse_shard(const std::string& command, const std::string& text) {
-    const auto slash = text.find('/');
-    Shard s;
-    const auto parse = [](std::string_view v, int& out) {
-        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-        return ec == std::errc() && end == v.data() + v.size() && !v.empty();
-    };
-    const std::string_view t(text);
-    if (slash == std::string::npos || !parse(t.substr(0, slash), s.index) ||
-        !parse(t.substr(slash + 1), s.count) || s.count < 1 || s.index < 0 || s.index >= s.count)
-        throw InputError(fmt::format(
-            "tradesim {}: --shard '{}': expected I/N with 0 <= I < N (see 'tradesim {} --help')",
-            command, text, command));
-    return s;
-}
-
 int resolve_threads(int requested) {
     if (requested > 0) return requested;
     const unsigned hw = std::thread::hardware_concurrency();
     return hw > 0 ? static_cast<int>(hw) : 1;
 }
 
-EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
+namespace {
+
+/// The tasks this process computes: static assignment by task index (t mod ranks, within the
+/// shard's tasks t mod n = i when there is a shard).
+std::vector<std::size_t> owned_tasks(const EnsembleRun& job, std::size_t ranks, std::size_t me) {
+    std::vector<std::size_t> owned;
+    const std::size_t tasks = job.plan->tasks();
+    if (!job.shard) {
+        for (std::size_t t = me; t < tasks; t += ranks) owned.push_back(t);
+        return owned;
+    }
+    std::size_t position = 0;
+    for (std::size_t t = 0; t < tasks; ++t) {
+        if (t % static_cast<std::size_t>(job.shard->count) !=
+            static_cast<std::size_t>(job.shard->index))
+            continue;
+        if (position++ % ranks == me) owned.push_back(t);
+    }
+    return owned;
+}
+
+/// Rank 0 under MPI: merges every part in task order, its own as its workers finish them and
+/// the others' as they arrive.
+void gather_on_root(const EnsembleRun& job, MpiSession& mpi, WorkerPool& pool,
+                    const fs::path& root) {
+    if (job.assembler == nullptr) throw RunError("ensemble: rank 0 has nothing to merge into");
     const io::EnsemblePlan& plan = *job.plan;
     const std::size_t tasks = plan.tasks();
     const auto ranks = static_cast<std::size_t>(mpi.size());
-    const auto me = static_cast<std::size_t>(mpi.rank());
-
-    // Static assignment by task index.
-    std::vector<std::size_t> owned;
-    if (job.shard) {
-        std::size_t position = 0;
-        for (std::size_t t = 0; t < tasks; ++t) {
-            if (t % static_cast<std::size_t>(job.shard->count) !=
-                static_cast<std::size_t>(job.shard->index))
-                continue;
-            if (position++ % ranks == me) owned.push_back(t);
+    std::size_t local = 0;
+    std::error_code ec;
+    for (std::size_t t = 0; t < tasks; ++t) {
+        const std::string name = plan.part_name(t);
+        const auto owner = t % ranks;
+        if (owner == 0) {
+            pool.wait_done(local);
+        } else {
+            io::PartWriter part(root, name);
+            mpi.recv_part(static_cast<int>(owner), t, part.path());
+            part.commit();
         }
-    } else {
-        for (std::size_t t = me; t < tasks; t += ranks) owned.push_back(t);
+        job.assembler->add(t, root / name);
+        fs::remove_all(root / name, ec);
+        mpi.poll();
+        throw_if_interrupted();
+        if (owner == 0) pool.consumed(++local);
+        job.progress(static_cast<int>(t + 1), static_cast<int>(tasks));
     }
+}
+
+/// A rank other than 0 under MPI: sends each finished part to rank 0, in task order.
+void send_to_root(const EnsembleRun& job, MpiSession& mpi, WorkerPool& pool, const fs::path& root) {
+    std::error_code ec;
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        pool.wait_done(i);
+        const fs::path part = root / job.plan->part_name(pool.task(i));
+        mpi.send_part(0, pool.task(i), part);
+        fs::remove_all(part, ec);
+        mpi.poll();
+        throw_if_interrupted();
+        pool.consumed(i + 1);
+    }
+}
+
+}  // namespace
+
+EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
+    const io::EnsemblePlan& plan = *job.plan;
+    const auto ranks = static_cast<std::size_t>(mpi.size());
+    const auto me = static_cast<std::size_t>(mpi.rank());
+    const std::vector<std::size_t> owned = owned_tasks(job, ranks, me);
 
     std::optional<PrivateFolder> private_folder;
     fs::path root = job.parts_root;
@@ -289,7 +323,9 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
     const std::size_t window =
         streaming ? std::max<std::size_t>(4, 2 * static_cast<std::size_t>(std::max(1, job.threads)))
                   : std::numeric_limits<std::size_t>::max() / 2;
-    ProgressBar bar("runs", job.progress && me == 0);
+    const auto progress = [&](std::size_t done) {
+        if (me == 0) job.progress(static_cast<int>(done), static_cast<int>(todo.size()));
+    };
     if (streaming && ranks == 1) {
         // One process: the workers merge the parts themselves, in task order.
         if (job.assembler == nullptr) throw RunError("ensemble: nothing to merge into");
@@ -300,53 +336,22 @@ EnsembleOutcome run_ensemble(const EnsembleRun& job, MpiSession& mpi) {
             std::error_code remove_ec;
             fs::remove_all(root / name, remove_ec);
         });
-        pool.wait_merged([&](std::size_t merged) {
-            bar.update(static_cast<int>(merged), static_cast<int>(todo.size()));
-        });
+        pool.wait_merged(progress);
         pool.stop_and_join();
-        bar.finish();
         return outcome;
     }
     WorkerPool pool(job, root, todo, window);
-
     if (!streaming) {
         pool.wait_all([&](std::size_t done) {
             mpi.poll();  // another rank was interrupted: stop too
-            bar.update(static_cast<int>(done), static_cast<int>(todo.size()));
+            progress(done);
         });
     } else if (me == 0) {
-        if (job.assembler == nullptr) throw RunError("ensemble: rank 0 has nothing to merge into");
-        std::size_t local = 0;
-        for (std::size_t t = 0; t < tasks; ++t) {
-            const std::string name = plan.part_name(t);
-            const auto owner = t % ranks;
-            if (owner == 0) {
-                pool.wait_done(local);
-            } else {
-                io::PartWriter part(root, name);
-                mpi.recv_part(static_cast<int>(owner), t, part.path());
-                part.commit();
-            }
-            job.assembler->add(t, root / name);
-            fs::remove_all(root / name, ec);
-            mpi.poll();
-            throw_if_interrupted();
-            if (owner == 0) pool.consumed(++local);
-            bar.update(static_cast<int>(t + 1), static_cast<int>(tasks));
-        }
+        gather_on_root(job, mpi, pool, root);
     } else {
-        for (std::size_t i = 0; i < pool.size(); ++i) {
-            pool.wait_done(i);
-            const fs::path part = root / plan.part_name(pool.task(i));
-            mpi.send_part(0, pool.task(i), part);
-            fs::remove_all(part, ec);
-            mpi.poll();
-            throw_if_interrupted();
-            pool.consumed(i + 1);
-        }
+        send_to_root(job, mpi, pool, root);
     }
     pool.stop_and_join();
-    bar.finish();
     return outcome;
 }
 
@@ -376,14 +381,13 @@ int prepare_on_all_ranks(MpiSession& mpi, const std::function<void()>& prepare) 
         try {
             std::rethrow_exception(error);
         } catch (const InputError& e) {
-            for (const auto& d : e.diagnostics()) fmt::print(stderr, "{}\n", d.format());
+            for (const auto& d : e.diagnostics()) mpi.say(d.format());
         } catch (const std::exception& e) {
-            fmt::print(stderr, "tradesim: error: {}\n", e.what());
+            mpi.say(fmt::format("tradesim: error: {}", e.what()));
         }
-        std::fflush(stderr);
     }
     mpi.barrier();
     return error ? code : worst;
 }
 
-}  // namespace ts::cli
+}  // namespace ts::run

@@ -11,12 +11,16 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
 
-namespace ts::cli {
+#include "run/feedback.hpp"
+
+namespace ts::run {
 
 class MpiSession {
   public:
-    MpiSession();
+    /// `message` shows a line to the user at once (a stop that another rank sent).
+    explicit MpiSession(MessageSink message);
     ~MpiSession();  // MPI_Finalize
     MpiSession(const MpiSession&) = delete;
     MpiSession& operator=(const MpiSession&) = delete;
@@ -40,6 +44,8 @@ class MpiSession {
     void poll();
     /// Ends every rank of the job with `code` (after a failure on one rank; never returns).
     [[noreturn]] void abort(int code);
+    /// Shows `line` to the user at once (through the sink given to the constructor).
+    void say(const std::string& line) const { message_(line); }
 
     /// Sends the files of a part folder (task `task`) to rank `dest`; recv_part() writes them
     /// into `dir`. Messages between two ranks arrive in the order they were sent.
@@ -49,10 +55,11 @@ class MpiSession {
   private:
     /// Operations left unfinished by SIGINT/SIGTERM (see the .cpp).
     struct Abandoned;
+    MessageSink message_;
     std::unique_ptr<Abandoned> abandoned_;
     bool active_ = false;
     int rank_ = 0;
     int size_ = 1;
 };
 
-}  // namespace ts::cli
+}  // namespace ts::run

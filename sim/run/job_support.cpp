@@ -1,0 +1,54 @@
+#include "run/job_support.hpp"
+
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+namespace ts::run {
+
+namespace {
+
+std::string utc_now_iso() {
+    const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+}  // namespace
+
+JobClock::JobClock() : start_time_utc(utc_now_iso()) {}
+
+double JobClock::seconds() const {
+    return std::chrono::duration<double>(Clock::now() - started).count();
+}
+
+std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void report_warnings(const std::vector<Diagnostic>& warnings, const Feedback& feedback) {
+    for (const auto& w : warnings) feedback.message(w.format());
+}
+
+io::Manifest ensemble_manifest(const io::EnsemblePlan& plan, int threads, const JobClock& clock,
+                               const std::vector<std::string>& command_line) {
+    io::Manifest m;
+    m.scenario_name = plan.scenario_name;
+    m.scenario_sha256 = plan.scenario_sha256;
+    m.start_time_utc = clock.start_time_utc;
+    m.status = "complete";
+    m.seed = plan.seed;
+    m.runs = plan.runs;
+    m.threads = threads;
+    m.command_line = command_line;
+    m.wall_seconds = clock.seconds();
+    return m;
+}
+
+}  // namespace ts::run

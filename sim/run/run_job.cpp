@@ -1,0 +1,224 @@
+#include "run/run_job.hpp"
+
+#include <functional>
+#include <optional>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "core/date.hpp"
+#include "core/error.hpp"
+#include "engine/simulation.hpp"
+#include "io/ensemble_parts.hpp"
+#include "io/ensemble_plan.hpp"
+#include "io/manifest.hpp"
+#include "io/output_dir.hpp"
+#include "io/output_estimate.hpp"
+#include "io/run_writer.hpp"
+#include "io/scenario_reader.hpp"
+#include "io/sha256.hpp"
+#include "run/ensemble_job.hpp"
+#include "run/ensemble_runner.hpp"
+#include "run/interrupt.hpp"
+#include "run/job_support.hpp"
+#include "run/mpi_session.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ts::run {
+
+namespace {
+
+fs::path output_folder(const OutputSettings& output, const model::Scenario& s) {
+    return output.folder ? *output.folder : fs::path("out") / s.name;
+}
+
+/// What an interrupted single run leaves behind, for the message.
+std::string interrupted_detail(int done, int ticks, const fs::path& out, bool replacing) {
+    return fmt::format("stopped after {} of {} ticks; partial outputs removed, {}", done, ticks,
+                       replacing ? fmt::format("'{}' left as it was", out.string())
+                                 : std::string("nothing written"));
+}
+
+/// What the tick loop of a single run gives: the engine's counters for the manifest and the
+/// summary rows.
+struct Simulated {
+    io::Manifest::Engine engine;
+    std::vector<analysis::SummaryRow> summary;
+};
+
+/// The tick loop of a single run, writing per-tick files into `folder`.
+Simulated simulate(const model::Scenario& s, const io::RunWriterOptions& options,
+                   const fs::path& folder, const Feedback& feedback) {
+    engine::Simulation sim(s, engine::RunConfig{});
+    analysis::SummaryCollector summary;  // refers to the simulation's world: keep sim alive
+    double loop_seconds = 0.0;
+    {
+        io::CsvRunWriter writer(sim.world(), folder, options);
+        engine::TeeRecorder tee({&writer, &summary});
+        spdlog::info("running '{}': {} ticks", s.name, s.time.ticks);
+        const auto loop_start = Clock::now();
+        sim.run(tee, [&](int done, int total) {
+            feedback.progress(done, total);
+            throw_if_interrupted();  // SIGINT/SIGTERM: stop after this tick
+        });
+        loop_seconds = std::chrono::duration<double>(Clock::now() - loop_start).count();
+    }
+    const auto& st = sim.stats();
+    spdlog::info("engine: {} ticks, {} buyer-offer evaluations, {:.3f} s in the tick loop",
+                 st.ticks, st.evaluations, loop_seconds);
+    return {{st.ticks, st.evaluations, st.route_checks, st.requests, st.bytes, loop_seconds},
+            summary.rows()};
+}
+
+/// One run into a staging folder that replaces `out` when complete.
+RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
+    auto loaded = io::load_scenario(job.scenario.file, job.scenario.load);
+    report_warnings(loaded.warnings, feedback);
+    const model::Scenario& s = loaded.scenario;
+    const fs::path out = output_folder(job.output, s);
+    io::check_output_size(io::estimate_run_output(s, job.output.detail, 1), job.output.max_output,
+                          "run");
+    io::OutputDir::check_available(out, job.output.force);  // before anything is written
+    for (const auto& note : engine::Simulation::unsimulated_features(s)) spdlog::warn("{}", note);
+
+    // From here on, failures are run failures (exit 1); the staging folder is removed.
+    const JobClock clock;
+    const bool replacing = fs::exists(out);
+    io::OutputDir dir(out, job.output.force);
+    io::RunWriterOptions options;
+    options.flows_detail = job.output.detail;
+    int ticks_done = 0;
+    Simulated simulated;
+    try {
+        const Feedback counting{feedback.message, [&](int done, int total) {
+                                    ticks_done = done;
+                                    feedback.progress(done, total);
+                                }};
+        simulated = simulate(s, options, dir.path(), counting);
+        throw_if_interrupted();
+    } catch (Interrupted& e) {
+        e.set_detail(interrupted_detail(ticks_done, s.time.ticks, out, replacing));
+        throw;  // `dir` removes the staging folder on the way out
+    }
+    io::write_summary_csv(simulated.summary, dir.path() / "summary.csv");
+    io::write_text_file(dir.path() / "scenario.resolved.yaml", s.resolved_yaml);
+    io::Manifest m;
+    m.engine = simulated.engine;
+    m.scenario_name = s.name;
+    m.scenario_sha256 = io::sha256_hex(s.resolved_yaml);
+    m.start_time_utc = clock.start_time_utc;
+    m.status = "complete";
+    m.seed = s.seed;
+    m.runs = 1;
+    m.threads = 1;
+    m.command_line = job.command_line;
+    m.wall_seconds = clock.seconds();
+    io::write_text_file(dir.path() / "manifest.json", io::manifest_json(m));
+    if (const int sig = pending_signal(); sig != 0) {  // a signal during the last writes
+        Interrupted e(sig);
+        e.set_detail(interrupted_detail(s.time.ticks, s.time.ticks, out, replacing));
+        throw e;
+    }
+    dir.commit();
+
+    RunOutcome outcome;
+    outcome.kind = RunOutcome::Kind::single;
+    outcome.output = out;
+    outcome.wall_seconds = m.wall_seconds;
+    outcome.headlines = std::move(simulated.summary);
+    outcome.scenario = std::move(loaded.scenario);
+    return outcome;
+}
+
+io::EnsemblePlan run_plan(const model::Scenario& s, const RunJob& job) {
+    io::EnsemblePlan plan;
+    plan.kind = io::EnsemblePlan::Kind::run;
+    plan.scenario_name = s.name;
+    plan.scenario_sha256 = io::sha256_hex(s.resolved_yaml);
+    plan.seed = s.seed;
+    plan.runs = job.ensemble.runs;
+    plan.detail = job.output.detail;
+    return plan;
+}
+
+/// Simulates run `task` of an ensemble into its part folder: per-tick files and summary rows.
+std::function<void(std::size_t, const fs::path&)> run_part(const model::Scenario& s,
+                                                           const RunJob& job) {
+    io::RunWriterOptions options;
+    options.flows_detail = job.output.detail;
+    options.run_column = job.ensemble.runs > 1;
+    return [&s, options](std::size_t task, const fs::path& part) {
+        engine::RunConfig config;
+        config.run = static_cast<int>(task);
+        engine::Simulation sim(s, config);
+        analysis::SummaryCollector summary;  // refers to the simulation's world: keep sim alive
+        {
+            io::CsvRunWriter writer(sim.world(), part, options);
+            engine::TeeRecorder tee({&writer, &summary});
+            sim.run(tee, [](int, int) { throw_if_interrupted(); });
+        }
+        io::write_part_summary(summary.rows(), part / io::kSummaryCsv);
+    };
+}
+
+/// Several runs, MPI ranks or a shard: every rank loads and checks, then the runs are spread.
+RunOutcome run_ensemble_job(const RunJob& job, MpiSession& mpi, const Feedback& feedback) {
+    const JobClock clock;
+    std::optional<io::LoadedScenario> loaded;
+    io::EnsemblePlan plan;
+    fs::path out;
+    const auto& shard = job.ensemble.shard;
+    RunOutcome outcome;
+    outcome.exit_code = prepare_on_all_ranks(mpi, [&] {
+        loaded = io::load_scenario(job.scenario.file, job.scenario.load);
+        const auto& s = loaded->scenario;
+        out = output_folder(job.output, s);
+        plan = run_plan(s, job);
+        io::check_output_size(io::estimate_run_output(s, job.output.detail, job.ensemble.runs),
+                              job.output.max_output, "run");
+        if (mpi.rank() == 0)
+            prepare_destination("run", out, job.output, job.ensemble, plan, s.resolved_yaml);
+    });
+    if (outcome.exit_code != 0) return outcome;
+    const model::Scenario& s = loaded->scenario;
+    if (mpi.rank() == 0) {
+        report_warnings(loaded->warnings, feedback);
+        for (const auto& note : engine::Simulation::unsimulated_features(s))
+            spdlog::warn("{}", note);
+    }
+
+    auto ensemble = make_ensemble_job(plan, job.ensemble, job.output, out, s.resolved_yaml,
+                                      job.command_line, clock);
+    ensemble.compute = run_part(s, job);
+    ensemble.merged_log =
+        fmt::format("running '{}': {} runs of {} ticks on {} thread(s) x {} process(es)", s.name,
+                    job.ensemble.runs, s.time.ticks, ensemble.ensemble.threads, mpi.size());
+    if (shard)
+        ensemble.shard_log = fmt::format("running '{}': runs of shard {}/{} of {} runs", s.name,
+                                         shard->index, shard->count, job.ensemble.runs);
+    auto result = execute_ensemble(ensemble, mpi, feedback);
+
+    if (result.shard) outcome.kind = RunOutcome::Kind::shard;
+    if (result.merged) outcome.kind = RunOutcome::Kind::ensemble;
+    outcome.shard = result.shard;
+    outcome.output = out;
+    outcome.runs = job.ensemble.runs;
+    outcome.wall_seconds = result.wall_seconds;
+    for (const auto& r : result.ensemble_rows)
+        outcome.headlines.push_back({r.metric.scope, r.metric.key, r.metric.metric, r.stats.mean});
+    outcome.scenario = std::move(loaded->scenario);
+    return outcome;
+}
+
+}  // namespace
+
+RunOutcome run_scenario(const RunJob& job, const Feedback& feedback) {
+    MpiSession mpi(feedback.message);
+    if (job.ensemble.runs > 1 || job.ensemble.shard || mpi.size() > 1)
+        return run_ensemble_job(job, mpi, feedback);
+    return run_single(job, feedback);
+}
+
+}  // namespace ts::run

@@ -1,0 +1,124 @@
+#include "run/sweep_job.hpp"
+
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "analysis/ensemble.hpp"
+#include "analysis/summary.hpp"
+#include "core/error.hpp"
+#include "engine/simulation.hpp"
+#include "io/ensemble_parts.hpp"
+#include "io/output_estimate.hpp"
+#include "io/run_writer.hpp"
+#include "io/scenario_reader.hpp"
+#include "io/sha256.hpp"
+#include "run/ensemble_job.hpp"
+#include "run/ensemble_runner.hpp"
+#include "run/interrupt.hpp"
+#include "run/job_support.hpp"
+#include "run/mpi_session.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ts::run {
+
+namespace {
+
+/// Variant `v` of the design, loaded and validated; a bad one names its parameter values.
+model::Scenario load_variant(const SweepJob& job, const analysis::SweepDesign& design,
+                             std::size_t v) {
+    io::LoadOptions o = job.scenario.load;
+    for (std::size_t i = 0; i < design.parameters.size(); ++i)
+        o.overrides.push_back(design.parameters[i].path + "=" + design.variants[v].values[i]);
+    try {
+        return io::load_scenario(job.scenario.file, o).scenario;
+    } catch (const InputError& e) {
+        std::vector<Diagnostic> diags;
+        Diagnostic head;
+        head.loc.file = "tradesim sweep";
+        std::string label;
+        for (std::size_t i = 0; i < design.parameters.size(); ++i)
+            label += fmt::format("{}{}={}", i ? ", " : "", design.parameters[i].path,
+                                 design.variants[v].values[i]);
+        head.message = fmt::format("variant {} ({}) is not a valid scenario:", v, label);
+        diags.push_back(head);
+        diags.insert(diags.end(), e.diagnostics().begin(), e.diagnostics().end());
+        throw InputError(std::move(diags));
+    }
+}
+
+/// The plan and the variants of a sweep, made on every rank from the base scenario.
+struct SweepSetup {
+    std::optional<io::LoadedScenario> base;
+    std::vector<model::Scenario> variants;
+    io::EnsemblePlan plan;
+    fs::path out;
+};
+
+void prepare_sweep(const SweepJob& job, const MpiSession& mpi, SweepSetup& setup) {
+    setup.base = io::load_scenario(job.scenario.file, job.scenario.load);
+    const auto& s = setup.base->scenario;
+    auto design = analysis::make_design(job.parameters, job.design, s.seed);
+    io::EnsemblePlan& plan = setup.plan;
+    plan.kind = io::EnsemblePlan::Kind::sweep;
+    plan.scenario_name = s.name;
+    plan.scenario_sha256 = io::sha256_hex(s.resolved_yaml);
+    plan.seed = s.seed;
+    plan.runs = job.ensemble.runs;
+    plan.design = design.spec;
+    for (const auto& p : design.parameters) plan.parameters.push_back(p.path);
+    plan.metrics = analysis::headline_metrics(s);
+    io::check_output_size(io::estimate_sweep_output(design.variants.size(), job.ensemble.runs,
+                                                    design.parameters.size(), plan.metrics.size()),
+                          job.output.max_output, "sweep");
+    // Every variant is loaded and validated before anything runs: a bad value exits 2.
+    setup.variants.reserve(design.variants.size());
+    for (std::size_t v = 0; v < design.variants.size(); ++v)
+        setup.variants.push_back(load_variant(job, design, v));
+    plan.variants = std::move(design.variants);
+    setup.out = job.output.folder ? *job.output.folder : fs::path("out") / (s.name + "-sweep");
+    if (mpi.rank() == 0)
+        prepare_destination("sweep", setup.out, job.output, job.ensemble, plan, s.resolved_yaml);
+}
+
+}  // namespace
+
+SweepOutcome run_sweep(const SweepJob& job, const Feedback& feedback) {
+    MpiSession mpi(feedback.message);
+    const JobClock clock;
+    SweepSetup setup;
+    SweepOutcome outcome;
+    outcome.exit_code = prepare_on_all_ranks(mpi, [&] { prepare_sweep(job, mpi, setup); });
+    if (outcome.exit_code != 0) return outcome;
+    if (mpi.rank() == 0) report_warnings(setup.base->warnings, feedback);
+
+    const io::EnsemblePlan& plan = setup.plan;
+    auto ensemble = make_ensemble_job(plan, job.ensemble, job.output, setup.out,
+                                      setup.base->scenario.resolved_yaml, job.command_line, clock);
+    ensemble.compute = [&](std::size_t task, const fs::path& part) {
+        engine::RunConfig config;
+        config.run =
+            plan.run_of(task);  // the same run index in every variant: common random numbers
+        engine::Simulation sim(setup.variants[plan.variant_of(task)], config);
+        analysis::SummaryCollector summary;
+        sim.run(summary, [](int, int) { throw_if_interrupted(); });
+        io::write_part_summary(summary.rows(), part / io::kSummaryCsv);
+    };
+    ensemble.merged_log = fmt::format(
+        "sweep '{}': {} variants x {} runs on {} thread(s) x {} process(es)", plan.scenario_name,
+        plan.variants.size(), plan.runs, ensemble.ensemble.threads, mpi.size());
+    auto result = execute_ensemble(ensemble, mpi, feedback);
+
+    if (result.shard) outcome.kind = SweepOutcome::Kind::shard;
+    if (result.merged) outcome.kind = SweepOutcome::Kind::merged;
+    outcome.shard = result.shard;
+    outcome.output = setup.out;
+    outcome.wall_seconds = result.wall_seconds;
+    outcome.results.plan = plan;
+    outcome.results.variant_means = std::move(result.variant_means);
+    outcome.results.morris = std::move(result.morris);
+    return outcome;
+}
+
+}  // namespace ts::run
