@@ -46,7 +46,8 @@ double quota_ticks(model::QuotaPeriod period, double ticks_per_year) {
 }
 
 /// Rule (taste weight): the buyer's CES weight for the offer times the import-restriction
-/// factor of the buyer's country; 0 while the offer is not available.
+/// factor of the buyer (its country's restrictions, those with `buyers` if they select it); 0
+/// while the offer is not available.
 double taste_weight(const model::Buyer& buyer, const policy::Legality& leg, Index b, Index o,
                     bool available) {
     return available ? buyer.weights[ix(o)] * leg.import_factor(b, o) : 0.0;
@@ -71,7 +72,7 @@ bool route_usable(const model::Buyer& buyer, const policy::Legality& leg, int r,
 /// - direct or through a hub: the destination's tariff and the route's markup, divided by the
 ///   approval when licensed.
 double route_cost(const model::Scenario& s, const policy::PolicyBook& book,
-                  const policy::Legality& leg, const model::Buyer& buyer, Index o, int r,
+                  const policy::Legality& leg, const model::Buyer& buyer, Index b, Index o, int r,
                   const RouteStatus& st, double price, double per) {
     if (leg.is_remote(r)) {
         const double landed = market::landed_cost(price, book.tariff(leg.remote_site(r), o),
@@ -81,7 +82,7 @@ double route_cost(const model::Scenario& s, const policy::PolicyBook& book,
     const double markup = r == 0 ? 0.0 : s.routes[static_cast<std::size_t>(r - 1)].markup;
     if (st.cls == RouteClass::diverted) {
         const double c = market::diverted_cost(market::landed_cost(price, 0.0, markup, per),
-                                               leg.detection(o, r), buyer.risk_tolerance);
+                                               leg.detection(b, o, r), buyer.risk_tolerance);
         return st.needs_licence ? market::licensed_cost(c, st.approval) : c;
     }
     const double landed = market::landed_cost(price, book.tariff(buyer.country, o), markup, per);
@@ -184,7 +185,7 @@ class ContextBuilder {
         for (int r = 0; r < leg_.routes(); ++r) {
             const auto& st = leg_.status(b, o, r);
             if (!route_usable(buyer, leg_, r, st)) continue;
-            const double cost = route_cost(s_, book_, leg_, buyer, o, r, st, price, per);
+            const double cost = route_cost(s_, book_, leg_, buyer, b, o, r, st, price, per);
             if (cost < best) {
                 best = cost;
                 chosen = r;
@@ -204,7 +205,7 @@ class ContextBuilder {
         k.land = leg_.is_remote(k.route) ? leg_.remote_site(k.route) : buyer.country;
         k.fee_begin = k.fee_end = c_.fees.size();
         if (k.diverted) {
-            k.arrive = 1.0 - leg_.detection(k.offer, k.route);
+            k.arrive = 1.0 - leg_.detection(k.buyer, k.offer, k.route);
             return;
         }
         k.tariff = book_.tariff(k.land, k.offer);

@@ -101,8 +101,16 @@ class ScenarioBuilder {
     void read_covers(const Doc& node, const std::string& path, model::Policy& policy);
     std::optional<model::ProductSelector> read_product_selector(const Doc& node,
                                                                 const std::string& path);
+    /// The origin fields of a product selector (suppliers, jurisdictions, made_in, domestic);
+    /// true when one is given.
+    bool read_origin_criteria(const MapReader& m, model::ProductSelector& selector);
     std::optional<model::CountrySelector> read_country_selector(const Doc& node,
                                                                 const std::string& path);
+    /// A non-empty list of group labels; a label no `member` (country, buyer) has among `known`
+    /// is a warning.
+    std::vector<std::string> read_group_labels(const Doc& node, const std::string& path,
+                                               const std::vector<std::string>& known,
+                                               std::string_view member);
     std::optional<model::BuyerSelector> read_buyer_selector(const Doc& node,
                                                             const std::string& path);
     void read_reactions(const MapReader& top);

@@ -1,5 +1,5 @@
-// Buyers: location and billing, demand, elasticities, taste weights over the offers (from
-// preferences or calibrated from spending shares), behaviour and remote compute.
+// Buyers: location, headquarters, groups and billing, demand, elasticities, taste weights over the
+// offers (from preferences or calibrated from spending shares), behaviour and remote compute.
 #include <algorithm>
 #include <cmath>
 
@@ -51,6 +51,14 @@ void ScenarioBuilder::read_buyers(const MapReader& top) {
         b.anticipation = m.number("anticipation", kNonNegative).value_or(1.0);
         b.backlog = m.number("backlog", kUnitInterval).value_or(0.0);
         b.listed = m.boolean("listed").value_or(false);
+        b.headquarters =
+            m.get("headquarters") ? ref(m, "headquarters", countries_, false) : b.country;
+        if (const Doc* groups = m.get("groups")) {
+            b.groups = text_list(*groups, m.path("groups"), "group labels")
+                           .value_or(std::vector<std::string>{});
+            if (groups->is_sequence() && groups->items.empty())
+                f_.error(groups->loc, m.path("groups"), "expected at least one group label");
+        }
         read_remote(m, b);
     }
 }

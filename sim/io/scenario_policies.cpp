@@ -126,6 +126,11 @@ void ScenarioBuilder::read_policy(const Doc& node, const std::string& path, mode
     if (given("compliance")) p.compliance = m.number("compliance", kProbability).value_or(1.0);
     if (given("detection") || enforcement)
         p.detection = m.number("detection", kProbability, enforcement).value_or(0.0);
+    if (given("at")) {
+        if (std::optional<std::size_t> at =
+                m.choice("at", "inspection place", schema::kInspections))
+            p.inspection = static_cast<model::Inspection>(*at);
+    }
 }
 
 void ScenarioBuilder::read_licence(const Doc& node, const std::string& path, model::Policy& p) {
@@ -254,6 +259,7 @@ std::optional<model::ProductSelector> ScenarioBuilder::read_product_selector(
     bound("interconnect_max", s.interconnect_max);
     bound("compute_min", s.compute_min);
     bound("compute_max", s.compute_max);
+    if (read_origin_criteria(m, s)) criteria = true;
     if (const Doc* any = m.get("any")) {
         criteria = true;
         const std::string any_path = m.path("any");
@@ -284,6 +290,27 @@ std::optional<model::ProductSelector> ScenarioBuilder::read_product_selector(
     return s;
 }
 
+bool ScenarioBuilder::read_origin_criteria(const MapReader& m, model::ProductSelector& s) {
+    // Who makes the goods and where: properties of an offer, matched per offer (matches_offer).
+    bool given = false;
+    if (const Doc* suppliers = m.get("suppliers")) {
+        s.suppliers = ref_list(*suppliers, m.path("suppliers"), suppliers_);
+        given = true;
+    }
+    for (const auto& [key, out] :
+         {std::pair{"jurisdictions", &s.jurisdictions}, std::pair{"made_in", &s.made_in}}) {
+        if (const Doc* node = m.get(key)) {
+            *out = read_country_selector(*node, m.path(key));
+            given = true;
+        }
+    }
+    if (m.get("domestic")) {
+        s.domestic = m.boolean("domestic");
+        given = true;
+    }
+    return given;
+}
+
 std::optional<model::CountrySelector> ScenarioBuilder::read_country_selector(
     const Doc& node, const std::string& path) {
     if (!f_.expect_map(node, path,
@@ -296,22 +323,10 @@ std::optional<model::CountrySelector> ScenarioBuilder::read_country_selector(
     if (const Doc* countries = m.get("countries"))
         s.countries = ref_list(*countries, m.path("countries"), countries_);
     if (const Doc* groups = m.get("groups")) {
-        if (auto labels = text_list(*groups, m.path("groups"), "group labels")) {
-            if (labels->empty())
-                f_.error(groups->loc, m.path("groups"), "expected at least one group label");
-            std::vector<std::string> known;
-            for (const model::Country& c : s_.countries)
-                for (const std::string& g : c.groups)
-                    if (!contains(known, g)) known.push_back(g);
-            for (std::size_t i = 0; i < labels->size(); ++i) {
-                const std::string& g = (*labels)[i];
-                if (!contains(known, g))
-                    f_.warning(
-                        groups->items[i].loc, path_item(m.path("groups"), std::to_string(i)),
-                        fmt::format("no country is in group '{}'{}", g, did_you_mean(g, known)));
-            }
-            s.groups = std::move(*labels);
-        }
+        std::vector<std::string> known;
+        for (const model::Country& c : s_.countries)
+            known.insert(known.end(), c.groups.begin(), c.groups.end());
+        s.groups = read_group_labels(*groups, m.path("groups"), known, "country");
     }
     if (const Doc* except = m.get("except"))
         s.except = ref_list(*except, m.path("except"), countries_);
@@ -338,16 +353,43 @@ std::optional<model::CountrySelector> ScenarioBuilder::read_country_selector(
     return s;
 }
 
+std::vector<std::string> ScenarioBuilder::read_group_labels(const Doc& node,
+                                                            const std::string& path,
+                                                            const std::vector<std::string>& known,
+                                                            std::string_view member) {
+    auto labels = text_list(node, path, "group labels");
+    if (!labels) return {};
+    if (labels->empty()) f_.error(node.loc, path, "expected at least one group label");
+    for (std::size_t i = 0; i < labels->size(); ++i) {
+        const std::string& g = (*labels)[i];
+        if (!contains(known, g))
+            f_.warning(node.items[i].loc, path_item(path, std::to_string(i)),
+                       fmt::format("no {} is in group '{}'{}", member, g, did_you_mean(g, known)));
+    }
+    return std::move(*labels);
+}
+
 std::optional<model::BuyerSelector> ScenarioBuilder::read_buyer_selector(const Doc& node,
                                                                          const std::string& path) {
-    if (!f_.expect_map(node, path, "a buyer selector (a map {listed, ids})")) return std::nullopt;
+    if (!f_.expect_map(node, path, "a buyer selector (a map {listed, ids, headquarters, groups})"))
+        return std::nullopt;
     const std::size_t errors_before = f_.error_count();
     const MapReader m(f_, node, path, schema::kBuyerSelectorKeys);
     model::BuyerSelector s;
     s.listed = m.boolean("listed").value_or(false);
     if (const Doc* ids = m.get("ids")) s.ids = ref_list(*ids, m.path("ids"), buyers_);
-    if (f_.error_count() == errors_before && !s.listed && s.ids.empty())
-        f_.error(node.loc, path, "selects no buyer: give 'listed: true' or 'ids'");
+    if (const Doc* hq = m.get("headquarters"))
+        s.headquarters = read_country_selector(*hq, m.path("headquarters"));
+    if (const Doc* groups = m.get("groups")) {
+        std::vector<std::string> known;
+        for (const model::Buyer& b : s_.buyers)
+            known.insert(known.end(), b.groups.begin(), b.groups.end());
+        s.groups = read_group_labels(*groups, m.path("groups"), known, "buyer");
+    }
+    if (f_.error_count() == errors_before && !s.listed && s.ids.empty() && !s.headquarters &&
+        s.groups.empty())
+        f_.error(node.loc, path,
+                 "selects no buyer: give 'listed: true', 'ids', 'headquarters' or 'groups'");
     if (f_.error_count() != errors_before) return std::nullopt;
     return s;
 }

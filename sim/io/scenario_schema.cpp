@@ -23,22 +23,13 @@ const Words kDesignAroundKeys = {"lag", "margin"};
 const Words kEquipmentKeys = {"product", "capacity_per_unit", "installed", "depreciation", "lag"};
 const Words kPurchaseKeys = {"demand",         "substitution", "price_elasticity", "stock_target",
                              "risk_tolerance", "anticipation", "preferences"};
-const Words kBuyerOnlyKeys = {"id",     "country", "billing_country", "growth", "reference_cost",
-                              "shares", "backlog", "listed",          "remote"};
-const Words kBuyerKeys = {"id",
-                          "country",
-                          "billing_country",
-                          "demand",
-                          "growth",
-                          "reference_cost",
-                          "price_elasticity",
-                          "substitution",
-                          "preferences",
-                          "shares",
-                          "risk_tolerance",
-                          "anticipation",
-                          "backlog",
-                          "listed",
+const Words kBuyerOnlyKeys = {
+    "id",      "country", "billing_country", "growth", "reference_cost", "shares",
+    "backlog", "listed",  "headquarters",    "groups", "remote"};
+const Words kBuyerKeys = {"id",          "country",        "billing_country",  "demand",
+                          "growth",      "reference_cost", "price_elasticity", "substitution",
+                          "preferences", "shares",         "risk_tolerance",   "anticipation",
+                          "backlog",     "listed",         "headquarters",     "groups",
                           "remote"};
 const Words kRemoteKeys = {"via", "markup", "capacity"};
 const Words kRouteKeys = {"via", "markup", "delay", "capacity", "detection"};
@@ -50,8 +41,8 @@ const Words kDateKeys = {"announced", "from", "until"};
 const Words kPolicyTypes = {"export_control",     "quota",       "tariff",       "export_fee",
                             "import_restriction", "enforcement", "remote_access"};
 const std::vector<Words> kTypeKeys = {
-    {"license", "covers"}, {"cap", "period"}, {"rate", "origins"}, {"rate"},
-    {"compliance"},        {"detection"},     {"covers"}};
+    {"license", "covers"}, {"cap", "period"},   {"rate", "origins"}, {"rate"},
+    {"compliance"},        {"detection", "at"}, {"covers"}};
 const Words kLicenseKeys = {"approval", "delay"};
 const Words kProductSelectorKeys = {"all",
                                     "ids",
@@ -64,9 +55,13 @@ const Words kProductSelectorKeys = {"all",
                                     "interconnect_max",
                                     "compute_min",
                                     "compute_max",
+                                    "suppliers",
+                                    "jurisdictions",
+                                    "made_in",
+                                    "domestic",
                                     "any"};
 const Words kCountrySelectorKeys = {"all", "countries", "groups", "except"};
-const Words kBuyerSelectorKeys = {"listed", "ids"};
+const Words kBuyerSelectorKeys = {"listed", "ids", "headquarters", "groups"};
 const Words kReactionKeys = {"id", "by", "when", "then", "lag"};
 const Words kWhenKeys = {"metric", "via", "country", "above", "below", "for"};
 
@@ -74,6 +69,7 @@ const Words kSteps = {"day", "week", "month", "quarter"};
 const Words kProductKinds = {"chip", "component", "equipment"};
 const Words kCovers = {"exports", "reexports"};
 const Words kPeriods = {"tick", "month", "quarter", "year", "policy"};
+const Words kInspections = {"hub", "border"};
 const Words kMetrics = {"diverted_units", "diverted_compute", "imports_compute",
                         "unmet_compute",  "seized_units",     "price_index"};
 const Words kRouteMetrics = {"diverted_units", "diverted_compute", "seized_units"};
@@ -107,6 +103,7 @@ class Registry {
             AcceptedKey entry{path_join(where, k),
                               k == "covers"   ? kCovers
                               : k == "period" ? kPeriods
+                              : k == "at"     ? kInspections
                                               : Words{},
                               {}};
             for (std::size_t t = 0; t < kPolicyTypes.size(); ++t)
@@ -156,8 +153,11 @@ std::vector<AcceptedKey> accepted_keys() {
     r.map("policies[].license", kLicenseKeys);
     r.map("policies[].products", kProductSelectorKeys);
     r.values("policies[].products.kinds", kProductKinds);
+    r.map("policies[].products.jurisdictions", kCountrySelectorKeys);
+    r.map("policies[].products.made_in", kCountrySelectorKeys);
     r.map("policies[].destinations", kCountrySelectorKeys);
     r.map("policies[].buyers", kBuyerSelectorKeys);
+    r.map("policies[].buyers.headquarters", kCountrySelectorKeys);
     r.map("reactions[]", kReactionKeys);
     r.map("reactions[].when", kWhenKeys);
     r.values("reactions[].when.metric", kMetrics);

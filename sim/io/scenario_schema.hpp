@@ -48,6 +48,7 @@ extern const Words kSteps;         // time.step
 extern const Words kProductKinds;  // products[].kind, product selector `kinds`
 extern const Words kCovers;        // policy `covers`
 extern const Words kPeriods;       // quota `period`
+extern const Words kInspections;   // enforcement `at` (parallel to model::Inspection)
 extern const Words kMetrics;       // reaction `when.metric`
 extern const Words kRouteMetrics;  // the metrics `when.via` applies to
 

@@ -65,8 +65,9 @@ Index Scenario::find_policy(std::string_view id) const {
         policies, [](const Policy& p) -> const std::string& { return p.id; }, id);
 }
 
-bool matches(const ProductSelector& s, const Product& p, Index product_index) {
-    if (s.all) return true;
+namespace {
+
+bool attributes_match(const ProductSelector& s, const Product& p, Index product_index) {
     if (!s.ids.empty() && !in(s.ids, product_index)) return false;
     if (!s.kinds.empty() && std::find(s.kinds.begin(), s.kinds.end(), p.kind) == s.kinds.end())
         return false;
@@ -75,12 +76,42 @@ bool matches(const ProductSelector& s, const Product& p, Index product_index) {
     if (!at_least(p.density, s.density_min) || !below(p.density, s.density_max)) return false;
     if (!at_least(p.interconnect, s.interconnect_min) || !below(p.interconnect, s.interconnect_max))
         return false;
-    if (!at_least(compute, s.compute_min) || !below(compute, s.compute_max)) return false;
-    if (!s.any.empty() && std::none_of(s.any.begin(), s.any.end(), [&](const ProductSelector& a) {
-            return matches(a, p, product_index);
-        }))
+    return at_least(compute, s.compute_min) && below(compute, s.compute_max);
+}
+
+bool origin_matches(const ProductSelector& s, const Scenario& sc, const Supplier& sup,
+                    Index supplier, Index government) {
+    if (!s.suppliers.empty() && !in(s.suppliers, supplier)) return false;
+    const auto country = [&](Index c) -> const Country& {
+        return sc.countries[static_cast<std::size_t>(c)];
+    };
+    if (s.jurisdictions && !matches(*s.jurisdictions, country(sup.jurisdiction), sup.jurisdiction))
         return false;
-    return true;
+    if (s.made_in && !matches(*s.made_in, country(sup.made_in), sup.made_in)) return false;
+    return !s.domestic || *s.domestic == (sup.made_in == government);
+}
+
+}  // namespace
+
+bool matches(const ProductSelector& s, const Product& p, Index product_index) {
+    if (s.all) return true;
+    if (!attributes_match(s, p, product_index)) return false;
+    return s.any.empty() || std::any_of(s.any.begin(), s.any.end(), [&](const ProductSelector& a) {
+               return matches(a, p, product_index);
+           });
+}
+
+bool matches_offer(const ProductSelector& s, const Scenario& scenario, Index offer,
+                   Index government) {
+    if (s.all) return true;
+    const Offer& o = scenario.offers[static_cast<std::size_t>(offer)];
+    const Supplier& sup = scenario.suppliers[static_cast<std::size_t>(o.supplier)];
+    if (!attributes_match(s, scenario.products[static_cast<std::size_t>(o.product)], o.product) ||
+        !origin_matches(s, scenario, sup, o.supplier, government))
+        return false;
+    return s.any.empty() || std::any_of(s.any.begin(), s.any.end(), [&](const ProductSelector& a) {
+               return matches_offer(a, scenario, offer, government);
+           });
 }
 
 bool matches(const CountrySelector& s, const Country& c, Index country_index) {
@@ -90,6 +121,22 @@ bool matches(const CountrySelector& s, const Country& c, Index country_index) {
     for (const auto& g : s.groups)
         if (std::find(c.groups.begin(), c.groups.end(), g) != c.groups.end()) return true;
     return false;
+}
+
+bool matches_firm(const BuyerSelector& s, const Scenario& scenario, Index buyer) {
+    const Buyer& b = scenario.buyers[static_cast<std::size_t>(buyer)];
+    const Index hq = b.head_office();
+    if (s.headquarters &&
+        matches(*s.headquarters, scenario.countries[static_cast<std::size_t>(hq)], hq))
+        return true;
+    return std::any_of(s.groups.begin(), s.groups.end(), [&](const std::string& g) {
+        return std::find(b.groups.begin(), b.groups.end(), g) != b.groups.end();
+    });
+}
+
+bool matches(const BuyerSelector& s, const Scenario& scenario, Index buyer) {
+    if (s.listed && scenario.buyers[static_cast<std::size_t>(buyer)].listed) return true;
+    return in(s.ids, buyer) || matches_firm(s, scenario, buyer);
 }
 
 }  // namespace ts::model

@@ -141,6 +141,12 @@ struct Buyer {
     double anticipation = 1.0;
     double backlog = 0.0;  // share of unmet demand carried to the next tick
     bool listed = false;
+    /// Where the firm is headquartered (default `country`): rules on firms by headquarters
+    /// reach its compute wherever it is deployed or rented.
+    Index headquarters = kNone;
+    std::vector<std::string> groups;  // buyer classes (`groups:`), selected by `buyers.groups`
+    /// `headquarters`, or `country` for a buyer built without one (tests, generated worlds).
+    Index head_office() const { return headquarters == kNone ? country : headquarters; }
     std::optional<Remote> remote;
     SourceLoc loc;
 };
@@ -166,17 +172,6 @@ enum class PolicyType {
 };
 const char* to_string(PolicyType t);
 
-/// Product selector: all fields present must hold (AND); `any` holds if one alternative does.
-/// Lower bounds are inclusive (>=), upper bounds exclusive (<).
-struct ProductSelector {
-    bool all = false;
-    std::vector<Index> ids;
-    std::vector<ProductKind> kinds;
-    std::optional<double> tpp_min, tpp_max, density_min, density_max, interconnect_min,
-        interconnect_max, compute_min, compute_max;
-    std::vector<ProductSelector> any;
-};
-
 /// Country selector: listed countries or members of listed groups, or all; minus `except`.
 struct CountrySelector {
     bool all = false;
@@ -185,10 +180,41 @@ struct CountrySelector {
     std::vector<Index> except;
 };
 
-/// Buyer selector: `listed: true` buyers and/or explicit buyer ids.
+/// Product selector: all fields present must hold (AND); `any` holds if one alternative does.
+/// Lower bounds are inclusive (>=), upper bounds exclusive (<). The origin fields (suppliers,
+/// jurisdictions, made_in, domestic) are properties of an offer, not of a product: they are
+/// read by matches_offer only.
+struct ProductSelector {
+    bool all = false;
+    std::vector<Index> ids;
+    std::vector<ProductKind> kinds;
+    std::optional<double> tpp_min, tpp_max, density_min, density_max, interconnect_min,
+        interconnect_max, compute_min, compute_max;
+    std::vector<Index> suppliers;
+    std::optional<CountrySelector> jurisdictions;  // the supplier's `jurisdiction`
+    std::optional<CountrySelector> made_in;        // the customs origin
+    /// true: made in the policy's own country (`by`); false: made anywhere else.
+    std::optional<bool> domestic;
+    std::vector<ProductSelector> any;
+
+    bool has_origin_criteria() const {
+        return !suppliers.empty() || jurisdictions || made_in || domestic;
+    }
+};
+
+/// Buyer selector: a buyer is selected when any field selects it (OR): `listed: true` buyers,
+/// explicit ids, buyers whose headquarters the country selector selects, members of a group.
 struct BuyerSelector {
     bool listed = false;
     std::vector<Index> ids;
+    std::optional<CountrySelector> headquarters;
+    std::vector<std::string> groups;
+};
+
+/// Where an enforcement policy inspects diverted goods.
+enum class Inspection {
+    hub,     // in hubs: `by` is the hub or the goods' jurisdiction
+    border,  // at `by`'s own border: diverted goods arriving for buyers in `by`
 };
 
 enum class QuotaPeriod { tick, month, quarter, year, policy };
@@ -216,9 +242,10 @@ struct Policy {
     bool covers_reexports = false;
     double cap = kUnlimited;  // quota, units per period
     QuotaPeriod period = QuotaPeriod::year;
-    double rate = 0.0;        // tariff or export fee, share of value
-    double compliance = 1.0;  // import restriction: share of buyers that obey
-    double detection = 0.0;   // enforcement: added detection probability
+    double rate = 0.0;                        // tariff or export fee, share of value
+    double compliance = 1.0;                  // import restriction: share of buyers that obey
+    double detection = 0.0;                   // enforcement: added detection probability
+    Inspection inspection = Inspection::hub;  // enforcement `at`
     SourceLoc loc;
 
     bool in_force(std::int64_t tick) const { return tick >= from_tick && tick < until_tick; }
@@ -270,7 +297,16 @@ struct Scenario {
     Index find_policy(std::string_view id) const;
 };
 
+/// Product attributes only (ids, kinds, bounds): the origin fields are ignored.
 bool matches(const ProductSelector& s, const Product& p, Index product_index);
+/// Every field, for offer `offer` of the scenario; `domestic` compares the offer's customs
+/// origin with `government` (the policy's `by`).
+bool matches_offer(const ProductSelector& s, const Scenario& scenario, Index offer,
+                   Index government);
 bool matches(const CountrySelector& s, const Country& c, Index country_index);
+bool matches(const BuyerSelector& s, const Scenario& scenario, Index buyer);
+/// Whether the selector selects the buyer by what the firm is (headquarters, groups) rather than
+/// by naming a consignee (listed, ids).
+bool matches_firm(const BuyerSelector& s, const Scenario& scenario, Index buyer);
 
 }  // namespace ts::model

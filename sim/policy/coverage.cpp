@@ -32,9 +32,12 @@ bool remote_access_covers(const model::Policy& pol, const model::Supplier& sup) 
     return pol.type == model::PolicyType::remote_access && pol.by == sup.jurisdiction;
 }
 
-bool enforcement_covers(const model::Policy& pol, const model::Supplier& sup, CountryId hub) {
-    return pol.type == model::PolicyType::enforcement &&
-           (CountryId{pol.by} == hub || pol.by == sup.jurisdiction);
+bool enforcement_covers(const model::Policy& pol, const model::Supplier& sup, CountryId hub,
+                        CountryId destination) {
+    if (pol.type != model::PolicyType::enforcement) return false;
+    const CountryId government{pol.by};
+    if (pol.inspection == model::Inspection::border) return government == destination;
+    return government == hub || pol.by == sup.jurisdiction;
 }
 
 }  // namespace ts::policy

@@ -49,8 +49,11 @@ bool targets(const PolicyBook& book, PolicyId policy, CountryId to, bool buyer_n
 /// Its destination selector then names the buyers' countries it closes.
 bool remote_access_covers(const model::Policy& pol, const model::Supplier& sup);
 
-/// Whether enforcement policy `pol` inspects diverted goods of `sup` passing through `hub`: it
-/// is the hub's government or the government of the goods' jurisdiction.
-bool enforcement_covers(const model::Policy& pol, const model::Supplier& sup, CountryId hub);
+/// Whether enforcement policy `pol` inspects diverted goods of `sup` passing through `hub` to
+/// buyers in `destination`: `at: hub` (default) when it is the hub's government or the
+/// government of the goods' jurisdiction; `at: border` when it is the destination's government
+/// (the importer's customs looking for smuggled goods).
+bool enforcement_covers(const model::Policy& pol, const model::Supplier& sup, CountryId hub,
+                        CountryId destination);
 
 }  // namespace ts::policy

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "policy/coverage.hpp"
 
@@ -43,28 +44,33 @@ Legality::Legality(const PolicyBook& book) : book_(&book) {
                         remote_sites_.end());
     n_routes_ = 1 + n_hubs_ + static_cast<int>(remote_sites_.size());
 
-    // Group buyers into profiles: same country and same buyer-specific policies.
-    std::map<std::pair<CountryId, std::vector<PolicyId>>, Index> seen;
+    // Group buyers into profiles: same country and same buyer-specific policies (and the same
+    // of those selecting the buyer as a firm, which also reach its remote compute).
+    using Key = std::tuple<CountryId, std::vector<PolicyId>, std::vector<PolicyId>>;
+    std::map<Key, Index> seen;
     buyer_profile_.resize(s.buyers.size());
     for (std::size_t b = 0; b < s.buyers.size(); ++b) {
-        std::vector<PolicyId> selecting;
-        for (std::size_t p = 0; p < s.policies.size(); ++p)
+        std::vector<PolicyId> selecting, firm;
+        for (std::size_t p = 0; p < s.policies.size(); ++p) {
             if (book.selects_buyer(static_cast<Index>(p), static_cast<Index>(b)))
                 selecting.emplace_back(p);
-        const CountryId country{s.buyers[b].country};
-        auto key = std::make_pair(country, std::move(selecting));
+            if (book.selects_firm(static_cast<Index>(p), static_cast<Index>(b)))
+                firm.emplace_back(p);
+        }
+        Key key{CountryId{s.buyers[b].country}, std::move(selecting), std::move(firm)};
         auto it = seen.find(key);
         if (it == seen.end()) {
-            profile_country_.push_back(country);
-            profile_policies_.push_back(key.second);
+            profile_country_.push_back(std::get<0>(key));
+            profile_policies_.push_back(std::get<1>(key));
+            profile_firm_policies_.push_back(std::get<2>(key));
             it =
                 seen.emplace(std::move(key), static_cast<Index>(profile_country_.size() - 1)).first;
         }
         buyer_profile_[b] = it->second;
     }
     table_.resize(profile_country_.size() * n_offers_ * static_cast<std::size_t>(n_routes_));
-    detection_.assign(n_offers_ * static_cast<std::size_t>(n_routes_), 0.0);
-    import_factor_.assign(s.countries.size() * n_offers_, 1.0);
+    detection_.assign(table_.size(), 0.0);
+    import_factor_.assign(profile_country_.size() * n_offers_, 1.0);
     pending_.assign(profile_country_.size() * n_offers_, 0);
     all_policies_.reserve(s.policies.size());
     for (std::size_t p = 0; p < s.policies.size(); ++p) all_policies_.emplace_back(p);
@@ -73,6 +79,11 @@ Legality::Legality(const PolicyBook& book) : book_(&book) {
 bool Legality::profile_selected(ProfileId profile, PolicyId policy) const {
     const auto& v = at(profile_policies_, profile);
     return std::binary_search(v.begin(), v.end(), policy);
+}
+
+std::span<const PolicyId> Legality::end_user_policies(ProfileId profile) const {
+    return profile.valid() ? std::span<const PolicyId>(at(profile_policies_, profile))
+                           : std::span<const PolicyId>();
 }
 
 std::uint32_t Legality::bucket(PolicyId policy, CountryId country) {
@@ -84,7 +95,7 @@ std::uint32_t Legality::bucket(PolicyId policy, CountryId country) {
 }
 
 Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId offer,
-                                           ProfileId profile,
+                                           std::span<const PolicyId> named,
                                            std::span<const PolicyId> policies) const {
     const auto& s = scenario();
     const auto& sup = s.suppliers[ix(at(s.offers, offer).supplier)];
@@ -94,7 +105,7 @@ Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId
         if (!book_->in_force(p.value()) || !book_->selects_offer(p.value(), offer.value()) ||
             !covers_leg(pol, sup, from))
             continue;
-        if (!targets(*book_, p, to, profile.valid() && profile_selected(profile, p))) continue;
+        if (!targets(*book_, p, to, std::binary_search(named.begin(), named.end(), p))) continue;
         if (pol.type == model::PolicyType::quota) {
             r.quotas.push_back(p);  // mapped to a bucket by the caller
             continue;
@@ -113,8 +124,8 @@ Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId
 RouteStatus Legality::leg(Index from, Index to, Index offer, Index buyer_or_none) const {
     const ProfileId profile =
         buyer_or_none == model::kNone ? ProfileId::none() : ProfileId{this->profile(buyer_or_none)};
-    const auto r =
-        classify_leg(CountryId{from}, CountryId{to}, OfferId{offer}, profile, all_policies_);
+    const auto r = classify_leg(CountryId{from}, CountryId{to}, OfferId{offer},
+                                end_user_policies(profile), all_policies_);
     RouteStatus st;
     st.approval = r.approval;
     st.licence_delay = r.delay;
@@ -131,7 +142,7 @@ void Legality::rebuild() {
     collect_policies_in_force();
     classify_routes();
     list_candidate_routes();
-    compute_hub_detection();
+    compute_detection();
     compute_import_factors();
     mark_pending_restrictions();
 }
@@ -181,7 +192,7 @@ void Legality::classify_routes() {
                 const RouteId route{r};
                 table_[cell(profile, offer, route)] =
                     r == 0         ? direct_status(profile, offer, origin, dest)
-                    : is_remote(r) ? remote_status(offer, route, origin, dest)
+                    : is_remote(r) ? remote_status(profile, offer, route, origin, dest)
                                    : hub_status(profile, offer, route, origin, dest);
             }
         }
@@ -190,7 +201,8 @@ void Legality::classify_routes() {
 
 RouteStatus Legality::direct_status(ProfileId profile, OfferId offer, CountryId origin,
                                     CountryId dest) {
-    const LegResult l = classify_leg(origin, dest, offer, profile, offer_controls(offer));
+    const LegResult l =
+        classify_leg(origin, dest, offer, end_user_policies(profile), offer_controls(offer));
     return status_of_legs(l, dest, LegResult{}, CountryId::none());
 }
 
@@ -201,20 +213,22 @@ RouteStatus Legality::hub_status(ProfileId profile, OfferId offer, RouteId route
     if (hub == dest || hub == origin) return {.cls = RouteClass::unavailable};
     const auto controls = offer_controls(offer);
     // Leg 1 names no buyer: the hub's consignee is not the end user.
-    const LegResult l1 = classify_leg(origin, hub, offer, ProfileId::none(), controls);
-    const LegResult l2 = classify_leg(hub, dest, offer, profile, controls);
+    const LegResult l1 = classify_leg(origin, hub, offer, {}, controls);
+    const LegResult l2 = classify_leg(hub, dest, offer, end_user_policies(profile), controls);
     return status_of_legs(l1, hub, l2, dest);
 }
 
-RouteStatus Legality::remote_status(OfferId offer, RouteId route, CountryId origin,
-                                    CountryId dest) {
+RouteStatus Legality::remote_status(ProfileId profile, OfferId offer, RouteId route,
+                                    CountryId origin, CountryId dest) {
     const CountryId site{remote_site(route.value())};
     // Renting compute in one's own country is the direct route.
     if (site == dest) return {.cls = RouteClass::unavailable};
-    // The chips go to the data centre, whose operator is the consignee.
-    const LegResult l = classify_leg(origin, site, offer, ProfileId::none(), offer_controls(offer));
+    // The chips go to the data centre, whose operator is the consignee; only a rule on the
+    // renting firm itself (by headquarters or buyer group) follows it to the data centre.
+    const LegResult l = classify_leg(origin, site, offer, at(profile_firm_policies_, profile),
+                                     offer_controls(offer));
     RouteStatus st = status_of_legs(l, site, LegResult{}, CountryId::none());
-    if (remote_closed(offer, dest)) st.cls = RouteClass::blocked;
+    if (remote_closed(profile, offer, dest)) st.cls = RouteClass::blocked;
     return st;
 }
 
@@ -271,25 +285,27 @@ void Legality::list_candidate_routes() {
     }
 }
 
-void Legality::compute_hub_detection() {
-    // Route detection and enforcement of the hub and of the goods' jurisdiction, combined as
-    // independent checks.
+void Legality::compute_detection() {
+    // Route detection, enforcement in the hub (of the hub or of the goods' jurisdiction) and at
+    // the border of the buyer's country, combined as independent checks.
     const auto& s = scenario();
-    for (std::size_t o = 0; o < n_offers_; ++o) {
-        const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
-        for (int r = 1; r <= n_hubs_; ++r) {
-            const auto& route = s.routes[ix(r - 1)];
-            double pass = 1.0 - route.detection;
-            for (const PolicyId p : enforcement_policies_) {
-                const auto& pol = at(s.policies, p);
-                if (!enforcement_covers(pol, sup, CountryId{route.via})) continue;
-                if (!book_->selects_offer(p.value(), static_cast<Index>(o)) ||
-                    !book_->selects_destination(p.value(), route.via))
-                    continue;
-                pass *= 1.0 - pol.detection;
+    for (std::size_t pr = 0; pr < profile_country_.size(); ++pr) {
+        const CountryId dest = profile_country_[pr];
+        for (std::size_t o = 0; o < n_offers_; ++o) {
+            const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
+            for (int r = 1; r <= n_hubs_; ++r) {
+                const auto& route = s.routes[ix(r - 1)];
+                double pass = 1.0 - route.detection;
+                for (const PolicyId p : enforcement_policies_) {
+                    const auto& pol = at(s.policies, p);
+                    if (!enforcement_covers(pol, sup, CountryId{route.via}, dest)) continue;
+                    if (!book_->selects_offer(p.value(), static_cast<Index>(o)) ||
+                        !book_->selects_destination(p.value(), route.via))
+                        continue;
+                    pass *= 1.0 - pol.detection;
+                }
+                detection_[cell(ProfileId{pr}, OfferId{o}, RouteId{r})] = 1.0 - pass;
             }
-            detection_[o * static_cast<std::size_t>(n_routes_) + static_cast<std::size_t>(r)] =
-                1.0 - pass;
         }
     }
 }
@@ -298,16 +314,27 @@ void Legality::compute_import_factors() {
     const auto& s = scenario();
     std::fill(import_factor_.begin(), import_factor_.end(), 1.0);
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
-        const Index p = static_cast<Index>(pi);
+        const PolicyId p{pi};
         const auto& pol = s.policies[pi];
-        if (pol.type != model::PolicyType::import_restriction || !book_->in_force(p)) continue;
-        for (std::size_t o = 0; o < n_offers_; ++o) {
-            const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
-            if (book_->selects_offer(p, static_cast<Index>(o)) &&
-                book_->selects_origin(p, sup.made_in))
-                import_factor_[ix(pol.by) * n_offers_ + o] *= 1.0 - pol.compliance;
+        if (pol.type != model::PolicyType::import_restriction || !book_->in_force(p.value()))
+            continue;
+        for (std::size_t pr = 0; pr < profile_country_.size(); ++pr) {
+            if (!import_restricted(p, ProfileId{pr})) continue;
+            for (std::size_t o = 0; o < n_offers_; ++o) {
+                const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
+                if (book_->selects_offer(p.value(), static_cast<Index>(o)) &&
+                    book_->selects_origin(p.value(), sup.made_in))
+                    import_factor_[pr * n_offers_ + o] *= 1.0 - pol.compliance;
+            }
         }
     }
+}
+
+bool Legality::import_restricted(PolicyId policy, ProfileId profile) const {
+    // The importer's buyers, or with `buyers` the class of them it selects.
+    const auto& pol = at(scenario().policies, policy);
+    return CountryId{pol.by} == at(profile_country_, profile) &&
+           (!pol.buyers || profile_selected(profile, policy));
 }
 
 void Legality::mark_pending_restrictions() {
@@ -336,7 +363,7 @@ bool Legality::pending_restriction(PolicyId p, ProfileId profile, OfferId offer)
             return covers_shipment(pol, sup) &&
                    targets(*book_, p, dest, profile_selected(profile, p));
         case model::PolicyType::import_restriction:
-            return CountryId{pol.by} == dest && book_->selects_origin(p.value(), sup.made_in);
+            return import_restricted(p, profile) && book_->selects_origin(p.value(), sup.made_in);
         case model::PolicyType::tariff:
             return CountryId{pol.by} == dest && pol.rate > 0.0 &&
                    book_->selects_origin(p.value(), sup.made_in) &&
@@ -352,13 +379,13 @@ int Legality::remote_route(Index country) const {
     return 1 + n_hubs_ + static_cast<int>(it - remote_sites_.begin());
 }
 
-bool Legality::remote_closed(OfferId offer, CountryId buyer_country) const {
+bool Legality::remote_closed(ProfileId profile, OfferId offer, CountryId buyer_country) const {
     const auto& s = scenario();
     const auto& sup = s.suppliers[ix(at(s.offers, offer).supplier)];
     for (const PolicyId p : remote_policies_) {
         if (remote_access_covers(at(s.policies, p), sup) && book_->in_force(p.value()) &&
             book_->selects_offer(p.value(), offer.value()) &&
-            book_->selects_destination(p.value(), buyer_country.value()))
+            targets(*book_, p, buyer_country, profile_selected(profile, p)))
             return true;
     }
     return false;

@@ -17,7 +17,8 @@
 //
 // - Remote compute at site X: chips go legally to a data centre in X (the leg ships_from -> X,
 //   with X as destination), and a `remote_access` policy of the goods' jurisdiction selecting
-//   the buyer's country closes it (blocked).
+//   the buyer's country (or, with `buyers`, the buyer) closes it (blocked). A control whose
+//   `buyers` selects the renting firm by headquarters or buyer group covers that leg too.
 //
 // Tables are rebuilt only when the set of policies in force or announced changes.
 #include <cstdint>
@@ -108,19 +109,18 @@ class Legality {
     }
     const std::vector<QuotaBucket>& quota_buckets() const { return buckets_; }
 
-    /// Probability that a diverted shipment of the offer through hub route `route` (>= 1) is
-    /// seized: the route's detection raised by enforcement policies in force of the hub and of
-    /// the goods' jurisdiction, combined as independent checks.
-    double detection(Index offer, int route) const {
-        return detection_[static_cast<std::size_t>(offer) * static_cast<std::size_t>(n_routes_) +
-                          static_cast<std::size_t>(route)];
+    /// Probability that a diverted shipment of the offer to the buyer through hub route `route`
+    /// (>= 1) is seized: the route's detection raised by enforcement policies in force of the
+    /// hub and of the goods' jurisdiction, and by border enforcement of the buyer's country,
+    /// combined as independent checks.
+    double detection(Index buyer, Index offer, int route) const {
+        return detection_[cell(ProfileId{profile(buyer)}, OfferId{offer}, RouteId{route})];
     }
-    /// Taste-weight factor from import restrictions in force in the buyer's country:
-    /// Π (1 − compliance) over restrictions selecting the offer (compliance-weighted removal).
+    /// Taste-weight factor from import restrictions in force in the buyer's country (those with
+    /// `buyers` only for the buyers they select): Π (1 − compliance) over restrictions selecting
+    /// the offer (compliance-weighted removal).
     double import_factor(Index buyer, Index offer) const {
-        return import_factor_[static_cast<std::size_t>(
-                                  scenario().buyers[static_cast<std::size_t>(buyer)].country) *
-                                  n_offers_ +
+        return import_factor_[static_cast<std::size_t>(profile(buyer)) * n_offers_ +
                               static_cast<std::size_t>(offer)];
     }
     /// Whether a restriction on the buyer's direct route to the offer (control, quota, import
@@ -151,17 +151,24 @@ class Legality {
         std::vector<PolicyId> quotas;
     };
     /// Classifies a leg under the policies listed (any subset that contains every export
-    /// control and quota in force selecting the offer; others are skipped). `profile` is
-    /// none on a leg whose consignee is not the end buyer (see targets in coverage.hpp).
-    LegResult classify_leg(CountryId from, CountryId to, OfferId offer, ProfileId profile,
+    /// control and quota in force selecting the offer; others are skipped). `named` (sorted)
+    /// are the policies whose `buyers` selector names the leg's consignee: the end buyer's on
+    /// its own legs, none on leg 1 of a hub route, the firm-level ones on a remote leg (see
+    /// targets in coverage.hpp).
+    LegResult classify_leg(CountryId from, CountryId to, OfferId offer,
+                           std::span<const PolicyId> named,
                            std::span<const PolicyId> policies) const;
+    /// The policies naming the profile's buyers (empty for ProfileId::none()).
+    std::span<const PolicyId> end_user_policies(ProfileId profile) const;
     std::span<const PolicyId> offer_controls(OfferId offer) const {
         const std::size_t o = offer.index();
         return {offer_controls_.data() + offer_controls_begin_[o],
                 offer_controls_begin_[o + 1] - offer_controls_begin_[o]};
     }
     bool profile_selected(ProfileId profile, PolicyId policy) const;
-    bool remote_closed(OfferId offer, CountryId buyer_country) const;
+    bool remote_closed(ProfileId profile, OfferId offer, CountryId buyer_country) const;
+    /// Whether import restriction `policy` applies to the profile's buyers.
+    bool import_restricted(PolicyId policy, ProfileId profile) const;
     std::uint32_t bucket(PolicyId policy, CountryId country);
 
     // The steps of rebuild(), in order.
@@ -173,7 +180,8 @@ class Legality {
     RouteStatus direct_status(ProfileId profile, OfferId offer, CountryId origin, CountryId dest);
     RouteStatus hub_status(ProfileId profile, OfferId offer, RouteId route, CountryId origin,
                            CountryId dest);
-    RouteStatus remote_status(OfferId offer, RouteId route, CountryId origin, CountryId dest);
+    RouteStatus remote_status(ProfileId profile, OfferId offer, RouteId route, CountryId origin,
+                              CountryId dest);
     /// A route's status from its legs: leg 1 into `to1`, leg 2 (empty for a one-leg route) into
     /// `to2`. A prohibited leg 2 makes the route diverted; it still needs leg 1's licence.
     RouteStatus status_of_legs(const LegResult& l1, CountryId to1, const LegResult& l2,
@@ -183,7 +191,7 @@ class Legality {
     /// route_begin_/route_list_ from table_ (see candidate_routes).
     void list_candidate_routes();
     /// detection_: the seizure probability of a diverted shipment on each hub route.
-    void compute_hub_detection();
+    void compute_detection();
     /// import_factor_: compliance-weighted removal by import restrictions in force.
     void compute_import_factors();
     /// pending_: restrictions announced, not yet in force, on each direct route.
@@ -200,6 +208,7 @@ class Legality {
     std::vector<CountryId> profile_country_;
     std::vector<std::vector<PolicyId>>
         profile_policies_;  // sorted policy indices selecting the profile
+    std::vector<std::vector<PolicyId>> profile_firm_policies_;  // of those, selecting the firm
 
     std::vector<PolicyId> all_policies_;  // 0..P−1, for leg()
     // Rebuilt with the tables: per offer, the export controls and quotas in force selecting it
@@ -215,8 +224,8 @@ class Legality {
     std::vector<RouteChoice> route_list_;         // candidate routes (see candidate_routes)
     std::vector<std::uint32_t> quota_pool_;
     std::vector<QuotaBucket> buckets_;
-    std::vector<double> detection_;      // offer × route
-    std::vector<double> import_factor_;  // country × offer
+    std::vector<double> detection_;      // profile × offer × route
+    std::vector<double> import_factor_;  // profile × offer
     std::vector<char> pending_;          // profile × offer
 };
 

@@ -20,12 +20,9 @@ PolicyBook::PolicyBook(const model::Scenario& scenario)
         buyers_only_[p] =
             pol.buyers && pol.destinations.all && pol.destinations.except.empty() ? 1 : 0;
         offer_mask_[p].resize(n_offers_);
-        for (std::size_t o = 0; o < n_offers_; ++o) {
-            const Index prod = s.offers[o].product;
+        for (std::size_t o = 0; o < n_offers_; ++o)
             offer_mask_[p][o] =
-                model::matches(pol.products, s.products[static_cast<std::size_t>(prod)], prod) ? 1
-                                                                                               : 0;
-        }
+                model::matches_offer(pol.products, s, static_cast<Index>(o), pol.by) ? 1 : 0;
         dest_mask_[p].resize(s.countries.size());
         origin_mask_[p].resize(s.countries.size());
         for (std::size_t c = 0; c < s.countries.size(); ++c) {
@@ -54,11 +51,12 @@ bool PolicyBook::simulated(model::PolicyType /*type*/) {
 
 bool PolicyBook::selects_buyer(Index policy, Index buyer) const {
     const auto& pol = scenario_->policies[static_cast<std::size_t>(policy)];
-    if (!pol.buyers) return false;
-    const auto& b = scenario_->buyers[static_cast<std::size_t>(buyer)];
-    if (pol.buyers->listed && b.listed) return true;
-    return std::find(pol.buyers->ids.begin(), pol.buyers->ids.end(), buyer) !=
-           pol.buyers->ids.end();
+    return pol.buyers && model::matches(*pol.buyers, *scenario_, buyer);
+}
+
+bool PolicyBook::selects_firm(Index policy, Index buyer) const {
+    const auto& pol = scenario_->policies[static_cast<std::size_t>(policy)];
+    return pol.buyers && model::matches_firm(*pol.buyers, *scenario_, buyer);
 }
 
 bool PolicyBook::offer_available(Index offer, std::int64_t tick) const {

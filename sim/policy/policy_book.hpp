@@ -74,8 +74,11 @@ class PolicyBook {
         return origin_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(country)] !=
                0;
     }
-    /// Whether a policy's `buyers` selector names the buyer.
+    /// Whether a policy's `buyers` selector selects the buyer (by any of its fields).
     bool selects_buyer(Index policy, Index buyer) const;
+    /// Whether it selects the buyer by what the firm is (`headquarters`, `groups`): such a rule
+    /// reaches the firm's compute everywhere, remote compute it rents included.
+    bool selects_firm(Index policy, Index buyer) const;
     const model::Scenario& scenario() const { return *scenario_; }
 
   private:

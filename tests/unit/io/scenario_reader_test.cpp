@@ -1086,8 +1086,8 @@ reactions:
            "t.yaml:19:79: error: policies[x].products: 'all: true' cannot be combined with other "
            "fields (when "
            "narrowing an inherited selector, set 'all: false')",
-           "t.yaml:19:52: error: policies[x].buyers: selects no buyer: give 'listed: true' or "
-           "'ids'",
+           "t.yaml:19:52: error: policies[x].buyers: selects no buyer: give 'listed: true', "
+           "'ids', 'headquarters' or 'groups'",
            "t.yaml:20:5: error: policies[n]: missing required key 'type'",
            "t.yaml:22:9: error: reactions[q].id: 'q' is already the id of a policy (defined at "
            "line 16); the "

@@ -110,10 +110,18 @@ TEST_CASE("coverage: remote access follows the jurisdiction; enforcement the hub
     model::Policy checks = control_by_usa(false, false);
     checks.type = model::PolicyType::enforcement;
     const auto tw_goods = supplier(kTwn, kTwn, kTwn);
-    CHECK(policy::enforcement_covers(checks, tw_goods, CountryId{kUsa}));  // its hub
-    CHECK_FALSE(policy::enforcement_covers(checks, tw_goods, CountryId{kSgp}));
-    CHECK(policy::enforcement_covers(checks, supplier(kUsa, kTwn, kTwn),
-                                     CountryId{kSgp}));  // its jurisdiction's goods
+    const CountryId to_china{kChn};
+    CHECK(policy::enforcement_covers(checks, tw_goods, CountryId{kUsa}, to_china));  // its hub
+    CHECK_FALSE(policy::enforcement_covers(checks, tw_goods, CountryId{kSgp}, to_china));
+    CHECK(policy::enforcement_covers(checks, supplier(kUsa, kTwn, kTwn), CountryId{kSgp},
+                                     to_china));  // its jurisdiction's goods
+    // At the border: only goods arriving for buyers in its own country, whatever the hub or
+    // the goods' jurisdiction.
+    checks.inspection = model::Inspection::border;
+    CHECK(policy::enforcement_covers(checks, tw_goods, CountryId{kSgp}, CountryId{kUsa}));
+    CHECK_FALSE(policy::enforcement_covers(checks, tw_goods, CountryId{kUsa}, to_china));
+    CHECK_FALSE(
+        policy::enforcement_covers(checks, supplier(kUsa, kTwn, kTwn), CountryId{kSgp}, to_china));
 }
 
 TEST_CASE("targeting: by destination, by listed buyer, and buyers-only controls", "[coverage]") {
@@ -126,10 +134,12 @@ TEST_CASE("targeting: by destination, by listed buyer, and buyers-only controls"
     b.offer(b.supplier("us-fab", kUsa), b.product("GPU"), 1.0);
     // To China, and to listed buyers wherever they are.
     const auto to_china = b.control("to-china", kUsa, {kChn});
-    b.policy_ref(to_china).buyers = model::BuyerSelector{true, {}};
+    model::BuyerSelector listed;
+    listed.listed = true;
+    b.policy_ref(to_china).buyers = listed;
     // Listed buyers only (the destination selector is only `buyers`).
     const auto listed_only = b.control("listed", kUsa, {});
-    b.policy_ref(listed_only).buyers = model::BuyerSelector{true, {}};
+    b.policy_ref(listed_only).buyers = listed;
     const policy::PolicyBook book(b.scenario());
     REQUIRE(book.buyers_only(listed_only));
     const PolicyId p1{to_china}, p2{listed_only};

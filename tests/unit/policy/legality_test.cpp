@@ -43,7 +43,8 @@ struct World {
         const auto p = b.control("ctl", usa, dests, c.approval, 0, c.exports, c.reexports);
         auto& pol = b.policy_ref(p);
         // Listed buyers are always targeted by this control; destinations only when chosen.
-        pol.buyers = model::BuyerSelector{true, {}};
+        pol.buyers = model::BuyerSelector{};
+        pol.buyers->listed = true;
         if (dests.empty()) pol.destinations = model::CountrySelector{true, {}, {}, {}};
     }
 };
@@ -151,7 +152,7 @@ TEST_CASE("quotas cap a leg per destination country; enforcement raises detectio
     const auto o = b.offer(b.supplier("us", usa), gpu, 1.0);
     const auto b1 = b.buyer("sg-dc", sgp, 1.0, 1.0, 0.0, 2.0);
     const auto b2 = b.buyer("my-dc", mys, 1.0, 1.0, 0.0, 2.0);
-    b.buyer("cn", chn, 1.0, 1.0, 0.0, 2.0);
+    const auto b3 = b.buyer("cn", chn, 1.0, 1.0, 0.0, 2.0);
     b.route(sgp, 0.0, 0, model::kUnlimited, 0.10);
     const auto q = b.policy("cap", model::PolicyType::quota, usa, {sgp, mys});
     b.policy_ref(q).cap = 100.0;
@@ -168,7 +169,7 @@ TEST_CASE("quotas cap a leg per destination country; enforcement raises detectio
     REQUIRE(leg.quotas(s1).size() == 1);
     REQUIRE(leg.quotas(s2).size() == 1);
     CHECK(leg.quotas(s1)[0] != leg.quotas(s2)[0]);  // one bucket per destination country
-    CHECK(leg.detection(o, 1) == Approx(1.0 - 0.9 * 0.75 * 0.8));
+    CHECK(leg.detection(b3, o, 1) == Approx(1.0 - 0.9 * 0.75 * 0.8));
 }
 
 TEST_CASE("import restrictions remove offers in proportion to compliance", "[legality]") {
