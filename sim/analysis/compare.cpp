@@ -38,24 +38,29 @@ const std::vector<std::string>& scope_metrics(const std::string& scope) {
     if (scope == "revenue") return kRevenueMetrics;
     if (scope == "supplier") return kSupplierMetrics;
     if (scope == "product") return kProductMetrics;
+    if (scope == "headquarters") return headquarters_metrics();
     return kRouteMetrics;
 }
 
 // Rows are grouped by scope; revenue by billing country joins its supplier's group.
 int scope_group(const std::string& scope) {
-    static const std::vector<std::string> order = {"world", "country", "supplier", "product",
-                                                   "route"};
+    static const std::vector<std::string> order = {"world",   "country", "supplier",
+                                                   "product", "route",   "headquarters"};
     const auto it = std::find(order.begin(), order.end(), scope == "revenue" ? "supplier" : scope);
     return static_cast<int>(it - order.begin());
 }
 
-std::string unit_of(const std::string& metric) {
+}  // namespace
+
+std::string metric_unit(const std::string& metric) {
     if (metric.size() > 4 && metric.compare(metric.size() - 4, 4, "_usd") == 0) return "USD";
     if (metric.rfind("share_", 0) == 0) return "share";
     if (metric == "price_index_mean") return "USD/compute";
     if (metric.find("compute") != std::string::npos) return "compute";
     return "units";
 }
+
+namespace {
 
 double share(double part, double whole) {
     return whole > 0 ? part / whole : 0.0;
@@ -66,7 +71,7 @@ MetricSeries& add_series(std::vector<MetricSeries>& out, std::string scope, std:
                          const std::string& metric,
                          std::vector<std::pair<char, std::string>> parts) {
     out.push_back(MetricSeries{
-        std::move(scope), std::move(key), metric, unit_of(metric), {}, std::move(parts)});
+        std::move(scope), std::move(key), metric, metric_unit(metric), {}, std::move(parts)});
     return out.back();
 }
 
@@ -105,13 +110,15 @@ const char* to_string(CompareBy by) {
             return "supplier";
         case CompareBy::route:
             return "route";
+        case CompareBy::headquarters:
+            return "headquarters";
     }
     return "?";
 }
 
 std::optional<CompareBy> parse_compare_by(std::string_view text) {
-    for (const auto by :
-         {CompareBy::country, CompareBy::product, CompareBy::supplier, CompareBy::route})
+    for (const auto by : {CompareBy::country, CompareBy::product, CompareBy::supplier,
+                          CompareBy::route, CompareBy::headquarters})
         if (text == to_string(by)) return by;
     return std::nullopt;
 }
@@ -146,6 +153,9 @@ std::vector<std::string> metric_names(CompareBy by) {
             break;
         case CompareBy::route:
             add(kRouteMetrics);
+            break;
+        case CompareBy::headquarters:
+            add(headquarters_metrics());
             break;
     }
     return out;
@@ -227,6 +237,7 @@ void RunTotals::add(const FlowTick& r) {
         if (via) f->compute_via += r.compute;
         if (diverted) f->compute_diverted += r.compute;
     }
+    add_headquarters(acc, r);
 }
 
 void RunTotals::add(const RevenueTick& r) {
@@ -415,6 +426,9 @@ std::vector<MetricSeries> RunTotals::metrics(CompareBy by) const {
         case CompareBy::product:
         case CompareBy::route:
             flow_view(by == CompareBy::product, out);
+            break;
+        case CompareBy::headquarters:
+            headquarters_view(out);
             break;
     }
     return out;

@@ -14,7 +14,11 @@
 //    transshipped, diverted, or remote compute used abroad) / Σ flows.compute to it;
 //  - share_diverted: Σ flows.compute with channel `diverted` / Σ flows.compute (both 0 when no
 //    compute was shipped);
-//  - revenue_usd by supplier and billing country: Σ revenue.csv revenue_usd.
+//  - revenue_usd by supplier and billing country: Σ revenue.csv revenue_usd;
+//  - by headquarters (flows.csv with buyers, and the buyers' headquarters from the scenario):
+//    Σ flows.compute, units, value_usd and seized_units of the buyers headquartered in a country;
+//    compute_abroad: the part used outside it (destination, or for remote compute the site, not
+//    the headquarters country); compute_remote: the part rented abroad (channel remote).
 // Ensembles (a `run` column): each metric is computed per run; a scenario shows the mean and the
 // 90 % interval p05-p95 over its runs (quantiles of type 7, as R's default); the difference
 // against the baseline is paired: d_r = x_r − b_r for every run index r in both, reported as the
@@ -29,7 +33,7 @@
 
 namespace ts::analysis {
 
-enum class CompareBy { country, product, supplier, route };
+enum class CompareBy { country, product, supplier, route, headquarters };
 const char* to_string(CompareBy by);
 std::optional<CompareBy> parse_compare_by(std::string_view text);
 
@@ -50,6 +54,7 @@ struct CountryTick {
 struct FlowTick {
     int run = 0;
     std::string_view date, supplier, product, origin, via, destination, channel;
+    std::string_view buyer;  // empty in flows.csv written with --detail country
     double units = 0, compute = 0, value_usd = 0, tariff_usd = 0, fee_usd = 0, seized_units = 0;
 };
 struct RevenueTick {
@@ -90,6 +95,14 @@ class RunTotals {
     /// Whether the folder had flows.csv / revenue.csv (metrics from them are left out if not).
     void set_has_flows(bool v) { has_flows_ = v; }
     void set_has_revenue(bool v) { has_revenue_ = v; }
+    /// Buyer id -> headquarters country code, for the headquarters view (call before adding
+    /// flows). Flows to other buyers (suppliers buying inputs) are not a firm's compute.
+    void set_headquarters(std::map<std::string, std::string, std::less<>> buyer_headquarters) {
+        buyer_headquarters_ = std::move(buyer_headquarters);
+    }
+    /// Flows in the period that name no buyer (--detail country): the headquarters view cannot
+    /// attribute them.
+    std::int64_t flows_without_buyer() const { return flows_without_buyer_; }
 
     /// Countries of countries.csv in order of first appearance.
     const std::vector<std::string>& countries() const { return country_names_; }
@@ -120,12 +133,17 @@ class RunTotals {
         double units = 0, compute = 0, value_usd = 0, tariff_usd = 0, fee_usd = 0, seized_units = 0,
                compute_via = 0, compute_diverted = 0;
     };
+    struct HeadquartersAcc {
+        FlowAcc flows;
+        double compute_abroad = 0, compute_remote = 0;
+    };
     struct SupplierRevenueAcc {
         double revenue_usd = 0, units = 0;
     };
     struct RunAcc {
         std::vector<CountryAcc> countries;
         std::vector<FlowAcc> products, suppliers, routes;
+        std::vector<HeadquartersAcc> headquarters;
         std::vector<SupplierRevenueAcc> revenue_by_supplier;
         std::map<std::pair<std::size_t, std::size_t>, double>
             revenue;  // (supplier, billing) -> USD
@@ -147,7 +165,10 @@ class RunTotals {
     void supplier_view(std::vector<MetricSeries>& out) const;
     void revenue_view(std::vector<MetricSeries>& out) const;  // by supplier and billing country
     void flow_view(bool products, std::vector<MetricSeries>& out) const;  // products or routes
+    void add_headquarters(RunAcc& acc, const FlowTick& r);  // compare_headquarters.cpp
+    void headquarters_view(std::vector<MetricSeries>& out) const;
     static double flow_value(const FlowAcc& f, const std::string& metric);
+    static double headquarters_value(const HeadquartersAcc& h, const std::string& metric);
     static double country_value(const CountryAcc& c, const std::string& metric);
     static CountryAcc world_sum(const RunAcc& acc);
 
@@ -155,10 +176,18 @@ class RunTotals {
     bool has_flows_ = true, has_revenue_ = true;
     std::map<int, RunAcc> runs_;
     std::vector<std::string> country_names_;
-    Names countries_, products_, suppliers_, routes_, billing_;
+    Names countries_, products_, suppliers_, routes_, billing_, headquarters_;
+    std::map<std::string, std::string, std::less<>> buyer_headquarters_;
+    std::int64_t flows_without_buyer_ = 0;
     std::vector<std::pair<std::size_t, std::size_t>> revenue_order_;  // first appearance
     std::map<std::pair<std::size_t, std::size_t>, bool> revenue_seen_;
 };
+
+/// The unit of a metric: USD, share, USD/compute, compute or units (from its name).
+std::string metric_unit(const std::string& metric);
+
+/// The metrics of the headquarters view, in display order.
+const std::vector<std::string>& headquarters_metrics();
 
 /// The metrics a view offers (for --metric and its did-you-mean).
 std::vector<std::string> metric_names(CompareBy by);

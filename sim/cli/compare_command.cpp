@@ -1,4 +1,5 @@
-// tradesim compare DIR_A DIR_B [DIR...] [--baseline DIR] [--by country|product|supplier|route]
+// tradesim compare DIR_A DIR_B [DIR...] [--baseline DIR]
+//   [--by country|product|supplier|route|headquarters]
 //   [--metric M]... [--from DATE] [--to DATE] [-o FILE] [--format table|markdown|csv] [--all]
 // Thin: parse, read the run folders (sim/io), check they are comparable, compare
 // (sim/analysis), print the table and write the CSV (sim/io).
@@ -33,7 +34,7 @@ constexpr const char* kCommand = "compare";
 CommandOptions compare_options() {
     CommandOptions options(
         "Usage: tradesim compare DIR_A DIR_B [DIR...] [--baseline DIR] [--by "
-        "country|product|supplier|route]\n"
+        "country|product|supplier|route|headquarters]\n"
         "                        [--metric M]... [--from DATE] [--to DATE] [-o FILE] [--format "
         "table|markdown|csv]\n\n"
         "Headline metrics of run folders (written by 'tradesim run') side by side, with absolute "
@@ -59,11 +60,14 @@ CommandOptions compare_options() {
         "share_diverted,\n"
         "            seized_units\n"
         "  route     units, compute, value_usd, seized_units\n"
+        "  headquarters  per headquarters country of the buyers: compute, compute_abroad,\n"
+        "            compute_remote, units, value_usd, share_via_third_countries, share_diverted,\n"
+        "            seized_units\n"
         "Rows that are zero in every scenario are left out (--all keeps them).\nOptions");
     options.visible.add_options()("baseline", po::value<std::string>(),
                                   "the baseline folder (default: the first)")(
         "by", po::value<std::string>()->default_value("country"),
-        "view: country, product, supplier or route")(
+        "view: country, product, supplier, route or headquarters")(
         "metric", po::value<std::vector<std::string>>()->composing(),
         "only this metric (repeatable)")(
         "from", po::value<std::string>(),
@@ -118,9 +122,9 @@ analysis::CompareOptions compare_settings(const po::variables_map& vm) {
     analysis::CompareOptions options;
     const auto by = analysis::parse_compare_by(vm["by"].as<std::string>());
     if (!by)
-        usage_error(kCommand,
-                    fmt::format("--by must be country, product, supplier or route, not '{}'",
-                                vm["by"].as<std::string>()));
+        usage_error(kCommand, fmt::format("--by must be country, product, supplier, route or "
+                                          "headquarters, not '{}'",
+                                          vm["by"].as<std::string>()));
     options.by = *by;
     options.keep_zero_rows = vm.count("all") > 0;
     if (vm.count("metric")) {
@@ -149,14 +153,21 @@ analysis::Period period_of(const po::variables_map& vm) {
 /// Every folder's totals over the period, checked to be comparable (bad folders are input
 /// errors: exit 2, reported together). `totals` keeps what the scenarios point to.
 std::vector<analysis::ScenarioRuns> read_runs(
-    const std::vector<std::string>& folders, const analysis::Period& period,
+    const std::vector<std::string>& folders, const analysis::Period& period, analysis::CompareBy by,
     std::vector<std::unique_ptr<analysis::RunTotals>>& totals) {
     std::vector<analysis::ScenarioRuns> scenarios;
     std::vector<Diagnostic> problems;
     for (const auto& f : folders) {
         auto t = std::make_unique<analysis::RunTotals>(period);
         try {
+            if (by == analysis::CompareBy::headquarters)
+                t->set_headquarters(io::read_buyer_headquarters(f));
             const auto info = io::read_run_folder(f, *t);
+            if (by == analysis::CompareBy::headquarters && t->flows_without_buyer() > 0)
+                throw InputError(fmt::format(
+                    "'{}': flows.csv has no buyers (written with --detail country); --by "
+                    "headquarters needs flows by buyer",
+                    f));
             analysis::ScenarioRuns s;
             s.label = info.scenario_name;
             s.folder = f;
@@ -234,7 +245,7 @@ int compare_command(const Invocation& inv) {
     if (vm.count("output")) out = fs::path(vm["output"].as<std::string>());
 
     std::vector<std::unique_ptr<analysis::RunTotals>> totals;
-    const auto scenarios = read_runs(folders, period, totals);
+    const auto scenarios = read_runs(folders, period, settings.by, totals);
     report(analysis::compare_runs(scenarios, settings), *format, out);
     return 0;
 }

@@ -159,6 +159,12 @@ std::vector<std::string> notes(const CompareResult& res) {
             "revenue_usd billed to C: the supplier's revenue (net of export fees) invoiced to "
             "country C "
             "(key SUPPLIER/C in CSV)");
+    if (res.by == CompareBy::headquarters)
+        out.push_back(
+            "by headquarters: the compute shipped to the buyers headquartered in the country "
+            "(their `headquarters`, by default their own country), wherever deployed; "
+            "compute_abroad: the part used in another country (deployed there, or rented there "
+            "as remote compute); compute_remote: the part rented abroad");
     if (res.by == CompareBy::route)
         out.push_back(
             "routes are ORIGIN > HUB > DESTINATION (ORIGIN > DESTINATION when direct); units "

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "io/csv_reader.hpp"
+#include "io/doc.hpp"
 #include "io/manifest.hpp"
 #include "io/run_writer.hpp"
 
@@ -78,9 +79,11 @@ void read_flows(const fs::path& path, analysis::RunTotals& totals) {
                       compute = csv.column("compute"), value = csv.column("value_usd"),
                       tariff = csv.column("tariff_usd"), fee = csv.column("fee_usd"),
                       seized = csv.column("seized_units");
+    const auto buyer = csv.find_column("buyer");
     std::vector<std::string> f;
     while (csv.next(f)) {
         analysis::FlowTick r;
+        if (buyer) r.buyer = f[*buyer];
         r.run = run_of(csv, f, run);
         r.date = date_of(csv, f, date);
         r.supplier = f[supplier];
@@ -268,6 +271,29 @@ RunFolderInfo read_run_folder(const fs::path& dir, analysis::RunTotals& totals) 
     totals.set_has_flows(info.has_flows);
     totals.set_has_revenue(info.has_revenue);
     return info;
+}
+
+std::map<std::string, std::string, std::less<>> read_buyer_headquarters(const fs::path& dir) {
+    const fs::path path = dir / fs::path(kResolvedScenarioYaml);
+    if (!is_file(path))
+        throw InputError(fmt::format("'{}' has no {}: the buyers' headquarters come from it",
+                                     dir.string(), kResolvedScenarioYaml));
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in && !in.eof()) throw RunError(fmt::format("cannot read '{}'", path.string()));
+    const Doc doc = parse_yaml(text.str(), path.string());
+    std::map<std::string, std::string, std::less<>> out;
+    const Doc* buyers = doc.find("buyers");
+    if (!buyers) return out;
+    // The resolved scenario was validated when it ran: every buyer has an id and a country.
+    for (const Doc& b : buyers->items) {
+        const Doc* id = b.find("id");
+        const Doc* hq = b.find("headquarters");
+        if (!hq) hq = b.find("country");
+        if (id && hq && id->is_scalar() && hq->is_scalar()) out.emplace(id->scalar, hq->scalar);
+    }
+    return out;
 }
 
 }  // namespace ts::io

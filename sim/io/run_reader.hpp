@@ -7,6 +7,7 @@
 // throw ts::RunError.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,12 @@ struct RunFolderInfo {
 };
 
 RunFolderInfo read_run_folder(const std::filesystem::path& dir, analysis::RunTotals& totals);
+
+/// Buyer id -> headquarters country code (its `country` when it declares none), from the run's
+/// scenario.resolved.yaml, for `compare --by headquarters`. Throws ts::InputError when the file
+/// is missing or is not YAML.
+std::map<std::string, std::string, std::less<>> read_buyer_headquarters(
+    const std::filesystem::path& dir);
 
 /// The value of a top-level string or number member of a JSON object text (as manifest_json
 /// writes it): the string unescaped, or the number's text. nullopt if absent.
