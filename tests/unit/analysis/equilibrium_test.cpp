@@ -597,3 +597,23 @@ TEST_CASE("Flows beyond a hub's capacity or a quota are reported as warnings", "
         CHECK(analysis::solve_equilibrium(b.scenario(), {}).warnings.empty());
     }
 }
+
+TEST_CASE("The solver applies an import gate by supplier to one class of buyers only",
+          "[equilibrium]") {
+    // Two buyers in one country with the V2 shares; a procurement mandate on the class of one of
+    // them against the big source (by supplier) leaves the other buyer's choice as it was.
+    V2World w(4.0);
+    const auto other = w.b.buyer("other", w.home, 100.0, 1.0, 1.0, 4.0, {0.6, 0.1, 0.3});
+    w.b.buyer_ref(w.buyer).groups = {"state-funded"};
+    const auto gate = w.b.policy("mandate", model::PolicyType::import_restriction, w.home);
+    auto& pol = w.b.policy_ref(gate);
+    pol.products = model::ProductSelector{};
+    pol.products.suppliers = {w.b.scenario().offers[ix(w.big)].supplier};
+    pol.buyers = model::BuyerSelector{};
+    pol.buyers->groups = {"state-funded"};
+    const auto r = w.solve();
+    // Fixed prices: the class loses the 0.6 source (P rises as in V2), the other buyer not.
+    CHECK(r.current.buyers[ix(w.buyer)].price_index - 1.0 == Approx(0.357).margin(0.0005));
+    CHECK(r.current.buyers[ix(other)].price_index == Approx(1.0).epsilon(1e-12));
+    CHECK(r.current.offers[ix(w.big)].orders == Approx(60.0).epsilon(1e-9));
+}
