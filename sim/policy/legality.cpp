@@ -12,6 +12,9 @@ namespace {
 std::size_t ix(Index i) {
     return static_cast<std::size_t>(i);
 }
+bool border_enforcement(const model::Policy& p) {
+    return p.type == model::PolicyType::enforcement && p.inspection == model::Inspection::border;
+}
 }  // namespace
 
 const char* to_string(RouteClass c) {
@@ -69,7 +72,13 @@ Legality::Legality(const PolicyBook& book) : book_(&book) {
         buyer_profile_[b] = it->second;
     }
     table_.resize(profile_country_.size() * n_offers_ * static_cast<std::size_t>(n_routes_));
-    detection_.assign(table_.size(), 0.0);
+    detection_.assign(n_offers_ * static_cast<std::size_t>(n_routes_), 0.0);
+    // Border enforcement makes detection depend on the destination: a table per country only
+    // in worlds that have some.
+    if (std::any_of(s.policies.begin(), s.policies.end(), border_enforcement) ||
+        std::any_of(s.reactions.begin(), s.reactions.end(),
+                    [](const model::Reaction& r) { return border_enforcement(r.then); }))
+        border_pass_.assign(s.countries.size() * detection_.size(), 1.0);
     import_factor_.assign(profile_country_.size() * n_offers_, 1.0);
     pending_.assign(profile_country_.size() * n_offers_, 0);
     all_policies_.reserve(s.policies.size());
@@ -286,26 +295,34 @@ void Legality::list_candidate_routes() {
 }
 
 void Legality::compute_detection() {
-    // Route detection, enforcement in the hub (of the hub or of the goods' jurisdiction) and at
-    // the border of the buyer's country, combined as independent checks.
+    // Route detection and enforcement in the hub (of the hub or of the goods' jurisdiction),
+    // combined as independent checks; border enforcement of the buyers' country on top
+    // (border_pass_).
     const auto& s = scenario();
-    for (std::size_t pr = 0; pr < profile_country_.size(); ++pr) {
-        const CountryId dest = profile_country_[pr];
-        for (std::size_t o = 0; o < n_offers_; ++o) {
-            const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
-            for (int r = 1; r <= n_hubs_; ++r) {
-                const auto& route = s.routes[ix(r - 1)];
-                double pass = 1.0 - route.detection;
-                for (const PolicyId p : enforcement_policies_) {
-                    const auto& pol = at(s.policies, p);
-                    if (!enforcement_covers(pol, sup, CountryId{route.via}, dest)) continue;
-                    if (!book_->selects_offer(p.value(), static_cast<Index>(o)) ||
-                        !book_->selects_destination(p.value(), route.via))
-                        continue;
+    std::fill(border_pass_.begin(), border_pass_.end(), 1.0);
+    for (std::size_t o = 0; o < n_offers_; ++o) {
+        const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
+        for (int r = 1; r <= n_hubs_; ++r) {
+            const auto& route = s.routes[ix(r - 1)];
+            const CountryId hub{route.via};
+            const std::size_t at_route =
+                o * static_cast<std::size_t>(n_routes_) + static_cast<std::size_t>(r);
+            double pass = 1.0 - route.detection;
+            for (const PolicyId p : enforcement_policies_) {
+                const auto& pol = at(s.policies, p);
+                if (!book_->selects_offer(p.value(), static_cast<Index>(o)) ||
+                    !book_->selects_destination(p.value(), route.via))
+                    continue;
+                if (pol.inspection == model::Inspection::border) {
+                    // The importer's customs: only for goods arriving in `by`.
+                    if (enforcement_covers(pol, sup, hub, CountryId{pol.by}))
+                        border_pass_[ix(pol.by) * detection_.size() + at_route] *=
+                            1.0 - pol.detection;
+                } else if (enforcement_covers(pol, sup, hub, CountryId::none())) {
                     pass *= 1.0 - pol.detection;
                 }
-                detection_[cell(ProfileId{pr}, OfferId{o}, RouteId{r})] = 1.0 - pass;
             }
+            detection_[at_route] = 1.0 - pass;
         }
     }
 }

@@ -114,7 +114,13 @@ class Legality {
     /// hub and of the goods' jurisdiction, and by border enforcement of the buyer's country,
     /// combined as independent checks.
     double detection(Index buyer, Index offer, int route) const {
-        return detection_[cell(ProfileId{profile(buyer)}, OfferId{offer}, RouteId{route})];
+        const std::size_t at_route =
+            static_cast<std::size_t>(offer) * static_cast<std::size_t>(n_routes_) +
+            static_cast<std::size_t>(route);
+        if (border_pass_.empty()) return detection_[at_route];
+        const CountryId country = profile_country_[static_cast<std::size_t>(profile(buyer))];
+        return 1.0 - (1.0 - detection_[at_route]) *
+                         border_pass_[country.index() * detection_.size() + at_route];
     }
     /// Taste-weight factor from import restrictions in force in the buyer's country (those with
     /// `buyers` only for the buyers they select): Π (1 − compliance) over restrictions selecting
@@ -224,7 +230,8 @@ class Legality {
     std::vector<RouteChoice> route_list_;         // candidate routes (see candidate_routes)
     std::vector<std::uint32_t> quota_pool_;
     std::vector<QuotaBucket> buckets_;
-    std::vector<double> detection_;      // profile × offer × route
+    std::vector<double> detection_;    // offer × route: route and hub checks
+    std::vector<double> border_pass_;  // country × offer × route: 1 − border detection (or empty)
     std::vector<double> import_factor_;  // profile × offer
     std::vector<char> pending_;          // profile × offer
 };
