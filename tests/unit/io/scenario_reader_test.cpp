@@ -139,6 +139,8 @@ void check_same(const Scenario& a, const Scenario& b) {
         CHECK(x.anticipation == y.anticipation);
         CHECK(x.backlog == y.backlog);
         CHECK(x.listed == y.listed);
+        CHECK(x.headquarters == y.headquarters);
+        CHECK(x.groups == y.groups);
         REQUIRE(x.remote.has_value() == y.remote.has_value());
         if (x.remote) {
             CHECK(x.remote->via == y.remote->via);
@@ -155,8 +157,20 @@ void check_same(const Scenario& a, const Scenario& b) {
         CHECK(a.routes[i].detection == b.routes[i].detection);
     }
     CHECK(a.transport_delay_ticks == b.transport_delay_ticks);
-    const auto same_products = [](const auto& self, const ts::model::ProductSelector& x,
-                                  const ts::model::ProductSelector& y) -> void {
+    const auto same_countries = [](const ts::model::CountrySelector& x,
+                                   const ts::model::CountrySelector& y) {
+        CHECK(x.all == y.all);
+        CHECK(x.countries == y.countries);
+        CHECK(x.groups == y.groups);
+        CHECK(x.except == y.except);
+    };
+    const auto same_optional_countries = [&](const std::optional<ts::model::CountrySelector>& x,
+                                             const std::optional<ts::model::CountrySelector>& y) {
+        REQUIRE(x.has_value() == y.has_value());
+        if (x) same_countries(*x, *y);
+    };
+    const auto same_products = [&](const auto& self, const ts::model::ProductSelector& x,
+                                   const ts::model::ProductSelector& y) -> void {
         CHECK(x.all == y.all);
         CHECK(x.ids == y.ids);
         CHECK(x.kinds == y.kinds);
@@ -168,15 +182,12 @@ void check_same(const Scenario& a, const Scenario& b) {
         CHECK(x.interconnect_max == y.interconnect_max);
         CHECK(x.compute_min == y.compute_min);
         CHECK(x.compute_max == y.compute_max);
+        CHECK(x.suppliers == y.suppliers);
+        same_optional_countries(x.jurisdictions, y.jurisdictions);
+        same_optional_countries(x.made_in, y.made_in);
+        CHECK(x.domestic == y.domestic);
         REQUIRE(x.any.size() == y.any.size());
         for (std::size_t i = 0; i < x.any.size(); ++i) self(self, x.any[i], y.any[i]);
-    };
-    const auto same_countries = [](const ts::model::CountrySelector& x,
-                                   const ts::model::CountrySelector& y) {
-        CHECK(x.all == y.all);
-        CHECK(x.countries == y.countries);
-        CHECK(x.groups == y.groups);
-        CHECK(x.except == y.except);
     };
     const auto same_policy = [&](const ts::model::Policy& x, const ts::model::Policy& y) {
         CHECK(x.id == y.id);
@@ -195,6 +206,8 @@ void check_same(const Scenario& a, const Scenario& b) {
         if (x.buyers) {
             CHECK(x.buyers->listed == y.buyers->listed);
             CHECK(x.buyers->ids == y.buyers->ids);
+            same_optional_countries(x.buyers->headquarters, y.buyers->headquarters);
+            CHECK(x.buyers->groups == y.buyers->groups);
         }
         REQUIRE(x.licence.has_value() == y.licence.has_value());
         if (x.licence) {
@@ -208,6 +221,7 @@ void check_same(const Scenario& a, const Scenario& b) {
         CHECK(x.rate == y.rate);
         CHECK(x.compliance == y.compliance);
         CHECK(x.detection == y.detection);
+        CHECK(x.inspection == y.inspection);
     };
     REQUIRE(a.policies.size() == b.policies.size());
     for (std::size_t i = 0; i < a.policies.size(); ++i) same_policy(a.policies[i], b.policies[i]);
@@ -321,6 +335,8 @@ TEST_CASE("a scenario using every key loads into the expected values", "[reader]
         CHECK(cn.anticipation == 1.5);
         CHECK(cn.backlog == 0.25);
         CHECK(cn.listed);
+        CHECK(cn.headquarters == 2);
+        CHECK(cn.groups == std::vector<std::string>{"hyperscaler", "state-funded"});
         // preferences {H100: 2, huawei: 0.5}: product × supplier weight, default 1, normalised
         // to sum to one; the HBM offer has no compute, so no buyer can use it.
         REQUIRE(cn.weights.size() == 4);
@@ -438,11 +454,23 @@ TEST_CASE("a scenario using every key loads into the expected values", "[reader]
         CHECK(restriction.type == PolicyType::import_restriction);
         CHECK(restriction.compliance == 0.7);
         CHECK(restriction.products.kinds == std::vector<ProductKind>{ProductKind::chip});
+        CHECK(restriction.products.suppliers == std::vector<Index>{0});
+        REQUIRE(restriction.products.jurisdictions);
+        CHECK(restriction.products.jurisdictions->countries == std::vector<Index>{0});
+        REQUIRE(restriction.products.made_in);
+        CHECK(restriction.products.made_in->all);
+        CHECK(restriction.products.made_in->except == std::vector<Index>{1});
+        CHECK(restriction.products.domestic == false);
+        REQUIRE(restriction.buyers);
+        REQUIRE(restriction.buyers->headquarters);
+        CHECK(restriction.buyers->headquarters->groups == std::vector<std::string>{"tier2"});
+        CHECK(restriction.buyers->groups == std::vector<std::string>{"state-funded"});
         CHECK(restriction.from_tick == 7);  // 12 August: 11 of 31 days
 
         const auto& enforcement = s.policies[5];
         CHECK(enforcement.type == PolicyType::enforcement);
         CHECK(enforcement.detection == 0.25);
+        CHECK(enforcement.inspection == ts::model::Inspection::border);
         CHECK(enforcement.from_tick == 2);
         CHECK(enforcement.compliance == 1.0);
 
