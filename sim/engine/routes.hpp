@@ -1,0 +1,38 @@
+#pragma once
+// Route cost and best route (phase 4): for each candidate (buyer, offer) the cheapest usable
+// route, priced by the shared rule market::route_cost. In re-choice rounds (clearing) routes
+// through exhausted constraints and licensed routes are skipped.
+#include <span>
+
+#include "engine/engine_state.hpp"
+
+namespace ts::engine {
+
+/// Landed cost per compute unit of `route` for the buyer; `home_tariff`: the tariff of the
+/// buyer's country on the offer (cached per candidate).
+double route_cost(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
+                  std::size_t buyer, Index offer, int route, const policy::RouteStatus& st,
+                  double home_tariff);
+
+/// Whether a request on the route would draw on a constraint already exhausted this tick.
+bool route_exhausted(const TickContext& t, const ConstraintState& cs, const BuyerState& buyers,
+                     std::size_t buyer, Index offer, int route,
+                     std::span<const std::uint32_t> quotas);
+
+/// The cheapest usable route of candidate k; -1 if none. `status` receives the chosen route's
+/// status (a copy in the legality's route list).
+int best_route(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
+               const CandidateState& cands, const ConstraintState& cs, std::size_t buyer,
+               std::size_t k, bool rechoice, double& cost, const policy::RouteStatus*& status,
+               EngineStats& stats);
+
+/// Records candidate k's chosen route (r < 0: none) and what clearing needs of its status.
+void set_candidate_route(CandidateState& cands, std::size_t k, int r, double cost,
+                         const policy::RouteStatus* st);
+
+/// Phase 4: this tick's weight and cheapest route of every candidate; constraints start the
+/// tick with none exhausted.
+void phase_routes(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
+                  ConstraintState& cs, CandidateState& cands, EngineStats& stats);
+
+}  // namespace ts::engine
