@@ -261,10 +261,15 @@ int run_command(const Invocation& inv) {
     m.threads = 1;
     m.command_line = inv.command_line;
     const auto& st = sim.stats();
-    m.engine = io::Manifest::Engine{st.ticks,    st.evaluations, st.route_checks,
-                                    st.requests, st.bytes,       loop_seconds};
+    m.engine = io::Manifest::Engine{
+        st.ticks, st.evaluations, st.route_checks, st.requests, st.bytes, loop_seconds, {}};
     spdlog::info("engine: {} ticks, {} buyer-offer evaluations, {:.3f} s in the tick loop",
                  st.ticks, st.evaluations, loop_seconds);
+    for (std::size_t p = 1; p < engine::kPhases; ++p) {
+        const char* phase = engine::to_string(static_cast<engine::Phase>(p));
+        m.engine->phase_seconds.emplace_back(phase, st.phase_seconds[p]);
+        spdlog::debug("engine phase {}: {:.6f} s", phase, st.phase_seconds[p]);
+    }
     m.wall_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     io::write_text_file(dir.path() / "manifest.json", io::manifest_json(m));
