@@ -76,7 +76,7 @@ bool rechoose(const TickContext& t, std::size_t b, const OfferState& offers,
     }
     const std::size_t begin = cands.begin[b], n = cands.begin[b + 1] - begin;
     market::rechoice_shares(std::span<const double>(cands.wnow.data() + begin, n),
-                            std::span<const double>(cands.cost.data() + begin, n),
+                            std::span<const double>(cands.cost.data() + begin, n), cmin,
                             t.world.buyers[b].substitution, buyers.residual[b],
                             std::span<double>(cands.request.data() + begin, n));
     return true;

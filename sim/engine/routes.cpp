@@ -21,24 +21,27 @@ bool remote_usable(const model::Buyer& buyer, const policy::Legality& legality, 
 double route_cost(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
                   std::size_t buyer, Index offer, int route, const policy::RouteStatus& st,
                   double home_tariff) {
-    const auto& b = t.world.buyers[buyer];
+    // Local aliases: loaded once, not again after every store (char stores may alias anything).
+    const policy::Legality& legality = t.legality;
+    const model::Scenario& world = t.world;
+    const auto& b = world.buyers[buyer];
     market::RouteCostInput in;
     in.price = offers.price[ix(offer)];
     in.compute = measure(buyers, offers, buyer, offer);
     in.approval = st.approval;
-    if (t.legality.is_remote(route)) {
+    if (legality.is_remote(route)) {
         // Compute rented abroad: the chips pay the site's tariff; the buyer pays the markup.
         in.kind = market::RouteKind::remote;
-        in.tariff = t.policies.tariff(t.legality.remote_site(route), offer);
+        in.tariff = t.policies.tariff(legality.remote_site(route), offer);
         in.markup = b.remote->markup;
         in.licensed = st.cls == policy::RouteClass::licensed;
         return market::route_cost(in);
     }
-    in.markup = route == 0 ? 0.0 : t.world.routes[ix(route - 1)].markup;
+    in.markup = route == 0 ? 0.0 : world.routes[ix(route - 1)].markup;
     if (st.cls == policy::RouteClass::diverted) {
         // Smuggled goods evade the destination's tariff, and carry seizure risk.
         in.kind = market::RouteKind::diverted;
-        in.detection = t.legality.detection(offer, route);
+        in.detection = legality.detection(offer, route);
         in.risk_tolerance = b.risk_tolerance;
         in.licensed = st.needs_licence;
         return market::route_cost(in);
@@ -53,9 +56,10 @@ double route_cost(const TickContext& t, const BuyerState& buyers, const OfferSta
 bool route_exhausted(const TickContext& t, const ConstraintState& cs, const BuyerState& buyers,
                      std::size_t buyer, Index offer, int route,
                      std::span<const std::uint32_t> quotas) {
+    const policy::Legality& legality = t.legality;
     if (cs.exhausted[ix(offer)]) return true;
     if (t.is_hub(route) && cs.exhausted[cs.hub_base + ix(route - 1)]) return true;
-    if (t.legality.is_remote(route) &&
+    if (legality.is_remote(route) &&
         cs.exhausted[cs.remote_base + static_cast<std::size_t>(buyers.remote_slot[buyer])])
         return true;
     for (auto q : quotas)
@@ -67,21 +71,22 @@ int best_route(const TickContext& t, const BuyerState& buyers, const OfferState&
                const CandidateState& cands, const ConstraintState& cs, std::size_t buyer,
                std::size_t k, bool rechoice, double& cost, const policy::RouteStatus*& status,
                EngineStats& stats) {
+    const policy::Legality& legality = t.legality;
     const Index o = cands.offer[k];
     int best = -1;
     cost = kInf;
     status = nullptr;
-    const auto routes = t.legality.route_choices(cands.routes_begin[k], cands.routes_end[k]);
-    assert(routes.size() == t.legality.candidate_routes(static_cast<Index>(buyer), o).size());
+    const auto routes = legality.route_choices(cands.routes_begin[k], cands.routes_end[k]);
+    assert(routes.size() == legality.candidate_routes(static_cast<Index>(buyer), o).size());
     ++stats.evaluations;
     stats.route_checks += routes.size();
     const auto& b = t.world.buyers[buyer];
     for (const auto& rc : routes) {
         const int r = rc.route;
         const auto& st = rc.status;
-        if (t.legality.is_remote(r) && !remote_usable(b, t.legality, r)) continue;
-        if (rechoice && (st.needs_licence ||
-                         route_exhausted(t, cs, buyers, buyer, o, r, t.legality.quotas(st))))
+        if (legality.is_remote(r) && !remote_usable(b, legality, r)) continue;
+        if (rechoice &&
+            (st.needs_licence || route_exhausted(t, cs, buyers, buyer, o, r, legality.quotas(st))))
             continue;
         const double c = route_cost(t, buyers, offers, buyer, o, r, st, cands.tariff[k]);
         if (c < cost) {
@@ -93,18 +98,9 @@ int best_route(const TickContext& t, const BuyerState& buyers, const OfferState&
     return best;
 }
 
-void set_candidate_route(CandidateState& cands, std::size_t k, int r, double cost,
-                         const policy::RouteStatus* st) {
-    cands.route[k] = std::max(r, 0);
-    cands.cost[k] = r < 0 ? kInf : cost;
-    cands.quota_begin[k] = r < 0 ? 0 : st->quota_begin;
-    cands.quota_end[k] = r < 0 ? 0 : st->quota_end;
-    cands.licence[k] = r >= 0 && st->needs_licence ? 1 : 0;
-    cands.diverted[k] = r >= 0 && st->cls == policy::RouteClass::diverted ? 1 : 0;
-}
-
 void phase_routes(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
                   ConstraintState& cs, CandidateState& cands, EngineStats& stats) {
+    const policy::Legality& legality = t.legality;
     std::fill(cs.exhausted.begin(), cs.exhausted.end(), 0);
     const std::size_t nk = cands.size();
     constexpr std::size_t kAhead = 8;  // candidates ahead whose route list is prefetched
@@ -113,7 +109,7 @@ void phase_routes(const TickContext& t, const BuyerState& buyers, const OfferSta
             // The route lists of later candidates are scattered over the legality tables:
             // ask for them early (the loop is bound by memory latency, not arithmetic).
             if (k + kAhead < nk)
-                __builtin_prefetch(t.legality
+                __builtin_prefetch(legality
                                        .route_choices(cands.routes_begin[k + kAhead],
                                                       cands.routes_begin[k + kAhead])
                                        .data());

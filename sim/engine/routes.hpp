@@ -2,6 +2,7 @@
 // Route cost and best route (phase 4): for each candidate (buyer, offer) the cheapest usable
 // route, priced by the shared rule market::route_cost. In re-choice rounds (clearing) routes
 // through exhausted constraints and licensed routes are skipped.
+#include <algorithm>
 #include <span>
 
 #include "engine/engine_state.hpp"
@@ -27,8 +28,16 @@ int best_route(const TickContext& t, const BuyerState& buyers, const OfferState&
                EngineStats& stats);
 
 /// Records candidate k's chosen route (r < 0: none) and what clearing needs of its status.
-void set_candidate_route(CandidateState& cands, std::size_t k, int r, double cost,
-                         const policy::RouteStatus* st);
+/// Inline: called once per candidate and tick.
+inline void set_candidate_route(CandidateState& cands, std::size_t k, int r, double cost,
+                                const policy::RouteStatus* st) {
+    cands.route[k] = std::max(r, 0);
+    cands.cost[k] = r < 0 ? kInf : cost;
+    cands.quota_begin[k] = r < 0 ? 0 : st->quota_begin;
+    cands.quota_end[k] = r < 0 ? 0 : st->quota_end;
+    cands.licence[k] = r >= 0 && st->needs_licence ? 1 : 0;
+    cands.diverted[k] = r >= 0 && st->cls == policy::RouteClass::diverted ? 1 : 0;
+}
 
 /// Phase 4: this tick's weight and cheapest route of every candidate; constraints start the
 /// tick with none exhausted.

@@ -1,16 +1,12 @@
 #include "market/rechoice.hpp"
 
-#include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <limits>
 
 namespace ts::market {
 
-void rechoice_shares(std::span<const double> weights, std::span<const double> costs, double sigma,
-                     double residual, std::span<double> out) {
-    double cmin = std::numeric_limits<double>::infinity();
-    for (double c : costs) cmin = std::min(cmin, c);
+void rechoice_shares(std::span<const double> weights, std::span<const double> costs, double cmin,
+                     double sigma, double residual, std::span<double> out) {
     assert(std::isfinite(cmin));
     double total = 0.0;
     for (std::size_t i = 0; i < costs.size(); ++i)

@@ -8,9 +8,9 @@
 namespace ts::market {
 
 /// Writes each option's share of `residual` into `out` (same length as weights and costs).
-/// Options with infinite cost are not usable and their `out` entry is left as it is. At least
-/// one cost must be finite.
-void rechoice_shares(std::span<const double> weights, std::span<const double> costs, double sigma,
-                     double residual, std::span<double> out);
+/// Options with infinite cost are not usable and their `out` entry is left as it is. `cmin` is
+/// the least cost, finite (the caller has it from pruning the options).
+void rechoice_shares(std::span<const double> weights, std::span<const double> costs, double cmin,
+                     double sigma, double residual, std::span<double> out);
 
 }  // namespace ts::market

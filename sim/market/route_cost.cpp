@@ -17,12 +17,4 @@ double diverted_cost(double landed, double detection, double risk_tolerance) {
     return landed * (1.0 + detection / risk_tolerance) / (1.0 - detection);
 }
 
-double route_cost(const RouteCostInput& r) {
-    const double c = r.kind == RouteKind::diverted
-                         ? diverted_cost(landed_cost(r.price, 0.0, r.markup, r.compute),
-                                         r.detection, r.risk_tolerance)
-                         : landed_cost(r.price, r.tariff, r.markup, r.compute);
-    return r.licensed ? licensed_cost(c, r.approval) : c;
-}
-
 }  // namespace ts::market

@@ -49,7 +49,14 @@ struct RouteCostInput {
     double risk_tolerance = 0.0;  // diverted: the buyer's
 };
 
-/// Expected landed cost per compute unit of the route; +inf when unusable.
-double route_cost(const RouteCostInput& route);
+/// Expected landed cost per compute unit of the route; +inf when unusable. Inline: the
+/// engine's route search calls it for every (buyer, offer, route) it looks at.
+inline double route_cost(const RouteCostInput& r) {
+    const double c = r.kind == RouteKind::diverted
+                         ? diverted_cost(landed_cost(r.price, 0.0, r.markup, r.compute),
+                                         r.detection, r.risk_tolerance)
+                         : landed_cost(r.price, r.tariff, r.markup, r.compute);
+    return r.licensed ? licensed_cost(c, r.approval) : c;
+}
 
 }  // namespace ts::market

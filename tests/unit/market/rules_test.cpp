@@ -65,7 +65,7 @@ TEST_CASE("re-choice spreads the residual by CES shares over what is left", "[ma
     const double inf = std::numeric_limits<double>::infinity();
     const std::vector<double> w{0.5, 0.3, 0.2}, c{2.0, inf, 4.0};
     std::vector<double> out{0.0, -1.0, 0.0};
-    rechoice_shares(w, c, 2.0, 10.0, out);
+    rechoice_shares(w, c, 2.0, 2.0, 10.0, out);
     // Shares a_i (c_i/c_min)^-σ among the usable options: 0.5 and 0.2·(2)^-2 = 0.05.
     CHECK(out[0] == Approx(10.0 * 0.5 / 0.55));
     CHECK(out[2] == Approx(10.0 * 0.05 / 0.55));
