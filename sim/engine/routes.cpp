@@ -16,8 +16,9 @@ bool remote_usable(const model::Buyer& buyer, const policy::Legality& legality, 
     return std::find(remote->via.begin(), remote->via.end(), site) != remote->via.end();
 }
 
-}  // namespace
-
+/// Landed cost per compute unit of `route` for the buyer, by the shared rule
+/// market::route_cost; `home_tariff`: the tariff of the buyer's country on the offer (cached
+/// per candidate).
 double route_cost(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
                   std::size_t buyer, Index offer, int route, const policy::RouteStatus& st,
                   double home_tariff) {
@@ -52,6 +53,8 @@ double route_cost(const TickContext& t, const BuyerState& buyers, const OfferSta
     in.licensed = st.cls == policy::RouteClass::licensed;
     return market::route_cost(in);
 }
+
+}  // namespace
 
 bool route_exhausted(const TickContext& t, const ConstraintState& cs, const BuyerState& buyers,
                      std::size_t buyer, Index offer, int route,

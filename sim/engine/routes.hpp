@@ -9,12 +9,6 @@
 
 namespace ts::engine {
 
-/// Landed cost per compute unit of `route` for the buyer; `home_tariff`: the tariff of the
-/// buyer's country on the offer (cached per candidate).
-double route_cost(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
-                  std::size_t buyer, Index offer, int route, const policy::RouteStatus& st,
-                  double home_tariff);
-
 /// Whether a request on the route would draw on a constraint already exhausted this tick.
 bool route_exhausted(const TickContext& t, const ConstraintState& cs, const BuyerState& buyers,
                      std::size_t buyer, Index offer, int route,
