@@ -12,6 +12,7 @@
 #include "model/scenario.hpp"
 #include "policy/legality.hpp"
 #include "policy/policy_book.hpp"
+#include "policy/stream_ids.hpp"
 
 namespace ts::engine {
 
@@ -83,6 +84,7 @@ struct TickContext {
     const model::Scenario& world;
     const policy::PolicyBook& policies;
     const policy::Legality& legality;
+    const policy::StreamIds& streams;  // stable id hashes keying the random streams
     int tick = 0;
 
     bool is_hub(int route) const { return route > 0 && route <= legality.hub_routes(); }

@@ -29,7 +29,6 @@ void file_requests(const TickContext& t, const BuyerState& buyers, CandidateStat
 void decide(const TickContext& t, std::uint64_t run, const OfferState& offers, BuyerState& buyers,
             LicenceQueue& queue) {
     queue.granted.clear();
-    const std::size_t n_offers = t.world.offers.size();
     std::size_t keep = 0;
     for (std::size_t i = 0; i < queue.pending.size(); ++i) {
         const auto& l = queue.pending[i];
@@ -50,9 +49,8 @@ void decide(const TickContext& t, std::uint64_t run, const OfferState& offers, B
                                                    : 1.0;
         const double comp = measure(buyers, offers, ix(l.buyer), l.offer);
         const double units = l.compute / comp;
-        Rng rng =
-            Rng(t.world.seed, run, static_cast<std::uint64_t>(l.buyer), Purpose::licence)
-                .substream(static_cast<std::uint64_t>(l.requested_tick) * n_offers + ix(l.offer));
+        Rng rng = policy::licence_stream(t.streams, t.world.seed, run, BuyerId{l.buyer},
+                                         OfferId{l.offer}, RouteId{l.route}, l.requested_tick);
         const double granted_compute = draw_whole_units(units, approval, rng) * comp;
         // Granted goods bound for a diverted route are still smuggled from the hub on.
         if (granted_compute > 0.0)

@@ -32,12 +32,8 @@ void sort_fills(std::size_t n_offers, std::vector<Request>& fills, TransitState&
 /// Seized units of a diverted flow: each unit is caught with the route's detection probability.
 double draw_seizure(const TickContext& t, std::uint64_t run, Index buyer, Index offer, int route,
                     double units) {
-    const std::uint64_t n_offers = t.world.offers.size();
-    const std::uint64_t n_routes = static_cast<std::uint64_t>(t.legality.routes());
-    Rng rng =
-        Rng(t.world.seed, run, static_cast<std::uint64_t>(buyer), Purpose::seizure)
-            .substream((static_cast<std::uint64_t>(t.tick) * n_offers + ix(offer)) * n_routes +
-                       static_cast<std::uint64_t>(route));
+    Rng rng = policy::seizure_stream(t.streams, t.world.seed, run, OfferId{offer}, RouteId{route},
+                                     BuyerId{buyer}, t.tick);
     return draw_whole_units(units, t.legality.detection(offer, route), rng);
 }
 

@@ -73,7 +73,8 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     : world_(build_world(scenario)),
       config_(config),
       policies_(world_.scenario),
-      legality_(policies_) {
+      legality_(policies_),
+      streams_(policy::StreamIds::of(world_.scenario, legality_)) {
     const auto& s = world_.scenario;
     for (const auto& spec : world_.purchasers) {
         Purchaser p;

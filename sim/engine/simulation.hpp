@@ -58,15 +58,17 @@ class Simulation {
     template <class F>
     void timed(Phase p, F&& phase);
     TickContext context() const {
-        return TickContext{world_.scenario, policies_, legality_, tick_};
+        return TickContext{world_.scenario, policies_, legality_, streams_, tick_};
     }
     void count_tick_bytes();
 
-    // Declaration order matters: the policy book and legality refer to world_.
+    // Declaration order matters: the policy book and legality refer to world_, the stream ids to
+    // both.
     World world_;
     RunConfig config_;
     policy::PolicyBook policies_;
     policy::Legality legality_;
+    policy::StreamIds streams_;  // after legality_: routes are numbered as it numbers them
     int tick_ = 0;
     Phase phase_ = Phase::idle;
 

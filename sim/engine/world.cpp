@@ -4,15 +4,11 @@
 
 #include "engine/engine_state.hpp"
 #include "market/taste_weights.hpp"
+#include "policy/coverage.hpp"
 #include "policy/design_around.hpp"
 #include "policy/policy_book.hpp"
 
 namespace ts::engine {
-
-bool territory_covers(const model::Policy& pol, const model::Supplier& sup) {
-    return (pol.covers_exports && sup.ships_from == pol.by) ||
-           (pol.covers_reexports && sup.jurisdiction == pol.by && sup.ships_from != pol.by);
-}
 
 namespace {
 
@@ -120,13 +116,13 @@ void weigh_variants(World& world) {
         const auto& sup = s.suppliers[ix(s.offers[ix(v.original)].supplier)];
         for (std::size_t b = 0; b < s.buyers.size(); ++b) {
             auto& buyer = s.buyers[b];
-            const bool targeted = (!book.buyers_only(v.control) &&
-                                   book.selects_destination(v.control, buyer.country)) ||
-                                  book.selects_buyer(v.control, static_cast<Index>(b));
+            const bool targeted =
+                policy::targets(book, PolicyId{v.control}, CountryId{buyer.country},
+                                book.selects_buyer(v.control, static_cast<Index>(b)));
             const double w = market::variant_weight(buyer.weights[ix(v.original)], targeted);
             if (w > 0.0) {
                 buyer.weights[ix(v.offer)] = w;
-                if (territory_covers(pol, sup)) v.binds_statically = true;
+                if (policy::covers_shipment(pol, sup)) v.binds_statically = true;
             }
         }
     }

@@ -48,9 +48,4 @@ struct World {
 /// Builds the expanded world of a scenario.
 World build_world(const model::Scenario& input);
 
-/// Whether an export control's territory covers the supplier's goods: they leave the
-/// government's territory (`exports`), or they are of its jurisdiction and leave a third
-/// country (`reexports`).
-bool territory_covers(const model::Policy& pol, const model::Supplier& sup);
-
 }  // namespace ts::engine
