@@ -152,6 +152,11 @@ int main(int argc, char** argv) {
     } catch (const ts::RunError& e) {
         say("tradesim: error: {}\n", e.what());
         return 1;
+    } catch (const ts::InternalError& e) {
+        // A bug, not a failed run: what() already says so and asks for a report.
+        std::fflush(stdout);
+        say("tradesim: {}\n", e.what());
+        return 1;
     } catch (const std::system_error& e) {
         // fmt::print throws this when a write to stdout fails.
         if (std::ferror(stdout))

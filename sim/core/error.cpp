@@ -70,6 +70,14 @@ InputError::InputError(const std::string& message) : std::runtime_error(message)
     diags_.push_back(std::move(d));
 }
 
+InternalError::InternalError(const std::string& detail)
+    : std::logic_error(
+          "internal error: " + detail +
+          "\nThis is a bug in tradesim, not a problem with your scenario. Please report "
+          "it to the tradesim maintainers with the scenario file, the command line and "
+          "the version (tradesim --version)."),
+      detail_(detail) {}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;

@@ -3,7 +3,8 @@
 //   scenarios/x.yaml:42:7: error: policies[cap-t2].destinations.countries[0]: unknown country 'MYA'
 //   (did you mean 'MYS'?)
 // InputError (exit code 2) carries every diagnostic found; RunError (exit 1) is a failure while
-// running. A blocked flow is an outcome, never an exception.
+// running; InternalError (exit 1, its own message) is a bug in tradesim. A blocked flow is an
+// outcome, never an exception.
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -60,6 +61,19 @@ class InputError : public std::runtime_error {
 class RunError : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
+};
+
+/// A broken invariant of the engine (an accounting identity that must hold whatever the
+/// input): a bug in tradesim, never a fault of the scenario. what() says so and asks for a
+/// report; detail() is the identity that broke. Not a RunError, so that nothing treats it as an
+/// ordinary run failure.
+class InternalError : public std::logic_error {
+  public:
+    explicit InternalError(const std::string& detail);
+    const std::string& detail() const { return detail_; }
+
+  private:
+    std::string detail_;
 };
 
 /// Levenshtein distance, for did-you-mean suggestions.

@@ -83,4 +83,12 @@ std::uint64_t Rng::binomial(std::uint64_t n, double p) {
     return static_cast<std::uint64_t>(std::clamp(x, 0.0, nd));
 }
 
+double draw_whole_units(double units, double p, Rng& rng) {
+    if (p <= 0.0 || units <= 0.0) return 0.0;
+    const double whole = std::floor(units);
+    double drawn = static_cast<double>(rng.binomial(static_cast<std::uint64_t>(whole), p));
+    if (units - whole > 0.0 && rng.bernoulli(p)) drawn += units - whole;
+    return drawn;
+}
+
 }  // namespace ts

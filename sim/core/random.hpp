@@ -44,4 +44,11 @@ class Rng {
     std::uint64_t state_ = 0;
 };
 
+/// How many of `units` (possibly fractional) succeed when each succeeds with probability p:
+/// a binomial draw on the whole units, and the fractional remainder succeeds whole with a
+/// bernoulli draw of the same p (so the expectation is units·p and the draw stays in units).
+/// Used for seized units of a diverted shipment and granted units of a licence request.
+/// Draws nothing when p <= 0 or units <= 0.
+double draw_whole_units(double units, double p, Rng& rng);
+
 }  // namespace ts

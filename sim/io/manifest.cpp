@@ -147,7 +147,15 @@ std::string manifest_json(const Manifest& m) {
                        "\"requests\": {}, \"bytes\": {}, \"loop_seconds\": ",
                        e.ticks, e.evaluations, e.route_checks, e.requests, e.bytes);
         append_fixed(out, std::isfinite(e.loop_seconds) ? e.loop_seconds : 0.0, 6);
-        out.append("},\n");
+        out.append(", \"phase_seconds\": {");
+        for (std::size_t i = 0; i < e.phase_seconds.size(); ++i) {
+            const auto& [phase, seconds] = e.phase_seconds[i];
+            if (i > 0) out.append(", ");
+            append_json_string(out, phase);
+            out.append(": ");
+            append_fixed(out, std::isfinite(seconds) ? seconds : 0.0, 6);
+        }
+        out.append("}},\n");
     }
     key("command_line");
     if (m.command_line.empty()) {

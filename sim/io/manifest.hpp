@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ts::io {
@@ -25,10 +26,13 @@ struct Manifest {
     std::vector<std::string> command_line;  // argv, program name first
     double wall_seconds = 0.0;
     /// Single runs: the engine's work counters (engine::EngineStats) and the time spent in the
-    /// tick loop (simulation and streaming the records), written as an "engine" object.
+    /// tick loop (simulation and streaming the records), written as an "engine" object, with
+    /// the seconds of each phase of the tick by name (EngineStats::phase_seconds, in tick
+    /// order) as its "phase_seconds" object.
     struct Engine {
         std::uint64_t ticks = 0, evaluations = 0, route_checks = 0, requests = 0, bytes = 0;
         double loop_seconds = 0.0;
+        std::vector<std::pair<std::string, double>> phase_seconds;
     };
     std::optional<Engine> engine;
 };

@@ -16,19 +16,6 @@ double min_cost(std::span<const double> costs) {
 }
 }  // namespace
 
-double landed_cost(double price, double tariff, double markup, double compute) {
-    return price * (1.0 + tariff) * (1.0 + markup) / compute;
-}
-
-double licensed_cost(double landed, double approval) {
-    return approval > 0.0 ? landed / approval : std::numeric_limits<double>::infinity();
-}
-
-double diverted_cost(double landed, double detection, double risk_tolerance) {
-    if (risk_tolerance <= 0.0 || detection >= 1.0) return std::numeric_limits<double>::infinity();
-    return landed * (1.0 + detection / risk_tolerance) / (1.0 - detection);
-}
-
 double price_index(std::span<const double> weights, std::span<const double> costs, double sigma) {
     if (weights.empty()) return std::numeric_limits<double>::infinity();
     const double cmin = min_cost(costs);
@@ -85,12 +72,6 @@ double ces_shares(std::span<const double> weights, std::span<const double> costs
     const double k = std::pow(s, sigma / (1.0 - sigma));
     for (std::size_t i = 0; i < weights.size(); ++i) shares[i] *= k;
     return p;
-}
-
-double composite_demand(double demand, double growth, long tick, double price_index,
-                        double reference_cost, double eta) {
-    return demand * std::pow(1.0 + growth, static_cast<double>(tick)) *
-           std::pow(price_index / reference_cost, -eta);
 }
 
 }  // namespace ts::market

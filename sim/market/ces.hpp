@@ -1,5 +1,6 @@
 #pragma once
-// Armington CES choice (PRODUCT.md, step 5) and the demand side of a buyer (step 3).
+// Armington CES choice (PRODUCT.md, step 5). Route costs are in route_cost.hpp, the demand side
+// of a buyer (step 3) in demand.hpp.
 //   landed cost per compute unit  c = price·(1+tariff)·(1+markup)/compute
 //   price index                   P = (Σ a_i c_i^(1−σ))^(1/(1−σ))
 //   demand for offer i            q_i = a_i (c_i/P)^(−σ) Q          (compute units)
@@ -9,19 +10,11 @@
 // Cobb–Douglas limit with weights normalised to sum to one.
 #include <span>
 
+// The route-cost and demand rules, which callers of the CES formulas use with them.
+#include "market/demand.hpp"
+#include "market/route_cost.hpp"
+
 namespace ts::market {
-
-double landed_cost(double price, double tariff, double markup, double compute);
-
-/// Expected cost of a licensed route: the landed cost divided by the approval probability
-/// (approval 0: unusable, +inf).
-double licensed_cost(double landed, double approval);
-
-/// Expected cost of a diverted (illegal) route: the landed cost raised by the expected seizure
-/// loss, 1/(1 − d), and by a risk premium d/r that vanishes as the buyer's risk tolerance r
-/// grows. r = 0 (never uses illicit channels) or d = 1 makes the route unusable (+inf).
-/// Diverted goods evade the destination's tariff: pass a landed cost without it.
-double diverted_cost(double landed, double detection, double risk_tolerance);
 
 /// P over the offers given (all with weight > 0 and finite positive cost). +inf if none.
 double price_index(std::span<const double> weights, std::span<const double> costs, double sigma);
@@ -36,9 +29,5 @@ double allocate(std::span<const double> weights, std::span<const double> costs, 
 /// hot path (price_index + allocate take three).
 double ces_shares(std::span<const double> weights, std::span<const double> costs, double sigma,
                   std::span<double> shares);
-
-/// Q before backlog: demand·(1+g)^t·(P/reference_cost)^(−η).
-double composite_demand(double demand, double growth, long tick, double price_index,
-                        double reference_cost, double eta);
 
 }  // namespace ts::market

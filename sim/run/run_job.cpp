@@ -68,8 +68,14 @@ Simulated simulate(const model::Scenario& s, const io::RunWriterOptions& options
     const auto& st = sim.stats();
     spdlog::info("engine: {} ticks, {} buyer-offer evaluations, {:.3f} s in the tick loop",
                  st.ticks, st.evaluations, loop_seconds);
-    return {{st.ticks, st.evaluations, st.route_checks, st.requests, st.bytes, loop_seconds},
-            summary.rows()};
+    io::Manifest::Engine engine{
+        st.ticks, st.evaluations, st.route_checks, st.requests, st.bytes, loop_seconds, {}};
+    for (std::size_t p = 1; p < engine::kPhases; ++p) {
+        const char* phase = engine::to_string(static_cast<engine::Phase>(p));
+        engine.phase_seconds.emplace_back(phase, st.phase_seconds[p]);
+        spdlog::debug("engine phase {}: {:.6f} s", phase, st.phase_seconds[p]);
+    }
+    return {std::move(engine), summary.rows()};
 }
 
 /// One run into a staging folder that replaces `out` when complete.

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <type_traits>
+
 #include "core/error.hpp"
 
 using namespace ts;
@@ -42,3 +44,13 @@ TEST_CASE("did-you-mean suggests close ids only", "[error]") {
     CHECK(closest_match("capcity", {"capacity", "price", "unit_cost"}) == "capacity");
     CHECK(edit_distance("kitten", "sitting") == 3);
 }
+
+TEST_CASE("an internal error says it is a bug and asks for a report", "[error]") {
+    const ts::InternalError e("tick 3: stock identity broken");
+    CHECK_THAT(e.what(), Catch::StartsWith("internal error: tick 3: stock identity broken"));
+    CHECK_THAT(e.what(), Catch::Contains("bug in tradesim") && Catch::Contains("report"));
+    CHECK(e.detail() == "tick 3: stock identity broken");
+}
+
+// Not a RunError: no handler of ordinary run failures takes a bug for one.
+static_assert(!std::is_base_of_v<ts::RunError, ts::InternalError>);

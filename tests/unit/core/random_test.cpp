@@ -69,3 +69,23 @@ TEST_CASE("uniform, normal and binomial have the right moments", "[random]") {
     CHECK(r.binomial(10, 0.0) == 0);
     CHECK(r.binomial(10, 1.0) == 10);
 }
+
+TEST_CASE("whole-unit draws: binomial on whole units, bernoulli on the fraction", "[random]") {
+    ts::Rng rng(7, 0, 1, ts::Purpose::test);
+    CHECK(ts::draw_whole_units(10.5, 0.0, rng) == 0.0);
+    CHECK(ts::draw_whole_units(0.0, 0.5, rng) == 0.0);
+    CHECK(ts::draw_whole_units(10.5, 1.0, rng) == 10.5);
+    double sum = 0.0;
+    const int n = 4000;
+    for (int i = 0; i < n; ++i) {
+        ts::Rng r = rng.substream(static_cast<std::uint64_t>(i));
+        const double d = ts::draw_whole_units(3.25, 0.4, r);
+        // Whole units, plus the fraction taken whole or not at all.
+        const double frac = d - std::floor(d);
+        CHECK((frac == 0.0 || frac == Approx(0.25)));
+        CHECK(d >= 0.0);
+        CHECK(d <= 3.25);
+        sum += d;
+    }
+    CHECK(sum / n == Approx(3.25 * 0.4).epsilon(0.03));
+}

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/error.hpp"
 #include "engine/simulation.hpp"
 #include "scenario_builder.hpp"
 
@@ -243,16 +244,20 @@ TEST_CASE("same scenario, same records", "[engine][determinism]") {
     }
 }
 
-TEST_CASE("a broken identity is detected", "[engine][conservation]") {
+TEST_CASE("a broken identity is detected and reported as a bug", "[engine][conservation]") {
     // Negative capacity is rejected by the reader; fed to the engine directly it produces
-    // negative shipments, which the invariant check must refuse rather than write.
+    // negative shipments, which the invariant check must refuse rather than write. A broken
+    // identity is a bug in tradesim (InternalError), not an ordinary run failure (RunError).
     test::ScenarioBuilder b(1);
     auto c = b.country("AAA");
     auto p = b.product("chip");
     auto s = b.supplier("s", c);
     b.offer(s, p, 1.0, -10.0);
     b.buyer("b", c, 50.0, 1.0, 0.0, 2.0);
-    CHECK_THROWS_AS(run(b.scenario()), RunError);
+    CHECK_THROWS_AS(run(b.scenario()), InternalError);
+    CHECK_THROWS_WITH(run(b.scenario()), Catch::Contains("stock identity broken") &&
+                                             Catch::Contains("bug in tradesim") &&
+                                             Catch::Contains("report"));
 }
 
 TEST_CASE("events report policies taking force and lapsing", "[engine]") {

@@ -74,3 +74,103 @@ TEST_CASE("CRN: a variant that changes nothing random reproduces every run exact
     // ... while the runs themselves differ (they are not copies of one another).
     CHECK(variance(a) > 0.0);
 }
+
+namespace {
+
+const std::string kPolicies = std::string(TRADESIM_SOURCE_DIR) + "/scenarios/examples/policies/";
+
+/// `metric` of runs 0..runs-1 of a scenario given as text, read as if it stood in the policy
+/// examples' folder (so `extends: licence.yaml` works).
+std::vector<double> metric_per_run_text(const std::string& yaml,
+                                        const std::vector<std::string>& overrides, int runs,
+                                        const char* scope, const char* key, const char* metric) {
+    ts::io::LoadOptions opts;
+    opts.overrides = overrides;
+    const auto loaded = ts::io::load_scenario_text(yaml, kPolicies + "crn-variant.yaml", opts);
+    std::vector<double> out;
+    for (int r = 0; r < runs; ++r) {
+        ts::engine::RunConfig config;
+        config.run = r;
+        ts::engine::Simulation sim(loaded.scenario, config);
+        ts::analysis::SummaryCollector summary;
+        sim.run(summary);
+        out.push_back(ts::analysis::find_metric(summary.rows(), {scope, key, metric}));
+    }
+    return out;
+}
+
+// Every buyer of the policy examples, to exclude an offer none of them should take.
+const std::vector<std::string> kBuyers = {"us-cloud", "cn-cloud", "cn-lab",
+                                          "sg-dc",    "my-dc",    "xrw-buyers"};
+
+}  // namespace
+
+TEST_CASE("CRN: a variant that adds an offer nobody buys leaves every licence draw unchanged",
+          "[ensemble][crn]") {
+    // Licence grants are drawn per request. The added supplier's offer is excluded by every
+    // buyer, so nothing economic changes: if the draws are keyed by stable ids (buyer,
+    // supplier, product, tick), every run is reproduced exactly; keys built from positions
+    // and the number of offers would shift every draw.
+    const int runs = 8;
+    const std::string with_offer = R"(extends: licence.yaml
+products:
+  - {id: spare, tpp: 100, density: 1.0, interconnect: 100, compute: 0.1}
+suppliers:
+  - id: spare-maker
+    jurisdiction: XRW
+    made_in: XRW
+    offers:
+      - {product: spare, capacity: 100, unit_cost: 100, price: 1000}
+)";
+    std::vector<std::string> exclude;
+    for (const auto& b : kBuyers) exclude.push_back("buyers." + b + ".preferences.spare-maker=0");
+    const auto a = metric_per_run_text("extends: licence.yaml\n", {}, runs, "country", "CHN",
+                                       "imports_compute");
+    const auto b =
+        metric_per_run_text(with_offer, exclude, runs, "country", "CHN", "imports_compute");
+    REQUIRE(variance(a) > 0.0);  // the licence draws matter
+    CHECK(a == b);
+}
+
+TEST_CASE("CRN: a variant that adds a hub nobody uses leaves every seizure draw unchanged",
+          "[ensemble][crn]") {
+    // Diverted shipments through the hubs are seized by draws keyed by (buyer, offer, route,
+    // tick). A third hub priced out of use changes no flow; with stable keys (the hub's
+    // country, not its position or the number of routes) every run is reproduced exactly.
+    const int runs = 8;
+    const std::string with_hub = R"(extends: enforcement.yaml
+routes:
+  - {via: XRW, markup: 20.0, delay: 1, capacity: 1500, detection: 0.5}
+)";
+    const auto a = metric_per_run_text("extends: enforcement.yaml\n", {}, runs, "world", "all",
+                                       "seized_units");
+    const auto b = metric_per_run_text(with_hub, {}, runs, "world", "all", "seized_units");
+    REQUIRE(variance(a) > 0.0);  // the seizure draws matter
+    CHECK(a == b);
+}
+
+TEST_CASE("CRN: paired differences after adding a hub vary far less than unpaired ones",
+          "[ensemble][crn]") {
+    // A new hub that some smuggled goods do take: the draws of the flows that stay on the old
+    // routes are the same in both variants, so the paired difference isolates the new hub.
+    const int runs = 24;
+    const std::string with_hub = R"(extends: enforcement.yaml
+countries:
+  - {code: THA, name: Thailand, groups: [tier2, hub]}
+routes:
+  - {via: THA, markup: 0.12, delay: 1, capacity: 300, detection: 0.3}
+)";
+    const auto a = metric_per_run_text("extends: enforcement.yaml\n", {}, runs, "country", "CHN",
+                                       "imports_compute");
+    const auto b = metric_per_run_text(with_hub, {}, runs, "country", "CHN", "imports_compute");
+    REQUIRE(variance(a) > 0.0);
+    REQUIRE(a != b);  // the hub is used
+    std::vector<double> paired, unpaired;
+    for (int r = 0; r < runs; ++r) {
+        paired.push_back(b[r] - a[r]);
+        unpaired.push_back(b[r] - a[(r + 1) % runs]);
+    }
+    INFO("var(A) " << variance(a) << ", var(B) " << variance(b) << ", paired " << variance(paired)
+                   << ", unpaired " << variance(unpaired));
+    CHECK(variance(paired) < 0.25 * variance(unpaired));
+}

@@ -403,6 +403,19 @@ TEST_CASE("manifest_json with an empty command line and no wall time", "[io][man
     CHECK_THAT(ts::io::manifest_json(m), Catch::Contains("\"wall_seconds\": 0.000,"));
 }
 
+TEST_CASE("manifest_json writes the engine's seconds per phase by name, in order",
+          "[io][manifest]") {
+    ts::io::Manifest m;
+    m.engine = ts::io::Manifest::Engine{};
+    m.engine->ticks = 2;
+    m.engine->loop_seconds = 0.5;
+    m.engine->phase_seconds = {
+        {"policy", 0.125}, {"routes", 0.25}, {"output", std::numeric_limits<double>::infinity()}};
+    CHECK_THAT(ts::io::manifest_json(m),
+               Catch::Contains("\"loop_seconds\": 0.500000, \"phase_seconds\": {\"policy\": "
+                               "0.125000, \"routes\": 0.250000, \"output\": 0.000000}},\n"));
+}
+
 TEST_CASE("manifest JSON strings are escaped", "[io][manifest]") {
     using ts::io::json_string;
     CHECK(json_string("plain") == "\"plain\"");

@@ -1,0 +1,256 @@
+#pragma once
+// The engine's run state: plain structs of flat arrays indexed by dense ids, one per kind of
+// thing the tick works on. Each phase (one file per mechanism in sim/engine/) takes what it
+// reads as const& and what it writes as &, so its signature is the list of its effects.
+// The frozen world (world.hpp) and the policy tables are read through a TickContext.
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "model/scenario.hpp"
+#include "policy/legality.hpp"
+#include "policy/policy_book.hpp"
+#include "policy/stream_ids.hpp"
+
+namespace ts::engine {
+
+using model::Index;
+
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+inline constexpr double kTiny = 1e-12;  // quantities below this are zero (rounding residue)
+inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+inline constexpr std::int64_t kAlways = std::numeric_limits<std::int64_t>::min();
+
+inline std::size_t ix(Index i) {
+    return static_cast<std::size_t>(i);
+}
+
+/// Run settings: a plain struct, never global options.
+struct RunConfig {
+    int run = 0;  // ensemble member; part of every random stream key
+#ifdef NDEBUG
+    bool check_invariants = false;
+#else
+    bool check_invariants = true;  // accounting identities after every tick (debug builds)
+#endif
+    int rechoice_rounds = 3;  // rounds in which rationed buyers re-choose among what is left
+};
+
+/// The phases of a tick, in order (Simulation::step).
+enum class Phase {
+    idle,
+    policy,      // policies take force, lapse, are announced (policies.cpp)
+    production,  // capacity this tick: installations, plant, inputs (production.cpp)
+    demand,      // composite demand before the price response, input plans (demand.cpp)
+    routes,      // each buyer's cheapest usable route to each offer (routes.cpp)
+    choice,      // CES choice and anticipation (choice.cpp)
+    licensing,   // licence requests filed and decided (licensing.cpp)
+    clearing,    // rationing over shared constraints, re-choice (clearing.cpp)
+    settlement,  // quotas used, production, stock, backlog, inputs used (production.cpp)
+    shipping,    // flows, tariffs and fees, seizures, transit, deliveries (shipping.cpp)
+    prices,      // price adjustment (prices.cpp)
+    records,     // markets, countries, revenue, suppliers (records_phase.cpp)
+    behaviour,   // reactions and design-around launches (behaviour.cpp)
+    invariants,  // accounting identities, when checked (invariants.cpp)
+    output,      // the tick's records handed to the recorder
+};
+inline constexpr std::size_t kPhases = static_cast<std::size_t>(Phase::output) + 1;
+const char* to_string(Phase p);
+
+/// Work counters of a run, for the benchmark harness (scripts/bench) and manifest.json. The
+/// counters count what the engine did, not time: the same for any machine, thread or rank
+/// count. `phase_seconds` is the exception: wall time per phase (steady clock), summed over
+/// ticks, for profiling.
+struct EngineStats {
+    std::uint64_t ticks = 0;
+    /// Buyer-offer evaluations: one buyer pricing one candidate offer over its usable routes
+    /// (route phase, and again for rationed buyers in each re-choice round).
+    std::uint64_t evaluations = 0;
+    std::uint64_t route_checks = 0;  // (buyer, offer, route) cells looked at by those evaluations
+    std::uint64_t requests = 0;      // requests and fills booked in clearing, all rounds
+    /// A model of the bytes of engine state the ticks read and write: every pass over a
+    /// per-candidate, per-buyer or per-offer array counts the array's bytes, every route check
+    /// a legality cell, every request and flow its record. Divided by run time this is the
+    /// engine's effective bandwidth (docs/performance.md).
+    std::uint64_t bytes = 0;
+    /// Seconds spent in each phase (index: Phase; idle stays 0).
+    std::array<double, kPhases> phase_seconds{};
+};
+
+/// What every phase may read: the frozen world, the policy tables of the tick, the tick.
+struct TickContext {
+    const model::Scenario& world;
+    const policy::PolicyBook& policies;
+    const policy::Legality& legality;
+    const policy::StreamIds& streams;  // stable id hashes keying the random streams
+    int tick = 0;
+
+    bool is_hub(int route) const { return route > 0 && route <= legality.hub_routes(); }
+};
+
+/// Per offer.
+struct OfferState {
+    std::vector<double> price, charged_price, capacity, base_capacity, stock, opening_stock,
+        produced, orders, shipped;
+    std::vector<char> available;
+    std::vector<double> compute;                  // compute units per unit of the product
+    std::vector<std::int64_t> launch_tick;        // variants: when launched (never until scheduled)
+    std::vector<double> planned;                  // planned output (last tick's orders, within cap)
+    std::vector<double> price_step, last_excess;  // adaptive price adjustment
+    std::size_t size() const { return price.size(); }
+};
+
+/// Per buyer (country and billing country copied from the world: shipping and records read
+/// them in flow order, i.e. at random).
+struct BuyerState {
+    std::vector<Index> country, billing;
+    std::vector<double> base_demand;
+    std::vector<double> price_index;  // P of the CES choice this tick (+inf: nothing usable)
+    std::vector<double> quantity;     // composite demand Q at P, with backlog
+    std::vector<double> residual, unmet, backlog;
+    std::vector<int> purchaser_of;  // index into InputState::purchasers, or -1 (a chip buyer)
+    std::vector<int> remote_slot;   // index of its remote capacity constraint, or -1
+    std::size_t size() const { return country.size(); }
+};
+
+/// What a buyer's quantities are measured in for an offer: compute units for chip buyers,
+/// units for suppliers buying inputs.
+inline double measure(const BuyerState& buyers, const OfferState& offers, std::size_t buyer,
+                      Index offer) {
+    return buyers.purchaser_of[buyer] >= 0 ? 1.0 : offers.compute[ix(offer)];
+}
+
+/// Buyer × candidate offer, compressed rows: candidates are the offers with weight > 0.
+struct CandidateState {
+    std::vector<std::size_t> begin;  // per buyer + 1: the buyer's row
+    std::vector<Index> offer;
+    std::vector<double> weight;  // static taste weight
+    std::vector<double> wnow;    // this tick: weight × import-restriction factor, 0 unavailable
+    std::vector<double> cost;    // cost per compute unit on the chosen route; inf = unusable
+    std::vector<int> route;      // chosen route
+    // Refreshed when the policies change: weight × import-restriction factor, the buyer's
+    // country's tariff on the offer, and the range of the candidate's route list in the
+    // legality tables (see Legality::candidate_routes).
+    std::vector<double> wbase, tariff;
+    std::vector<std::uint32_t> routes_begin, routes_end;
+    // The chosen route's quota buckets and licence flag, copied from its status so that
+    // clearing's passes over requests never reach into the legality table.
+    std::vector<std::uint32_t> quota_begin, quota_end;
+    std::vector<char> licence, diverted;
+    std::vector<double> request;  // compute requested in the current round
+    std::size_t size() const { return offer.size(); }
+};
+
+/// Scratch for one buyer's CES call (no allocation in the tick loop after warm-up).
+struct ChoiceScratch {
+    std::vector<double> w, c, q;
+    std::vector<std::size_t> k;
+};
+
+/// Constraints shared by requests, in one index space:
+/// [offers (units) | hub routes (units per tick) | remote capacities | quota buckets (compute
+/// per period)].
+struct ConstraintState {
+    std::size_t hub_base = 0, remote_base = 0, quota_base = 0;
+    std::vector<double> remaining, requested, filled;
+    std::vector<char> exhausted;
+    std::vector<double> quota_left;  // per quota bucket, this period
+    std::vector<std::int64_t> quota_period;
+};
+
+/// A quantity of compute asked for or allocated on one (buyer, offer, route).
+struct Request {
+    Index buyer;
+    Index offer;
+    int route;
+    double compute;
+    bool licensed;          // granted under a licence (channel `licensed`)
+    std::uint32_t seq = 0;  // fills: booking order, the sort's last key (stable, no buffer)
+    std::uint32_t quota_begin = 0, quota_end = 0;  // fills: the route's quota buckets
+    bool diverted = false;                         // fills: the route is diverted
+};
+
+/// The parts of a route's status that clearing needs for a request.
+struct RouteRef {
+    std::uint32_t quota_begin = 0, quota_end = 0;
+    bool diverted = false;
+};
+
+struct LicenceRequest {
+    Index buyer;
+    Index offer;
+    int route;
+    double compute;
+    std::int64_t requested_tick;
+    std::int64_t decide_tick;
+    bool diverted;  // asked for a diverted route (leg 1 licensed, leg 2 smuggled)
+};
+
+/// Licence requests waiting for their decision, and the grants of this tick (they ship now).
+struct LicenceQueue {
+    std::vector<LicenceRequest> pending;
+    std::vector<Request> granted;
+};
+
+/// Clearing's work lists: the fills booked this tick, and the buyers with requests in a round.
+struct ClearingState {
+    std::vector<Request> fills;
+    std::vector<Index> active, next_active;
+    std::uint64_t rounds_run = 0;  // this tick
+};
+
+struct Arrival {
+    Index buyer;
+    Index offer;
+    int route;
+    double units;
+    bool diverted;
+};
+
+/// Goods on their way: a ring of arrival slots indexed by tick modulo its size, the per-route
+/// totals of the transit identity, and shipping's scratch for sorting fills into flows.
+struct TransitState {
+    std::vector<std::vector<Arrival>> slots;
+    std::vector<double> shipped, delivered, seized, in_transit;  // per route
+    std::vector<Request> sorted_fills;
+    std::vector<std::size_t> offer_fill_begin, offer_fill_next;
+};
+
+/// A synthetic buyer through which a supplier buys one input or its equipment: what it is
+/// (copied from the world's PurchaserSpec) and its stock this run.
+struct Purchaser {
+    Index buyer = model::kNone;     // its entry in the world's buyers
+    Index supplier = model::kNone;  // who buys
+    Index product = model::kNone;   // what
+    bool equipment = false;         // the supplier's equipment product
+    std::size_t purchase = 0;       // index into Supplier::purchases
+    double stock = 0.0;             // input stock, or installed equipment
+    double opening = 0.0, received = 0.0, used = 0.0, in_transit = 0.0, awaiting = 0.0;
+};
+
+struct Installation {
+    std::int64_t tick;
+    std::size_t purchaser;
+    double units;
+};
+
+/// Multi-tier: suppliers' input stocks and equipment.
+struct InputState {
+    std::vector<Purchaser> purchasers;
+    std::vector<double> installed;  // per supplier: installed equipment
+    std::vector<Installation> installations;
+};
+
+/// What reactions and design-around do during a run (the world holds what they are).
+struct BehaviourState {
+    struct Reaction {
+        int streak = 0;
+        bool triggered = false;
+    };
+    std::vector<Reaction> reactions;        // per World::reactions
+    std::vector<std::int64_t> launch_tick;  // per World::variants: kNever until scheduled
+};
+
+}  // namespace ts::engine

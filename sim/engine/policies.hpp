@@ -1,0 +1,18 @@
+#pragma once
+// Phase 1, policies: which policies take force, lapse or are announced this tick; when the set
+// changes, the legality tables are rebuilt and candidates re-read what they take from them.
+// Quota periods roll over. Transitions and variant launches are reported as events.
+#include <vector>
+
+#include "engine/engine_state.hpp"
+#include "engine/records.hpp"
+#include "engine/world.hpp"
+
+namespace ts::engine {
+
+void phase_policy(int tick, const World& world, const BehaviourState& behaviour,
+                  policy::PolicyBook& policies, policy::Legality& legality,
+                  std::vector<policy::Transition>& transitions, const BuyerState& buyers,
+                  CandidateState& cands, ConstraintState& constraints, TickRecord& record);
+
+}  // namespace ts::engine

@@ -1,0 +1,131 @@
+#include "engine/routes.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+#include "market/route_cost.hpp"
+
+namespace ts::engine {
+
+namespace {
+
+bool remote_usable(const model::Buyer& buyer, const policy::Legality& legality, int route) {
+    const auto& remote = buyer.remote;
+    if (!remote) return false;
+    const Index site = legality.remote_site(route);
+    return std::find(remote->via.begin(), remote->via.end(), site) != remote->via.end();
+}
+
+/// Landed cost per compute unit of `route` for the buyer, by the shared rule
+/// market::route_cost; `home_tariff`: the tariff of the buyer's country on the offer (cached
+/// per candidate).
+double route_cost(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
+                  std::size_t buyer, Index offer, int route, const policy::RouteStatus& st,
+                  double home_tariff) {
+    // Local aliases: loaded once, not again after every store (char stores may alias anything).
+    const policy::Legality& legality = t.legality;
+    const model::Scenario& world = t.world;
+    const auto& b = world.buyers[buyer];
+    market::RouteCostInput in;
+    in.price = offers.price[ix(offer)];
+    in.compute = measure(buyers, offers, buyer, offer);
+    in.approval = st.approval;
+    if (legality.is_remote(route)) {
+        // Compute rented abroad: the chips pay the site's tariff; the buyer pays the markup.
+        in.kind = market::RouteKind::remote;
+        in.tariff = t.policies.tariff(legality.remote_site(route), offer);
+        in.markup = b.remote->markup;
+        in.licensed = st.cls == policy::RouteClass::licensed;
+        return market::route_cost(in);
+    }
+    in.markup = route == 0 ? 0.0 : world.routes[ix(route - 1)].markup;
+    if (st.cls == policy::RouteClass::diverted) {
+        // Smuggled goods evade the destination's tariff, and carry seizure risk.
+        in.kind = market::RouteKind::diverted;
+        in.detection = legality.detection(offer, route);
+        in.risk_tolerance = b.risk_tolerance;
+        in.licensed = st.needs_licence;
+        return market::route_cost(in);
+    }
+    assert(home_tariff == t.policies.tariff(b.country, offer));
+    in.kind = route == 0 ? market::RouteKind::direct : market::RouteKind::transshipped;
+    in.tariff = home_tariff;
+    in.licensed = st.cls == policy::RouteClass::licensed;
+    return market::route_cost(in);
+}
+
+}  // namespace
+
+bool route_exhausted(const TickContext& t, const ConstraintState& cs, const BuyerState& buyers,
+                     std::size_t buyer, Index offer, int route,
+                     std::span<const std::uint32_t> quotas) {
+    const policy::Legality& legality = t.legality;
+    if (cs.exhausted[ix(offer)]) return true;
+    if (t.is_hub(route) && cs.exhausted[cs.hub_base + ix(route - 1)]) return true;
+    if (legality.is_remote(route) &&
+        cs.exhausted[cs.remote_base + static_cast<std::size_t>(buyers.remote_slot[buyer])])
+        return true;
+    for (auto q : quotas)
+        if (cs.exhausted[cs.quota_base + q]) return true;
+    return false;
+}
+
+int best_route(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
+               const CandidateState& cands, const ConstraintState& cs, std::size_t buyer,
+               std::size_t k, bool rechoice, double& cost, const policy::RouteStatus*& status,
+               EngineStats& stats) {
+    const policy::Legality& legality = t.legality;
+    const Index o = cands.offer[k];
+    int best = -1;
+    cost = kInf;
+    status = nullptr;
+    const auto routes = legality.route_choices(cands.routes_begin[k], cands.routes_end[k]);
+    assert(routes.size() == legality.candidate_routes(static_cast<Index>(buyer), o).size());
+    ++stats.evaluations;
+    stats.route_checks += routes.size();
+    const auto& b = t.world.buyers[buyer];
+    for (const auto& rc : routes) {
+        const int r = rc.route;
+        const auto& st = rc.status;
+        if (legality.is_remote(r) && !remote_usable(b, legality, r)) continue;
+        if (rechoice &&
+            (st.needs_licence || route_exhausted(t, cs, buyers, buyer, o, r, legality.quotas(st))))
+            continue;
+        const double c = route_cost(t, buyers, offers, buyer, o, r, st, cands.tariff[k]);
+        if (c < cost) {
+            cost = c;
+            best = r;
+            status = &st;
+        }
+    }
+    return best;
+}
+
+void phase_routes(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
+                  ConstraintState& cs, CandidateState& cands, EngineStats& stats) {
+    const policy::Legality& legality = t.legality;
+    std::fill(cs.exhausted.begin(), cs.exhausted.end(), 0);
+    const std::size_t nk = cands.size();
+    constexpr std::size_t kAhead = 8;  // candidates ahead whose route list is prefetched
+    for (std::size_t b = 0; b < buyers.size(); ++b) {
+        for (std::size_t k = cands.begin[b]; k < cands.begin[b + 1]; ++k) {
+            // The route lists of later candidates are scattered over the legality tables:
+            // ask for them early (the loop is bound by memory latency, not arithmetic).
+            if (k + kAhead < nk)
+                __builtin_prefetch(legality
+                                       .route_choices(cands.routes_begin[k + kAhead],
+                                                      cands.routes_begin[k + kAhead])
+                                       .data());
+            const Index o = cands.offer[k];
+            cands.wnow[k] = offers.available[ix(o)] ? cands.wbase[k] : 0.0;
+            double cost = kInf;
+            const policy::RouteStatus* st = nullptr;
+            const int r = cands.wnow[k] > 0.0 ? best_route(t, buyers, offers, cands, cs, b, k,
+                                                           false, cost, st, stats)
+                                              : -1;
+            set_candidate_route(cands, k, r, cost, st);
+        }
+    }
+}
+
+}  // namespace ts::engine

@@ -1,0 +1,161 @@
+#include "engine/shipping.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "core/random.hpp"
+
+namespace ts::engine {
+
+namespace {
+
+/// One flow per (offer, route, buyer, licensed), in that order: a counting sort by offer, then
+/// each offer's fills by route, buyer, licensed and booking order (so fills of one key are
+/// summed in the order they were booked).
+void sort_fills(std::size_t n_offers, std::vector<Request>& fills, TransitState& tr) {
+    tr.offer_fill_begin.assign(n_offers + 1, 0);
+    for (const auto& f : fills) ++tr.offer_fill_begin[ix(f.offer) + 1];
+    for (std::size_t o = 0; o < n_offers; ++o) tr.offer_fill_begin[o + 1] += tr.offer_fill_begin[o];
+    tr.sorted_fills.resize(fills.size());
+    tr.offer_fill_next.assign(tr.offer_fill_begin.begin(), tr.offer_fill_begin.end() - 1);
+    for (const auto& f : fills) tr.sorted_fills[tr.offer_fill_next[ix(f.offer)]++] = f;
+    for (std::size_t o = 0; o < n_offers; ++o)
+        std::sort(tr.sorted_fills.begin() + static_cast<std::ptrdiff_t>(tr.offer_fill_begin[o]),
+                  tr.sorted_fills.begin() + static_cast<std::ptrdiff_t>(tr.offer_fill_begin[o + 1]),
+                  [](const Request& a, const Request& b) {
+                      return std::tie(a.route, a.buyer, a.licensed, a.seq) <
+                             std::tie(b.route, b.buyer, b.licensed, b.seq);
+                  });
+    fills.swap(tr.sorted_fills);
+}
+
+/// Seized units of a diverted flow: each unit is caught with the route's detection probability.
+double draw_seizure(const TickContext& t, std::uint64_t run, Index buyer, Index offer, int route,
+                    double units) {
+    Rng rng = policy::seizure_stream(t.streams, t.world.seed, run, OfferId{offer}, RouteId{route},
+                                     BuyerId{buyer}, t.tick);
+    return draw_whole_units(units, t.legality.detection(offer, route), rng);
+}
+
+/// Books one aggregated fill as a flow: channel, value, tariffs and fees or seizures, and the
+/// goods into transit.
+void ship(const TickContext& t, std::uint64_t run, const OfferState& offers,
+          const BuyerState& buyers, const Request& agg, InputState& inputs, TransitState& tr,
+          TickRecord& record) {
+    const auto& s = t.world;
+    auto& countries = record.countries;
+    const Index o = agg.offer;
+    const auto& off = s.offers[ix(o)];
+    const auto& sup = s.suppliers[ix(off.supplier)];
+    const Index buyer_country = buyers.country[ix(agg.buyer)];
+    const bool diverted = agg.diverted && !agg.licensed;
+    const bool remote = t.legality.is_remote(agg.route);
+    // Where the goods go: the buyer's country, or the data centre abroad for remote use.
+    const Index dest = remote ? t.legality.remote_site(agg.route) : buyer_country;
+    FlowRecord f;
+    f.offer = o;
+    f.supplier = off.supplier;
+    f.product = off.product;
+    f.origin = sup.ships_from;
+    f.via = t.is_hub(agg.route) ? s.routes[ix(agg.route - 1)].via : remote ? dest : model::kNone;
+    f.destination = remote ? buyer_country : dest;
+    f.buyer = agg.buyer;
+    f.channel = remote          ? Channel::remote
+                : agg.licensed  ? Channel::licensed
+                : diverted      ? Channel::diverted
+                : agg.route > 0 ? Channel::transshipped
+                                : Channel::direct;
+    f.units = agg.compute / measure(buyers, offers, ix(agg.buyer), o);
+    f.compute = f.units * offers.compute[ix(o)];
+    f.value_usd = f.units * offers.price[ix(o)];
+    if (!diverted) {
+        f.tariff_usd = f.value_usd * t.policies.tariff(dest, o);
+        t.policies.for_each_fee(dest, o, [&](const model::Policy& pol) {
+            const double fee = f.value_usd * pol.rate;
+            f.fee_usd += fee;
+            countries[ix(pol.by)].fee_revenue_usd += fee;
+        });
+        countries[ix(dest)].tariff_revenue_usd += f.tariff_usd;
+    } else {
+        f.seized_units = draw_seizure(t, run, agg.buyer, o, agg.route, f.units);
+        countries[ix(buyer_country)].seized_units += f.seized_units;
+    }
+    const std::size_t r = static_cast<std::size_t>(agg.route);
+    const int delay = t.is_hub(agg.route) ? s.routes[r - 1].delay_ticks : s.transport_delay_ticks;
+    tr.shipped[r] += f.units;
+    tr.seized[r] += f.seized_units;
+    tr.in_transit[r] += f.units - f.seized_units;
+    if (f.units - f.seized_units > 0.0) {
+        tr.slots[static_cast<std::size_t>(t.tick + delay) % tr.slots.size()].push_back(
+            {f.buyer, o, agg.route, f.units - f.seized_units, diverted});
+        if (buyers.purchaser_of[ix(f.buyer)] >= 0)
+            inputs.purchasers[static_cast<std::size_t>(buyers.purchaser_of[ix(f.buyer)])]
+                .in_transit += f.units - f.seized_units;
+    }
+    record.flows.push_back(f);
+}
+
+/// Deliveries due this tick.
+void deliver(const TickContext& t, const OfferState& offers, const BuyerState& buyers,
+             InputState& inputs, TransitState& tr, TickRecord& record) {
+    auto& countries = record.countries;
+    auto& due = tr.slots[static_cast<std::size_t>(t.tick) % tr.slots.size()];
+    for (const auto& a : due) {
+        tr.delivered[ix(a.route)] += a.units;
+        tr.in_transit[ix(a.route)] -= a.units;
+        const int pi = buyers.purchaser_of[ix(a.buyer)];
+        if (pi >= 0) {
+            // Inputs go into the supplier's stock; equipment is installed after its lag.
+            auto& p = inputs.purchasers[static_cast<std::size_t>(pi)];
+            p.in_transit -= a.units;
+            if (p.equipment) {
+                // Installed `lag` ticks after delivery (at the earliest next tick: this
+                // tick's capacity is already set).
+                const int lag = t.world.suppliers[ix(p.supplier)].equipment->lag_ticks;
+                inputs.installations.push_back(
+                    {t.tick + std::max(1, lag), static_cast<std::size_t>(pi), a.units});
+                p.awaiting += a.units;
+            } else {
+                p.stock += a.units;
+                p.received += a.units;
+            }
+            continue;
+        }
+        const Index home = buyers.country[ix(a.buyer)];
+        const double compute = a.units * offers.compute[ix(a.offer)];
+        // Chips land where they are used: the buyer's country, or the data centre abroad.
+        auto& land =
+            countries[ix(t.legality.is_remote(a.route) ? t.legality.remote_site(a.route) : home)];
+        land.imports_units += a.units;
+        land.imports_compute += compute;
+        if (a.diverted) countries[ix(home)].diverted_compute += compute;
+        if (t.legality.is_remote(a.route)) countries[ix(home)].remote_compute += compute;
+        countries[ix(home)].compute_used += compute;
+    }
+    due.clear();
+}
+
+}  // namespace
+
+void phase_shipping(const TickContext& t, std::uint64_t run, const OfferState& offers,
+                    const BuyerState& buyers, std::vector<Request>& fills, InputState& inputs,
+                    TransitState& transit, TickRecord& record) {
+    auto& countries = record.countries;
+    countries.resize(t.world.countries.size());
+    for (std::size_t c = 0; c < countries.size(); ++c)
+        countries[c] = CountryRecord{static_cast<Index>(c)};
+    sort_fills(offers.size(), fills, transit);
+    for (std::size_t i = 0; i < fills.size();) {
+        Request agg = fills[i];
+        std::size_t j = i + 1;
+        for (; j < fills.size() && fills[j].offer == agg.offer && fills[j].route == agg.route &&
+               fills[j].buyer == agg.buyer && fills[j].licensed == agg.licensed;
+             ++j)
+            agg.compute += fills[j].compute;
+        i = j;
+        ship(t, run, offers, buyers, agg, inputs, transit, record);
+    }
+    deliver(t, offers, buyers, inputs, transit, record);
+}
+
+}  // namespace ts::engine
