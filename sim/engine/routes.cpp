@@ -42,7 +42,7 @@ double route_cost(const TickContext& t, const BuyerState& buyers, const OfferSta
     if (st.cls == policy::RouteClass::diverted) {
         // Smuggled goods evade the destination's tariff, and carry seizure risk.
         in.kind = market::RouteKind::diverted;
-        in.detection = legality.detection(offer, route);
+        in.detection = legality.detection(static_cast<Index>(buyer), offer, route);
         in.risk_tolerance = b.risk_tolerance;
         in.licensed = st.needs_licence;
         return market::route_cost(in);

@@ -29,12 +29,13 @@ void sort_fills(std::size_t n_offers, std::vector<Request>& fills, TransitState&
     fills.swap(tr.sorted_fills);
 }
 
-/// Seized units of a diverted flow: each unit is caught with the route's detection probability.
+/// Seized units of a diverted flow: each unit is caught with the detection probability of the
+/// route for the buyer (hub checks, and its country's border checks).
 double draw_seizure(const TickContext& t, std::uint64_t run, Index buyer, Index offer, int route,
                     double units) {
     Rng rng = policy::seizure_stream(t.streams, t.world.seed, run, OfferId{offer}, RouteId{route},
                                      BuyerId{buyer}, t.tick);
-    return draw_whole_units(units, t.legality.detection(offer, route), rng);
+    return draw_whole_units(units, t.legality.detection(buyer, offer, route), rng);
 }
 
 /// Books one aggregated fill as a flow: channel, value, tariffs and fees or seizures, and the

@@ -43,7 +43,8 @@ void add_variants(const model::Scenario& input, World& world) {
             const auto& pol = w.policies[p];
             if (pol.type != model::PolicyType::export_control) continue;
             const model::Product original = w.products[ix(prod_i)];
-            if (!model::matches(pol.products, original, prod_i)) continue;
+            // Per offer: a control selecting other suppliers' or origins' goods is not escaped.
+            if (!model::matches_offer(pol.products, w, static_cast<Index>(o), pol.by)) continue;
             std::vector<const model::ProductSelector*> escape{&pol.products};
             for (std::size_t q = 0; q < input.policies.size(); ++q) {
                 const auto& other = w.policies[q];
