@@ -10,6 +10,7 @@
 #include "io/csv.hpp"
 #include "io/observed.hpp"
 #include "io/output_dir.hpp"
+#include "model/scenario.hpp"
 
 namespace ts::io {
 

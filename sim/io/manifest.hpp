@@ -9,7 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "model/scenario.hpp"
+namespace ts::model {
+struct TimeSpec;
+}
 
 namespace ts::io {
 
