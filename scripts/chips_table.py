@@ -9,9 +9,14 @@ through third countries (diverted + transshipped + remote), Huawei's share of Ch
 additions, Nvidia's revenue per fiscal year and the share billed to China and Hong Kong.
 The first folder is the baseline; the other rows show their difference from it.
 
+Columns of years that are wholly or partly projection (months after a scenario's
+time.observed_until, read from manifest.json) are marked "(p)", and a note under the table says
+where each scenario's record ends.
+
 Standard library only; the metric functions are also used by tests/chips/.
 """
 import csv
+import json
 import os
 import sys
 from collections import defaultdict
@@ -45,6 +50,23 @@ class Run:
         self.revenue = read_rows(folder, "revenue.csv")
         self.flows = read_rows(folder, "flows.csv")
         self.markets = read_rows(folder, "markets.csv")
+        # Where the observed record ends (manifest.json, from time.observed_until): the last
+        # observed month and the date of the first projected tick (None when not recorded).
+        self.observed_until = None
+        self.projection_from = None
+        manifest = os.path.join(folder, "manifest.json")
+        if os.path.exists(manifest):
+            with open(manifest, encoding="utf-8") as f:
+                m = json.load(f)
+            self.observed_until = m.get("observed_until")
+            self.projection_from = m.get("projection_from")
+
+    def projected_periods(self, period):
+        """The periods (calendar or fiscal years) holding at least one projected tick."""
+        if not self.projection_from:
+            return set()
+        # ISO dates order as text.
+        return {period(r["date"]) for r in self.countries if r["date"] >= self.projection_from}
 
     # -- countries.csv ------------------------------------------------------------------
     def country_by(self, country, column, period=calendar_year):
@@ -135,15 +157,38 @@ def fmt_delta(value, base, scale, unit, pct=False):
     return f"{(value - base) / scale:+.0f}{unit}"
 
 
+PROJECTED = " (p)"  # the mark of `tradesim compare` (docs/compare.md, "Observed and projected")
+
+
+def projected_in(runs, period):
+    """Periods that are projection, wholly or in part, in any of the runs."""
+    out = set()
+    for r in runs:
+        out |= r.projected_periods(period)
+    return out
+
+
+def projection_note(runs):
+    """Where each scenario's record ends, or "" when no run records it."""
+    ends = [f"{r.name} {r.observed_until}" for r in runs if r.observed_until]
+    if not ends:
+        return ""
+    return ("(p) wholly or partly projection: the (fiscal) year has months after the end of the observed "
+            f"record (time.observed_until: {', '.join(ends)})\n")
+
+
 def print_table(runs, out=sys.stdout):
     base = runs[0]
     cal_years = [y for y in years_of(runs, Run.china_compute)]
     fys = [y for y in years_of(runs, Run.nvidia_revenue) if y >= 2023]
     name_w = max(12, max(len(r.name) for r in runs))
+    projected = {calendar_year: projected_in(runs, calendar_year), fiscal_year: projected_in(runs, fiscal_year)}
 
-    def section(title, years, label, cell):
+    def section(title, years, label, cell, period=calendar_year):
+        def head(y):
+            return label(y) + (PROJECTED if y in projected[period] else "")
         out.write(f"\n{title}\n")
-        out.write(f"{'scenario':<{name_w}}" + "".join(f"{label(y):>12}" for y in years) + "\n")
+        out.write(f"{'scenario':<{name_w}}" + "".join(f"{head(y):>12}" for y in years) + "\n")
         for i, r in enumerate(runs):
             out.write(f"{r.name:<{name_w}}" + "".join(f"{cell(r, y, i > 0):>12}" for y in years) + "\n")
 
@@ -197,9 +242,12 @@ def print_table(runs, out=sys.stdout):
     section("Share of it via third countries (diverted + transshipped + remote)", cal_years, str, via_share)
     section("Huawei's share of China's additions", cal_years, str, huawei_share)
     section("Nvidia revenue by fiscal year (FY N = Feb N-1 .. Jan N; FY2027 has 11 months)", fys,
-            lambda y: f"FY{y}", nv_rev)
+            lambda y: f"FY{y}", nv_rev, fiscal_year)
     section("Nvidia revenue billed to China + Hong Kong: share of Nvidia's total (and USD)", fys,
-            lambda y: f"FY{y}", nv_cn)
+            lambda y: f"FY{y}", nv_cn, fiscal_year)
+    note = projection_note(runs)
+    if note:
+        out.write("\n" + note)
 
 
 def main(argv):

@@ -16,7 +16,9 @@ Writes into OUTDIR (default out/charts):
                                   destination, band widths proportional to compute over the period
 
 Every chart names its scenarios (manifest.json scenario_name, else the folder name), its units
-and the period. Reads countries.csv, flows.csv and revenue.csv only; needs matplotlib and pandas
+and the period. Runs of scenarios with time.observed_until (manifest.json observed_until and
+projection_from) have the projection shaded grey and labelled "projection" in the time charts,
+and the footer says where each record ends. Reads countries.csv, flows.csv and revenue.csv only; needs matplotlib and pandas
 (Debian: python3-matplotlib python3-pandas, installed by scripts/setup).
 """
 import argparse
@@ -28,6 +30,7 @@ import sys
 import matplotlib
 
 matplotlib.use("Agg")
+import matplotlib.dates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -53,13 +56,20 @@ class Run:
         if not os.path.isfile(os.path.join(folder, "countries.csv")):
             raise SystemExit(f"plot: error: '{folder}' is not a tradesim run folder (it has no countries.csv)")
         self.label = os.path.basename(os.path.normpath(folder))
+        # Where the observed record ends (YYYY-MM) and the date of the first projected tick;
+        # None for scenarios without time.observed_until (or a record covering the whole run).
+        self.observed_until = None
+        self.projection_from = None
         manifest = os.path.join(folder, "manifest.json")
         if os.path.isfile(manifest):
             try:
                 with open(manifest, encoding="utf-8") as f:
-                    name = json.load(f).get("scenario_name")
-                if name:
-                    self.label = name
+                    m = json.load(f)
+                if m.get("scenario_name"):
+                    self.label = m["scenario_name"]
+                self.observed_until = m.get("observed_until")
+                if m.get("projection_from"):
+                    self.projection_from = pd.Timestamp(m["projection_from"])
             except (OSError, ValueError):
                 pass
         self.countries = self._read("countries.csv")
@@ -94,6 +104,17 @@ def in_period(df, start, end):
     return df[mask]
 
 
+def date_range(runs, start, end):
+    """The first and last tick dates of the period over all runs."""
+    dates = pd.concat([in_period(r.countries, start, end)["date"] for r in runs])
+    return dates.min(), dates.max()
+
+
+def earliest_projection(runs):
+    starts = [r.projection_from for r in runs if r.projection_from is not None]
+    return min(starts) if starts else None
+
+
 def period_text(runs, start, end):
     dates = pd.concat([r.countries["date"] for r in runs])
     first = start if start is not None and start > dates.min() else dates.min()
@@ -121,8 +142,33 @@ def human(v):
     return f"{v:.0f}"
 
 
+def projection_text(runs):
+    """Where each record ends, for the footer: "observed until 2026-11 (base), ..."."""
+    parts = [f"{r.observed_until} ({r.label})" for r in runs if r.observed_until]
+    return "observed until " + ", ".join(parts) + ", projection after" if parts else ""
+
+
+def shade_projection(ax, since, first, last):
+    """Shades the axis from the first projected tick `since` to its right edge and labels it.
+    Nothing when there is no projection or it starts after the period's last tick."""
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    if since is None or since > last:
+        return False
+    x0 = matplotlib.dates.date2num(max(since, first))
+    left, right = ax.get_xlim()
+    # Over the data (stacked areas would hide a shade behind them), light enough to read through.
+    ax.axvspan(x0, right, facecolor="#808080", alpha=0.2, linewidth=0, zorder=2.5)
+    ax.axvline(x0, color="#444444", linewidth=0.8, linestyle="--", zorder=2.6)
+    ax.text(x0, 0.98, " projection", transform=ax.get_xaxis_transform(), ha="left", va="top", fontsize=7,
+            color="#222222", zorder=2.7)
+    ax.set_xlim(left, right)
+    return True
+
+
 def footer(fig, runs, start, end, extra=""):
     text = f"{scenario_text(runs)}; period {period_text(runs, start, end)}"
+    if projection_text(runs):
+        text += "; " + projection_text(runs)
     if any(r.runs > 1 for r in runs):
         text += "; ensembles: mean over runs"
     if extra:
@@ -170,6 +216,8 @@ def chart_compute_by_destination(runs, out, start, end):
         ax.grid(alpha=0.3)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: human(v)))
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+        # One axis holds every scenario: the shade starts where the first of them projects.
+        shade_projection(ax, earliest_projection(runs), *date_range(runs, start, end))
     for j in range(n, nrows * ncols):
         axes[j // ncols][j % ncols].axis("off")
     handles, labels = axes[0][0].get_legend_handles_labels()
@@ -220,6 +268,8 @@ def chart_flows_by_channel(runs, out, start, end, destination):
         ax.grid(alpha=0.3)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: human(v)))
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
+        if dates:
+            shade_projection(ax, r.projection_from, dates[0], dates[-1])
     for j in range(n, nrows * ncols):
         axes[j // ncols][j % ncols].axis("off")
     handles, labels = axes[0][0].get_legend_handles_labels()

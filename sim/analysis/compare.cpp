@@ -195,6 +195,7 @@ void RunTotals::add(const CountryTick& r) {
     if (new_tick) {
         ++acc.ticks_in_period;
         if (acc.first_in_period.empty()) acc.first_in_period = std::string(r.date);
+        acc.dates_in_period.emplace_back(r.date);
         acc.last_in_period = std::string(r.date);
     }
     CountryAcc& t = grow(acc.countries, c);
@@ -285,6 +286,11 @@ std::string RunTotals::period_first() const {
 }
 std::string RunTotals::period_last() const {
     return runs_.empty() ? std::string() : runs_.begin()->second.last_in_period;
+}
+
+const std::vector<std::string>& RunTotals::period_dates() const {
+    static const std::vector<std::string> none;
+    return runs_.empty() ? none : runs_.begin()->second.dates_in_period;
 }
 
 std::vector<int> RunTotals::runs() const {
@@ -659,6 +665,7 @@ CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
         res.folders.push_back(s.folder);
         res.runs.push_back(static_cast<int>(s.totals->runs().size()));
         res.ensemble |= s.totals->runs().size() > 1;
+        res.projection.push_back(projection_of(s));
         series.push_back(s.totals->metrics(options.by));
     }
     const RowOrder order = order_rows(series, *base.totals);

@@ -113,6 +113,8 @@ class RunTotals {
     std::int64_t ticks_in_period() const;
     std::string period_first() const;
     std::string period_last() const;
+    /// The dates of the ticks inside the period, in order (of the lowest run index).
+    const std::vector<std::string>& period_dates() const;
     /// Run indices seen (0 when the files have no run column).
     std::vector<int> runs() const;
 
@@ -149,6 +151,7 @@ class RunTotals {
             revenue;  // (supplier, billing) -> USD
         std::int64_t ticks_in_period = 0;
         std::string first_in_period, last_in_period;
+        std::vector<std::string> dates_in_period;
         std::int64_t ticks = 0;
         std::string first, last, last_date_seen;
     };
@@ -198,7 +201,22 @@ struct ScenarioRuns {
     std::string folder;
     std::optional<std::uint64_t> seed;
     const RunTotals* totals = nullptr;
+    /// Where the folder's observed record ends (manifest.json "observed_until", YYYY-MM) and
+    /// the date of its first (partly) projected tick ("projection_from"; none when the record
+    /// covers the whole run). Both absent for scenarios without time.observed_until.
+    std::optional<std::string> observed_until, projection_from;
 };
+
+/// How much of the compared period a scenario projects rather than observes: the ticks of the
+/// period dated on or after its projection_from. A column with projected_ticks > 0 is marked
+/// in the tables (docs/compare.md).
+struct Projection {
+    std::string observed_until;  // YYYY-MM
+    std::int64_t projected_ticks = 0;
+    std::string first_projected;  // date of the first projected tick in the period
+};
+/// nullopt when the scenario records no observed_until.
+std::optional<Projection> projection_of(const ScenarioRuns& scenario);
 
 /// Every reason the scenarios cannot be compared with the first (the baseline): different
 /// countries or time spans. Empty when comparable. Each message names both folders.
@@ -240,6 +258,7 @@ struct CompareResult {
     TimeSpan span;
     std::string period_first, period_last;
     std::int64_t period_ticks = 0;
+    std::vector<std::optional<Projection>> projection;  // per scenario, the baseline first
     std::vector<CompareRow> rows;
     std::size_t zero_rows_left_out = 0;
     std::vector<std::string> warnings;  // e.g. runs paired on fewer indices than run

@@ -12,6 +12,7 @@
 #include "cli/progress.hpp"
 #include "core/date.hpp"
 #include "engine/simulation.hpp"
+#include "io/observed.hpp"
 #include "io/scenario_reader.hpp"
 #include "run/run_job.hpp"
 
@@ -66,6 +67,8 @@ void print_world(const model::Scenario& s) {
     if (!s.description.empty()) fmt::print("           {}\n", s.description);
     fmt::print("time       {} .. {}: {} ticks of one {}\n", format_date(cal.date_of(0)),
                format_date(cal.date_of(s.time.ticks - 1)), s.time.ticks, to_string(s.time.step));
+    if (const auto observed = io::observed_span(s.time))
+        fmt::print("observed   until {}\n", io::describe(*observed));
     fmt::print(
         "world      {} countries, {} products, {} suppliers with {} offers, {} buyers, {} routes "
         "(hubs)\n",

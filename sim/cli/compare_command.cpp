@@ -172,6 +172,8 @@ std::vector<analysis::ScenarioRuns> read_runs(
             s.label = info.scenario_name;
             s.folder = f;
             s.seed = info.seed;
+            s.observed_until = info.observed_until;
+            s.projection_from = info.projection_from;
             s.totals = t.get();
             scenarios.push_back(s);
             totals.push_back(std::move(t));

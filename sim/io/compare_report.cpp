@@ -129,6 +129,45 @@ std::string period_text(const CompareResult& res) {
     return s;
 }
 
+// Columns of scenarios whose period is wholly or partly projection carry "(p)" after the
+// scenario name, and a note says where their record ends. "(p)" rather than "*": a star reads as
+// statistical significance next to differences, and "p" is the letter statistical offices use to
+// flag projected or provisional figures; it survives plain text, Markdown and terminals alike.
+constexpr std::string_view kProjectedMark = " (p)";
+
+bool projected(const CompareResult& res, std::size_t i) {
+    return i < res.projection.size() && res.projection[i] && res.projection[i]->projected_ticks > 0;
+}
+
+std::string column_label(const CompareResult& res, std::size_t i) {
+    return projected(res, i) ? res.labels[i] + std::string(kProjectedMark) : res.labels[i];
+}
+
+/// One note per scenario that records observed_until.
+void projection_notes(const CompareResult& res, std::vector<std::string>& out) {
+    for (std::size_t i = 0; i < res.projection.size(); ++i) {
+        if (!res.projection[i]) continue;
+        const analysis::Projection& p = *res.projection[i];
+        if (p.projected_ticks == 0) {
+            out.push_back(
+                fmt::format("{}: observed throughout the period (its record ends with "
+                            "{}, time.observed_until)",
+                            res.labels[i], p.observed_until));
+        } else if (p.projected_ticks == res.period_ticks) {
+            out.push_back(
+                fmt::format("(p) {}: projection: its observed record ends with {} "
+                            "(time.observed_until), before the period",
+                            res.labels[i], p.observed_until));
+        } else {
+            out.push_back(fmt::format(
+                "(p) {}: partly projection: its observed record ends with {} "
+                "(time.observed_until); {} of the period's {} ticks, {} .. {}, are projection",
+                res.labels[i], p.observed_until, p.projected_ticks, res.period_ticks,
+                p.first_projected, res.period_last));
+        }
+    }
+}
+
 std::vector<std::string> notes(const CompareResult& res) {
     using analysis::CompareBy;
     std::vector<std::string> out;
@@ -183,6 +222,7 @@ std::vector<std::string> notes(const CompareResult& res) {
     if (res.zero_rows_left_out > 0)
         out.push_back(
             fmt::format("{} row(s) zero in every scenario left out", res.zero_rows_left_out));
+    projection_notes(res, out);
     return out;
 }
 
@@ -265,7 +305,7 @@ std::string render_compare_table(const CompareResult& res) {
         const std::size_t a = group_start[i], b = i + 1 < n ? group_start[i + 1] : cols.size();
         std::size_t span = 0;
         for (std::size_t k = a; k < b; ++k) span += cols[k].width + (k > a ? gap.size() : 0);
-        const std::size_t w = display_width(res.labels[i]);
+        const std::size_t w = display_width(column_label(res, i));
         if (w > span) cols[a].width += w - span;
     }
     // Group header line.
@@ -276,7 +316,7 @@ std::string render_compare_table(const CompareResult& res) {
         const std::size_t a = group_start[i], b = i + 1 < n ? group_start[i + 1] : cols.size();
         std::size_t span = 0;
         for (std::size_t k = a; k < b; ++k) span += cols[k].width + (k > a ? gap.size() : 0);
-        line += pad_left(res.labels[i], span) + (i + 1 < n ? gap + gap : "");
+        line += pad_left(column_label(res, i), span) + (i + 1 < n ? gap + gap : "");
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
@@ -326,7 +366,7 @@ std::string render_compare_markdown(const CompareResult& res) {
     out += "| scope | key | metric | unit |";
     std::string rule = "| --- | --- | --- | --- |";
     for (std::size_t i = 0; i < n; ++i) {
-        out += fmt::format(" {} |", esc(res.labels[i]));
+        out += fmt::format(" {} |", esc(column_label(res, i)));
         rule += " ---: |";
         if (i > 0) {
             out += res.ensemble ? " Δ [p05, p95] | Δ% |" : " Δ | Δ% |";

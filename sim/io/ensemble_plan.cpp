@@ -66,6 +66,11 @@ std::string plan_yaml(const EnsemblePlan& p) {
                    "format: {}\nkind: {}\nscenario: {}\nscenario_sha256: {}\nseed: {}\nruns: {}\n",
                    kPlanFormat, to_string(p.kind), json_string(p.scenario_name),
                    json_string(p.scenario_sha256), p.seed, p.runs);
+    if (p.observed) {
+        fmt::format_to(it, "observed_until: {}\n", json_string(p.observed->until));
+        if (p.observed->projection_from)
+            fmt::format_to(it, "projection_from: {}\n", json_string(*p.observed->projection_from));
+    }
     if (p.kind == EnsemblePlan::Kind::run) {
         fmt::format_to(it, "detail: {}\n", to_string(p.detail));
         return out;
@@ -116,6 +121,12 @@ EnsemblePlan read_plan(const fs::path& path) {
         p.seed = root["seed"].as<std::uint64_t>();
         p.runs = root["runs"].as<int>();
         if (p.runs < 1) bad_plan(path, "runs must be >= 1");
+        if (const auto until = root["observed_until"]) {
+            p.observed.emplace();
+            p.observed->until = until.as<std::string>();
+            if (const auto from = root["projection_from"])
+                p.observed->projection_from = from.as<std::string>();
+        }
         if (p.kind == EnsemblePlan::Kind::run) {
             const auto d = parse_flows_detail(root["detail"].as<std::string>());
             if (!d) bad_plan(path, "unknown detail");

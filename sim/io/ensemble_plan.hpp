@@ -8,12 +8,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "analysis/ensemble.hpp"
 #include "analysis/sweep_design.hpp"
+#include "io/manifest.hpp"
 #include "io/run_writer.hpp"
 
 namespace ts::io {
@@ -30,6 +32,9 @@ struct EnsemblePlan {
     std::string scenario_sha256;  // of the base scenario's resolved YAML
     std::uint64_t seed = 0;
     int runs = 1;
+    /// The base scenario's observed_until, for the merged folder's manifest (written into the
+    /// plan only when the scenario has one, so plans of other scenarios are unchanged).
+    std::optional<Manifest::Observed> observed;
     // run: per-tick files written per run
     RunWriterOptions::Detail detail = RunWriterOptions::Detail::buyer;
     // sweep

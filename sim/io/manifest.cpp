@@ -8,7 +8,9 @@
 #include "core/date.hpp"
 #include "core/version.hpp"
 #include "io/csv.hpp"
+#include "io/observed.hpp"
 #include "io/output_dir.hpp"
+#include "model/scenario.hpp"
 
 namespace ts::io {
 
@@ -109,6 +111,16 @@ std::string format_utc(std::int64_t unix_seconds) {
                        rest / 60 % 60, rest % 60);
 }
 
+std::optional<Manifest::Observed> observed_record(const model::TimeSpec& time) {
+    const std::optional<ObservedSpan> span = observed_span(time);
+    if (!span) return std::nullopt;
+    Manifest::Observed out;
+    out.until = span->month_text();
+    if (span->has_projection())
+        out.projection_from = format_date(time.calendar().date_of(span->first_projected));
+    return out;
+}
+
 std::string manifest_json(const Manifest& m) {
     std::string out;
     const auto key = [&out](std::string_view name) {
@@ -128,6 +140,11 @@ std::string manifest_json(const Manifest& m) {
     string_field("scenario_name", m.scenario_name);
     string_field("scenario_sha256", m.scenario_sha256);
     string_field("status", m.status);
+    if (m.observed) {
+        string_field("observed_until", m.observed->until);
+        if (m.observed->projection_from)
+            string_field("projection_from", *m.observed->projection_from);
+    }
     key("seed");
     fmt::format_to(std::back_inserter(out), "{},\n", m.seed);
     key("runs");

@@ -10,6 +10,10 @@
 #include <utility>
 #include <vector>
 
+namespace ts::model {
+struct TimeSpec;
+}
+
 namespace ts::io {
 
 inline constexpr std::string_view kManifestJson = "manifest.json";
@@ -35,7 +39,20 @@ struct Manifest {
         std::vector<std::pair<std::string, double>> phase_seconds;
     };
     std::optional<Engine> engine;
+    /// Scenarios with `time.observed_until`: where the observed record ends, written as
+    /// "observed_until" (YYYY-MM) and "projection_from" (the date of the first tick that is wholly
+    /// or partly projection; left out when the record covers the whole run), so that readers of
+    /// the folder (compare, the chip table, charts) flag the projected ticks without the scenario.
+    struct Observed {
+        std::string until;                           // "2026-11"
+        std::optional<std::string> projection_from;  // "2026-12-01"
+        friend bool operator==(const Observed&, const Observed&) = default;
+    };
+    std::optional<Observed> observed;
 };
+
+/// The manifest's record of a scenario's observed_until (nullopt without it).
+std::optional<Manifest::Observed> observed_record(const model::TimeSpec& time);
 
 /// Pretty-printed JSON (2-space indent, fixed key order, "\n" at the end) with "tool",
 /// "version" (ts::kVersion), "git_describe" (ts::kGitDescribe) and the fields above. Strings are

@@ -252,6 +252,8 @@ RunFolderInfo read_run_folder(const fs::path& dir, analysis::RunTotals& totals) 
             const auto [p, e] = std::from_chars(seed->data(), seed->data() + seed->size(), v);
             if (e == std::errc() && p == seed->data() + seed->size()) info.seed = v;
         }
+        info.observed_until = json_member(json, "observed_until");
+        info.projection_from = json_member(json, "projection_from");
     }
     if (info.scenario_name.empty()) {
         fs::path p = dir;

@@ -50,6 +50,7 @@ class ScenarioBuilder {
     // scenario_world.cpp
     void read_header(const MapReader& top);
     void read_time(const MapReader& top);
+    void read_observed_until(const Doc& node, const std::string& path);
     void read_countries(const MapReader& top);
     void read_products(const MapReader& top);
     void read_routes(const MapReader& top);

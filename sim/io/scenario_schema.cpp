@@ -10,7 +10,7 @@ namespace ts::io::schema {
 const Words kTopKeys = {"name",   "description", "extends",  "remove",    "time",
                         "seed",   "countries",   "products", "suppliers", "buyers",
                         "routes", "transport",   "policies", "reactions"};
-const Words kTimeKeys = {"start", "step", "ticks"};
+const Words kTimeKeys = {"start", "step", "ticks", "observed_until"};
 const Words kCountryKeys = {"code", "name", "groups"};
 const Words kProductKeys = {"id", "kind", "tpp", "density", "interconnect", "compute"};
 const Words kSupplierKeys = {"id",       "jurisdiction",     "made_in",       "ships_from",

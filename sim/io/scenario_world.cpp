@@ -78,6 +78,36 @@ void ScenarioBuilder::read_time(const MapReader& top) {
     }
     if (ticks) s_.time.ticks = static_cast<int>(*ticks);
     if (start && step_ok && ticks) calendar_ = s_.time.calendar();
+    if (const Doc* observed = m.get("observed_until"))
+        read_observed_until(*observed, m.path("observed_until"));
+}
+
+void ScenarioBuilder::read_observed_until(const Doc& node, const std::string& path) {
+    // A month, not a day: the record of monthly statistics ends with a month, and a day would
+    // suggest a precision the data do not have.
+    constexpr std::string_view what = "a month YYYY-MM (the last observed month)";
+    const std::optional<std::string> text = f_.text(node, path, what);
+    if (!text) return;
+    const std::optional<Date> month = text->size() == 7 ? parse_date(*text) : std::nullopt;
+    if (!month) {
+        f_.error(node.loc, path, fmt::format("expected {}, got '{}'", what, *text));
+        return;
+    }
+    if (calendar_) {
+        // Before the start is allowed (the whole run is projection); after the end is not: the
+        // key marks where the record ends inside or before the horizon.
+        const Date end = calendar_->date_of(calendar_->ticks());
+        if (*month >= end) {
+            f_.error(node.loc, path,
+                     fmt::format("{} is after the horizon (the last tick starts {}, the run "
+                                 "ends before {}): the last observed month must lie inside or "
+                                 "before the run",
+                                 *text, format_date(calendar_->date_of(calendar_->ticks() - 1)),
+                                 format_date(end)));
+            return;
+        }
+    }
+    s_.time.observed_until = *month;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,6 +21,9 @@ struct TimeSpec {
     Date start{};
     TimeStep step = TimeStep::month;
     int ticks = 0;
+    /// The last observed month (`time.observed_until`, day 1): data end with it, later ticks are
+    /// projection. Recorded in the outputs and marked in reports; the simulation ignores it.
+    std::optional<Date> observed_until;
     Calendar calendar() const { return Calendar(start, step, ticks); }
 };
 

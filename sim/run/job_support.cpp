@@ -44,6 +44,7 @@ io::Manifest ensemble_manifest(const io::EnsemblePlan& plan, int threads, const 
     m.start_time_utc = clock.start_time_utc;
     m.status = "complete";
     m.seed = plan.seed;
+    m.observed = plan.observed;
     m.runs = plan.runs;
     m.threads = threads;
     m.command_line = command_line;

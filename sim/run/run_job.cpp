@@ -112,6 +112,7 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
     io::write_text_file(dir.path() / "scenario.resolved.yaml", s.resolved_yaml);
     io::Manifest m;
     m.engine = simulated.engine;
+    m.observed = io::observed_record(s.time);
     m.scenario_name = s.name;
     m.scenario_sha256 = io::sha256_hex(s.resolved_yaml);
     m.start_time_utc = clock.start_time_utc;
@@ -144,6 +145,7 @@ io::EnsemblePlan run_plan(const model::Scenario& s, const RunJob& job) {
     plan.scenario_name = s.name;
     plan.scenario_sha256 = io::sha256_hex(s.resolved_yaml);
     plan.seed = s.seed;
+    plan.observed = io::observed_record(s.time);
     plan.runs = job.ensemble.runs;
     plan.detail = job.output.detail;
     return plan;

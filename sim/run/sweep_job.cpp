@@ -65,6 +65,7 @@ void prepare_sweep(const SweepJob& job, const MpiSession& mpi, SweepSetup& setup
     plan.scenario_name = s.name;
     plan.scenario_sha256 = io::sha256_hex(s.resolved_yaml);
     plan.seed = s.seed;
+    plan.observed = io::observed_record(s.time);
     plan.runs = job.ensemble.runs;
     plan.design = design.spec;
     for (const auto& p : design.parameters) plan.parameters.push_back(p.path);

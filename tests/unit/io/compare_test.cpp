@@ -101,8 +101,10 @@ struct Loaded {
         : base(period), variant(period) {
         const auto ib = ts::io::read_run_folder(b, base);
         const auto iv = ts::io::read_run_folder(v, variant);
-        scenarios = {{ib.scenario_name, b.string(), ib.seed, &base},
-                     {iv.scenario_name, v.string(), iv.seed, &variant}};
+        scenarios = {
+            {ib.scenario_name, b.string(), ib.seed, &base, ib.observed_until, ib.projection_from},
+            {iv.scenario_name, v.string(), iv.seed, &variant, iv.observed_until,
+             iv.projection_from}};
     }
 };
 
@@ -280,7 +282,8 @@ TEST_CASE("compare: folders with different countries or time spans are not compa
     const auto info = ts::io::read_run_folder(other, o);
     CHECK(info.scenario_name == "other");  // no manifest: the folder's name
     CHECK_FALSE(info.has_flows);
-    const std::vector<ScenarioRuns> s = {{"base", "A", 7, &base}, {"other", "B", {}, &o}};
+    const std::vector<ScenarioRuns> s = {{"base", "A", 7, &base, {}, {}},
+                                         {"other", "B", {}, &o, {}, {}}};
     const auto problems = comparability_problems(s);
     REQUIRE(problems.size() == 2);
     CHECK(problems[0] ==

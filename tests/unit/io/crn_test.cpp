@@ -1,7 +1,7 @@
-// Common random numbers (PRODUCT.md, "Outputs"): run r of every policy variant draws from the
-// same streams, keyed by (seed, run, agent, purpose), so the differences between variants are
-// paired. On a stochastic example (licence decisions drawn per request), the variance of the
-// paired differences must be well below that of unpaired ones.
+// Common random numbers (docs/ensembles.md, "Common random numbers"): run r of every policy variant
+// draws from the same streams, keyed by (seed, run, agent, purpose), so the differences between
+// variants are paired. On a stochastic example (licence decisions drawn per request), the variance
+// of the paired differences must be well below that of unpaired ones.
 #include <string>
 #include <vector>
 
@@ -158,7 +158,7 @@ TEST_CASE("CRN: paired differences after adding a hub vary far less than unpaire
 countries:
   - {code: THA, name: Thailand, groups: [tier2, hub]}
 routes:
-  - {via: THA, markup: 0.12, delay: 1, capacity: 300, detection: 0.3}
+  - {via: THA, markup: 0.04, delay: 1, capacity: 300, detection: 0.1}
 )";
     const auto a = metric_per_run_text("extends: enforcement.yaml\n", {}, runs, "country", "CHN",
                                        "imports_compute");

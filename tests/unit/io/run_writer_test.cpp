@@ -48,7 +48,7 @@ std::vector<std::string> listing(const fs::path& dir) {
 ts::model::Scenario make_scenario() {
     ts::model::Scenario s;
     s.name = "writer-test";
-    s.time = {ts::Date{2024, 1, 1}, ts::TimeStep::month, 2};
+    s.time = {ts::Date{2024, 1, 1}, ts::TimeStep::month, 2, std::nullopt};
     s.countries = {
         {"TWN", "Taiwan", {}}, {"CHN", "China", {"D5"}}, {"SGP", "Singapore", {"tier2"}}};
     s.products.resize(2);

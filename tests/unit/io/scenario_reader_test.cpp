@@ -875,7 +875,7 @@ policies:
               "letters, digits, '-', '_' and '.'",
               "t.yaml:2:37: error: time: unknown key 'tiks' (did you mean 'ticks'?); expected one "
               "of: start, "
-              "step, ticks",
+              "step, ticks, observed_until",
               "t.yaml:2:15: error: time.start: expected a date (YYYY-MM or YYYY-MM-DD), got "
               "'2023-13'",
               "t.yaml:2:7: error: time: missing required key 'ticks'",

@@ -14,7 +14,7 @@ class ScenarioBuilder {
     explicit ScenarioBuilder(int ticks = 1, TimeStep step = TimeStep::month,
                              Date start = {2024, 1, 1}) {
         s_.name = "test";
-        s_.time = {start, step, ticks};
+        s_.time = {start, step, ticks, std::nullopt};
     }
     model::Index country(const std::string& code, std::vector<std::string> groups = {}) {
         s_.countries.push_back({code, code, std::move(groups)});
