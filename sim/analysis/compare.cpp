@@ -50,18 +50,6 @@ int scope_group(const std::string& scope) {
     return static_cast<int>(it - order.begin());
 }
 
-}  // namespace
-
-std::string metric_unit(const std::string& metric) {
-    if (metric.size() > 4 && metric.compare(metric.size() - 4, 4, "_usd") == 0) return "USD";
-    if (metric.rfind("share_", 0) == 0) return "share";
-    if (metric == "price_index_mean") return "USD/compute";
-    if (metric.find("compute") != std::string::npos) return "compute";
-    return "units";
-}
-
-namespace {
-
 double share(double part, double whole) {
     return whole > 0 ? part / whole : 0.0;
 }
@@ -99,6 +87,14 @@ T& grow(std::vector<T>& v, std::size_t i) {
 }
 
 }  // namespace
+
+std::string metric_unit(const std::string& metric) {
+    if (metric.size() > 4 && metric.compare(metric.size() - 4, 4, "_usd") == 0) return "USD";
+    if (metric.rfind("share_", 0) == 0) return "share";
+    if (metric == "price_index_mean") return "USD/compute";
+    if (metric.find("compute") != std::string::npos) return "compute";
+    return "units";
+}
 
 const char* to_string(CompareBy by) {
     switch (by) {
