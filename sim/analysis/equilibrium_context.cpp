@@ -5,7 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "engine/routes.hpp"
 #include "market/ces.hpp"
+#include "market/route_cost.hpp"
+#include "market/taste_weights.hpp"
 #include "policy/legality.hpp"
 #include "policy/policy_book.hpp"
 
@@ -45,55 +48,37 @@ double quota_ticks(model::QuotaPeriod period, double ticks_per_year) {
     return 1.0;
 }
 
-/// Rule (taste weight): the buyer's CES weight for the offer times the import-restriction
-/// factor of the buyer (its country's restrictions, those with `buyers` if they select it); 0
+/// The taste weight a_i of a candidate: the engine's rule (market::candidate_weight), zero
 /// while the offer is not available.
 double taste_weight(const model::Buyer& buyer, const policy::Legality& leg, Index b, Index o,
                     bool available) {
-    return available ? buyer.weights[ix(o)] * leg.import_factor(b, o) : 0.0;
+    return available ? market::candidate_weight(buyer.weights[ix(o)], leg.import_factor(b, o))
+                     : 0.0;
 }
 
-/// Rule (route usable): not blocked or unavailable under the controls in force (coverage and
-/// targeting are Legality's classification), and a remote site only for a buyer who rents
-/// compute there.
+/// A route is usable when it is neither blocked nor unavailable under the controls in force
+/// (Legality's classification) and, for a remote site, the buyer rents compute there (the
+/// engine's rule engine::remote_usable).
 bool route_usable(const model::Buyer& buyer, const policy::Legality& leg, int r,
                   const RouteStatus& st) {
     if (st.cls == RouteClass::blocked || st.cls == RouteClass::unavailable) return false;
-    if (!leg.is_remote(r)) return true;
-    const Index site = leg.remote_site(r);
-    return buyer.remote && std::find(buyer.remote->via.begin(), buyer.remote->via.end(), site) !=
-                               buyer.remote->via.end();
+    return !leg.is_remote(r) || engine::remote_usable(buyer, leg, r);
 }
 
-/// Rule (landed cost per route type), per compute unit at `price`:
-/// - remote: the site's tariff and the buyer's remote markup;
-/// - diverted: no destination tariff, raised by seizure risk; a first leg that needs a licence
-///   divides it by the approval, as any licensed route;
-/// - direct or through a hub: the destination's tariff and the route's markup, divided by the
-///   approval when licensed.
+/// Landed cost per compute unit at `price`: the engine's rule, engine::route_cost_input
+/// feeding market::route_cost.
 double route_cost(const model::Scenario& s, const policy::PolicyBook& book,
                   const policy::Legality& leg, const model::Buyer& buyer, Index b, Index o, int r,
                   const RouteStatus& st, double price, double per) {
-    if (leg.is_remote(r)) {
-        const double landed = market::landed_cost(price, book.tariff(leg.remote_site(r), o),
-                                                  buyer.remote->markup, per);
-        return st.cls == RouteClass::licensed ? market::licensed_cost(landed, st.approval) : landed;
-    }
-    const double markup = r == 0 ? 0.0 : s.routes[static_cast<std::size_t>(r - 1)].markup;
-    if (st.cls == RouteClass::diverted) {
-        const double c = market::diverted_cost(market::landed_cost(price, 0.0, markup, per),
-                                               leg.detection(b, o, r), buyer.risk_tolerance);
-        return st.needs_licence ? market::licensed_cost(c, st.approval) : c;
-    }
-    const double landed = market::landed_cost(price, book.tariff(buyer.country, o), markup, per);
-    return st.cls == RouteClass::licensed ? market::licensed_cost(landed, st.approval) : landed;
+    return market::route_cost(engine::route_cost_input(s, book, leg, buyer, b, o, r, st, price, per,
+                                                       book.tariff(buyer.country, o)));
 }
 
-/// Rule (what ships smuggled): a diverted route whose requests need no licence. What a
-/// licence grants on a diverted route ships as a licensed shipment (the engine books licence
-/// grants as licensed fills): it pays the destination's tariff and fees and is not seized.
+/// What ships smuggled: everything bought on a diverted route, including what a licence
+/// for its first leg grants (the goods are still smuggled from the hub on: no destination
+/// tariff or fees, seized at the route's detection), as the engine books it.
 bool smuggled(const RouteStatus& st) {
-    return st.cls == RouteClass::diverted && !st.needs_licence;
+    return st.cls == RouteClass::diverted;
 }
 
 /// Builds the Context of one policy state.

@@ -108,7 +108,8 @@ std::string format_parameter_value(double v) {
 namespace {
 
 /// Where PATH ends in PATH=VALUES: the first '=' outside a double-quoted key, as for --set (a
-/// key in double quotes may contain '.' and '=', with \" and \\ inside; io/doc_override.cpp applies it).
+/// key in double quotes may contain '.' and '=', with \" and \\ inside; io/doc_override.cpp applies
+/// it).
 std::size_t path_end(std::string_view spec) {
     bool quoted = false;
     bool key_start = true;

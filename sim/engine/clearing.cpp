@@ -151,8 +151,8 @@ void phase_clearing(const TickContext& t, const RunConfig& config, const Licence
         }
         if (round == 0)
             for (const auto& f : licences.granted)
-                round_ops.book_fill(f.buyer, f.offer, f.route, grant_ref(t, f), f.compute, true,
-                                    buyers.residual);
+                round_ops.book_fill(f.buyer, f.offer, f.route, grant_ref(t, f), f.compute,
+                                    f.licensed, buyers.residual);
 
         close_round(cs);
         bool any_residual = false;

@@ -166,7 +166,9 @@ struct Request {
     Index offer;
     int route;
     double compute;
-    bool licensed;          // granted under a licence (channel `licensed`)
+    /// Shipped under a licence (channel `licensed`). A grant for a diverted route (its first leg
+    /// licensed) is not: the goods are smuggled from the hub on (channel `diverted`).
+    bool licensed;
     std::uint32_t seq = 0;  // fills: booking order, the sort's last key (stable, no buffer)
     std::uint32_t quota_begin = 0, quota_end = 0;  // fills: the route's quota buckets
     bool diverted = false;                         // fills: the route is diverted

@@ -9,49 +9,16 @@ namespace ts::engine {
 
 namespace {
 
-bool remote_usable(const model::Buyer& buyer, const policy::Legality& legality, int route) {
-    const auto& remote = buyer.remote;
-    if (!remote) return false;
-    const Index site = legality.remote_site(route);
-    return std::find(remote->via.begin(), remote->via.end(), site) != remote->via.end();
-}
-
-/// Landed cost per compute unit of `route` for the buyer, by the shared rule
-/// market::route_cost; `home_tariff`: the tariff of the buyer's country on the offer (cached
-/// per candidate).
+/// Landed cost per compute unit of `route` for the buyer; `home_tariff`: the tariff of the
+/// buyer's country on the offer (cached per candidate).
 double route_cost(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
                   std::size_t buyer, Index offer, int route, const policy::RouteStatus& st,
                   double home_tariff) {
-    // Local aliases: loaded once, not again after every store (char stores may alias anything).
-    const policy::Legality& legality = t.legality;
-    const model::Scenario& world = t.world;
-    const auto& b = world.buyers[buyer];
-    market::RouteCostInput in;
-    in.price = offers.price[ix(offer)];
-    in.compute = measure(buyers, offers, buyer, offer);
-    in.approval = st.approval;
-    if (legality.is_remote(route)) {
-        // Compute rented abroad: the chips pay the site's tariff; the buyer pays the markup.
-        in.kind = market::RouteKind::remote;
-        in.tariff = t.policies.tariff(legality.remote_site(route), offer);
-        in.markup = b.remote->markup;
-        in.licensed = st.cls == policy::RouteClass::licensed;
-        return market::route_cost(in);
-    }
-    in.markup = route == 0 ? 0.0 : world.routes[ix(route - 1)].markup;
-    if (st.cls == policy::RouteClass::diverted) {
-        // Smuggled goods evade the destination's tariff, and carry seizure risk.
-        in.kind = market::RouteKind::diverted;
-        in.detection = legality.detection(static_cast<Index>(buyer), offer, route);
-        in.risk_tolerance = b.risk_tolerance;
-        in.licensed = st.needs_licence;
-        return market::route_cost(in);
-    }
-    assert(home_tariff == t.policies.tariff(b.country, offer));
-    in.kind = route == 0 ? market::RouteKind::direct : market::RouteKind::transshipped;
-    in.tariff = home_tariff;
-    in.licensed = st.cls == policy::RouteClass::licensed;
-    return market::route_cost(in);
+    const auto& b = t.world.buyers[buyer];
+    assert(t.legality.is_remote(route) || home_tariff == t.policies.tariff(b.country, offer));
+    return market::route_cost(route_cost_input(
+        t.world, t.policies, t.legality, b, static_cast<Index>(buyer), offer, route, st,
+        offers.price[ix(offer)], measure(buyers, offers, buyer, offer), home_tariff));
 }
 
 }  // namespace

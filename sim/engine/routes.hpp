@@ -6,8 +6,62 @@
 #include <span>
 
 #include "engine/engine_state.hpp"
+#include "market/route_cost.hpp"
 
 namespace ts::engine {
+
+// The route rules the engine and the equilibrium solver share (the solver calls these, it
+// does not restate them): which remote site a buyer may use, and how a route's status under
+// the policies in force becomes the terms of the cost rule market::route_cost.
+
+/// A remote-compute route is open to a buyer only at a site where it rents compute.
+inline bool remote_usable(const model::Buyer& buyer, const policy::Legality& legality, int route) {
+    const auto& remote = buyer.remote;
+    if (!remote) return false;
+    const Index site = legality.remote_site(route);
+    return std::find(remote->via.begin(), remote->via.end(), site) != remote->via.end();
+}
+
+/// The cost rule's view of `route` from `offer` to `buyer` with status `st`:
+/// - remote: the chips pay the site's tariff, the buyer its remote markup; licensed when the
+///   site's leg is;
+/// - diverted: smuggled goods evade the destination's tariff and carry seizure risk (the
+///   route's detection for buyer `b`, which border enforcement of its country raises; the
+///   buyer's risk tolerance); a first leg that needs a licence waits for
+///   it like any licensed route;
+/// - direct or through a hub: the destination's tariff `home_tariff` (the buyer's country's
+///   tariff on the offer) and the hub's markup; licensed when the route is.
+/// `price` is the offer's price now, `compute` what one unit is measured in for this buyer.
+inline market::RouteCostInput route_cost_input(const model::Scenario& world,
+                                               const policy::PolicyBook& book,
+                                               const policy::Legality& legality,
+                                               const model::Buyer& buyer, Index b, Index offer,
+                                               int route, const policy::RouteStatus& st,
+                                               double price, double compute, double home_tariff) {
+    market::RouteCostInput in;
+    in.price = price;
+    in.compute = compute;
+    in.approval = st.approval;
+    if (legality.is_remote(route)) {
+        in.kind = market::RouteKind::remote;
+        in.tariff = book.tariff(legality.remote_site(route), offer);
+        in.markup = buyer.remote->markup;
+        in.licensed = st.cls == policy::RouteClass::licensed;
+        return in;
+    }
+    in.markup = route == 0 ? 0.0 : world.routes[static_cast<std::size_t>(route - 1)].markup;
+    if (st.cls == policy::RouteClass::diverted) {
+        in.kind = market::RouteKind::diverted;
+        in.detection = legality.detection(b, offer, route);
+        in.risk_tolerance = buyer.risk_tolerance;
+        in.licensed = st.needs_licence;
+        return in;
+    }
+    in.kind = route == 0 ? market::RouteKind::direct : market::RouteKind::transshipped;
+    in.tariff = home_tariff;
+    in.licensed = st.cls == policy::RouteClass::licensed;
+    return in;
+}
 
 /// Whether a request on the route would draw on a constraint already exhausted this tick.
 bool route_exhausted(const TickContext& t, const ConstraintState& cs, const BuyerState& buyers,
