@@ -64,6 +64,13 @@ void add_scenario_warnings(const model::Scenario& s, const eq::Context& c1,
                 fmt::format("buyer '{}' grows {} per tick: the equilibrium takes its demand at "
                             "tick 0 (no growth)",
                             buyer.id, buyer.growth));
+    for (const auto& pol : s.policies)
+        if (pol.domestic_share)
+            warnings.push_back(fmt::format(
+                "policy '{}' is a conditional approval: it depends on the buyers' domestic "
+                "purchases of the tick before, which a steady state without ticks has not; the "
+                "equilibrium leaves it out (the imports are approved)",
+                pol.id));
     if (!s.reactions.empty())
         warnings.push_back(
             fmt::format("{} reaction rule(s) are not applied: the equilibrium holds the "

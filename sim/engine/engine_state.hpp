@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/scenario.hpp"
+#include "policy/conditional_approval.hpp"
 #include "policy/legality.hpp"
 #include "policy/policy_book.hpp"
 #include "policy/stream_ids.hpp"
@@ -84,7 +85,8 @@ struct TickContext {
     const model::Scenario& world;
     const policy::PolicyBook& policies;
     const policy::Legality& legality;
-    const policy::StreamIds& streams;  // stable id hashes keying the random streams
+    const policy::StreamIds& streams;               // stable id hashes keying the random streams
+    const policy::ConditionalApprovals& approvals;  // conditional import approvals
     int tick = 0;
 
     bool is_hub(int route) const { return route > 0 && route <= legality.hub_routes(); }

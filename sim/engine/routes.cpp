@@ -84,7 +84,9 @@ void phase_routes(const TickContext& t, const BuyerState& buyers, const OfferSta
                                                       cands.routes_begin[k + kAhead])
                                        .data());
             const Index o = cands.offer[k];
-            cands.wnow[k] = offers.available[ix(o)] ? cands.wbase[k] : 0.0;
+            double w = offers.available[ix(o)] ? cands.wbase[k] : 0.0;
+            if (w > 0.0 && !t.approvals.empty()) w *= t.approvals.factor(static_cast<Index>(b), o);
+            cands.wnow[k] = w;
             double cost = kInf;
             const policy::RouteStatus* st = nullptr;
             const int r = cands.wnow[k] > 0.0 ? best_route(t, buyers, offers, cands, cs, b, k,

@@ -74,7 +74,8 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
       config_(config),
       policies_(world_.scenario),
       legality_(policies_),
-      streams_(policy::StreamIds::of(world_.scenario, legality_)) {
+      streams_(policy::StreamIds::of(world_.scenario, legality_)),
+      approvals_(legality_) {
     const auto& s = world_.scenario;
     for (const auto& spec : world_.purchasers) {
         Purchaser p;
@@ -282,6 +283,12 @@ void Simulation::step(Recorder& recorder) {
           [&] { phase_settlement(t, clearing_.fills, constraints_, buyers_, offers_, inputs_); });
     timed(Phase::shipping, [&] {
         phase_shipping(t, run, offers_, buyers_, clearing_.fills, inputs_, transit_, record_);
+        // What each buyer was shipped decides its conditional approvals next tick.
+        if (!approvals_.empty()) {
+            for (const FlowRecord& f : record_.flows)
+                approvals_.add_shipment(f.buyer, f.offer, f.compute);
+            approvals_.end_tick();
+        }
     });
     timed(Phase::prices, [&] { phase_prices(world_.scenario, offers_); });
     timed(Phase::records,

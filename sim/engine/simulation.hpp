@@ -58,7 +58,7 @@ class Simulation {
     template <class F>
     void timed(Phase p, F&& phase);
     TickContext context() const {
-        return TickContext{world_.scenario, policies_, legality_, streams_, tick_};
+        return TickContext{world_.scenario, policies_, legality_, streams_, approvals_, tick_};
     }
     void count_tick_bytes();
 
@@ -69,6 +69,7 @@ class Simulation {
     policy::PolicyBook policies_;
     policy::Legality legality_;
     policy::StreamIds streams_;  // after legality_: routes are numbered as it numbers them
+    policy::ConditionalApprovals approvals_;  // after legality_, which it reads
     int tick_ = 0;
     Phase phase_ = Phase::idle;
 

@@ -16,6 +16,8 @@ using model::PolicyType;
 
 namespace {
 
+const NumberRule kShare{0.0, true, 1.0, false, false};  // (0, 1]
+
 std::vector<std::string> concat(std::initializer_list<const std::vector<std::string>*> parts) {
     std::vector<std::string> out;
     for (const auto* part : parts) out.insert(out.end(), part->begin(), part->end());
@@ -124,6 +126,13 @@ void ScenarioBuilder::read_policy(const Doc& node, const std::string& path, mode
     }
     if (given("rate") || rated) p.rate = m.number("rate", kNonNegative, rated).value_or(0.0);
     if (given("compliance")) p.compliance = m.number("compliance", kProbability).value_or(1.0);
+    if (const Doc* condition = given("condition")) {
+        const std::string cpath = m.path("condition");
+        if (f_.expect_map(*condition, cpath, "a map {domestic_share}")) {
+            const MapReader c(f_, *condition, cpath, schema::kConditionKeys);
+            p.domestic_share = c.number("domestic_share", kShare, true);
+        }
+    }
     if (given("detection") || enforcement)
         p.detection = m.number("detection", kProbability, enforcement).value_or(0.0);
     if (given("at")) {

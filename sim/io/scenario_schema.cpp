@@ -41,9 +41,10 @@ const Words kDateKeys = {"announced", "from", "until"};
 const Words kPolicyTypes = {"export_control",     "quota",       "tariff",       "export_fee",
                             "import_restriction", "enforcement", "remote_access"};
 const std::vector<Words> kTypeKeys = {
-    {"license", "covers"}, {"cap", "period"},   {"rate", "origins"}, {"rate"},
-    {"compliance"},        {"detection", "at"}, {"covers"}};
+    {"license", "covers"},       {"cap", "period"},   {"rate", "origins"}, {"rate"},
+    {"compliance", "condition"}, {"detection", "at"}, {"covers"}};
 const Words kLicenseKeys = {"approval", "delay"};
+const Words kConditionKeys = {"domestic_share"};
 const Words kProductSelectorKeys = {"all",
                                     "ids",
                                     "kinds",
@@ -151,6 +152,7 @@ std::vector<AcceptedKey> accepted_keys() {
     r.map("transport", kTransportKeys);
     r.policy("policies[]", false);
     r.map("policies[].license", kLicenseKeys);
+    r.map("policies[].condition", kConditionKeys);
     r.map("policies[].products", kProductSelectorKeys);
     r.values("policies[].products.kinds", kProductKinds);
     r.map("policies[].products.jurisdictions", kCountrySelectorKeys);

@@ -37,6 +37,7 @@ extern const Words kDateKeys;
 extern const Words kPolicyTypes;
 extern const std::vector<Words> kTypeKeys;  // parallel to kPolicyTypes
 extern const Words kLicenseKeys;
+extern const Words kConditionKeys;  // import restriction `condition`
 extern const Words kProductSelectorKeys;
 extern const Words kCountrySelectorKeys;
 extern const Words kBuyerSelectorKeys;

@@ -245,8 +245,11 @@ struct Policy {
     bool covers_reexports = false;
     double cap = kUnlimited;  // quota, units per period
     QuotaPeriod period = QuotaPeriod::year;
-    double rate = 0.0;                        // tariff or export fee, share of value
-    double compliance = 1.0;                  // import restriction: share of buyers that obey
+    double rate = 0.0;        // tariff or export fee, share of value
+    double compliance = 1.0;  // import restriction: share of buyers that obey
+    /// Import restriction `condition: {domestic_share}`: a conditional approval, lifted for a
+    /// buyer as far as its last tick's purchases reached this share of domestic compute.
+    std::optional<double> domestic_share;
     double detection = 0.0;                   // enforcement: added detection probability
     Inspection inspection = Inspection::hub;  // enforcement `at`
     SourceLoc loc;

@@ -333,7 +333,9 @@ void Legality::compute_import_factors() {
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
         const PolicyId p{pi};
         const auto& pol = s.policies[pi];
-        if (pol.type != model::PolicyType::import_restriction || !book_->in_force(p.value()))
+        // Conditional approvals change with purchases: ConditionalApprovals applies them.
+        if (pol.type != model::PolicyType::import_restriction || pol.domestic_share ||
+            !book_->in_force(p.value()))
             continue;
         for (std::size_t pr = 0; pr < profile_country_.size(); ++pr) {
             if (!import_restricted(p, ProfileId{pr})) continue;

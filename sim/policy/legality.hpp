@@ -129,6 +129,12 @@ class Legality {
         return import_factor_[static_cast<std::size_t>(profile(buyer)) * n_offers_ +
                               static_cast<std::size_t>(offer)];
     }
+    const PolicyBook& book() const { return *book_; }
+    /// Whether import restriction `policy` applies to the buyer (located in its country, and
+    /// selected by its `buyers` if it has them).
+    bool import_restriction_applies(Index policy, Index buyer) const {
+        return import_restricted(PolicyId{policy}, ProfileId{profile(buyer)});
+    }
     /// Whether a restriction on the buyer's direct route to the offer (control, quota, import
     /// restriction or tariff) is announced and not yet in force: buyers then scale their
     /// orders by `anticipation`.

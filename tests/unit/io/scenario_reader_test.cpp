@@ -222,6 +222,7 @@ void check_same(const Scenario& a, const Scenario& b) {
         CHECK(x.compliance == y.compliance);
         CHECK(x.detection == y.detection);
         CHECK(x.inspection == y.inspection);
+        CHECK(x.domestic_share == y.domestic_share);
     };
     REQUIRE(a.policies.size() == b.policies.size());
     for (std::size_t i = 0; i < a.policies.size(); ++i) same_policy(a.policies[i], b.policies[i]);
@@ -465,6 +466,7 @@ TEST_CASE("a scenario using every key loads into the expected values", "[reader]
         REQUIRE(restriction.buyers->headquarters);
         CHECK(restriction.buyers->headquarters->groups == std::vector<std::string>{"tier2"});
         CHECK(restriction.buyers->groups == std::vector<std::string>{"state-funded"});
+        CHECK(restriction.domestic_share == 0.25);
         CHECK(restriction.from_tick == 7);  // 12 August: 11 of 31 days
 
         const auto& enforcement = s.policies[5];

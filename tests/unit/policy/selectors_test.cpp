@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "policy/conditional_approval.hpp"
 #include "policy/legality.hpp"
 #include "scenario_builder.hpp"
 
@@ -224,4 +225,39 @@ TEST_CASE("border enforcement raises detection only for goods arriving in its co
     const auto& leg = rules.legality;
     CHECK(leg.detection(cloud, w.us_offer, 1) == Approx(1.0 - 0.9 * 0.7));
     CHECK(leg.detection(sg, w.us_offer, 1) == Approx(0.10));
+}
+
+TEST_CASE("a conditional approval is lifted as far as last tick's domestic share met it",
+          "[selectors][conditional]") {
+    World w;
+    const auto lab = w.b.buyer("cn-lab", w.chn, 1.0, 1.0, 0.0, 2.0);
+    const auto abroad = w.b.buyer("my-dc", w.mys, 1.0, 1.0, 0.0, 2.0);
+    const auto p = w.b.policy("tied", model::PolicyType::import_restriction, w.chn);
+    auto& pol = w.b.policy_ref(p);
+    pol.products = model::ProductSelector{};
+    pol.products.suppliers = {w.us_sup};
+    pol.compliance = 0.8;
+    pol.domestic_share = 0.5;
+    const Rules rules(w.b.scenario());
+    // Not an unconditional restriction: Legality leaves it to ConditionalApprovals.
+    CHECK(rules.legality.import_factor(lab, w.us_offer) == 1.0);
+    policy::ConditionalApprovals approvals(rules.legality);
+    REQUIRE_FALSE(approvals.empty());
+    // Before any purchase the approval is not earned: 1 − compliance.
+    CHECK(approvals.factor(lab, w.us_offer) == Approx(0.2));
+    CHECK(approvals.factor(lab, w.cn_offer) == 1.0);     // not selected (domestic supplier)
+    CHECK(approvals.factor(abroad, w.us_offer) == 1.0);  // not at China's border
+    // A quarter domestic: half the condition, so half the restriction.
+    approvals.add_shipment(lab, w.cn_offer, 1.0);
+    approvals.add_shipment(lab, w.us_offer, 3.0);
+    approvals.end_tick();
+    CHECK(approvals.factor(lab, w.us_offer) == Approx(1.0 - 0.8 * 0.5));
+    // A tick with no shipment is no new evidence.
+    approvals.end_tick();
+    CHECK(approvals.factor(lab, w.us_offer) == Approx(0.6));
+    // Met (60 % domestic): fully approved.
+    approvals.add_shipment(lab, w.cn_offer, 3.0);
+    approvals.add_shipment(lab, w.us_offer, 2.0);
+    approvals.end_tick();
+    CHECK(approvals.factor(lab, w.us_offer) == 1.0);
 }
