@@ -21,8 +21,8 @@ double reaction_metric(const model::Reaction& r, const TickRecord& record);
 
 /// Reactions whose condition has held `for` ticks trigger (their policy is announced now and
 /// takes force `lag` ticks later); variants whose control binds are scheduled for launch.
-/// `world` is written only to set a triggered reaction's policy dates (see world.hpp).
-void phase_behaviour(int tick, const policy::PolicyBook& policies, World& world,
+/// A triggered reaction's policy is dated in the policy book (PolicyBook::schedule).
+void phase_behaviour(int tick, const World& world, policy::PolicyBook& policies,
                      BehaviourState& behaviour, OfferState& offers, TickRecord& record);
 
 }  // namespace ts::engine

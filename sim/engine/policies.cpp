@@ -68,7 +68,7 @@ void reset_quota_periods(int tick, const model::Scenario& world, const policy::L
     cs.exhausted.resize(nc);
 }
 
-void transition_events(int tick, const model::Scenario& world,
+void transition_events(int tick, const model::Scenario& world, const policy::PolicyBook& policies,
                        const std::vector<policy::Transition>& transitions, TickRecord& record) {
     for (const auto& tr : transitions) {
         const auto& pol = world.policies[ix(tr.policy)];
@@ -86,7 +86,7 @@ void transition_events(int tick, const model::Scenario& world,
                 break;
             case policy::Transition::Kind::in_force:
                 ev.event = EventKind::in_force;
-                if (pol.from_date && pol.from_tick < tick)
+                if (pol.from_date && policies.from_tick(tr.policy) < tick)
                     fmt::format_to(out, " since {}", format_date(*pol.from_date));
                 break;
             case policy::Transition::Kind::lapsed:
@@ -127,7 +127,7 @@ void phase_policy(int tick, const World& world, const BehaviourState& behaviour,
         refresh_candidates(policies, legality, buyers, cands);
     }
     reset_quota_periods(tick, world.scenario, legality, constraints);
-    transition_events(tick, world.scenario, transitions, record);
+    transition_events(tick, world.scenario, policies, transitions, record);
     launch_events(tick, world, behaviour, record);
 }
 

@@ -287,7 +287,7 @@ void Simulation::step(Recorder& recorder) {
     timed(Phase::records,
           [&] { phase_records(t, offers_, buyers_, inputs_, record_scratch_, record_); });
     timed(Phase::behaviour,
-          [&] { phase_behaviour(tick_, policies_, world_, behaviour_, offers_, record_); });
+          [&] { phase_behaviour(tick_, world_, policies_, behaviour_, offers_, record_); });
     timed(Phase::invariants, [&] {
         if (config_.check_invariants) check_invariants(tick_, offers_, transit_, record_);
     });

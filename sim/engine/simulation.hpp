@@ -64,7 +64,7 @@ class Simulation {
 
     // Declaration order matters: the policy book and legality refer to world_, the stream ids to
     // both.
-    World world_;
+    const World world_;  // built once, never written during the run
     RunConfig config_;
     policy::PolicyBook policies_;
     policy::Legality legality_;

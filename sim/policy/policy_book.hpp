@@ -29,6 +29,16 @@ class PolicyBook {
     /// Returns true when the set of policies in force (or announced and pending) changed.
     bool advance(std::int64_t tick, std::vector<Transition>& transitions);
 
+    /// Dates a dormant policy (one a reaction rule adds, with no dates of its own) when the
+    /// reaction triggers: announced at `announced_tick`, in force from `from_tick`, never
+    /// lapsing. The dates are run state of the book; the scenario is never written.
+    void schedule(Index policy, std::int64_t announced_tick, std::int64_t from_tick);
+    /// The tick from which the policy is in force in this run (its scenario dates, or those
+    /// `schedule` gave it).
+    std::int64_t from_tick(Index policy) const {
+        return timing_[static_cast<std::size_t>(policy)].from;
+    }
+
     bool in_force(Index policy) const { return in_force_[static_cast<std::size_t>(policy)] != 0; }
     /// Announced but not yet in force at the current tick.
     bool announced(Index policy) const { return announced_[static_cast<std::size_t>(policy)] != 0; }
@@ -86,8 +96,16 @@ class PolicyBook {
     bool applies(PolicyId policy, CountryId destination, OfferId offer) const;
     void rebuild_tables();
 
+    /// A policy's ticks in this run: the scenario's, until `schedule` dates a dormant one.
+    struct Timing {
+        std::int64_t announced, from, until;
+        bool in_force(std::int64_t t) const { return t >= from && t < until; }
+        bool announced_only(std::int64_t t) const { return t >= announced && t < from; }
+    };
+
     const model::Scenario* scenario_;
     std::size_t n_offers_ = 0;
+    std::vector<Timing> timing_;                  // per policy
     std::vector<char> in_force_;                  // per policy
     std::vector<char> announced_;                 // per policy: announced, not yet in force
     std::vector<char> buyers_only_;               // per policy
