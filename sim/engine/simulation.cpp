@@ -249,7 +249,8 @@ void Simulation::reserve_tick_lists() {
 
 template <class F>
 void Simulation::timed(Phase p, F&& phase) {
-    // Phases run in the order of PRODUCT.md; each asserts it follows the one before.
+    // Phases run in the order of docs/model.md ("The model, one tick"); each asserts it follows the
+    // one before.
     assert(static_cast<int>(p) == static_cast<int>(phase_) + 1);
     phase_ = p;
     const auto start = std::chrono::steady_clock::now();
