@@ -13,7 +13,7 @@ namespace ts::engine {
 /// anticipation.
 inline double stockpile_factor(const policy::Legality& legality, Index buyer, Index offer,
                                double anticipation) {
-    return legality.restriction_pending(buyer, offer) ? anticipation : 1.0;
+    return legality.restriction_pending(BuyerId{buyer}, OfferId{offer}) ? anticipation : 1.0;
 }
 
 /// The reaction's metric over this tick's records.

@@ -37,9 +37,11 @@ void refresh_candidates(const policy::PolicyBook& policies, const policy::Legali
         for (std::size_t k = cands.begin[b]; k < cands.begin[b + 1]; ++k) {
             const Index o = cands.offer[k];
             cands.wbase[k] = market::candidate_weight(
-                cands.weight[k], legality.import_factor(static_cast<Index>(b), o));
-            cands.tariff[k] = policies.tariff(buyers.country[b], o);
-            const auto range = legality.candidate_route_range(static_cast<Index>(b), o);
+                cands.weight[k],
+                legality.import_factor(BuyerId{static_cast<Index>(b)}, OfferId{o}));
+            cands.tariff[k] = policies.tariff(CountryId{buyers.country[b]}, OfferId{o});
+            const auto range =
+                legality.candidate_route_range(BuyerId{static_cast<Index>(b)}, OfferId{o});
             cands.routes_begin[k] = range.first;
             cands.routes_end[k] = range.second;
         }

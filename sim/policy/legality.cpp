@@ -49,7 +49,7 @@ Legality::Legality(const PolicyBook& book) : book_(&book) {
     for (std::size_t b = 0; b < s.buyers.size(); ++b) {
         std::vector<PolicyId> selecting;
         for (std::size_t p = 0; p < s.policies.size(); ++p)
-            if (book.selects_buyer(static_cast<Index>(p), static_cast<Index>(b)))
+            if (book.selects_buyer(PolicyId{static_cast<Index>(p)}, BuyerId{static_cast<Index>(b)}))
                 selecting.emplace_back(p);
         const CountryId country{s.buyers[b].country};
         auto key = std::make_pair(country, std::move(selecting));
@@ -91,7 +91,8 @@ Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId
     LegResult r;
     for (const PolicyId p : policies) {
         const auto& pol = at(s.policies, p);
-        if (!book_->in_force(p.value()) || !book_->selects_offer(p.value(), offer.value()) ||
+        if (!book_->in_force(p.value()) ||
+            !book_->selects_offer(PolicyId{p.value()}, OfferId{offer.value()}) ||
             !covers_leg(pol, sup, from))
             continue;
         if (!targets(*book_, p, to, profile.valid() && profile_selected(profile, p))) continue;
@@ -110,11 +111,11 @@ Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId
     return r;
 }
 
-RouteStatus Legality::leg(Index from, Index to, Index offer, Index buyer_or_none) const {
+RouteStatus Legality::leg(CountryId from, CountryId to, OfferId offer,
+                          BuyerId buyer_or_none) const {
     const ProfileId profile =
-        buyer_or_none == model::kNone ? ProfileId::none() : ProfileId{this->profile(buyer_or_none)};
-    const auto r =
-        classify_leg(CountryId{from}, CountryId{to}, OfferId{offer}, profile, all_policies_);
+        buyer_or_none.valid() ? ProfileId{this->profile(buyer_or_none.value())} : ProfileId::none();
+    const auto r = classify_leg(from, to, offer, profile, all_policies_);
     RouteStatus st;
     st.approval = r.approval;
     st.licence_delay = r.delay;
@@ -163,7 +164,7 @@ void Legality::collect_policies_in_force() {
     offer_controls_.clear();
     for (std::size_t o = 0; o < n_offers_; ++o) {
         for (const PolicyId p : control_policies_)
-            if (book_->selects_offer(p.value(), static_cast<Index>(o)))
+            if (book_->selects_offer(PolicyId{p.value()}, OfferId{static_cast<Index>(o)}))
                 offer_controls_.push_back(p);
         offer_controls_begin_[o + 1] = offer_controls_.size();
     }
@@ -283,8 +284,8 @@ void Legality::compute_hub_detection() {
             for (const PolicyId p : enforcement_policies_) {
                 const auto& pol = at(s.policies, p);
                 if (!enforcement_covers(pol, sup, CountryId{route.via})) continue;
-                if (!book_->selects_offer(p.value(), static_cast<Index>(o)) ||
-                    !book_->selects_destination(p.value(), route.via))
+                if (!book_->selects_offer(PolicyId{p.value()}, OfferId{static_cast<Index>(o)}) ||
+                    !book_->selects_destination(PolicyId{p.value()}, CountryId{route.via}))
                     continue;
                 pass *= 1.0 - pol.detection;
             }
@@ -303,8 +304,8 @@ void Legality::compute_import_factors() {
         if (pol.type != model::PolicyType::import_restriction || !book_->in_force(p)) continue;
         for (std::size_t o = 0; o < n_offers_; ++o) {
             const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
-            if (book_->selects_offer(p, static_cast<Index>(o)) &&
-                book_->selects_origin(p, sup.made_in))
+            if (book_->selects_offer(PolicyId{p}, OfferId{static_cast<Index>(o)}) &&
+                book_->selects_origin(PolicyId{p}, CountryId{sup.made_in}))
                 import_factor_[ix(pol.by) * n_offers_ + o] *= 1.0 - pol.compliance;
         }
     }
@@ -318,7 +319,7 @@ void Legality::mark_pending_restrictions() {
         if (!book_->announced(p.value())) continue;
         for (std::size_t pr = 0; pr < profile_country_.size(); ++pr)
             for (std::size_t o = 0; o < n_offers_; ++o)
-                if (book_->selects_offer(p.value(), static_cast<Index>(o)) &&
+                if (book_->selects_offer(PolicyId{p.value()}, OfferId{static_cast<Index>(o)}) &&
                     pending_restriction(p, ProfileId{pr}, OfferId{o}))
                     pending_[pr * n_offers_ + o] = 1;
     }
@@ -336,11 +337,12 @@ bool Legality::pending_restriction(PolicyId p, ProfileId profile, OfferId offer)
             return covers_shipment(pol, sup) &&
                    targets(*book_, p, dest, profile_selected(profile, p));
         case model::PolicyType::import_restriction:
-            return CountryId{pol.by} == dest && book_->selects_origin(p.value(), sup.made_in);
+            return CountryId{pol.by} == dest &&
+                   book_->selects_origin(PolicyId{p.value()}, CountryId{sup.made_in});
         case model::PolicyType::tariff:
             return CountryId{pol.by} == dest && pol.rate > 0.0 &&
-                   book_->selects_origin(p.value(), sup.made_in) &&
-                   book_->selects_destination(p.value(), dest.value());
+                   book_->selects_origin(PolicyId{p.value()}, CountryId{sup.made_in}) &&
+                   book_->selects_destination(PolicyId{p.value()}, CountryId{dest.value()});
         default:
             return false;
     }
@@ -357,23 +359,23 @@ bool Legality::remote_closed(OfferId offer, CountryId buyer_country) const {
     const auto& sup = s.suppliers[ix(at(s.offers, offer).supplier)];
     for (const PolicyId p : remote_policies_) {
         if (remote_access_covers(at(s.policies, p), sup) && book_->in_force(p.value()) &&
-            book_->selects_offer(p.value(), offer.value()) &&
-            book_->selects_destination(p.value(), buyer_country.value()))
+            book_->selects_offer(PolicyId{p.value()}, OfferId{offer.value()}) &&
+            book_->selects_destination(PolicyId{p.value()}, CountryId{buyer_country.value()}))
             return true;
     }
     return false;
 }
 
-bool Legality::restricted_by_control(Index buyer, Index offer, Index& control) const {
+bool Legality::restricted_by_control(BuyerId buyer, OfferId offer, Index& control) const {
     const auto& s = scenario();
-    const ProfileId pr{profile(buyer)};
+    const ProfileId pr{profile(buyer.value())};
     const CountryId dest = at(profile_country_, pr);
-    const auto& sup = s.suppliers[ix(s.offers[ix(offer)].supplier)];
+    const auto& sup = s.suppliers[ix(at(s.offers, offer).supplier)];
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
         const PolicyId p{pi};
         const auto& pol = s.policies[pi];
         if (pol.type != model::PolicyType::export_control || !book_->in_force(p.value()) ||
-            !book_->selects_offer(p.value(), offer))
+            !book_->selects_offer(PolicyId{p}, OfferId{offer}))
             continue;
         if (covers_shipment(pol, sup) && targets(*book_, p, dest, profile_selected(pr, p)) &&
             (!pol.licence || pol.licence->approval < 1.0)) {

@@ -71,8 +71,8 @@ class Legality {
     /// The route index of remote site `country`, or -1.
     int remote_route(Index country) const;
     Index profile(Index buyer) const { return buyer_profile_[static_cast<std::size_t>(buyer)]; }
-    const RouteStatus& status(Index buyer, Index offer, int route) const {
-        return table_[cell(ProfileId{profile(buyer)}, OfferId{offer}, RouteId{route})];
+    const RouteStatus& status(BuyerId buyer, OfferId offer, RouteId route) const {
+        return table_[cell(ProfileId{profile(buyer.value())}, offer, route)];
     }
     /// The routes worth pricing for the buyer and offer, in route order: not blocked or
     /// unavailable, and not dominated by an open direct route. A hub route that is open, capped
@@ -87,17 +87,18 @@ class Legality {
         RouteStatus status;
     };
     /// candidate_routes as a range of positions, valid until the next rebuild.
-    std::pair<std::uint32_t, std::uint32_t> candidate_route_range(Index buyer, Index offer) const {
+    std::pair<std::uint32_t, std::uint32_t> candidate_route_range(BuyerId buyer,
+                                                                  OfferId offer) const {
         const std::size_t c =
-            static_cast<std::size_t>(profile(buyer)) * n_offers_ + static_cast<std::size_t>(offer);
+            static_cast<std::size_t>(profile(buyer.value())) * n_offers_ + offer.index();
         return {route_begin_[c], route_begin_[c + 1]};
     }
     std::span<const RouteChoice> route_choices(std::uint32_t begin, std::uint32_t end) const {
         return {route_list_.data() + begin, end - begin};
     }
-    std::span<const RouteChoice> candidate_routes(Index buyer, Index offer) const {
+    std::span<const RouteChoice> candidate_routes(BuyerId buyer, OfferId offer) const {
         const std::size_t c =
-            static_cast<std::size_t>(profile(buyer)) * n_offers_ + static_cast<std::size_t>(offer);
+            static_cast<std::size_t>(profile(buyer.value())) * n_offers_ + offer.index();
         return {route_list_.data() + route_begin_[c], route_begin_[c + 1] - route_begin_[c]};
     }
     std::span<const std::uint32_t> quotas(std::uint32_t begin, std::uint32_t end) const {
@@ -111,31 +112,29 @@ class Legality {
     /// Probability that a diverted shipment of the offer through hub route `route` (>= 1) is
     /// seized: the route's detection raised by enforcement policies in force of the hub and of
     /// the goods' jurisdiction, combined as independent checks.
-    double detection(Index offer, int route) const {
-        return detection_[static_cast<std::size_t>(offer) * static_cast<std::size_t>(n_routes_) +
-                          static_cast<std::size_t>(route)];
+    double detection(OfferId offer, RouteId route) const {
+        return detection_[offer.index() * static_cast<std::size_t>(n_routes_) + route.index()];
     }
     /// Taste-weight factor from import restrictions in force in the buyer's country:
     /// Π (1 − compliance) over restrictions selecting the offer (compliance-weighted removal).
-    double import_factor(Index buyer, Index offer) const {
-        return import_factor_[static_cast<std::size_t>(
-                                  scenario().buyers[static_cast<std::size_t>(buyer)].country) *
+    double import_factor(BuyerId buyer, OfferId offer) const {
+        return import_factor_[static_cast<std::size_t>(at(scenario().buyers, buyer).country) *
                                   n_offers_ +
-                              static_cast<std::size_t>(offer)];
+                              offer.index()];
     }
     /// Whether a restriction on the buyer's direct route to the offer (control, quota, import
     /// restriction or tariff) is announced and not yet in force: buyers then scale their
     /// orders by `anticipation`.
-    bool restriction_pending(Index buyer, Index offer) const {
-        return pending_[static_cast<std::size_t>(profile(buyer)) * n_offers_ +
-                        static_cast<std::size_t>(offer)] != 0;
+    bool restriction_pending(BuyerId buyer, OfferId offer) const {
+        return pending_[static_cast<std::size_t>(profile(buyer.value())) * n_offers_ +
+                        offer.index()] != 0;
     }
     /// Whether an export control in force restricts (prohibits or licenses) the direct route of
     /// the buyer to the offer; `control` receives the first such control.
-    bool restricted_by_control(Index buyer, Index offer, Index& control) const;
+    bool restricted_by_control(BuyerId buyer, OfferId offer, Index& control) const;
 
     /// Classifies one leg for tests and reports: the status a single leg from -> to would have.
-    RouteStatus leg(Index from, Index to, Index offer, Index buyer_or_none) const;
+    RouteStatus leg(CountryId from, CountryId to, OfferId offer, BuyerId buyer_or_none) const;
 
   private:
     const model::Scenario& scenario() const { return book_->scenario(); }

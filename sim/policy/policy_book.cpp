@@ -55,12 +55,12 @@ bool PolicyBook::simulated(model::PolicyType /*type*/) {
     return true;
 }
 
-bool PolicyBook::selects_buyer(Index policy, Index buyer) const {
-    const auto& pol = scenario_->policies[static_cast<std::size_t>(policy)];
+bool PolicyBook::selects_buyer(PolicyId policy, BuyerId buyer) const {
+    const auto& pol = at(scenario_->policies, policy);
     if (!pol.buyers) return false;
-    const auto& b = scenario_->buyers[static_cast<std::size_t>(buyer)];
+    const auto& b = at(scenario_->buyers, buyer);
     if (pol.buyers->listed && b.listed) return true;
-    return std::find(pol.buyers->ids.begin(), pol.buyers->ids.end(), buyer) !=
+    return std::find(pol.buyers->ids.begin(), pol.buyers->ids.end(), buyer.value()) !=
            pol.buyers->ids.end();
 }
 

@@ -45,22 +45,20 @@ class PolicyBook {
 
     /// Sum of the in-force tariff rates the destination levies on the offer's customs origin
     /// (tariffs stack additively).
-    double tariff(Index destination, Index offer) const {
-        return tariff_[cell(CountryId{destination}, OfferId{offer})];
+    double tariff(CountryId destination, OfferId offer) const {
+        return tariff_[cell(destination, offer)];
     }
     /// Sum of in-force export-fee rates on shipments of the offer to the destination.
-    double fee_rate(Index destination, Index offer) const {
-        return fee_[cell(CountryId{destination}, OfferId{offer})];
+    double fee_rate(CountryId destination, OfferId offer) const {
+        return fee_[cell(destination, offer)];
     }
     /// The in-force export-fee policies that apply to (destination, offer), for booking each
     /// fee to its government.
     template <class F>
-    void for_each_fee(Index destination, Index offer, F&& f) const {
-        const CountryId dest{destination};
-        const OfferId off{offer};
-        if (fee_[cell(dest, off)] == 0.0) return;
+    void for_each_fee(CountryId destination, OfferId offer, F&& f) const {
+        if (fee_[cell(destination, offer)] == 0.0) return;
         for (const PolicyId p : active_fees_)
-            if (applies(p, dest, off)) f(at(scenario_->policies, p));
+            if (applies(p, destination, offer)) f(at(scenario_->policies, p));
     }
 
     /// Whether the offer exists at this tick (`available: {after, lag}`).
@@ -74,18 +72,17 @@ class PolicyBook {
     bool buyers_only(Index policy) const {
         return buyers_only_[static_cast<std::size_t>(policy)] != 0;
     }
-    bool selects_offer(Index policy, Index offer) const {
-        return offer_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(offer)] != 0;
+    bool selects_offer(PolicyId policy, OfferId offer) const {
+        return at(at(offer_mask_, policy), offer) != 0;
     }
-    bool selects_destination(Index policy, Index country) const {
-        return dest_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(country)] != 0;
+    bool selects_destination(PolicyId policy, CountryId country) const {
+        return at(at(dest_mask_, policy), country) != 0;
     }
-    bool selects_origin(Index policy, Index country) const {
-        return origin_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(country)] !=
-               0;
+    bool selects_origin(PolicyId policy, CountryId country) const {
+        return at(at(origin_mask_, policy), country) != 0;
     }
     /// Whether a policy's `buyers` selector names the buyer.
-    bool selects_buyer(Index policy, Index buyer) const;
+    bool selects_buyer(PolicyId policy, BuyerId buyer) const;
     const model::Scenario& scenario() const { return *scenario_; }
 
   private:
