@@ -52,7 +52,8 @@ double quota_ticks(model::QuotaPeriod period, double ticks_per_year) {
 /// while the offer is not available.
 double taste_weight(const model::Buyer& buyer, const policy::Legality& leg, Index b, Index o,
                     bool available) {
-    return available ? market::candidate_weight(buyer.weights[ix(o)], leg.import_factor(b, o))
+    return available ? market::candidate_weight(buyer.weights[ix(o)],
+                                                leg.import_factor(BuyerId{b}, OfferId{o}))
                      : 0.0;
 }
 
@@ -70,8 +71,9 @@ bool route_usable(const model::Buyer& buyer, const policy::Legality& leg, int r,
 double route_cost(const model::Scenario& s, const policy::PolicyBook& book,
                   const policy::Legality& leg, const model::Buyer& buyer, Index b, Index o, int r,
                   const RouteStatus& st, double price, double per) {
-    return market::route_cost(engine::route_cost_input(s, book, leg, buyer, b, o, r, st, price, per,
-                                                       book.tariff(buyer.country, o)));
+    return market::route_cost(
+        engine::route_cost_input(s, book, leg, buyer, b, o, r, st, price, per,
+                                 book.tariff(CountryId{buyer.country}, OfferId{o})));
 }
 
 /// What ships smuggled: everything bought on a diverted route, including what a licence
@@ -157,7 +159,7 @@ class ContextBuilder {
             return k;
         }
         k.wedge = best / price;
-        const auto& st = leg_.status(k.buyer, k.offer, k.route);
+        const auto& st = leg_.status(BuyerId{k.buyer}, OfferId{k.offer}, RouteId{k.route});
         shipping_terms(k, st);
         add_limits(c_.cands.size(), k, st);
         return k;
@@ -168,7 +170,7 @@ class ContextBuilder {
                        double& best) const {
         int chosen = -1;
         for (int r = 0; r < leg_.routes(); ++r) {
-            const auto& st = leg_.status(b, o, r);
+            const auto& st = leg_.status(BuyerId{b}, OfferId{o}, RouteId{r});
             if (!route_usable(buyer, leg_, r, st)) continue;
             const double cost = route_cost(s_, book_, leg_, buyer, b, o, r, st, price, per);
             if (cost < best) {
@@ -190,11 +192,11 @@ class ContextBuilder {
         k.land = leg_.is_remote(k.route) ? leg_.remote_site(k.route) : buyer.country;
         k.fee_begin = k.fee_end = c_.fees.size();
         if (k.diverted) {
-            k.arrive = 1.0 - leg_.detection(k.buyer, k.offer, k.route);
+            k.arrive = 1.0 - leg_.detection(BuyerId{k.buyer}, OfferId{k.offer}, RouteId{k.route});
             return;
         }
-        k.tariff = book_.tariff(k.land, k.offer);
-        book_.for_each_fee(k.land, k.offer, [&](const model::Policy& pol) {
+        k.tariff = book_.tariff(CountryId{k.land}, OfferId{k.offer});
+        book_.for_each_fee(CountryId{k.land}, OfferId{k.offer}, [&](const model::Policy& pol) {
             c_.fees.push_back({pol.by, pol.rate});
         });
         k.fee_end = c_.fees.size();

@@ -1,6 +1,6 @@
 // tradesim: the command-line entry point. Thin: picks the subcommand, sets up logging, maps
-// every exception to the exit codes of PRODUCT.md (0 ok, 1 failure while running, 2 bad
-// command line or invalid scenario).
+// every exception to the exit codes of docs/cli.md ("Exit codes") (0 ok, 1 failure while running, 2
+// bad command line or invalid scenario).
 #include <cerrno>
 #include <cstdio>
 #include <exception>

@@ -44,8 +44,9 @@ namespace {
 
 /// A rule fires when its condition has held for `for` consecutive ticks; its policy is
 /// announced now and takes force `lag` ticks later (at the earliest next tick).
-void react(int tick, World& world, BehaviourState& behaviour, TickRecord& record) {
-    auto& s = world.scenario;
+void react(int tick, const World& world, policy::PolicyBook& policies, BehaviourState& behaviour,
+           TickRecord& record) {
+    const auto& s = world.scenario;
     for (std::size_t i = 0; i < world.reactions.size(); ++i) {
         auto& st = behaviour.reactions[i];
         if (st.triggered) continue;
@@ -55,18 +56,18 @@ void react(int tick, World& world, BehaviourState& behaviour, TickRecord& record
         st.streak = holds ? st.streak + 1 : 0;
         if (st.streak < r.for_ticks) continue;
         st.triggered = true;
-        // The policy book reads policy dates from the world: the one write into it.
-        auto& pol = s.policies[ix(world.reactions[i].policy)];
-        pol.announced_tick = tick;
-        pol.from_tick = tick + std::max(1, r.lag_ticks);
+        // The dormant policy's dates are run state of the policy book, not of the world.
+        const Index added = world.reactions[i].policy;
+        const auto& pol = s.policies[ix(added)];
+        const std::int64_t from = tick + std::max(1, r.lag_ticks);
+        policies.schedule(added, tick, from);
         EventRecord& ev = record.events.add();
         ev.actor = s.countries[ix(r.by)].code;
         ev.id = r.id;
         ev.event = EventKind::triggered;
         fmt::format_to(std::back_inserter(ev.detail),
                        "{}={:.4f} for {} tick(s); {} in force from {}", r.metric, v, r.for_ticks,
-                       model::to_string(pol.type),
-                       format_date(s.time.calendar().date_of(pol.from_tick)));
+                       model::to_string(pol.type), format_date(s.time.calendar().date_of(from)));
     }
 }
 
@@ -86,9 +87,9 @@ void schedule_launches(int tick, const policy::PolicyBook& policies, const World
 
 }  // namespace
 
-void phase_behaviour(int tick, const policy::PolicyBook& policies, World& world,
+void phase_behaviour(int tick, const World& world, policy::PolicyBook& policies,
                      BehaviourState& behaviour, OfferState& offers, TickRecord& record) {
-    react(tick, world, behaviour, record);
+    react(tick, world, policies, behaviour, record);
     schedule_launches(tick, policies, world, behaviour, offers);
 }
 

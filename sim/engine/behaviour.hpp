@@ -13,7 +13,7 @@ namespace ts::engine {
 /// anticipation.
 inline double stockpile_factor(const policy::Legality& legality, Index buyer, Index offer,
                                double anticipation) {
-    return legality.restriction_pending(buyer, offer) ? anticipation : 1.0;
+    return legality.restriction_pending(BuyerId{buyer}, OfferId{offer}) ? anticipation : 1.0;
 }
 
 /// The reaction's metric over this tick's records.
@@ -21,8 +21,8 @@ double reaction_metric(const model::Reaction& r, const TickRecord& record);
 
 /// Reactions whose condition has held `for` ticks trigger (their policy is announced now and
 /// takes force `lag` ticks later); variants whose control binds are scheduled for launch.
-/// `world` is written only to set a triggered reaction's policy dates (see world.hpp).
-void phase_behaviour(int tick, const policy::PolicyBook& policies, World& world,
+/// A triggered reaction's policy is dated in the policy book (PolicyBook::schedule).
+void phase_behaviour(int tick, const World& world, policy::PolicyBook& policies,
                      BehaviourState& behaviour, OfferState& offers, TickRecord& record);
 
 }  // namespace ts::engine

@@ -93,7 +93,7 @@ RouteRef candidate_ref(const CandidateState& cands, std::size_t k) {
 
 /// Looked up for licence grants (few).
 RouteRef grant_ref(const TickContext& t, const Request& f) {
-    const auto& st = t.legality.status(f.buyer, f.offer, f.route);
+    const auto& st = t.legality.status(BuyerId{f.buyer}, OfferId{f.offer}, RouteId{f.route});
     return RouteRef{st.quota_begin, st.quota_end, st.cls == policy::RouteClass::diverted};
 }
 

@@ -15,8 +15,8 @@ void file_requests(const TickContext& t, const BuyerState& buyers, CandidateStat
     for (std::size_t b = 0; b < buyers.size(); ++b)
         for (std::size_t k = cands.begin[b]; k < cands.begin[b + 1]; ++k) {
             if (cands.request[k] <= 0.0 || !cands.licence[k]) continue;
-            const auto& st =
-                t.legality.status(static_cast<Index>(b), cands.offer[k], cands.route[k]);
+            const auto& st = t.legality.status(BuyerId{static_cast<Index>(b)},
+                                               OfferId{cands.offer[k]}, RouteId{cands.route[k]});
             queue.pending.push_back({static_cast<Index>(b), cands.offer[k], cands.route[k],
                                      cands.request[k], t.tick, t.tick + st.licence_delay,
                                      st.cls == policy::RouteClass::diverted});
@@ -39,7 +39,7 @@ void decide(const TickContext& t, std::uint64_t run, const OfferState& offers, B
         // Decided under the rules in force now: a route closed since the request (blocked, or
         // a legal route that has become diverted) is denied; one that no longer needs a
         // licence is granted.
-        const auto& st = t.legality.status(l.buyer, l.offer, l.route);
+        const auto& st = t.legality.status(BuyerId{l.buyer}, OfferId{l.offer}, RouteId{l.route});
         const bool now_diverted = st.cls == policy::RouteClass::diverted;
         const double approval = st.cls == policy::RouteClass::blocked ||
                                         st.cls == policy::RouteClass::unavailable ||

@@ -37,9 +37,11 @@ void refresh_candidates(const policy::PolicyBook& policies, const policy::Legali
         for (std::size_t k = cands.begin[b]; k < cands.begin[b + 1]; ++k) {
             const Index o = cands.offer[k];
             cands.wbase[k] = market::candidate_weight(
-                cands.weight[k], legality.import_factor(static_cast<Index>(b), o));
-            cands.tariff[k] = policies.tariff(buyers.country[b], o);
-            const auto range = legality.candidate_route_range(static_cast<Index>(b), o);
+                cands.weight[k],
+                legality.import_factor(BuyerId{static_cast<Index>(b)}, OfferId{o}));
+            cands.tariff[k] = policies.tariff(CountryId{buyers.country[b]}, OfferId{o});
+            const auto range =
+                legality.candidate_route_range(BuyerId{static_cast<Index>(b)}, OfferId{o});
             cands.routes_begin[k] = range.first;
             cands.routes_end[k] = range.second;
         }
@@ -68,7 +70,7 @@ void reset_quota_periods(int tick, const model::Scenario& world, const policy::L
     cs.exhausted.resize(nc);
 }
 
-void transition_events(int tick, const model::Scenario& world,
+void transition_events(int tick, const model::Scenario& world, const policy::PolicyBook& policies,
                        const std::vector<policy::Transition>& transitions, TickRecord& record) {
     for (const auto& tr : transitions) {
         const auto& pol = world.policies[ix(tr.policy)];
@@ -86,7 +88,7 @@ void transition_events(int tick, const model::Scenario& world,
                 break;
             case policy::Transition::Kind::in_force:
                 ev.event = EventKind::in_force;
-                if (pol.from_date && pol.from_tick < tick)
+                if (pol.from_date && policies.from_tick(tr.policy) < tick)
                     fmt::format_to(out, " since {}", format_date(*pol.from_date));
                 break;
             case policy::Transition::Kind::lapsed:
@@ -127,7 +129,7 @@ void phase_policy(int tick, const World& world, const BehaviourState& behaviour,
         refresh_candidates(policies, legality, buyers, cands);
     }
     reset_quota_periods(tick, world.scenario, legality, constraints);
-    transition_events(tick, world.scenario, transitions, record);
+    transition_events(tick, world.scenario, policies, transitions, record);
     launch_events(tick, world, behaviour, record);
 }
 

@@ -15,7 +15,8 @@ double route_cost(const TickContext& t, const BuyerState& buyers, const OfferSta
                   std::size_t buyer, Index offer, int route, const policy::RouteStatus& st,
                   double home_tariff) {
     const auto& b = t.world.buyers[buyer];
-    assert(t.legality.is_remote(route) || home_tariff == t.policies.tariff(b.country, offer));
+    assert(t.legality.is_remote(route) ||
+           home_tariff == t.policies.tariff(CountryId{b.country}, OfferId{offer}));
     return market::route_cost(route_cost_input(
         t.world, t.policies, t.legality, b, static_cast<Index>(buyer), offer, route, st,
         offers.price[ix(offer)], measure(buyers, offers, buyer, offer), home_tariff));
@@ -47,7 +48,8 @@ int best_route(const TickContext& t, const BuyerState& buyers, const OfferState&
     cost = kInf;
     status = nullptr;
     const auto routes = legality.route_choices(cands.routes_begin[k], cands.routes_end[k]);
-    assert(routes.size() == legality.candidate_routes(static_cast<Index>(buyer), o).size());
+    assert(routes.size() ==
+           legality.candidate_routes(BuyerId{static_cast<Index>(buyer)}, OfferId{o}).size());
     ++stats.evaluations;
     stats.route_checks += routes.size();
     const auto& b = t.world.buyers[buyer];

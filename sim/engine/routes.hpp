@@ -44,7 +44,7 @@ inline market::RouteCostInput route_cost_input(const model::Scenario& world,
     in.approval = st.approval;
     if (legality.is_remote(route)) {
         in.kind = market::RouteKind::remote;
-        in.tariff = book.tariff(legality.remote_site(route), offer);
+        in.tariff = book.tariff(CountryId{legality.remote_site(route)}, OfferId{offer});
         in.markup = buyer.remote->markup;
         in.licensed = st.cls == policy::RouteClass::licensed;
         return in;
@@ -52,7 +52,7 @@ inline market::RouteCostInput route_cost_input(const model::Scenario& world,
     in.markup = route == 0 ? 0.0 : world.routes[static_cast<std::size_t>(route - 1)].markup;
     if (st.cls == policy::RouteClass::diverted) {
         in.kind = market::RouteKind::diverted;
-        in.detection = legality.detection(b, offer, route);
+        in.detection = legality.detection(BuyerId{b}, OfferId{offer}, RouteId{route});
         in.risk_tolerance = buyer.risk_tolerance;
         in.licensed = st.needs_licence;
         return in;

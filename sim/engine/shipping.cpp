@@ -35,7 +35,8 @@ double draw_seizure(const TickContext& t, std::uint64_t run, Index buyer, Index 
                     double units) {
     Rng rng = policy::seizure_stream(t.streams, t.world.seed, run, OfferId{offer}, RouteId{route},
                                      BuyerId{buyer}, t.tick);
-    return draw_whole_units(units, t.legality.detection(buyer, offer, route), rng);
+    return draw_whole_units(
+        units, t.legality.detection(BuyerId{buyer}, OfferId{offer}, RouteId{route}), rng);
 }
 
 /// Books one aggregated fill as a flow: channel, value, tariffs and fees or seizures, and the
@@ -70,8 +71,8 @@ void ship(const TickContext& t, std::uint64_t run, const OfferState& offers,
     f.compute = f.units * offers.compute[ix(o)];
     f.value_usd = f.units * offers.price[ix(o)];
     if (!diverted) {
-        f.tariff_usd = f.value_usd * t.policies.tariff(dest, o);
-        t.policies.for_each_fee(dest, o, [&](const model::Policy& pol) {
+        f.tariff_usd = f.value_usd * t.policies.tariff(CountryId{dest}, OfferId{o});
+        t.policies.for_each_fee(CountryId{dest}, OfferId{o}, [&](const model::Policy& pol) {
             const double fee = f.value_usd * pol.rate;
             f.fee_usd += fee;
             countries[ix(pol.by)].fee_revenue_usd += fee;

@@ -250,7 +250,8 @@ void Simulation::reserve_tick_lists() {
 
 template <class F>
 void Simulation::timed(Phase p, F&& phase) {
-    // Phases run in the order of PRODUCT.md; each asserts it follows the one before.
+    // Phases run in the order of docs/model.md ("The model, one tick"); each asserts it follows the
+    // one before.
     assert(static_cast<int>(p) == static_cast<int>(phase_) + 1);
     phase_ = p;
     const auto start = std::chrono::steady_clock::now();
@@ -294,7 +295,7 @@ void Simulation::step(Recorder& recorder) {
     timed(Phase::records,
           [&] { phase_records(t, offers_, buyers_, inputs_, record_scratch_, record_); });
     timed(Phase::behaviour,
-          [&] { phase_behaviour(tick_, policies_, world_, behaviour_, offers_, record_); });
+          [&] { phase_behaviour(tick_, world_, policies_, behaviour_, offers_, record_); });
     timed(Phase::invariants, [&] {
         if (config_.check_invariants) check_invariants(tick_, offers_, transit_, record_);
     });

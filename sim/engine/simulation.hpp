@@ -1,6 +1,6 @@
 #pragma once
 // The tick loop. A Simulation runs one copy of the expanded world (world.hpp); its step() is
-// the list of phases of PRODUCT.md ("The model, one tick"), in order, and nothing else. Each
+// the list of phases of docs/model.md ("The model, one tick"), in order, and nothing else. Each
 // phase is a function in the file named after its mechanism (docs/architecture.md has the
 // table) that reads and writes the run state of engine_state.hpp; step() times each by name.
 // Recorders receive the world.
@@ -64,7 +64,7 @@ class Simulation {
 
     // Declaration order matters: the policy book and legality refer to world_, the stream ids to
     // both.
-    World world_;
+    const World world_;  // built once, never written during the run
     RunConfig config_;
     policy::PolicyBook policies_;
     policy::Legality legality_;

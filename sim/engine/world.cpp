@@ -117,9 +117,9 @@ void weigh_variants(World& world) {
         const auto& sup = s.suppliers[ix(s.offers[ix(v.original)].supplier)];
         for (std::size_t b = 0; b < s.buyers.size(); ++b) {
             auto& buyer = s.buyers[b];
-            const bool targeted =
-                policy::targets(book, PolicyId{v.control}, CountryId{buyer.country},
-                                book.selects_buyer(v.control, static_cast<Index>(b)));
+            const bool targeted = policy::targets(
+                book, PolicyId{v.control}, CountryId{buyer.country},
+                book.selects_buyer(PolicyId{v.control}, BuyerId{static_cast<Index>(b)}));
             const double w = market::variant_weight(buyer.weights[ix(v.original)], targeted);
             if (w > 0.0) {
                 buyer.weights[ix(v.offer)] = w;

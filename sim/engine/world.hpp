@@ -6,8 +6,9 @@
 //    with the taste weights of the buyers their control targets,
 //  - one synthetic buyer per supplier purchase (inputs and equipment bought as buyers buy).
 // What changes during a run (a reaction's trigger, a launch, stocks) is run state
-// (engine_state.hpp). One exception remains: a triggered reaction's dates are written into its
-// dormant policy (Simulation::trigger), because the policy book reads the dates from there.
+// (engine_state.hpp); a triggered reaction's dates are run state of the policy book
+// (PolicyBook::schedule). The Simulation holds its World const: nothing writes it after
+// build_world.
 #include <vector>
 
 #include "model/scenario.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // Files and folders that appear only when complete. A failed or interrupted run must never
-// leave a half-written file or folder that looks whole (PRODUCT.md, "Outputs"):
+// leave a half-written file or folder that looks whole (docs/outputs.md):
 //  - AtomicFile writes `<final>.tmp` and renames it to `<final>` on commit();
 //  - OutputDir stages a whole output folder as `<parent>/.<name>.partial-<pid>` and moves it
 //    into place on commit(), replacing an existing folder only with --force.

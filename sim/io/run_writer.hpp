@@ -1,5 +1,5 @@
 #pragma once
-// The per-tick CSV files of one output folder (PRODUCT.md, "Outputs"): flows.csv, countries.csv,
+// The per-tick CSV files of one output folder (docs/outputs.md): flows.csv, countries.csv,
 // markets.csv, revenue.csv and events.csv, streamed tick by tick (a run's ticks are never held
 // in memory), each written as `<name>.tmp` and renamed into place by end(). Also summary.csv.
 #include <cstdint>

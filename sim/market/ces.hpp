@@ -1,5 +1,5 @@
 #pragma once
-// Armington CES choice (PRODUCT.md, step 5). Route costs are in route_cost.hpp, the demand side
+// Armington CES choice (docs/model.md, step 5). Route costs are in route_cost.hpp, the demand side
 // of a buyer (step 3) in demand.hpp.
 //   landed cost per compute unit  c = price·(1+tariff)·(1+markup)/compute
 //   price index                   P = (Σ a_i c_i^(1−σ))^(1/(1−σ))

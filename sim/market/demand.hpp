@@ -1,5 +1,5 @@
 #pragma once
-// Composite demand of a buyer (PRODUCT.md step 3), in two steps because the engine takes the
+// Composite demand of a buyer (docs/model.md, step 3), in two steps because the engine takes the
 // first before it knows the price index and the second after the choice:
 //   base demand        D_t = demand·(1+g)^t
 //   at the price index Q   = D_t·(P/reference_cost)^(−η)      (backlog is added by the caller)

@@ -1,5 +1,5 @@
 #pragma once
-// Re-choice of a rationed buyer among what is left (PRODUCT.md step 6): the residual quantity
+// Re-choice of a rationed buyer among what is left (docs/model.md, step 6): the residual quantity
 // is spread over the options that still have room in proportion to the CES quantity shares
 // a_i·(c_i/c_min)^(−σ) restricted to those options (c_min: the cheapest of them), so a buyer
 // re-chooses as it chose, only without the options that ran out.

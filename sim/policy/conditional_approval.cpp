@@ -52,11 +52,12 @@ double ConditionalApprovals::factor(Index buyer, Index offer) const {
             .made_in;
     double f = 1.0;
     for (std::size_t c = 0; c < policies_.size(); ++c) {
-        const Index p = policies_[c].value();
-        if (!book_->in_force(p) || !book_->selects_offer(p, offer) ||
-            !book_->selects_origin(p, made_in) || !legality_->import_restriction_applies(p, buyer))
+        const PolicyId p = policies_[c];
+        if (!book_->in_force(p.value()) || !book_->selects_offer(p, OfferId{offer}) ||
+            !book_->selects_origin(p, CountryId{made_in}) ||
+            !legality_->import_restriction_applies(p, BuyerId{buyer}))
             continue;
-        const auto& pol = s.policies[static_cast<std::size_t>(p)];
+        const auto& pol = at(s.policies, p);
         const double met = std::min(
             1.0, share_[c * n_buyers_ + static_cast<std::size_t>(buyer)] / *pol.domestic_share);
         f *= 1.0 - pol.compliance * (1.0 - met);

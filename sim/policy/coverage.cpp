@@ -24,8 +24,9 @@ bool covers_shipment(const model::Policy& pol, const model::Supplier& sup) {
 }
 
 bool targets(const PolicyBook& book, PolicyId policy, CountryId to, bool buyer_named) {
-    return buyer_named || (!book.buyers_only(policy.value()) &&
-                           book.selects_destination(policy.value(), to.value()));
+    return buyer_named ||
+           (!book.buyers_only(policy.value()) &&
+            book.selects_destination(PolicyId{policy.value()}, CountryId{to.value()}));
 }
 
 bool remote_access_covers(const model::Policy& pol, const model::Supplier& sup) {

@@ -55,10 +55,10 @@ Legality::Legality(const PolicyBook& book) : book_(&book) {
     for (std::size_t b = 0; b < s.buyers.size(); ++b) {
         std::vector<PolicyId> selecting, firm;
         for (std::size_t p = 0; p < s.policies.size(); ++p) {
-            if (book.selects_buyer(static_cast<Index>(p), static_cast<Index>(b)))
-                selecting.emplace_back(p);
-            if (book.selects_firm(static_cast<Index>(p), static_cast<Index>(b)))
-                firm.emplace_back(p);
+            const PolicyId pi{static_cast<Index>(p)};
+            const BuyerId bi{static_cast<Index>(b)};
+            if (book.selects_buyer(pi, bi)) selecting.push_back(pi);
+            if (book.selects_firm(pi, bi)) firm.push_back(pi);
         }
         Key key{CountryId{s.buyers[b].country}, std::move(selecting), std::move(firm)};
         auto it = seen.find(key);
@@ -111,7 +111,8 @@ Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId
     LegResult r;
     for (const PolicyId p : policies) {
         const auto& pol = at(s.policies, p);
-        if (!book_->in_force(p.value()) || !book_->selects_offer(p.value(), offer.value()) ||
+        if (!book_->in_force(p.value()) ||
+            !book_->selects_offer(PolicyId{p.value()}, OfferId{offer.value()}) ||
             !covers_leg(pol, sup, from))
             continue;
         if (!targets(*book_, p, to, std::binary_search(named.begin(), named.end(), p))) continue;
@@ -130,11 +131,11 @@ Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId
     return r;
 }
 
-RouteStatus Legality::leg(Index from, Index to, Index offer, Index buyer_or_none) const {
+RouteStatus Legality::leg(CountryId from, CountryId to, OfferId offer,
+                          BuyerId buyer_or_none) const {
     const ProfileId profile =
-        buyer_or_none == model::kNone ? ProfileId::none() : ProfileId{this->profile(buyer_or_none)};
-    const auto r = classify_leg(CountryId{from}, CountryId{to}, OfferId{offer},
-                                end_user_policies(profile), all_policies_);
+        buyer_or_none.valid() ? ProfileId{this->profile(buyer_or_none.value())} : ProfileId::none();
+    const auto r = classify_leg(from, to, offer, end_user_policies(profile), all_policies_);
     RouteStatus st;
     st.approval = r.approval;
     st.licence_delay = r.delay;
@@ -183,7 +184,7 @@ void Legality::collect_policies_in_force() {
     offer_controls_.clear();
     for (std::size_t o = 0; o < n_offers_; ++o) {
         for (const PolicyId p : control_policies_)
-            if (book_->selects_offer(p.value(), static_cast<Index>(o)))
+            if (book_->selects_offer(PolicyId{p.value()}, OfferId{static_cast<Index>(o)}))
                 offer_controls_.push_back(p);
         offer_controls_begin_[o + 1] = offer_controls_.size();
     }
@@ -310,8 +311,8 @@ void Legality::compute_detection() {
             double pass = 1.0 - route.detection;
             for (const PolicyId p : enforcement_policies_) {
                 const auto& pol = at(s.policies, p);
-                if (!book_->selects_offer(p.value(), static_cast<Index>(o)) ||
-                    !book_->selects_destination(p.value(), route.via))
+                if (!book_->selects_offer(p, OfferId{static_cast<Index>(o)}) ||
+                    !book_->selects_destination(p, hub))
                     continue;
                 if (pol.inspection == model::Inspection::border) {
                     // The importer's customs: only for goods arriving in `by`.
@@ -341,8 +342,8 @@ void Legality::compute_import_factors() {
             if (!import_restricted(p, ProfileId{pr})) continue;
             for (std::size_t o = 0; o < n_offers_; ++o) {
                 const auto& sup = s.suppliers[ix(s.offers[o].supplier)];
-                if (book_->selects_offer(p.value(), static_cast<Index>(o)) &&
-                    book_->selects_origin(p.value(), sup.made_in))
+                if (book_->selects_offer(p, OfferId{static_cast<Index>(o)}) &&
+                    book_->selects_origin(p, CountryId{sup.made_in}))
                     import_factor_[pr * n_offers_ + o] *= 1.0 - pol.compliance;
             }
         }
@@ -364,7 +365,7 @@ void Legality::mark_pending_restrictions() {
         if (!book_->announced(p.value())) continue;
         for (std::size_t pr = 0; pr < profile_country_.size(); ++pr)
             for (std::size_t o = 0; o < n_offers_; ++o)
-                if (book_->selects_offer(p.value(), static_cast<Index>(o)) &&
+                if (book_->selects_offer(PolicyId{p.value()}, OfferId{static_cast<Index>(o)}) &&
                     pending_restriction(p, ProfileId{pr}, OfferId{o}))
                     pending_[pr * n_offers_ + o] = 1;
     }
@@ -382,11 +383,12 @@ bool Legality::pending_restriction(PolicyId p, ProfileId profile, OfferId offer)
             return covers_shipment(pol, sup) &&
                    targets(*book_, p, dest, profile_selected(profile, p));
         case model::PolicyType::import_restriction:
-            return import_restricted(p, profile) && book_->selects_origin(p.value(), sup.made_in);
+            return import_restricted(p, profile) &&
+                   book_->selects_origin(p, CountryId{sup.made_in});
         case model::PolicyType::tariff:
             return CountryId{pol.by} == dest && pol.rate > 0.0 &&
-                   book_->selects_origin(p.value(), sup.made_in) &&
-                   book_->selects_destination(p.value(), dest.value());
+                   book_->selects_origin(PolicyId{p.value()}, CountryId{sup.made_in}) &&
+                   book_->selects_destination(PolicyId{p.value()}, CountryId{dest.value()});
         default:
             return false;
     }
@@ -403,23 +405,23 @@ bool Legality::remote_closed(ProfileId profile, OfferId offer, CountryId buyer_c
     const auto& sup = s.suppliers[ix(at(s.offers, offer).supplier)];
     for (const PolicyId p : remote_policies_) {
         if (remote_access_covers(at(s.policies, p), sup) && book_->in_force(p.value()) &&
-            book_->selects_offer(p.value(), offer.value()) &&
+            book_->selects_offer(p, offer) &&
             targets(*book_, p, buyer_country, profile_selected(profile, p)))
             return true;
     }
     return false;
 }
 
-bool Legality::restricted_by_control(Index buyer, Index offer, Index& control) const {
+bool Legality::restricted_by_control(BuyerId buyer, OfferId offer, Index& control) const {
     const auto& s = scenario();
-    const ProfileId pr{profile(buyer)};
+    const ProfileId pr{profile(buyer.value())};
     const CountryId dest = at(profile_country_, pr);
-    const auto& sup = s.suppliers[ix(s.offers[ix(offer)].supplier)];
+    const auto& sup = s.suppliers[ix(at(s.offers, offer).supplier)];
     for (std::size_t pi = 0; pi < s.policies.size(); ++pi) {
         const PolicyId p{pi};
         const auto& pol = s.policies[pi];
         if (pol.type != model::PolicyType::export_control || !book_->in_force(p.value()) ||
-            !book_->selects_offer(p.value(), offer))
+            !book_->selects_offer(PolicyId{p}, OfferId{offer}))
             continue;
         if (covers_shipment(pol, sup) && targets(*book_, p, dest, profile_selected(pr, p)) &&
             (!pol.licence || pol.licence->approval < 1.0)) {

@@ -72,8 +72,8 @@ class Legality {
     /// The route index of remote site `country`, or -1.
     int remote_route(Index country) const;
     Index profile(Index buyer) const { return buyer_profile_[static_cast<std::size_t>(buyer)]; }
-    const RouteStatus& status(Index buyer, Index offer, int route) const {
-        return table_[cell(ProfileId{profile(buyer)}, OfferId{offer}, RouteId{route})];
+    const RouteStatus& status(BuyerId buyer, OfferId offer, RouteId route) const {
+        return table_[cell(ProfileId{profile(buyer.value())}, offer, route)];
     }
     /// The routes worth pricing for the buyer and offer, in route order: not blocked or
     /// unavailable, and not dominated by an open direct route. A hub route that is open, capped
@@ -88,17 +88,18 @@ class Legality {
         RouteStatus status;
     };
     /// candidate_routes as a range of positions, valid until the next rebuild.
-    std::pair<std::uint32_t, std::uint32_t> candidate_route_range(Index buyer, Index offer) const {
+    std::pair<std::uint32_t, std::uint32_t> candidate_route_range(BuyerId buyer,
+                                                                  OfferId offer) const {
         const std::size_t c =
-            static_cast<std::size_t>(profile(buyer)) * n_offers_ + static_cast<std::size_t>(offer);
+            static_cast<std::size_t>(profile(buyer.value())) * n_offers_ + offer.index();
         return {route_begin_[c], route_begin_[c + 1]};
     }
     std::span<const RouteChoice> route_choices(std::uint32_t begin, std::uint32_t end) const {
         return {route_list_.data() + begin, end - begin};
     }
-    std::span<const RouteChoice> candidate_routes(Index buyer, Index offer) const {
+    std::span<const RouteChoice> candidate_routes(BuyerId buyer, OfferId offer) const {
         const std::size_t c =
-            static_cast<std::size_t>(profile(buyer)) * n_offers_ + static_cast<std::size_t>(offer);
+            static_cast<std::size_t>(profile(buyer.value())) * n_offers_ + offer.index();
         return {route_list_.data() + route_begin_[c], route_begin_[c + 1] - route_begin_[c]};
     }
     std::span<const std::uint32_t> quotas(std::uint32_t begin, std::uint32_t end) const {
@@ -113,41 +114,41 @@ class Legality {
     /// (>= 1) is seized: the route's detection raised by enforcement policies in force of the
     /// hub and of the goods' jurisdiction, and by border enforcement of the buyer's country,
     /// combined as independent checks.
-    double detection(Index buyer, Index offer, int route) const {
+    double detection(BuyerId buyer, OfferId offer, RouteId route) const {
         const std::size_t at_route =
-            static_cast<std::size_t>(offer) * static_cast<std::size_t>(n_routes_) +
-            static_cast<std::size_t>(route);
+            offer.index() * static_cast<std::size_t>(n_routes_) + route.index();
         if (border_pass_.empty()) return detection_[at_route];
-        const CountryId country = profile_country_[static_cast<std::size_t>(profile(buyer))];
+        const CountryId country =
+            profile_country_[static_cast<std::size_t>(profile(buyer.value()))];
         return 1.0 - (1.0 - detection_[at_route]) *
                          border_pass_[country.index() * detection_.size() + at_route];
     }
     /// Taste-weight factor from import restrictions in force in the buyer's country (those with
     /// `buyers` only for the buyers they select): Π (1 − compliance) over restrictions selecting
     /// the offer (compliance-weighted removal).
-    double import_factor(Index buyer, Index offer) const {
-        return import_factor_[static_cast<std::size_t>(profile(buyer)) * n_offers_ +
-                              static_cast<std::size_t>(offer)];
+    double import_factor(BuyerId buyer, OfferId offer) const {
+        return import_factor_[static_cast<std::size_t>(profile(buyer.value())) * n_offers_ +
+                              offer.index()];
     }
     const PolicyBook& book() const { return *book_; }
     /// Whether import restriction `policy` applies to the buyer (located in its country, and
     /// selected by its `buyers` if it has them).
-    bool import_restriction_applies(Index policy, Index buyer) const {
-        return import_restricted(PolicyId{policy}, ProfileId{profile(buyer)});
+    bool import_restriction_applies(PolicyId policy, BuyerId buyer) const {
+        return import_restricted(policy, ProfileId{profile(buyer.value())});
     }
     /// Whether a restriction on the buyer's direct route to the offer (control, quota, import
     /// restriction or tariff) is announced and not yet in force: buyers then scale their
     /// orders by `anticipation`.
-    bool restriction_pending(Index buyer, Index offer) const {
-        return pending_[static_cast<std::size_t>(profile(buyer)) * n_offers_ +
-                        static_cast<std::size_t>(offer)] != 0;
+    bool restriction_pending(BuyerId buyer, OfferId offer) const {
+        return pending_[static_cast<std::size_t>(profile(buyer.value())) * n_offers_ +
+                        offer.index()] != 0;
     }
     /// Whether an export control in force restricts (prohibits or licenses) the direct route of
     /// the buyer to the offer; `control` receives the first such control.
-    bool restricted_by_control(Index buyer, Index offer, Index& control) const;
+    bool restricted_by_control(BuyerId buyer, OfferId offer, Index& control) const;
 
     /// Classifies one leg for tests and reports: the status a single leg from -> to would have.
-    RouteStatus leg(Index from, Index to, Index offer, Index buyer_or_none) const;
+    RouteStatus leg(CountryId from, CountryId to, OfferId offer, BuyerId buyer_or_none) const;
 
   private:
     const model::Scenario& scenario() const { return book_->scenario(); }

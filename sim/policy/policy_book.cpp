@@ -9,6 +9,9 @@ PolicyBook::PolicyBook(const model::Scenario& scenario)
     : scenario_(&scenario), n_offers_(scenario.offers.size()) {
     const auto& s = scenario;
     const std::size_t np = s.policies.size();
+    timing_.reserve(np);
+    for (const auto& pol : s.policies)
+        timing_.push_back({pol.announced_tick, pol.from_tick, pol.until_tick});
     in_force_.assign(np, 0);
     announced_.assign(np, 0);
     buyers_only_.assign(np, 0);
@@ -49,14 +52,14 @@ bool PolicyBook::simulated(model::PolicyType /*type*/) {
     return true;
 }
 
-bool PolicyBook::selects_buyer(Index policy, Index buyer) const {
-    const auto& pol = scenario_->policies[static_cast<std::size_t>(policy)];
-    return pol.buyers && model::matches(*pol.buyers, *scenario_, buyer);
+bool PolicyBook::selects_buyer(PolicyId policy, BuyerId buyer) const {
+    const auto& pol = at(scenario_->policies, policy);
+    return pol.buyers && model::matches(*pol.buyers, *scenario_, buyer.value());
 }
 
-bool PolicyBook::selects_firm(Index policy, Index buyer) const {
-    const auto& pol = scenario_->policies[static_cast<std::size_t>(policy)];
-    return pol.buyers && model::matches_firm(*pol.buyers, *scenario_, buyer);
+bool PolicyBook::selects_firm(PolicyId policy, BuyerId buyer) const {
+    const auto& pol = at(scenario_->policies, policy);
+    return pol.buyers && model::matches_firm(*pol.buyers, *scenario_, buyer.value());
 }
 
 bool PolicyBook::offer_available(Index offer, std::int64_t tick) const {
@@ -82,17 +85,22 @@ bool PolicyBook::applies(PolicyId policy, CountryId destination, OfferId offer) 
     }
 }
 
+void PolicyBook::schedule(Index policy, std::int64_t announced_tick, std::int64_t from_tick) {
+    auto& t = timing_[static_cast<std::size_t>(policy)];
+    t.announced = announced_tick;
+    t.from = from_tick;
+    t.until = std::numeric_limits<std::int64_t>::max();
+}
+
 bool PolicyBook::advance(std::int64_t tick, std::vector<Transition>& transitions) {
     bool changed = false;
-    const auto& ps = scenario_->policies;
-    for (std::size_t p = 0; p < ps.size(); ++p) {
-        const auto& pol = ps[p];
+    for (std::size_t p = 0; p < timing_.size(); ++p) {
+        const auto& pol = timing_[p];
         const Index pi = static_cast<Index>(p);
         const bool now = pol.in_force(tick);
         const bool was = in_force_[p] != 0;
         // An announcement made before the run is reported at tick 0 if it is still pending.
-        if (tick == 0 ? pol.announced_only(0)
-                      : (pol.announced_tick == tick && pol.from_tick > tick))
+        if (tick == 0 ? pol.announced_only(0) : (pol.announced == tick && pol.from > tick))
             transitions.push_back({pi, Transition::Kind::announced});
         if (now && !was) transitions.push_back({pi, Transition::Kind::in_force});
         if (!now && was) transitions.push_back({pi, Transition::Kind::lapsed});

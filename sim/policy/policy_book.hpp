@@ -29,28 +29,36 @@ class PolicyBook {
     /// Returns true when the set of policies in force (or announced and pending) changed.
     bool advance(std::int64_t tick, std::vector<Transition>& transitions);
 
+    /// Dates a dormant policy (one a reaction rule adds, with no dates of its own) when the
+    /// reaction triggers: announced at `announced_tick`, in force from `from_tick`, never
+    /// lapsing. The dates are run state of the book; the scenario is never written.
+    void schedule(Index policy, std::int64_t announced_tick, std::int64_t from_tick);
+    /// The tick from which the policy is in force in this run (its scenario dates, or those
+    /// `schedule` gave it).
+    std::int64_t from_tick(Index policy) const {
+        return timing_[static_cast<std::size_t>(policy)].from;
+    }
+
     bool in_force(Index policy) const { return in_force_[static_cast<std::size_t>(policy)] != 0; }
     /// Announced but not yet in force at the current tick.
     bool announced(Index policy) const { return announced_[static_cast<std::size_t>(policy)] != 0; }
 
     /// Sum of the in-force tariff rates the destination levies on the offer's customs origin
     /// (tariffs stack additively).
-    double tariff(Index destination, Index offer) const {
-        return tariff_[cell(CountryId{destination}, OfferId{offer})];
+    double tariff(CountryId destination, OfferId offer) const {
+        return tariff_[cell(destination, offer)];
     }
     /// Sum of in-force export-fee rates on shipments of the offer to the destination.
-    double fee_rate(Index destination, Index offer) const {
-        return fee_[cell(CountryId{destination}, OfferId{offer})];
+    double fee_rate(CountryId destination, OfferId offer) const {
+        return fee_[cell(destination, offer)];
     }
     /// The in-force export-fee policies that apply to (destination, offer), for booking each
     /// fee to its government.
     template <class F>
-    void for_each_fee(Index destination, Index offer, F&& f) const {
-        const CountryId dest{destination};
-        const OfferId off{offer};
-        if (fee_[cell(dest, off)] == 0.0) return;
+    void for_each_fee(CountryId destination, OfferId offer, F&& f) const {
+        if (fee_[cell(destination, offer)] == 0.0) return;
         for (const PolicyId p : active_fees_)
-            if (applies(p, dest, off)) f(at(scenario_->policies, p));
+            if (applies(p, destination, offer)) f(at(scenario_->policies, p));
     }
 
     /// Whether the offer exists at this tick (`available: {after, lag}`).
@@ -64,21 +72,20 @@ class PolicyBook {
     bool buyers_only(Index policy) const {
         return buyers_only_[static_cast<std::size_t>(policy)] != 0;
     }
-    bool selects_offer(Index policy, Index offer) const {
-        return offer_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(offer)] != 0;
+    bool selects_offer(PolicyId policy, OfferId offer) const {
+        return at(at(offer_mask_, policy), offer) != 0;
     }
-    bool selects_destination(Index policy, Index country) const {
-        return dest_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(country)] != 0;
+    bool selects_destination(PolicyId policy, CountryId country) const {
+        return at(at(dest_mask_, policy), country) != 0;
     }
-    bool selects_origin(Index policy, Index country) const {
-        return origin_mask_[static_cast<std::size_t>(policy)][static_cast<std::size_t>(country)] !=
-               0;
+    bool selects_origin(PolicyId policy, CountryId country) const {
+        return at(at(origin_mask_, policy), country) != 0;
     }
     /// Whether a policy's `buyers` selector selects the buyer (by any of its fields).
-    bool selects_buyer(Index policy, Index buyer) const;
+    bool selects_buyer(PolicyId policy, BuyerId buyer) const;
     /// Whether it selects the buyer by what the firm is (`headquarters`, `groups`): such a rule
     /// reaches the firm's compute everywhere, remote compute it rents included.
-    bool selects_firm(Index policy, Index buyer) const;
+    bool selects_firm(PolicyId policy, BuyerId buyer) const;
     const model::Scenario& scenario() const { return *scenario_; }
 
   private:
@@ -89,8 +96,16 @@ class PolicyBook {
     bool applies(PolicyId policy, CountryId destination, OfferId offer) const;
     void rebuild_tables();
 
+    /// A policy's ticks in this run: the scenario's, until `schedule` dates a dormant one.
+    struct Timing {
+        std::int64_t announced, from, until;
+        bool in_force(std::int64_t t) const { return t >= from && t < until; }
+        bool announced_only(std::int64_t t) const { return t >= announced && t < from; }
+    };
+
     const model::Scenario* scenario_;
     std::size_t n_offers_ = 0;
+    std::vector<Timing> timing_;                  // per policy
     std::vector<char> in_force_;                  // per policy
     std::vector<char> announced_;                 // per policy: announced, not yet in force
     std::vector<char> buyers_only_;               // per policy

@@ -1,4 +1,5 @@
-// No allocation in the tick loop after warm-up (issue 9, HOUSE_STYLE "Performance habits").
+// No allocation in the tick loop after warm-up (issue 9, docs/performance.md, "No allocation in the
+// tick loop").
 //
 // This executable replaces the global operator new/delete with counting versions. A test opens
 // a counting window around Simulation::step() for every tick after the first ones and asserts

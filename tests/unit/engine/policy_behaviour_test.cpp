@@ -1,6 +1,6 @@
 // Policies, rerouting and enforcement in the running engine (issue 3): rerouting through hubs
 // (V3 as rerouting), diversion and seizures, licences, quotas, fees, stockpiling, reactions,
-// design-around, and the monotone responses of VALIDATION.md.
+// design-around, and the monotone responses of docs/validation.md.
 #include <catch2/catch.hpp>
 
 #include <cmath>

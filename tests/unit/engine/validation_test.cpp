@@ -1,4 +1,4 @@
-// Known answers from ../shared/spec/VALIDATION.md that the tick-by-tick engine must reproduce
+// Known answers from docs/validation.md that the tick-by-tick engine must reproduce
 // with fixed prices: V2 (losing a source, Armington CES) and the tariff part of V3 (trade
 // diversion with a homogeneous good).
 #include <catch2/catch.hpp>

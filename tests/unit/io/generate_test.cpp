@@ -139,18 +139,20 @@ TEST_CASE("generate: policies change during the run and close some destination",
             for (std::size_t b = 0; b < s.buyers.size(); ++b)
                 for (std::size_t o = 0; o < s.offers.size(); ++o)
                     open_at_start =
-                        open_at_start && legality.status(static_cast<model::Index>(b),
-                                                         static_cast<model::Index>(o), 0)
-                                                 .cls == policy::RouteClass::open;
+                        open_at_start &&
+                        legality.status(BuyerId{static_cast<model::Index>(b)},
+                                        OfferId{static_cast<model::Index>(o)}, RouteId{0})
+                                .cls == policy::RouteClass::open;
             continue;
         }
         for (const auto& x : tr) kinds_after_start.insert(x.kind);
         for (std::size_t b = 0; b < s.buyers.size(); ++b) {
             for (std::size_t o = 0; o < s.offers.size(); ++o) {
                 if (s.buyers[b].weights[o] == 0.0) continue;  // not one of its offers
-                const auto cls =
-                    legality.status(static_cast<model::Index>(b), static_cast<model::Index>(o), 0)
-                        .cls;
+                const auto cls = legality
+                                     .status(BuyerId{static_cast<model::Index>(b)},
+                                             OfferId{static_cast<model::Index>(o)}, RouteId{0})
+                                     .cls;
                 blocked_later = blocked_later || cls == policy::RouteClass::blocked;
                 licensed_later = licensed_later || cls == policy::RouteClass::licensed;
             }

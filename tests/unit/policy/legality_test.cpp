@@ -98,12 +98,18 @@ TEST_CASE("legality table: every combination of coverage, targets, listing and a
     World w(c);
     const Rules rules(w.b.scenario());
     const auto& leg = rules.legality;
-    CHECK(leg.status(w.buyer, w.us_offer, 0).cls == expected_direct(c, true));
-    CHECK(leg.status(w.buyer, w.tw_offer, 0).cls == expected_direct(c, false));
-    CHECK(leg.status(w.buyer, w.us_offer, 1).cls == expected_hub(c, true));
-    CHECK(leg.status(w.buyer, w.tw_offer, 1).cls == expected_hub(c, false));
-    if (approval > 0.0 && leg.status(w.buyer, w.us_offer, 0).cls == RouteClass::licensed)
-        CHECK(leg.status(w.buyer, w.us_offer, 0).approval == Approx(approval));
+    CHECK(leg.status(BuyerId{w.buyer}, OfferId{w.us_offer}, RouteId{0}).cls ==
+          expected_direct(c, true));
+    CHECK(leg.status(BuyerId{w.buyer}, OfferId{w.tw_offer}, RouteId{0}).cls ==
+          expected_direct(c, false));
+    CHECK(leg.status(BuyerId{w.buyer}, OfferId{w.us_offer}, RouteId{1}).cls ==
+          expected_hub(c, true));
+    CHECK(leg.status(BuyerId{w.buyer}, OfferId{w.tw_offer}, RouteId{1}).cls ==
+          expected_hub(c, false));
+    if (approval > 0.0 &&
+        leg.status(BuyerId{w.buyer}, OfferId{w.us_offer}, RouteId{0}).cls == RouteClass::licensed)
+        CHECK(leg.status(BuyerId{w.buyer}, OfferId{w.us_offer}, RouteId{0}).approval ==
+              Approx(approval));
 }
 
 TEST_CASE("legality: the classic cases spelled out", "[legality]") {
@@ -112,16 +118,21 @@ TEST_CASE("legality: the classic cases spelled out", "[legality]") {
         World w({false, true, true, false, false, -1.0});
         const Rules rules(w.b.scenario());
         const auto& leg = rules.legality;
-        CHECK(leg.status(w.buyer, w.tw_offer, 0).cls == RouteClass::blocked);
-        CHECK(leg.status(w.buyer, w.tw_offer, 1).cls == RouteClass::diverted);
-        CHECK(leg.status(w.buyer, w.us_offer, 0).cls == RouteClass::open);  // exports not covered
+        CHECK(leg.status(BuyerId{w.buyer}, OfferId{w.tw_offer}, RouteId{0}).cls ==
+              RouteClass::blocked);
+        CHECK(leg.status(BuyerId{w.buyer}, OfferId{w.tw_offer}, RouteId{1}).cls ==
+              RouteClass::diverted);
+        CHECK(leg.status(BuyerId{w.buyer}, OfferId{w.us_offer}, RouteId{0}).cls ==
+              RouteClass::open);  // exports not covered
     }
     SECTION("closing the hub too blocks the hub route") {
         World w({true, true, true, true, false, 0.0});
         const Rules rules(w.b.scenario());
         const auto& leg = rules.legality;
-        CHECK(leg.status(w.buyer, w.tw_offer, 1).cls == RouteClass::blocked);
-        CHECK(leg.status(w.buyer, w.us_offer, 1).cls == RouteClass::blocked);
+        CHECK(leg.status(BuyerId{w.buyer}, OfferId{w.tw_offer}, RouteId{1}).cls ==
+              RouteClass::blocked);
+        CHECK(leg.status(BuyerId{w.buyer}, OfferId{w.us_offer}, RouteId{1}).cls ==
+              RouteClass::blocked);
     }
 }
 
@@ -137,9 +148,9 @@ TEST_CASE("a hub route through the buyer's own country or the origin is unavaila
     b.route(twn);
     const Rules rules(b.scenario());
     const auto& leg = rules.legality;
-    CHECK(leg.status(buyer, o, 0).cls == RouteClass::open);
-    CHECK(leg.status(buyer, o, 1).cls == RouteClass::unavailable);
-    CHECK(leg.status(buyer, o, 2).cls == RouteClass::unavailable);
+    CHECK(leg.status(BuyerId{buyer}, OfferId{o}, RouteId{0}).cls == RouteClass::open);
+    CHECK(leg.status(BuyerId{buyer}, OfferId{o}, RouteId{1}).cls == RouteClass::unavailable);
+    CHECK(leg.status(BuyerId{buyer}, OfferId{o}, RouteId{2}).cls == RouteClass::unavailable);
 }
 
 TEST_CASE("quotas cap a leg per destination country; enforcement raises detection", "[legality]") {
@@ -162,14 +173,14 @@ TEST_CASE("quotas cap a leg per destination country; enforcement raises detectio
     b.policy_ref(e2).detection = 0.20;
     const Rules rules(b.scenario());
     const auto& leg = rules.legality;
-    const auto& s1 = leg.status(b1, o, 0);
-    const auto& s2 = leg.status(b2, o, 0);
+    const auto& s1 = leg.status(BuyerId{b1}, OfferId{o}, RouteId{0});
+    const auto& s2 = leg.status(BuyerId{b2}, OfferId{o}, RouteId{0});
     CHECK(s1.cls == RouteClass::capped);
     CHECK(s2.cls == RouteClass::capped);
     REQUIRE(leg.quotas(s1).size() == 1);
     REQUIRE(leg.quotas(s2).size() == 1);
     CHECK(leg.quotas(s1)[0] != leg.quotas(s2)[0]);  // one bucket per destination country
-    CHECK(leg.detection(b3, o, 1) == Approx(1.0 - 0.9 * 0.75 * 0.8));
+    CHECK(leg.detection(BuyerId{b3}, OfferId{o}, RouteId{1}) == Approx(1.0 - 0.9 * 0.75 * 0.8));
 }
 
 TEST_CASE("import restrictions remove offers in proportion to compliance", "[legality]") {
@@ -185,8 +196,8 @@ TEST_CASE("import restrictions remove offers in proportion to compliance", "[leg
     b.policy_ref(p).origins = model::CountrySelector{false, {usa}, {}, {}};
     const Rules rules(b.scenario());
     const auto& leg = rules.legality;
-    CHECK(leg.import_factor(buyer, us_o) == Approx(0.3));
-    CHECK(leg.import_factor(buyer, cn_o) == Approx(1.0));
+    CHECK(leg.import_factor(BuyerId{buyer}, OfferId{us_o}) == Approx(0.3));
+    CHECK(leg.import_factor(BuyerId{buyer}, OfferId{cn_o}) == Approx(1.0));
 }
 
 TEST_CASE("announced restrictions are pending until they take force", "[legality]") {
@@ -205,8 +216,9 @@ TEST_CASE("announced restrictions are pending until they take force", "[legality
         book.advance(t, tr);
         leg.rebuild();
         CAPTURE(t);
-        CHECK(leg.restriction_pending(buyer, o) == (t == 1 || t == 2));
-        CHECK((leg.status(buyer, o, 0).cls == RouteClass::blocked) == (t >= 3));
+        CHECK(leg.restriction_pending(BuyerId{buyer}, OfferId{o}) == (t == 1 || t == 2));
+        CHECK((leg.status(BuyerId{buyer}, OfferId{o}, RouteId{0}).cls == RouteClass::blocked) ==
+              (t >= 3));
     }
 }
 
@@ -219,9 +231,38 @@ TEST_CASE("a diverted route still needs the licence of its first leg", "[legalit
     (void)lic;
     const Rules rules(w.b.scenario());
     const auto& leg = rules.legality;
-    const auto& st = leg.status(w.buyer, w.tw_offer, 1);
+    const auto& st = leg.status(BuyerId{w.buyer}, OfferId{w.tw_offer}, RouteId{1});
     CHECK(st.cls == RouteClass::diverted);
     CHECK(st.needs_licence);
     CHECK(st.approval == Approx(0.5));
     CHECK(st.licence_delay == 2);
+}
+
+namespace {
+// Swapped or untyped indices do not compile: the queries take distinct index types.
+template <class A, class B, class C>
+constexpr bool status_callable = requires(const ts::policy::Legality& l, A a, B b, C c) {
+    l.status(a, b, c);
+};
+template <class A, class B>
+constexpr bool tariff_callable = requires(const ts::policy::PolicyBook& p, A a, B b) {
+    p.tariff(a, b);
+};
+template <class A, class B>
+constexpr bool selects_buyer_callable = requires(const ts::policy::PolicyBook& p, A a, B b) {
+    p.selects_buyer(a, b);
+};
+}  // namespace
+
+TEST_CASE("legality and policy-book queries reject swapped or untyped indices", "[legality]") {
+    using ts::BuyerId, ts::CountryId, ts::OfferId, ts::PolicyId, ts::RouteId;
+    STATIC_REQUIRE(status_callable<BuyerId, OfferId, RouteId>);
+    STATIC_REQUIRE_FALSE(status_callable<OfferId, BuyerId, RouteId>);
+    STATIC_REQUIRE_FALSE(status_callable<BuyerId, RouteId, OfferId>);
+    STATIC_REQUIRE_FALSE(status_callable<int, int, int>);
+    STATIC_REQUIRE(tariff_callable<CountryId, OfferId>);
+    STATIC_REQUIRE_FALSE(tariff_callable<OfferId, CountryId>);
+    STATIC_REQUIRE_FALSE(tariff_callable<int, int>);
+    STATIC_REQUIRE(selects_buyer_callable<PolicyId, BuyerId>);
+    STATIC_REQUIRE_FALSE(selects_buyer_callable<BuyerId, PolicyId>);
 }

@@ -1,3 +1,6 @@
+#include <cstdint>
+#include <limits>
+
 #include <catch2/catch.hpp>
 
 #include "policy/policy_book.hpp"
@@ -34,11 +37,12 @@ TEST_CASE("tariffs apply to the importer's own imports by customs origin and sta
     PolicyBook book(w.b.scenario());
     std::vector<Transition> tr;
     book.advance(0, tr);
-    CHECK(book.tariff(w.chn, w.o_nv) == Approx(0.15));
-    CHECK(book.tariff(w.chn, w.o_hw) == Approx(0.05));  // made in CHN: only the all-origin tariff
-    CHECK(book.tariff(w.usa, w.o_nv) == Approx(0.20));
-    CHECK(book.tariff(w.usa, w.o_hw) == Approx(0.0));
-    CHECK(book.tariff(w.twn, w.o_nv) == Approx(0.0));
+    CHECK(book.tariff(CountryId{w.chn}, OfferId{w.o_nv}) == Approx(0.15));
+    CHECK(book.tariff(CountryId{w.chn}, OfferId{w.o_hw}) ==
+          Approx(0.05));  // made in CHN: only the all-origin tariff
+    CHECK(book.tariff(CountryId{w.usa}, OfferId{w.o_nv}) == Approx(0.20));
+    CHECK(book.tariff(CountryId{w.usa}, OfferId{w.o_hw}) == Approx(0.0));
+    CHECK(book.tariff(CountryId{w.twn}, OfferId{w.o_nv}) == Approx(0.0));
 }
 
 TEST_CASE("origins except removes a country from an all-origin tariff", "[policy]") {
@@ -47,8 +51,8 @@ TEST_CASE("origins except removes a country from an all-origin tariff", "[policy
     PolicyBook book(w.b.scenario());
     std::vector<Transition> tr;
     book.advance(0, tr);
-    CHECK(book.tariff(w.chn, w.o_nv) == Approx(0.0));
-    CHECK(book.tariff(w.chn, w.o_hw) == Approx(0.10));
+    CHECK(book.tariff(CountryId{w.chn}, OfferId{w.o_nv}) == Approx(0.0));
+    CHECK(book.tariff(CountryId{w.chn}, OfferId{w.o_hw}) == Approx(0.10));
 }
 
 TEST_CASE("policies take force at from, lapse at until, and report each transition once",
@@ -63,7 +67,8 @@ TEST_CASE("policies take force at from, lapse at until, and report each transiti
         const bool changed = book.advance(t, tr);
         for (const auto& x : tr) seen.emplace_back(t, x.kind);
         CHECK(changed == (t == 1 || t == 3 || t == 6));  // announcement, entry into force, lapse
-        CHECK(book.tariff(w.chn, w.o_nv) == Approx(t >= 3 && t < 6 ? 0.3 : 0.0));
+        CHECK(book.tariff(CountryId{w.chn}, OfferId{w.o_nv}) ==
+              Approx(t >= 3 && t < 6 ? 0.3 : 0.0));
     }
     REQUIRE(seen.size() == 3);
     CHECK(seen[0] == std::make_pair(std::int64_t{1}, Transition::Kind::announced));
@@ -103,11 +108,12 @@ TEST_CASE("export fees are charged by the goods' jurisdiction on selected destin
     PolicyBook book(w.b.scenario());
     std::vector<Transition> tr;
     book.advance(0, tr);
-    CHECK(book.fee_rate(w.chn, w.o_nv) == Approx(0.15));
-    CHECK(book.fee_rate(w.usa, w.o_nv) == Approx(0.0));
-    CHECK(book.fee_rate(w.chn, w.o_hw) == Approx(0.0));  // huawei is not under TWN jurisdiction
+    CHECK(book.fee_rate(CountryId{w.chn}, OfferId{w.o_nv}) == Approx(0.15));
+    CHECK(book.fee_rate(CountryId{w.usa}, OfferId{w.o_nv}) == Approx(0.0));
+    CHECK(book.fee_rate(CountryId{w.chn}, OfferId{w.o_hw}) ==
+          Approx(0.0));  // huawei is not under TWN jurisdiction
     int n = 0;
-    book.for_each_fee(w.chn, w.o_nv, [&](const model::Policy& p) {
+    book.for_each_fee(CountryId{w.chn}, OfferId{w.o_nv}, [&](const model::Policy& p) {
         CHECK(p.id == "h20-fee");
         ++n;
     });
@@ -122,4 +128,31 @@ TEST_CASE("an offer available after a policy appears lag ticks after it takes fo
     CHECK_FALSE(book.offer_available(w.o_hw, 5));
     CHECK(book.offer_available(w.o_hw, 6));
     CHECK(book.offer_available(w.o_nv, 0));
+}
+
+TEST_CASE("a dormant policy dated by schedule takes force in the book, not in the scenario",
+          "[policy]") {
+    // Reaction rules add a policy with no dates; when the rule triggers, the engine dates it
+    // with PolicyBook::schedule. The scenario (the engine's frozen world) keeps its dates.
+    World w;
+    constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+    auto p = w.b.tariff("dormant", w.chn, 0.25, {w.twn});
+    auto& pol = w.b.policy_ref(p);
+    pol.announced_tick = pol.from_tick = pol.until_tick = kNever;
+    const model::Scenario& s = w.b.scenario();
+    PolicyBook book(s);
+    std::vector<std::pair<std::int64_t, Transition::Kind>> seen;
+    for (std::int64_t t = 0; t < 8; ++t) {
+        if (t == 2) book.schedule(p, 2, 4);  // triggered at tick 2, in force from tick 4
+        std::vector<Transition> tr;
+        book.advance(t, tr);
+        for (const auto& x : tr) seen.emplace_back(t, x.kind);
+        CHECK(book.tariff(CountryId{w.chn}, OfferId{w.o_nv}) == Approx(t >= 4 ? 0.25 : 0.0));
+    }
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0] == std::make_pair(std::int64_t{2}, Transition::Kind::announced));
+    CHECK(seen[1] == std::make_pair(std::int64_t{4}, Transition::Kind::in_force));
+    CHECK(book.from_tick(p) == 4);
+    CHECK(s.policies[static_cast<std::size_t>(p)].from_tick == kNever);
+    CHECK(s.policies[static_cast<std::size_t>(p)].announced_tick == kNever);
 }

@@ -24,6 +24,16 @@ struct Rules {
     }
 };
 
+RouteClass route_class(const policy::Legality& leg, model::Index b, model::Index o, int r) {
+    return leg.status(BuyerId{b}, OfferId{o}, RouteId{r}).cls;
+}
+double import_factor(const policy::Legality& leg, model::Index b, model::Index o) {
+    return leg.import_factor(BuyerId{b}, OfferId{o});
+}
+double detection(const policy::Legality& leg, model::Index b, model::Index o, int r) {
+    return leg.detection(BuyerId{b}, OfferId{o}, RouteId{r});
+}
+
 model::CountrySelector countries(std::vector<model::Index> list) {
     model::CountrySelector c;
     c.countries = std::move(list);
@@ -144,14 +154,14 @@ TEST_CASE("a control on China-headquartered firms reaches them abroad and their 
     const int remote = leg.remote_route(w.sgp);
     REQUIRE(remote > 0);
 
-    CHECK(leg.status(cn_my, w.us_offer, 0).cls == RouteClass::blocked);  // abroad
-    CHECK(leg.status(my_dc, w.us_offer, 0).cls == RouteClass::open);     // same country
-    CHECK(leg.status(cn_my, w.cn_offer, 0).cls == RouteClass::open);     // other goods
-    CHECK(leg.status(lab, w.us_offer, 0).cls == RouteClass::blocked);
+    CHECK(route_class(leg, cn_my, w.us_offer, 0) == RouteClass::blocked);  // abroad
+    CHECK(route_class(leg, my_dc, w.us_offer, 0) == RouteClass::open);     // same country
+    CHECK(route_class(leg, cn_my, w.cn_offer, 0) == RouteClass::open);     // other goods
+    CHECK(route_class(leg, lab, w.us_offer, 0) == RouteClass::blocked);
     // The firm's rented compute: covered for a firm rule, not for a consignee rule.
-    CHECK(leg.status(lab, w.us_offer, remote).cls == RouteClass::blocked);
-    CHECK(leg.status(named, w.us_offer, 0).cls == RouteClass::blocked);
-    CHECK(leg.status(named, w.us_offer, remote).cls == RouteClass::open);
+    CHECK(route_class(leg, lab, w.us_offer, remote) == RouteClass::blocked);
+    CHECK(route_class(leg, named, w.us_offer, 0) == RouteClass::blocked);
+    CHECK(route_class(leg, named, w.us_offer, remote) == RouteClass::open);
 }
 
 TEST_CASE("remote_access with buyers closes the remote routes of those buyers only",
@@ -169,8 +179,8 @@ TEST_CASE("remote_access with buyers closes the remote routes of those buyers on
     w.b.policy_ref(p).destinations = model::CountrySelector{true, {}, {}, {}};
     const Rules rules(w.b.scenario());
     const int remote = rules.legality.remote_route(w.sgp);
-    CHECK(rules.legality.status(lab, w.us_offer, remote).cls == RouteClass::blocked);
-    CHECK(rules.legality.status(other, w.us_offer, remote).cls == RouteClass::open);
+    CHECK(route_class(rules.legality, lab, w.us_offer, remote) == RouteClass::blocked);
+    CHECK(route_class(rules.legality, other, w.us_offer, remote) == RouteClass::open);
 }
 
 TEST_CASE("an import restriction for a buyer class on foreign goods: a procurement mandate",
@@ -190,10 +200,10 @@ TEST_CASE("an import restriction for a buyer class on foreign goods: a procureme
     pol.buyers->groups = {"state-funded"};
     const Rules rules(w.b.scenario());
     const auto& leg = rules.legality;
-    CHECK(leg.import_factor(lab, w.us_offer) == Approx(0.1));
-    CHECK(leg.import_factor(lab, w.cn_offer) == Approx(1.0));     // domestic
-    CHECK(leg.import_factor(cloud, w.us_offer) == Approx(1.0));   // not of the class
-    CHECK(leg.import_factor(abroad, w.us_offer) == Approx(1.0));  // not at China's border
+    CHECK(import_factor(leg, lab, w.us_offer) == Approx(0.1));
+    CHECK(import_factor(leg, lab, w.cn_offer) == Approx(1.0));     // domestic
+    CHECK(import_factor(leg, cloud, w.us_offer) == Approx(1.0));   // not of the class
+    CHECK(import_factor(leg, abroad, w.us_offer) == Approx(1.0));  // not at China's border
 }
 
 TEST_CASE("a customs block on one supplier's product leaves the same product of another",
@@ -206,8 +216,8 @@ TEST_CASE("a customs block on one supplier's product leaves the same product of 
     pol.products.ids = {w.gpu};
     pol.products.suppliers = {w.us_sup};
     const Rules rules(w.b.scenario());
-    CHECK(rules.legality.import_factor(cloud, w.us_offer) == Approx(0.0));
-    CHECK(rules.legality.import_factor(cloud, w.cn_offer) == Approx(1.0));
+    CHECK(import_factor(rules.legality, cloud, w.us_offer) == Approx(0.0));
+    CHECK(import_factor(rules.legality, cloud, w.cn_offer) == Approx(1.0));
 }
 
 TEST_CASE("border enforcement raises detection only for goods arriving in its country",
@@ -223,8 +233,8 @@ TEST_CASE("border enforcement raises detection only for goods arriving in its co
     w.b.policy_ref(hub).detection = 0.5;  // China is no hub here: it inspects nothing
     const Rules rules(w.b.scenario());
     const auto& leg = rules.legality;
-    CHECK(leg.detection(cloud, w.us_offer, 1) == Approx(1.0 - 0.9 * 0.7));
-    CHECK(leg.detection(sg, w.us_offer, 1) == Approx(0.10));
+    CHECK(detection(leg, cloud, w.us_offer, 1) == Approx(1.0 - 0.9 * 0.7));
+    CHECK(detection(leg, sg, w.us_offer, 1) == Approx(0.10));
 }
 
 TEST_CASE("a conditional approval is lifted as far as last tick's domestic share met it",
@@ -240,7 +250,7 @@ TEST_CASE("a conditional approval is lifted as far as last tick's domestic share
     pol.domestic_share = 0.5;
     const Rules rules(w.b.scenario());
     // Not an unconditional restriction: Legality leaves it to ConditionalApprovals.
-    CHECK(rules.legality.import_factor(lab, w.us_offer) == 1.0);
+    CHECK(import_factor(rules.legality, lab, w.us_offer) == 1.0);
     policy::ConditionalApprovals approvals(rules.legality);
     REQUIRE_FALSE(approvals.empty());
     // Before any purchase the approval is not earned: 1 − compliance.
