@@ -72,7 +72,7 @@ double route_cost(const model::Scenario& s, const policy::PolicyBook& book,
                   const policy::Legality& leg, const model::Buyer& buyer, Index b, Index o, int r,
                   const RouteStatus& st, double price, double per) {
     return market::route_cost(
-        engine::route_cost_input(s, book, leg, buyer, b, o, r, st, price, per,
+        engine::route_cost_input(s, book, leg, buyer, BuyerId{b}, o, r, st, price, per,
                                  book.tariff(CountryId{buyer.country}, OfferId{o})));
 }
 

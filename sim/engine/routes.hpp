@@ -35,7 +35,7 @@ inline bool remote_usable(const model::Buyer& buyer, const policy::Legality& leg
 inline market::RouteCostInput route_cost_input(const model::Scenario& world,
                                                const policy::PolicyBook& book,
                                                const policy::Legality& legality,
-                                               const model::Buyer& buyer, Index b, Index offer,
+                                               const model::Buyer& buyer, BuyerId b, Index offer,
                                                int route, const policy::RouteStatus& st,
                                                double price, double compute, double home_tariff) {
     market::RouteCostInput in;
@@ -52,7 +52,7 @@ inline market::RouteCostInput route_cost_input(const model::Scenario& world,
     in.markup = route == 0 ? 0.0 : world.routes[static_cast<std::size_t>(route - 1)].markup;
     if (st.cls == policy::RouteClass::diverted) {
         in.kind = market::RouteKind::diverted;
-        in.detection = legality.detection(BuyerId{b}, OfferId{offer}, RouteId{route});
+        in.detection = legality.detection(b, OfferId{offer}, RouteId{route});
         in.risk_tolerance = buyer.risk_tolerance;
         in.licensed = st.needs_licence;
         return in;
