@@ -39,6 +39,20 @@ double variance(const std::vector<double>& x) {
     return ts::analysis::ensemble_stats(x).sd * ts::analysis::ensemble_stats(x).sd;
 }
 
+/// Variances of the differences b − a run by run (paired) and with the runs of a shifted by
+/// one (unpaired: other streams, as if the variants were seeded independently).
+struct Spread {
+    double paired, unpaired;
+};
+Spread spread(const std::vector<double>& a, const std::vector<double>& b) {
+    std::vector<double> paired, unpaired;
+    for (std::size_t r = 0; r < a.size(); ++r) {
+        paired.push_back(b[r] - a[r]);
+        unpaired.push_back(b[r] - a[(r + 1) % a.size()]);
+    }
+    return {variance(paired), variance(unpaired)};
+}
+
 }  // namespace
 
 TEST_CASE("CRN: paired differences between policy variants vary far less than unpaired ones",
@@ -51,13 +65,7 @@ TEST_CASE("CRN: paired differences between policy variants vary far less than un
                                   "country", "CHN", "imports_compute");
     REQUIRE(variance(a) > 0.0);  // the example is stochastic
     REQUIRE(variance(b) > 0.0);
-    std::vector<double> paired, unpaired;
-    for (int r = 0; r < runs; ++r) {
-        paired.push_back(b[r] - a[r]);
-        unpaired.push_back(b[r] - a[(r + 1) % runs]);  // other streams: as if seeded independently
-    }
-    const double var_paired = variance(paired);
-    const double var_unpaired = variance(unpaired);
+    const auto [var_paired, var_unpaired] = spread(a, b);
     INFO("var(A) " << variance(a) << ", var(B) " << variance(b) << ", paired " << var_paired
                    << ", unpaired " << var_unpaired);
     CHECK(var_paired < 0.25 * var_unpaired);
@@ -165,12 +173,8 @@ routes:
     const auto b = metric_per_run_text(with_hub, {}, runs, "country", "CHN", "imports_compute");
     REQUIRE(variance(a) > 0.0);
     REQUIRE(a != b);  // the hub is used
-    std::vector<double> paired, unpaired;
-    for (int r = 0; r < runs; ++r) {
-        paired.push_back(b[r] - a[r]);
-        unpaired.push_back(b[r] - a[(r + 1) % runs]);
-    }
-    INFO("var(A) " << variance(a) << ", var(B) " << variance(b) << ", paired " << variance(paired)
-                   << ", unpaired " << variance(unpaired));
-    CHECK(variance(paired) < 0.25 * variance(unpaired));
+    const auto [var_paired, var_unpaired] = spread(a, b);
+    INFO("var(A) " << variance(a) << ", var(B) " << variance(b) << ", paired " << var_paired
+                   << ", unpaired " << var_unpaired);
+    CHECK(var_paired < 0.25 * var_unpaired);
 }
