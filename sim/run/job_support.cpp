@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "io/sha256.hpp"
+
 namespace ts::run {
 
 namespace {
@@ -34,6 +36,17 @@ std::string read_text(const std::filesystem::path& path) {
 
 void report_warnings(const std::vector<Diagnostic>& warnings, const Feedback& feedback) {
     for (const auto& w : warnings) feedback.message(w.format());
+}
+
+io::EnsemblePlan plan_of(io::EnsemblePlan::Kind kind, const model::Scenario& s, int runs) {
+    io::EnsemblePlan plan;
+    plan.kind = kind;
+    plan.scenario_name = s.name;
+    plan.scenario_sha256 = io::sha256_hex(s.resolved_yaml);
+    plan.seed = s.seed;
+    plan.observed = io::observed_record(s.time);
+    plan.runs = runs;
+    return plan;
 }
 
 io::Manifest ensemble_manifest(const io::EnsemblePlan& plan, int threads, const JobClock& clock,

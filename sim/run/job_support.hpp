@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "io/ensemble_plan.hpp"
 #include "io/manifest.hpp"
+#include "model/scenario.hpp"
 #include "run/feedback.hpp"
 #include "run/interrupt.hpp"
 #include "run/mpi_session.hpp"
@@ -35,6 +36,11 @@ std::string read_text(const std::filesystem::path& path);
 
 /// Shows the scenario's warnings, one line each.
 void report_warnings(const std::vector<Diagnostic>& warnings, const Feedback& feedback);
+
+/// The plan of an ensemble job of `kind` over scenario `s`: what every plan records of the
+/// scenario (name, resolved-YAML sha256, seed, observed record) and the run count. Run and
+/// sweep jobs add their own fields.
+io::EnsemblePlan plan_of(io::EnsemblePlan::Kind kind, const model::Scenario& s, int runs);
 
 /// The manifest of an ensemble job (run --runs, sweep, reduce), status "complete".
 io::Manifest ensemble_manifest(const io::EnsemblePlan& plan, int threads, const JobClock& clock,

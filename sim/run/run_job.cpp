@@ -140,13 +140,7 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
 }
 
 io::EnsemblePlan run_plan(const model::Scenario& s, const RunJob& job) {
-    io::EnsemblePlan plan;
-    plan.kind = io::EnsemblePlan::Kind::run;
-    plan.scenario_name = s.name;
-    plan.scenario_sha256 = io::sha256_hex(s.resolved_yaml);
-    plan.seed = s.seed;
-    plan.observed = io::observed_record(s.time);
-    plan.runs = job.ensemble.runs;
+    io::EnsemblePlan plan = plan_of(io::EnsemblePlan::Kind::run, s, job.ensemble.runs);
     plan.detail = job.output.detail;
     return plan;
 }

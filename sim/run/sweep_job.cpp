@@ -12,7 +12,6 @@
 #include "io/output_estimate.hpp"
 #include "io/run_writer.hpp"
 #include "io/scenario_reader.hpp"
-#include "io/sha256.hpp"
 #include "run/ensemble_job.hpp"
 #include "run/ensemble_runner.hpp"
 #include "run/interrupt.hpp"
@@ -61,12 +60,7 @@ void prepare_sweep(const SweepJob& job, const MpiSession& mpi, SweepSetup& setup
     const auto& s = setup.base->scenario;
     auto design = analysis::make_design(job.parameters, job.design, s.seed);
     io::EnsemblePlan& plan = setup.plan;
-    plan.kind = io::EnsemblePlan::Kind::sweep;
-    plan.scenario_name = s.name;
-    plan.scenario_sha256 = io::sha256_hex(s.resolved_yaml);
-    plan.seed = s.seed;
-    plan.observed = io::observed_record(s.time);
-    plan.runs = job.ensemble.runs;
+    plan = plan_of(io::EnsemblePlan::Kind::sweep, s, job.ensemble.runs);
     plan.design = design.spec;
     for (const auto& p : design.parameters) plan.parameters.push_back(p.path);
     plan.metrics = analysis::headline_metrics(s);
