@@ -88,9 +88,15 @@ void schedule_launches(int tick, const policy::PolicyBook& policies, const World
 }  // namespace
 
 void phase_behaviour(int tick, const World& world, policy::PolicyBook& policies,
-                     BehaviourState& behaviour, OfferState& offers, TickRecord& record) {
+                     policy::ConditionalApprovals& approvals, BehaviourState& behaviour,
+                     OfferState& offers, TickRecord& record) {
     react(tick, world, policies, behaviour, record);
     schedule_launches(tick, policies, world, behaviour, offers);
+    if (!approvals.empty()) {
+        for (const FlowRecord& f : record.flows)
+            approvals.add_shipment(f.buyer, f.offer, f.compute);
+        approvals.end_tick();
+    }
 }
 
 }  // namespace ts::engine

@@ -22,7 +22,10 @@ double reaction_metric(const model::Reaction& r, const TickRecord& record);
 /// Reactions whose condition has held `for` ticks trigger (their policy is announced now and
 /// takes force `lag` ticks later); variants whose control binds are scheduled for launch.
 /// A triggered reaction's policy is dated in the policy book (PolicyBook::schedule).
+/// Conditional import approvals learn what each buyer was shipped this tick (they decide its
+/// approvals next tick).
 void phase_behaviour(int tick, const World& world, policy::PolicyBook& policies,
-                     BehaviourState& behaviour, OfferState& offers, TickRecord& record);
+                     policy::ConditionalApprovals& approvals, BehaviourState& behaviour,
+                     OfferState& offers, TickRecord& record);
 
 }  // namespace ts::engine

@@ -284,18 +284,13 @@ void Simulation::step(Recorder& recorder) {
           [&] { phase_settlement(t, clearing_.fills, constraints_, buyers_, offers_, inputs_); });
     timed(Phase::shipping, [&] {
         phase_shipping(t, run, offers_, buyers_, clearing_.fills, inputs_, transit_, record_);
-        // What each buyer was shipped decides its conditional approvals next tick.
-        if (!approvals_.empty()) {
-            for (const FlowRecord& f : record_.flows)
-                approvals_.add_shipment(f.buyer, f.offer, f.compute);
-            approvals_.end_tick();
-        }
     });
     timed(Phase::prices, [&] { phase_prices(world_.scenario, offers_); });
     timed(Phase::records,
           [&] { phase_records(t, offers_, buyers_, inputs_, record_scratch_, record_); });
-    timed(Phase::behaviour,
-          [&] { phase_behaviour(tick_, world_, policies_, behaviour_, offers_, record_); });
+    timed(Phase::behaviour, [&] {
+        phase_behaviour(tick_, world_, policies_, approvals_, behaviour_, offers_, record_);
+    });
     timed(Phase::invariants, [&] {
         if (config_.check_invariants) check_invariants(tick_, offers_, transit_, record_);
     });
