@@ -111,6 +111,18 @@ std::vector<double> metric_per_run_text(const std::string& yaml,
 const std::vector<std::string> kBuyers = {"us-cloud", "cn-cloud", "cn-lab",
                                           "sg-dc",    "my-dc",    "xrw-buyers"};
 
+/// Runs `base` and `variant` (scenario texts) and checks that the variant reproduces every run
+/// of the base exactly, and that the metric does vary from run to run (the draws matter).
+void check_same_runs(const std::string& base, const std::string& variant,
+                     const std::vector<std::string>& variant_overrides, const char* scope,
+                     const char* key, const char* metric) {
+    const int runs = 8;
+    const auto a = metric_per_run_text(base, {}, runs, scope, key, metric);
+    const auto b = metric_per_run_text(variant, variant_overrides, runs, scope, key, metric);
+    REQUIRE(variance(a) > 0.0);
+    CHECK(a == b);
+}
+
 }  // namespace
 
 TEST_CASE("CRN: a variant that adds an offer nobody buys leaves every licence draw unchanged",
@@ -119,7 +131,6 @@ TEST_CASE("CRN: a variant that adds an offer nobody buys leaves every licence dr
     // buyer, so nothing economic changes: if the draws are keyed by stable ids (buyer,
     // supplier, product, tick), every run is reproduced exactly; keys built from positions
     // and the number of offers would shift every draw.
-    const int runs = 8;
     const std::string with_offer = R"(extends: licence.yaml
 products:
   - {id: spare, tpp: 100, density: 1.0, interconnect: 100, compute: 0.1}
@@ -132,12 +143,8 @@ suppliers:
 )";
     std::vector<std::string> exclude;
     for (const auto& b : kBuyers) exclude.push_back("buyers." + b + ".preferences.spare-maker=0");
-    const auto a = metric_per_run_text("extends: licence.yaml\n", {}, runs, "country", "CHN",
-                                       "imports_compute");
-    const auto b =
-        metric_per_run_text(with_offer, exclude, runs, "country", "CHN", "imports_compute");
-    REQUIRE(variance(a) > 0.0);  // the licence draws matter
-    CHECK(a == b);
+    check_same_runs("extends: licence.yaml\n", with_offer, exclude, "country", "CHN",
+                    "imports_compute");
 }
 
 TEST_CASE("CRN: a variant that adds a hub nobody uses leaves every seizure draw unchanged",
@@ -145,16 +152,11 @@ TEST_CASE("CRN: a variant that adds a hub nobody uses leaves every seizure draw 
     // Diverted shipments through the hubs are seized by draws keyed by (buyer, offer, route,
     // tick). A third hub priced out of use changes no flow; with stable keys (the hub's
     // country, not its position or the number of routes) every run is reproduced exactly.
-    const int runs = 8;
     const std::string with_hub = R"(extends: enforcement.yaml
 routes:
   - {via: XRW, markup: 20.0, delay: 1, capacity: 1500, detection: 0.5}
 )";
-    const auto a = metric_per_run_text("extends: enforcement.yaml\n", {}, runs, "world", "all",
-                                       "seized_units");
-    const auto b = metric_per_run_text(with_hub, {}, runs, "world", "all", "seized_units");
-    REQUIRE(variance(a) > 0.0);  // the seizure draws matter
-    CHECK(a == b);
+    check_same_runs("extends: enforcement.yaml\n", with_hub, {}, "world", "all", "seized_units");
 }
 
 TEST_CASE("CRN: paired differences after adding a hub vary far less than unpaired ones",
