@@ -19,6 +19,7 @@ import csv
 import json
 import os
 import sys
+import textwrap
 from collections import defaultdict
 
 CHINA = "CHN"                    # compute reaching China: the mainland (where it is used)
@@ -170,11 +171,19 @@ def projected_in(runs, period):
 
 def projection_note(runs):
     """Where each scenario's record ends, or "" when no run records it."""
-    ends = [f"{r.name} {r.observed_until}" for r in runs if r.observed_until]
-    if not ends:
+    by_end = {}
+    for r in runs:
+        if r.observed_until:
+            by_end.setdefault(r.observed_until, []).append(r.name)
+    if not by_end:
         return ""
-    return ("(p) wholly or partly projection: the (fiscal) year has months after the end of the observed "
-            f"record (time.observed_until: {', '.join(ends)})\n")
+    if len(by_end) == 1 and sum(map(len, by_end.values())) == len(runs):
+        ends = f"{next(iter(by_end))} in every scenario"
+    else:
+        ends = "; ".join(f"{end} in {', '.join(names)}" for end, names in sorted(by_end.items()))
+    text = ("(p) wholly or partly projection: the (fiscal) year has months after the end of the "
+            f"observed record (time.observed_until: {ends})")
+    return "\n".join(textwrap.wrap(text, width=100)) + "\n"
 
 
 def print_table(runs, out=sys.stdout):

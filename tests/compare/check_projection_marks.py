@@ -44,7 +44,9 @@ def main(argv):
     # Fiscal years (Feb N-1 .. Jan N): FY2025 holds January 2025, so it is partly projection.
     check(observed.projected_periods(chips_table.fiscal_year) == {2025, 2026},
           "fiscal years FY2025 (partly) and FY2026 are projection")
-    check("(time.observed_until: observed-until 2024-12)" in table, "the note names the record's end")
+    check("(time.observed_until: 2024-12 in observed-until)" in table.replace("\n", " "),
+          "the note names the record's end and the scenario it belongs to")
+    check(all(len(line) <= 100 for line in table.splitlines()[-3:]), "the note fits 100 columns")
     text = io.StringIO()
     chips_table.print_table([base], text)
     check("(p)" not in text.getvalue(), "no mark and no note without observed_until")
