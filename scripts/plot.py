@@ -143,9 +143,19 @@ def human(v):
 
 
 def projection_text(runs):
-    """Where each record ends, for the footer: "observed until 2026-11 (base), ..."."""
-    parts = [f"{r.observed_until} ({r.label})" for r in runs if r.observed_until]
-    return "observed until " + ", ".join(parts) + ", projection after" if parts else ""
+    """Where each record ends, for the footer: "observed until 2026-11 (base), ...", each end
+    named once ("observed until 2025-10 (every scenario)" when all runs share it)."""
+    by_end = {}
+    for r in runs:
+        if r.observed_until:
+            by_end.setdefault(r.observed_until, []).append(r.label)
+    if not by_end:
+        return ""
+    if len(by_end) == 1 and len(next(iter(by_end.values()))) == len(runs) and len(runs) > 1:
+        parts = [f"{next(iter(by_end))} (every scenario)"]
+    else:
+        parts = [f"{end} ({', '.join(labels)})" for end, labels in sorted(by_end.items())]
+    return "observed until " + ", ".join(parts) + ", projection after"
 
 
 def shade_projection(ax, since, first, last):

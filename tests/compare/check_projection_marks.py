@@ -68,6 +68,8 @@ def main(argv):
           "nothing to shade when the period ends before the projection")
     check(plot.projection_text([pbase, prun]) == "observed until 2024-12 (policies-observed-until), projection after",
           "the footer says where the record ends")
+    check(plot.projection_text([prun, prun]) == "observed until 2024-12 (every scenario), projection after",
+          "a record end shared by every scenario is named once")
     out = os.path.join(work, "charts")
     subprocess.run([os.path.join(root, "scripts/plot"), runs["base"], runs["observed-until"], "-o", out],
                    check=True, stdout=subprocess.DEVNULL)
