@@ -11,6 +11,7 @@
 #include "analysis/equilibrium_welfare.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
+#include "engine/soft_routes.hpp"
 
 namespace ts::analysis {
 
@@ -98,24 +99,38 @@ EquilibriumResult solve_equilibrium(const model::Scenario& s, const EquilibriumO
     res.baseline_tick = opt.baseline_tick;
     res.n_countries = s.countries.size();
 
-    const eq::Context c0 =
-        opt.baseline_tick
-            ? eq::build_context(s, *opt.baseline_tick, false,
-                                "in the baseline " + tick_label(s, *opt.baseline_tick))
-            : eq::build_context(s, 0, true, "in the baseline with no policies");
-    const eq::Context c1 = eq::build_context(s, opt.at_tick, false, tick_label(s, opt.at_tick));
-
-    const eq::Solution base = eq::solve_exact(s, c0, opt);
-    res.baseline = eq::state_of(s, c0, base);
-    for (auto& w : eq::check_limits(s, c0, base.demand.q, base.demand.orders, base.price))
+    // Soft routes and remote channels are priced at each state's own equilibrium volume; the
+    // linear answer holds them at the baseline's (a first-order change keeps the terms).
+    engine::SoftRoutes soft = engine::init_soft_routes(s);
+    const eq::Solved base =
+        opt.baseline_tick ? eq::solve_soft(s, *opt.baseline_tick, false,
+                                           "in the baseline " + tick_label(s, *opt.baseline_tick),
+                                           opt, soft, res.warnings)
+                          : eq::solve_soft(s, 0, true, "in the baseline with no policies", opt,
+                                           soft, res.warnings);
+    const eq::Context& c0 = base.c;
+    res.baseline = eq::state_of(s, c0, base.sol);
+    for (auto& w :
+         eq::check_limits(s, c0, base.sol.demand.q, base.sol.demand.orders, base.sol.price))
         res.warnings.push_back(std::move(w));
 
+    eq::Context c1;
     if (opt.linear) {
-        res.current = eq::solve_linear(s, c0, c1, base, res.warnings);
+        c1 = eq::build_context(s, opt.at_tick, false, tick_label(s, opt.at_tick),
+                               soft.empty() ? nullptr : &soft);
+        res.current = eq::solve_linear(s, c0, c1, base.sol, res.warnings);
+        if (!soft.empty())
+            res.warnings.push_back(
+                "--linear holds the markups and detection of soft routes and remote channels at "
+                "the baseline's volumes; the exact mode prices them at the current state's");
     } else {
-        const eq::Solution cur = eq::solve_exact(s, c1, opt);
-        res.current = eq::state_of(s, c1, cur);
-        for (auto& w : eq::check_limits(s, c1, cur.demand.q, cur.demand.orders, cur.price))
+        engine::SoftRoutes soft1 = engine::init_soft_routes(s);  // from zero volume
+        eq::Solved cur = eq::solve_soft(s, opt.at_tick, false, tick_label(s, opt.at_tick), opt,
+                                        soft1, res.warnings);
+        c1 = std::move(cur.c);
+        res.current = eq::state_of(s, c1, cur.sol);
+        for (auto& w :
+             eq::check_limits(s, c1, cur.sol.demand.q, cur.sol.demand.orders, cur.sol.price))
             res.warnings.push_back(std::move(w));
     }
     eq::set_surplus_changes(s, c0, res);

@@ -70,10 +70,10 @@ bool route_usable(const model::Buyer& buyer, const policy::Legality& leg, int r,
 /// feeding market::route_cost.
 double route_cost(const model::Scenario& s, const policy::PolicyBook& book,
                   const policy::Legality& leg, const model::Buyer& buyer, Index b, Index o, int r,
-                  const RouteStatus& st, double price, double per) {
+                  const RouteStatus& st, double price, double per, const engine::SoftRoutes* soft) {
     return market::route_cost(
         engine::route_cost_input(s, book, leg, buyer, BuyerId{b}, o, r, st, price, per,
-                                 book.tariff(CountryId{buyer.country}, OfferId{o})));
+                                 book.tariff(CountryId{buyer.country}, OfferId{o}), soft));
 }
 
 /// What ships smuggled: everything bought on a diverted route, including what a licence
@@ -86,8 +86,9 @@ bool smuggled(const RouteStatus& st) {
 /// Builds the Context of one policy state.
 class ContextBuilder {
   public:
-    ContextBuilder(const model::Scenario& s, std::int64_t tick, std::string label)
-        : s_(s), tick_(tick), book_(s), leg_(book_) {
+    ContextBuilder(const model::Scenario& s, std::int64_t tick, std::string label,
+                   const engine::SoftRoutes* soft)
+        : s_(s), tick_(tick), soft_(soft), book_(s), leg_(book_) {
         std::vector<policy::Transition> transitions;
         for (std::int64_t t = 0; t <= tick; ++t) {
             transitions.clear();
@@ -172,7 +173,7 @@ class ContextBuilder {
         for (int r = 0; r < leg_.routes(); ++r) {
             const auto& st = leg_.status(BuyerId{b}, OfferId{o}, RouteId{r});
             if (!route_usable(buyer, leg_, r, st)) continue;
-            const double cost = route_cost(s_, book_, leg_, buyer, b, o, r, st, price, per);
+            const double cost = route_cost(s_, book_, leg_, buyer, b, o, r, st, price, per, soft_);
             if (cost < best) {
                 best = cost;
                 chosen = r;
@@ -192,7 +193,9 @@ class ContextBuilder {
         k.land = leg_.is_remote(k.route) ? leg_.remote_site(k.route) : buyer.country;
         k.fee_begin = k.fee_end = c_.fees.size();
         if (k.diverted) {
-            k.arrive = 1.0 - leg_.detection(BuyerId{k.buyer}, OfferId{k.offer}, RouteId{k.route});
+            double d = leg_.detection(BuyerId{k.buyer}, OfferId{k.offer}, RouteId{k.route});
+            if (soft_) d = soft_->detection(s_, static_cast<std::size_t>(k.route - 1), d);
+            k.arrive = 1.0 - d;
             return;
         }
         k.tariff = book_.tariff(CountryId{k.land}, OfferId{k.offer});
@@ -249,6 +252,7 @@ class ContextBuilder {
 
     const model::Scenario& s_;
     std::int64_t tick_;
+    const engine::SoftRoutes* soft_;  // soft routes' terms at their priced volume, or null
     policy::PolicyBook book_;
     policy::Legality leg_;  // reads book_
     Context c_;
@@ -259,10 +263,10 @@ class ContextBuilder {
 }  // namespace
 
 Context build_context(const model::Scenario& input, std::int64_t tick, bool no_policies,
-                      std::string label) {
-    if (!no_policies) return ContextBuilder(input, tick, std::move(label)).build();
+                      std::string label, const engine::SoftRoutes* soft) {
+    if (!no_policies) return ContextBuilder(input, tick, std::move(label), soft).build();
     const model::Scenario dormant = without_policies(input);
-    return ContextBuilder(dormant, tick, std::move(label)).build();
+    return ContextBuilder(dormant, tick, std::move(label), soft).build();
 }
 
 std::string offer_name(const model::Scenario& s, std::size_t o) {

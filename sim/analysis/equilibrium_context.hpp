@@ -12,6 +12,10 @@
 
 #include "model/scenario.hpp"
 
+namespace ts::engine {
+struct SoftRoutes;
+}
+
 namespace ts::analysis::eq {
 
 using model::Index;
@@ -67,9 +71,10 @@ struct Context {
 };
 
 /// The policy state in force at `tick` (no_policies: every policy dormant, the baseline of a
-/// run without policies).
+/// run without policies); `soft` (null: none) prices soft routes and remote channels at its
+/// priced volumes, as the engine does.
 Context build_context(const model::Scenario& input, std::int64_t tick, bool no_policies,
-                      std::string label);
+                      std::string label, const engine::SoftRoutes* soft = nullptr);
 
 /// "SUPPLIER/PRODUCT": the offer's name in messages and rows.
 std::string offer_name(const model::Scenario& s, std::size_t o);

@@ -28,6 +28,21 @@ Solution solve_exact(const model::Scenario& s, const Context& c, const Equilibri
 EquilibriumState solve_linear(const model::Scenario& s, const Context& c0, const Context& c1,
                               const Solution& base, std::vector<std::string>& warnings);
 
+/// A policy state and its exact solution.
+struct Solved {
+    Context c;
+    Solution sol;
+};
+
+/// The exact solution of the policy state at `tick` (see build_context) with its soft routes
+/// and remote channels priced at their own equilibrium volume: rounds of solve, then the
+/// engine's adaptive step of the priced volume towards the volume shipped, until they agree
+/// (`soft` holds the priced volumes on return; empty: no soft channel, one solve). Warns when
+/// they do not agree after the last round.
+Solved solve_soft(const model::Scenario& s, std::int64_t tick, bool no_policies,
+                  const std::string& label, const EquilibriumOptions& opt, engine::SoftRoutes& soft,
+                  std::vector<std::string>& warnings);
+
 /// The state of an exact solution.
 EquilibriumState state_of(const model::Scenario& s, const Context& c, const Solution& sol);
 

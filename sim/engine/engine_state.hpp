@@ -80,6 +80,27 @@ struct EngineStats {
     std::array<double, kPhases> phase_seconds{};
 };
 
+/// Soft capacity of routes and remote channels (docs/model.md, "Soft capacity"): their markup
+/// and detection rise with the volume through them, priced at a smoothed volume of past ticks
+/// so that buyers know the terms when they choose. Channels: [hub routes | buyers' remote use].
+/// Empty when the world has no soft route or remote channel: its ticks do no work for it.
+struct SoftRoutes {
+    std::size_t remote_base = 0;  // first buyer channel (= number of hub routes)
+    /// This tick's volume: units through a hub route, compute a buyer used remotely (all sites).
+    std::vector<double> volume;
+    std::vector<double> priced;  // the smoothed volume this tick's terms are priced at
+    std::vector<double> markup;  // this tick's markup at `priced`
+    /// Adaptive smoothing of `priced` (soft_routes.cpp): its step, and the last gap between
+    /// volume and priced volume (the step halves when the gap changes sign).
+    std::vector<double> step, last_gap;
+    bool empty() const { return markup.empty(); }
+
+    /// Detection of a diverted shipment on hub route `hub` (0-based) at the priced volume:
+    /// `d`, the route's detection with enforcement for the buyer, with its odds scaled.
+    /// (soft_routes.cpp)
+    double detection(const model::Scenario& s, std::size_t hub, double d) const;
+};
+
 /// What every phase may read: the frozen world, the policy tables of the tick, the tick.
 struct TickContext {
     const model::Scenario& world;
@@ -88,6 +109,7 @@ struct TickContext {
     const policy::StreamIds& streams;               // stable id hashes keying the random streams
     const policy::ConditionalApprovals& approvals;  // conditional import approvals
     int tick = 0;
+    const SoftRoutes* soft = nullptr;  // soft routes and remote channels, or null (none)
 
     bool is_hub(int route) const { return route > 0 && route <= legality.hub_routes(); }
 };

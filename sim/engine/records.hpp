@@ -136,6 +136,17 @@ class EventList {
     std::size_t size_ = 0;
 };
 
+/// A soft route or remote channel in one tick (soft_routes.csv): the terms buyers faced and
+/// the volume that went through it.
+struct SoftRouteRecord {
+    Index route = model::kNone;  // hub route (index into Scenario::routes), or kNone
+    Index buyer = model::kNone;  // remote channel: the buyer, or kNone
+    double volume = 0.0;         // units through the route / compute used remotely, this tick
+    double priced = 0.0;         // the smoothed volume the terms were priced at
+    double markup = 0.0;
+    double detection = 0.0;  // the route's own detection at `priced` (before enforcement)
+};
+
 struct TickRecord {
     int tick = 0;
     Date date{};
@@ -145,8 +156,10 @@ struct TickRecord {
     std::vector<RevenueRecord> revenue;
     EventList events;
     std::vector<SupplierRecord> suppliers;
+    std::vector<SoftRouteRecord> soft_routes;  // soft routes and remote channels only
     void clear() {
         suppliers.clear();
+        soft_routes.clear();
         flows.clear();
         markets.clear();
         countries.clear();

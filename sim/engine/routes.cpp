@@ -17,9 +17,9 @@ double route_cost(const TickContext& t, const BuyerState& buyers, const OfferSta
     const auto& b = t.world.buyers[buyer];
     assert(t.legality.is_remote(route) ||
            home_tariff == t.policies.tariff(CountryId{b.country}, OfferId{offer}));
-    return market::route_cost(route_cost_input(t.world, t.policies, t.legality, b, BuyerId{buyer},
-                                               offer, route, st, offers.price[ix(offer)],
-                                               measure(buyers, offers, buyer, offer), home_tariff));
+    return market::route_cost(route_cost_input(
+        t.world, t.policies, t.legality, b, BuyerId{buyer}, offer, route, st,
+        offers.price[ix(offer)], measure(buyers, offers, buyer, offer), home_tariff, t.soft));
 }
 
 }  // namespace

@@ -32,12 +32,12 @@ inline bool remote_usable(const model::Buyer& buyer, const policy::Legality& leg
 /// - direct or through a hub: the destination's tariff `home_tariff` (the buyer's country's
 ///   tariff on the offer) and the hub's markup; licensed when the route is.
 /// `price` is the offer's price now, `compute` what one unit is measured in for this buyer.
-inline market::RouteCostInput route_cost_input(const model::Scenario& world,
-                                               const policy::PolicyBook& book,
-                                               const policy::Legality& legality,
-                                               const model::Buyer& buyer, BuyerId b, Index offer,
-                                               int route, const policy::RouteStatus& st,
-                                               double price, double compute, double home_tariff) {
+/// `soft` (null: none) holds the markups and detection of soft routes and remote channels at
+/// their priced volume; without it the markups are the constant ones of the scenario.
+inline market::RouteCostInput route_cost_input(
+    const model::Scenario& world, const policy::PolicyBook& book, const policy::Legality& legality,
+    const model::Buyer& buyer, BuyerId b, Index offer, int route, const policy::RouteStatus& st,
+    double price, double compute, double home_tariff, const SoftRoutes* soft = nullptr) {
     market::RouteCostInput in;
     in.price = price;
     in.compute = compute;
@@ -45,14 +45,16 @@ inline market::RouteCostInput route_cost_input(const model::Scenario& world,
     if (legality.is_remote(route)) {
         in.kind = market::RouteKind::remote;
         in.tariff = book.tariff(CountryId{legality.remote_site(route)}, OfferId{offer});
-        in.markup = buyer.remote->markup;
+        in.markup = soft ? soft->markup[soft->remote_base + b.index()] : buyer.remote->markup;
         in.licensed = st.cls == policy::RouteClass::licensed;
         return in;
     }
-    in.markup = route == 0 ? 0.0 : world.routes[static_cast<std::size_t>(route - 1)].markup;
+    const auto hub = static_cast<std::size_t>(route - 1);
+    in.markup = route == 0 ? 0.0 : soft ? soft->markup[hub] : world.routes[hub].markup;
     if (st.cls == policy::RouteClass::diverted) {
         in.kind = market::RouteKind::diverted;
         in.detection = legality.detection(b, OfferId{offer}, RouteId{route});
+        if (soft) in.detection = soft->detection(world, hub, in.detection);
         in.risk_tolerance = buyer.risk_tolerance;
         in.licensed = st.needs_licence;
         return in;

@@ -30,13 +30,15 @@ void sort_fills(std::size_t n_offers, std::vector<Request>& fills, TransitState&
 }
 
 /// Seized units of a diverted flow: each unit is caught with the detection probability of the
-/// route for the buyer (hub checks, and its country's border checks).
+/// route for the buyer (hub checks, and its country's border checks), raised by the route's
+/// volume when it is soft.
 double draw_seizure(const TickContext& t, std::uint64_t run, Index buyer, Index offer, int route,
                     double units) {
     Rng rng = policy::seizure_stream(t.streams, t.world.seed, run, OfferId{offer}, RouteId{route},
                                      BuyerId{buyer}, t.tick);
-    return draw_whole_units(
-        units, t.legality.detection(BuyerId{buyer}, OfferId{offer}, RouteId{route}), rng);
+    double d = t.legality.detection(BuyerId{buyer}, OfferId{offer}, RouteId{route});
+    if (t.soft) d = t.soft->detection(t.world, static_cast<std::size_t>(route - 1), d);
+    return draw_whole_units(units, d, rng);
 }
 
 /// Books one aggregated fill as a flow: channel, value, tariffs and fees or seizures, and the

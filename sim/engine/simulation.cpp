@@ -19,6 +19,7 @@
 #include "engine/production.hpp"
 #include "engine/routes.hpp"
 #include "engine/shipping.hpp"
+#include "engine/soft_routes.hpp"
 
 namespace ts::engine {
 
@@ -95,6 +96,7 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
         buyers_.purchaser_of[ix(inputs_.purchasers[i].buyer)] = static_cast<int>(i);
     behaviour_.reactions.assign(world_.reactions.size(), {});
     behaviour_.launch_tick.assign(world_.variants.size(), kNever);
+    soft_ = init_soft_routes(s);
 
     init_offers();
     init_candidates();
@@ -284,6 +286,8 @@ void Simulation::step(Recorder& recorder) {
           [&] { phase_settlement(t, clearing_.fills, constraints_, buyers_, offers_, inputs_); });
     timed(Phase::shipping, [&] {
         phase_shipping(t, run, offers_, buyers_, clearing_.fills, inputs_, transit_, record_);
+        if (!soft_.empty())
+            update_soft_routes(t, offers_, buyers_, clearing_.fills, soft_, record_);
     });
     timed(Phase::prices, [&] { phase_prices(world_.scenario, offers_); });
     timed(Phase::records,

@@ -58,7 +58,13 @@ class Simulation {
     template <class F>
     void timed(Phase p, F&& phase);
     TickContext context() const {
-        return TickContext{world_.scenario, policies_, legality_, streams_, approvals_, tick_};
+        return TickContext{world_.scenario,
+                           policies_,
+                           legality_,
+                           streams_,
+                           approvals_,
+                           tick_,
+                           soft_.empty() ? nullptr : &soft_};
     }
     void count_tick_bytes();
 
@@ -83,6 +89,7 @@ class Simulation {
     TransitState transit_;
     InputState inputs_;
     BehaviourState behaviour_;
+    SoftRoutes soft_;  // soft routes and remote channels (empty when the world has none)
     RecordScratch record_scratch_;
 
     EngineStats stats_;

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "engine/simulation.hpp"
+#include "engine/soft_routes.hpp"
 
 namespace ts::io {
 
@@ -119,6 +120,10 @@ OutputEstimate estimate_run_output(const model::Scenario& s, RunWriterOptions::D
     for (const auto& sup : s.suppliers) purchases += static_cast<double>(sup.purchases.size());
     if (purchases > 0)
         add(std::string(kSuppliersCsv), purchases, supplier + product + 10.0 + 7.0 * kNumberWidth);
+    // soft_routes.csv: at most one row per route and per buyer with remote compute.
+    if (engine::has_soft_routes(s))
+        add(std::string(kSoftRoutesCsv), static_cast<double>(s.routes.size() + s.buyers.size()),
+            country + buyer + 10.0 + 4.0 * kNumberWidth);
     // events.csv: a few lines per policy, reaction and supplier over a whole run.
     const double events = 3.0 * static_cast<double>(s.policies.size() + s.reactions.size()) +
                           2.0 * static_cast<double>(s.suppliers.size());

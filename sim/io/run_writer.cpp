@@ -8,6 +8,7 @@
 
 #include "core/date.hpp"
 #include "core/error.hpp"
+#include "engine/soft_routes.hpp"
 
 namespace ts::io {
 
@@ -121,6 +122,14 @@ CsvRunWriter::CsvRunWriter(const model::Scenario& scenario, const fs::path& dir,
             in_dir(dir, kSuppliersCsv),
             header(options.run_column, {"tick", "date", "supplier", "product", "role", "opening",
                                         "received", "used", "closing", "pipeline", "capacity"}),
+            options.sync);
+    }
+    // soft_routes.csv exists only when a route or remote channel is soft (a *_doubles_at key).
+    if (engine::has_soft_routes(scenario)) {
+        soft_routes_csv_ = std::make_unique<CsvWriter>(
+            in_dir(dir, kSoftRoutesCsv),
+            header(options.run_column, {"tick", "date", "channel", "via", "buyer", "volume",
+                                        "priced_volume", "markup", "detection"}),
             options.sync);
     }
     cache_names(scenario);
@@ -277,6 +286,25 @@ void CsvRunWriter::record(const engine::TickRecord& tick) {
         }
     }
 
+    if (soft_routes_csv_) {
+        for (const auto& r : tick.soft_routes) {
+            const bool hub = r.route != model::kNone;
+            soft_routes_csv_->preformatted(prefix_)
+                .preformatted(hub ? "route" : "remote")
+                .preformatted(
+                    hub ? name_of(countries_,
+                                  scenario_->routes[static_cast<std::size_t>(r.route)].via,
+                                  "country")
+                        : std::string{})
+                .preformatted(name_of(buyers_, r.buyer, "buyer"))
+                .number(r.volume, kQuantityDecimals)
+                .number(r.priced, kQuantityDecimals)
+                .number(r.markup, kRateDecimals)
+                .number(r.detection, kRateDecimals)
+                .end_row();
+        }
+    }
+
     for (const auto& e : tick.events) {
         events_csv_.preformatted(prefix_)
             .text(e.actor)
@@ -291,6 +319,7 @@ void CsvRunWriter::end() {
     check_open("end");
     if (flows_) flows_->commit();
     if (suppliers_csv_) suppliers_csv_->commit();
+    if (soft_routes_csv_) soft_routes_csv_->commit();
     countries_csv_.commit();
     markets_csv_.commit();
     revenue_csv_.commit();

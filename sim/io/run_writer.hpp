@@ -24,6 +24,7 @@ inline constexpr std::string_view kMarketsCsv = "markets.csv";
 inline constexpr std::string_view kRevenueCsv = "revenue.csv";
 inline constexpr std::string_view kEventsCsv = "events.csv";
 inline constexpr std::string_view kSuppliersCsv = "suppliers.csv";
+inline constexpr std::string_view kSoftRoutesCsv = "soft_routes.csv";
 inline constexpr std::string_view kSummaryCsv = "summary.csv";
 
 // Decimals in the CSV files.
@@ -31,6 +32,7 @@ inline constexpr int kQuantityDecimals = 4;  // units, compute, capacity, produc
 inline constexpr int kUsdDecimals = 2;
 inline constexpr int kPriceDecimals = 4;  // price, price_index
 inline constexpr int kSummaryDecimals = 6;
+inline constexpr int kRateDecimals = 6;  // soft_routes.csv: markup, detection
 
 struct RunWriterOptions {
     /// First column `run`, the run number given to begin() (ensembles, shards).
@@ -90,7 +92,8 @@ class CsvRunWriter final : public engine::Recorder {
     std::string prefix_;  // "[run,]tick,date" of the current tick
 
     std::unique_ptr<CsvWriter> flows_;
-    std::unique_ptr<CsvWriter> suppliers_csv_;  // multi-tier worlds only
+    std::unique_ptr<CsvWriter> suppliers_csv_;    // multi-tier worlds only
+    std::unique_ptr<CsvWriter> soft_routes_csv_;  // worlds with soft routes or remote channels
     CsvWriter countries_csv_, markets_csv_, revenue_csv_, events_csv_;
 
     // Detail::country: this tick's sums, in first-seen order (the map only finds them).

@@ -54,6 +54,10 @@ class ScenarioBuilder {
     void read_countries(const MapReader& top);
     void read_products(const MapReader& top);
     void read_routes(const MapReader& top);
+    /// A soft-capacity key `key` (a volume > 0 at which `what`, valued `scaled`, doubles);
+    /// kUnlimited when absent. An error when there is nothing to scale (`scaled` is 0).
+    double read_doubles_at(const MapReader& m, std::string_view key, double scaled,
+                           std::string_view what);
     void read_transport(const MapReader& top);
 
     // scenario_suppliers.cpp

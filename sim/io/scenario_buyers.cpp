@@ -67,7 +67,7 @@ void ScenarioBuilder::read_remote(const MapReader& buyer_map, model::Buyer& buye
     const Doc* node = buyer_map.get("remote");
     if (!node) return;
     const std::string path = buyer_map.path("remote");
-    if (!f_.expect_map(*node, path, "a map {via, markup, capacity}")) return;
+    if (!f_.expect_map(*node, path, "a map {via, markup, capacity, markup_doubles_at}")) return;
     const MapReader m(f_, *node, path, schema::kRemoteKeys);
     model::Remote remote;
     if (const Doc* via = m.required("via")) {
@@ -100,6 +100,7 @@ void ScenarioBuilder::read_remote(const MapReader& buyer_map, model::Buyer& buye
     }
     remote.markup = m.number("markup", kNonNegative).value_or(0.0);
     remote.capacity = m.number("capacity", kNonNegative).value_or(model::kUnlimited);
+    remote.markup_doubles_at = read_doubles_at(m, "markup_doubles_at", remote.markup, "markup");
     buyer.remote = remote;
 }
 

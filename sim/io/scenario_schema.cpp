@@ -31,8 +31,9 @@ const Words kBuyerKeys = {"id",          "country",        "billing_country",  "
                           "preferences", "shares",         "risk_tolerance",   "anticipation",
                           "backlog",     "listed",         "headquarters",     "groups",
                           "remote"};
-const Words kRemoteKeys = {"via", "markup", "capacity"};
-const Words kRouteKeys = {"via", "markup", "delay", "capacity", "detection"};
+const Words kRemoteKeys = {"via", "markup", "capacity", "markup_doubles_at"};
+const Words kRouteKeys = {
+    "via", "markup", "delay", "capacity", "detection", "markup_doubles_at", "detection_doubles_at"};
 const Words kTransportKeys = {"delay"};
 
 const Words kIdentityKeys = {"id", "by"};

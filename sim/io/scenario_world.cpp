@@ -194,7 +194,23 @@ void ScenarioBuilder::read_routes(const MapReader& top) {
         r.delay_ticks = static_cast<int>(m.integer("delay", 0).value_or(1));
         r.capacity = m.number("capacity", kNonNegative).value_or(model::kUnlimited);
         r.detection = m.number("detection", kProbability).value_or(0.0);
+        r.markup_doubles_at = read_doubles_at(m, "markup_doubles_at", r.markup, "markup");
+        r.detection_doubles_at =
+            read_doubles_at(m, "detection_doubles_at", r.detection, "detection");
     }
+}
+
+double ScenarioBuilder::read_doubles_at(const MapReader& m, std::string_view key, double scaled,
+                                        std::string_view what) {
+    const std::optional<double> v = m.number(key, kPositive);
+    if (!v) return model::kUnlimited;
+    if (scaled == 0.0) {
+        f_.error(m.node().find_entry(key)->key_loc, m.path(key),
+                 fmt::format("'{}' makes the {} rise with volume, but the {} here is 0; give a "
+                             "positive '{}' or drop '{}'",
+                             key, what, what, what, key));
+    }
+    return *v;
 }
 
 void ScenarioBuilder::read_transport(const MapReader& top) {

@@ -17,4 +17,14 @@ double diverted_cost(double landed, double detection, double risk_tolerance) {
     return landed * (1.0 + detection / risk_tolerance) / (1.0 - detection);
 }
 
+double soft_markup(double markup0, double volume, double doubles_at) {
+    return markup0 * (1.0 + volume / doubles_at);
+}
+
+double soft_detection(double detection0, double volume, double doubles_at) {
+    if (detection0 <= 0.0 || detection0 >= 1.0) return detection0;
+    const double odds = detection0 / (1.0 - detection0) * (1.0 + volume / doubles_at);
+    return odds / (1.0 + odds);
+}
+
 }  // namespace ts::market

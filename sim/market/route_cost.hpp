@@ -24,6 +24,16 @@ double licensed_cost(double landed, double approval);
 /// Diverted goods evade the destination's tariff: pass a landed cost without it.
 double diverted_cost(double landed, double detection, double risk_tolerance);
 
+/// Soft capacity of intermediation (a route or remote channel whose cost rises with the volume
+/// v through it): a linear inverse supply of the intermediary's service, markup₀·(1 + v/V),
+/// so the markup doubles at V. V = +inf: the constant markup₀.
+double soft_markup(double markup0, double volume, double doubles_at);
+
+/// Detection that rises with volume: the odds d/(1 − d) grow like the markup,
+/// odds₀·(1 + v/V), so d stays below 1, is smooth, and for small d₀ roughly doubles at V.
+/// d₀ = 0 stays 0, d₀ = 1 stays 1.
+double soft_detection(double detection0, double volume, double doubles_at);
+
 enum class RouteKind {
     direct,        // route 0: straight to the buyer's country
     transshipped,  // legally through a hub (leg 2 open)

@@ -125,6 +125,9 @@ struct Remote {
     std::vector<Index> via;  // hub countries, in order of the file
     double markup = 0.0;
     double capacity = kUnlimited;  // compute units per tick
+    /// Soft capacity: the markup doubles when the buyer's remote volume (compute units per
+    /// tick, all sites) reaches this; kUnlimited: a constant markup.
+    double markup_doubles_at = kUnlimited;
 };
 
 struct Buyer {
@@ -161,6 +164,10 @@ struct Route {
     int delay_ticks = 1;
     double capacity = kUnlimited;  // units per tick
     double detection = 0.0;        // probability a diverted shipment is seized
+    /// Soft capacity: the markup doubles, and the odds of detection double, when the route's
+    /// volume (units per tick) reaches these; kUnlimited: constant.
+    double markup_doubles_at = kUnlimited;
+    double detection_doubles_at = kUnlimited;
     SourceLoc loc;
 };
 

@@ -33,7 +33,16 @@ std::size_t ix(Index i) {
     return static_cast<std::size_t>(i);
 }
 
-enum class RouteKind { direct, licensed, transshipped, diverted, diverted_licensed, remote };
+enum class RouteKind {
+    direct,
+    licensed,
+    transshipped,
+    diverted,
+    diverted_licensed,
+    remote,
+    soft_diverted,  // diverted through a hub whose markup and detection rise with volume
+    soft_remote,    // remote compute whose markup rises with volume
+};
 
 /// DST's buyers choose between the maker's chips (ORG, endogenous price) and a rival's (RIV,
 /// fixed price, unlimited). DST taxes ORG's goods 10%; a hub route through HUB (5% markup,
@@ -86,6 +95,18 @@ struct World {
                 b.control("org-ban-dst", org, {dst}, -1.0, 0, true, true);
                 buyer_ref.risk_tolerance = 0.0;
                 buyer_ref.remote = model::Remote{{rem}, 0.10, model::kUnlimited};
+                break;
+            case RouteKind::soft_diverted:
+                // As diverted; the hub's markup doubles at 20,000 units a tick and the odds of
+                // detection at 50,000: both settle at the volume they are priced at.
+                b.control("org-ban-dst", org, {dst}, -1.0, 0, true, true);
+                b.scenario().routes[0].markup_doubles_at = 20000.0;
+                b.scenario().routes[0].detection_doubles_at = 50000.0;
+                break;
+            case RouteKind::soft_remote:
+                b.control("org-ban-dst", org, {dst}, -1.0, 0, true, true);
+                buyer_ref.risk_tolerance = 0.0;
+                buyer_ref.remote = model::Remote{{rem}, 0.10, model::kUnlimited, 20000.0};
                 break;
         }
         b.finish();
@@ -217,5 +238,17 @@ TEST_CASE("Engine and solver agree: diverted route with a licensed first leg",
 
 TEST_CASE("Engine and solver agree: remote compute", "[equilibrium][routes]") {
     World w(RouteKind::remote);
+    check_agreement(w, engine::Channel::remote);
+}
+
+TEST_CASE("Engine and solver agree: soft diverted route, priced at its own volume",
+          "[equilibrium][routes][soft]") {
+    World w(RouteKind::soft_diverted);
+    check_agreement(w, engine::Channel::diverted);
+}
+
+TEST_CASE("Engine and solver agree: soft remote channel, priced at its own volume",
+          "[equilibrium][routes][soft]") {
+    World w(RouteKind::soft_remote);
     check_agreement(w, engine::Channel::remote);
 }
