@@ -204,7 +204,14 @@ double ScenarioBuilder::read_doubles_at(const MapReader& m, std::string_view key
                                         std::string_view what) {
     const std::optional<double> v = m.number(key, kPositive);
     if (!v) return model::kUnlimited;
-    if (scaled == 0.0) {
+    // Only a markup or detection left out or written as 0 has nothing to scale; one that was
+    // itself rejected has been reported already.
+    const Doc* given = m.get(what);
+    double written = 0.0;
+    const bool zero =
+        !given || (given->kind == DocKind::scalar &&
+                   parse_number(given->scalar, written) == NumberParse::ok && written == 0.0);
+    if (zero && scaled == 0.0) {
         f_.error(m.node().find_entry(key)->key_loc, m.path(key),
                  fmt::format("'{}' makes the {} rise with volume, but the {} here is 0; give a "
                              "positive '{}' or drop '{}'",
