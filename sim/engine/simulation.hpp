@@ -82,6 +82,7 @@ class Simulation {
     ClearingState clearing_;
     TransitState transit_;
     InputState inputs_;
+    PoolState pools_;  // suppliers' capacity pools (empty in most worlds)
     BehaviourState behaviour_;
     RecordScratch record_scratch_;
 

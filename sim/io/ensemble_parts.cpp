@@ -41,8 +41,8 @@ std::string hostname() {
 }  // namespace
 
 const std::vector<std::string_view>& per_tick_files() {
-    static const std::vector<std::string_view> files{kFlowsCsv,   kCountriesCsv, kMarketsCsv,
-                                                     kRevenueCsv, kEventsCsv,    kSuppliersCsv};
+    static const std::vector<std::string_view> files{
+        kFlowsCsv, kCountriesCsv, kMarketsCsv, kRevenueCsv, kEventsCsv, kSuppliersCsv, kPoolsCsv};
     return files;
 }
 

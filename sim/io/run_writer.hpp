@@ -24,6 +24,7 @@ inline constexpr std::string_view kMarketsCsv = "markets.csv";
 inline constexpr std::string_view kRevenueCsv = "revenue.csv";
 inline constexpr std::string_view kEventsCsv = "events.csv";
 inline constexpr std::string_view kSuppliersCsv = "suppliers.csv";
+inline constexpr std::string_view kPoolsCsv = "pools.csv";
 inline constexpr std::string_view kSummaryCsv = "summary.csv";
 
 // Decimals in the CSV files.
@@ -91,6 +92,7 @@ class CsvRunWriter final : public engine::Recorder {
 
     std::unique_ptr<CsvWriter> flows_;
     std::unique_ptr<CsvWriter> suppliers_csv_;  // multi-tier worlds only
+    std::unique_ptr<CsvWriter> pools_csv_;      // worlds with capacity pools only
     CsvWriter countries_csv_, markets_csv_, revenue_csv_, events_csv_;
 
     // Detail::country: this tick's sums, in first-seen order (the map only finds them).
