@@ -43,8 +43,8 @@ void read_uses(Fields& f, const Doc& node, const std::string& path,
                         ? fmt::format("unknown pool '{}': the supplier declares no "
                                       "'pools' (add pools: {{{}: CAPACITY}} to it)",
                                       e.key, e.key)
-                        : fmt::format("unknown pool '{}' (the supplier's pools: {}){}", e.key,
-                                      fmt::join(ids, ", "), did_you_mean(e.key, ids)));
+                        : fmt::format("unknown pool '{}'{}; the supplier's pools: {}", e.key,
+                                      did_you_mean(e.key, ids), fmt::join(ids, ", ")));
         }
         const std::optional<double> per_unit = f.number(e.value, path_join(path, e.key), kPositive);
         if (it != ids.end() && per_unit)
@@ -52,21 +52,24 @@ void read_uses(Fields& f, const Doc& node, const std::string& path,
     }
 }
 
-/// A pool no offer draws on bounds nothing: most likely a `uses` was forgotten.
-void warn_unused_pools(Fields& f, const model::Scenario& s, const model::Supplier& sup,
+/// A pool no offer draws on bounds nothing: most likely a `uses` was forgotten. Read from the
+/// offers as written, so that a `uses` with a bad coefficient still counts as naming its pool.
+void warn_unused_pools(Fields& f, const Doc& supplier, const model::Supplier& sup,
                        const std::string& path) {
-    for (std::size_t p = 0; p < sup.pools.size(); ++p) {
-        const bool used = std::any_of(sup.offers.begin(), sup.offers.end(), [&](Index o) {
-            const auto& uses = s.offers[as_size(o)].uses;
-            return std::any_of(uses.begin(), uses.end(),
-                               [&](const model::PoolUse& u) { return as_size(u.pool) == p; });
+    const Doc* offers = supplier.find("offers");
+    const auto named = [&](const std::string& pool) {
+        if (!offers) return false;
+        return std::any_of(offers->items.begin(), offers->items.end(), [&](const Doc& offer) {
+            const Doc* uses = offer.find("uses");
+            return uses && uses->find(pool) != nullptr;
         });
-        if (!used)
-            f.warning(sup.pools[p].loc, path,
+    };
+    for (const auto& pool : sup.pools)
+        if (!named(pool.id))
+            f.warning(pool.loc, path,
                       fmt::format("pool '{}' is declared but no offer uses it: it bounds nothing "
                                   "(add uses: {{{}: PER_UNIT}} to the offers that draw on it)",
-                                  sup.pools[p].id, sup.pools[p].id));
-    }
+                                  pool.id, pool.id));
 }
 
 }  // namespace
@@ -93,7 +96,7 @@ void ScenarioBuilder::read_suppliers(const MapReader& top) {
             m.get("ships_from") ? ref(m, "ships_from", countries_, false) : sup.made_in;
         if (const Doc* pools = m.get("pools")) sup.pools = read_pools(f_, *pools, m.path("pools"));
         read_offers(m, static_cast<Index>(i), m.get("equipment") != nullptr);
-        warn_unused_pools(f_, s_, sup, m.path("pools"));
+        warn_unused_pools(f_, item, sup, m.path("pools"));
         sup.price_adjustment = m.number("price_adjustment", kNonNegative).value_or(0.0);
         if (const Doc* node = m.get("design_around")) {
             const std::string da_path = m.path("design_around");
