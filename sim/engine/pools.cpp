@@ -53,9 +53,12 @@ void allocate_one(const model::Scenario& w, std::size_t p, PoolState& pools, Off
         const auto o = ix(pools.user_offer[k]);
         return (offers.charged_price[o] - w.offers[o].unit_cost) / pools.user_per_unit[k];
     };
-    // Ties by offer order (the users are in offer order): stable and deterministic.
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t x, std::size_t y) { return margin(x) > margin(y); });
+    // Ties by offer order (users are listed in offer order, so by user index): deterministic,
+    // and std::sort needs no buffer (the tick loop allocates nothing).
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        const double mx = margin(x), my = margin(y);
+        return mx != my ? mx > my : x < y;
+    });
     double left = pools.capacity[p], demand = 0.0;
     for (std::size_t k : order) {
         const auto o = ix(pools.user_offer[k]);
