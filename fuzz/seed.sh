@@ -26,6 +26,7 @@ for f in scenarios/examples/*.yaml scenarios/validation/*.yaml; do
 done
 for f in scenarios/examples/policies/*.yaml; do add_scenario "$f" "policies-$(basename "$f" .yaml)" base.yaml; done
 for f in scenarios/examples/multi-tier/*.yaml; do add_scenario "$f" "tier-$(basename "$f" .yaml)" tier-base.yaml; done
+for f in scenarios/examples/markets/*.yaml; do add_scenario "$f" "markets-$(basename "$f" .yaml)"; done
 for f in scenarios/chips/*.yaml; do add_scenario "$f" "chips-$(basename "$f" .yaml)" baseline.yaml; done
 # Generated worlds (tradesim generate), small enough for the 8 KB cap: a tradesim binary from
 # any build folder, skipped when none is built.

@@ -81,6 +81,11 @@ void add_scenario_warnings(const model::Scenario& s, const eq::Context& c1,
         if (sup.design_around)
             warnings.push_back(fmt::format(
                 "supplier '{}' has design_around: its variants are not launched", sup.id));
+        if (!sup.pools.empty())
+            warnings.push_back(fmt::format(
+                "supplier '{}' has capacity pools: the equilibrium leaves them out (each offer is "
+                "bounded by its own capacity only; an offer without one is unlimited)",
+                sup.id));
         if (!sup.purchases.empty() || sup.equipment)
             warnings.push_back(
                 fmt::format("supplier '{}' buys inputs or equipment: input markets are not solved, "

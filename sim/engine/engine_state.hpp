@@ -269,6 +269,30 @@ struct InputState {
     std::vector<Installation> installations;
 };
 
+/// Suppliers' shared capacity pools, flattened in supplier order and then in the order of each
+/// supplier's `pools`, with the offers drawing on each as compressed rows (variants included).
+/// Empty in worlds without pools: the tick then skips pools entirely.
+struct PoolState {
+    std::vector<Index> supplier;
+    std::vector<std::size_t> pool;   // index into the supplier's `pools`
+    std::vector<double> capacity;    // pool units per tick
+    std::vector<std::size_t> begin;  // per pool + 1: its row of users
+    std::vector<Index> user_offer;
+    std::vector<double> user_per_unit;  // pool units per unit of the offer's output
+    // This tick, in pool units: what the offers' demand signals would draw (within their own
+    // capacity), what the allocation granted, what production drew; whether demand exceeded
+    // the pool.
+    std::vector<double> demand, granted, used;
+    std::vector<char> binding;
+    std::vector<char> reported;  // the current spell of binding is in events.csv
+    /// Per offer: the output it can sell, from last tick's orders (the allocation's signal).
+    std::vector<double> signal;
+    std::vector<std::size_t> order;  // scratch: one pool's users by margin per unit of pool
+    std::vector<double> grant;       // scratch, per user: its grant from the pool
+    std::size_t size() const { return supplier.size(); }
+    bool empty() const { return supplier.empty(); }
+};
+
 /// What reactions and design-around do during a run (the world holds what they are).
 struct BehaviourState {
     struct Reaction {

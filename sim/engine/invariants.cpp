@@ -69,6 +69,11 @@ void check_invariants(int tick, const OfferState& offers, const TransitState& tr
                 "{} + {}",
                 tick, r.supplier, r.product, r.opening, r.received, r.used, r.closing));
     check_flows(tick, offers, record);
+    for (const auto& r : record.pools)
+        if (r.used > r.capacity * (1.0 + 1e-9) + 1e-9)
+            throw InternalError(fmt::format(
+                "tick {}: capacity pool {} of supplier {} overdrawn: production used {} of {}",
+                tick, r.pool, r.supplier, r.used, r.capacity));
 }
 
 }  // namespace ts::engine

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/pools.hpp"
+
 namespace ts::engine {
 
 namespace {
@@ -94,7 +96,7 @@ void settle_inputs(const model::Scenario& w, InputState& inputs, OfferState& off
 }  // namespace
 
 void phase_production(const TickContext& t, InputState& inputs, OfferState& offers,
-                      TickRecord& record) {
+                      PoolState& pools, TickRecord& record) {
     install_equipment(t, inputs, record);
     const auto& w = t.world;
     for (std::size_t o = 0; o < offers.size(); ++o) {
@@ -114,6 +116,9 @@ void phase_production(const TickContext& t, InputState& inputs, OfferState& offe
         offers.opening_stock[o] = offers.stock[o];
         offers.charged_price[o] = offers.price[o];
     }
+    // Lagged: the pool is shared out before this tick's orders are known, by last tick's
+    // orders, so clearing and settlement see an ordinary per-offer capacity.
+    if (!pools.empty()) allocate_pools(w, pools, offers);
     limit_by_inputs(w, inputs, offers);
 }
 
@@ -138,7 +143,7 @@ void plan_inputs(const model::Scenario& w, const InputState& inputs, const Offer
 
 void phase_settlement(const TickContext& t, const std::vector<Request>& fills,
                       ConstraintState& constraints, BuyerState& buyers, OfferState& offers,
-                      InputState& inputs) {
+                      InputState& inputs, PoolState& pools) {
     // Quotas consumed this tick.
     for (const auto& f : fills)
         for (auto q : t.legality.quotas(f.quota_begin, f.quota_end))
@@ -163,6 +168,7 @@ void phase_settlement(const TickContext& t, const std::vector<Request>& fills,
     }
     for (std::size_t b = 0; b < buyers.size(); ++b)
         buyers.backlog[b] = t.world.buyers[b].backlog * buyers.unmet[b];
+    if (!pools.empty()) settle_pools(offers, pools);
     settle_inputs(t.world, inputs, offers);
 }
 

@@ -78,6 +78,17 @@ struct SupplierRecord {
     double capacity = 0.0;  // equipment: output capacity it gives (installed × per unit)
 };
 
+/// tick × supplier × capacity pool (pools.csv), in pool units per tick.
+struct PoolRecord {
+    Index supplier = model::kNone;
+    std::size_t pool = 0;  // index into the supplier's `pools`
+    double capacity = 0.0;
+    double demand = 0.0;   // what last tick's orders would draw, within own capacities
+    double granted = 0.0;  // capacity granted to its offers this tick
+    double used = 0.0;     // drawn by this tick's production (never above capacity)
+    bool binding = false;  // demand above capacity: the pool rationed its offers
+};
+
 /// tick × supplier × billing country.
 struct RevenueRecord {
     Index supplier = model::kNone;
@@ -157,9 +168,11 @@ struct TickRecord {
     EventList events;
     std::vector<SupplierRecord> suppliers;
     std::vector<SoftRouteRecord> soft_routes;  // soft routes and remote channels only
+    std::vector<PoolRecord> pools;             // worlds with capacity pools only
     void clear() {
         suppliers.clear();
         soft_routes.clear();
+        pools.clear();
         flows.clear();
         markets.clear();
         countries.clear();

@@ -15,6 +15,7 @@
 #include "engine/invariants.hpp"
 #include "engine/licensing.hpp"
 #include "engine/policies.hpp"
+#include "engine/pools.hpp"
 #include "engine/prices.hpp"
 #include "engine/production.hpp"
 #include "engine/routes.hpp"
@@ -97,6 +98,7 @@ Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     behaviour_.reactions.assign(world_.reactions.size(), {});
     behaviour_.launch_tick.assign(world_.variants.size(), kNever);
     soft_ = init_soft_routes(s);
+    pools_ = make_pools(s);
 
     init_offers();
     init_candidates();
@@ -135,7 +137,11 @@ void Simulation::init_offers() {
             of.launch_tick[o] == kAlways && policies_.offer_available(static_cast<Index>(o), 0);
         of.stock[o] = std::isfinite(cap) && exists_at_start ? cap : 0.0;
         of.planned[o] = std::isfinite(cap) ? cap : 0.0;
+        // Read only by start_pools: phase 2 sets both again every tick.
+        of.capacity[o] = exists_at_start ? cap : 0.0;
+        of.charged_price[o] = off.price;
     }
+    if (!pools_.empty()) start_pools(s, pools_, of);
 }
 
 void Simulation::init_candidates() {
@@ -247,7 +253,8 @@ void Simulation::reserve_tick_lists() {
         max_lag = std::max(max_lag, static_cast<std::size_t>(std::max(1, eq.lag_ticks)) + 1);
     }
     inputs_.installations.reserve(2 * equipment_candidates * rounds * max_lag);
-    record_.events.reserve(32 + equipment_buyers, 48);
+    record_.events.reserve(32 + equipment_buyers + pools_.size(), 48);
+    record_.pools.reserve(pools_.size());
 }
 
 template <class F>
@@ -273,7 +280,7 @@ void Simulation::step(Recorder& recorder) {
         phase_policy(tick_, world_, behaviour_, policies_, legality_, transitions_, buyers_, cands_,
                      constraints_, record_);
     });
-    timed(Phase::production, [&] { phase_production(t, inputs_, offers_, record_); });
+    timed(Phase::production, [&] { phase_production(t, inputs_, offers_, pools_, record_); });
     timed(Phase::demand, [&] { phase_demand(t, inputs_, offers_, buyers_); });
     timed(Phase::routes, [&] { phase_routes(t, buyers_, offers_, constraints_, cands_, stats_); });
     timed(Phase::choice, [&] { phase_choice(t, buyers_, cands_, choice_scratch_); });
@@ -282,16 +289,19 @@ void Simulation::step(Recorder& recorder) {
         phase_clearing(t, config_, licences_, buyers_, offers_, cands_, constraints_, clearing_,
                        stats_);
     });
-    timed(Phase::settlement,
-          [&] { phase_settlement(t, clearing_.fills, constraints_, buyers_, offers_, inputs_); });
+    timed(Phase::settlement, [&] {
+        phase_settlement(t, clearing_.fills, constraints_, buyers_, offers_, inputs_, pools_);
+    });
     timed(Phase::shipping, [&] {
         phase_shipping(t, run, offers_, buyers_, clearing_.fills, inputs_, transit_, record_);
         if (!soft_.empty())
             update_soft_routes(t, offers_, buyers_, clearing_.fills, soft_, record_);
     });
     timed(Phase::prices, [&] { phase_prices(world_.scenario, offers_); });
-    timed(Phase::records,
-          [&] { phase_records(t, offers_, buyers_, inputs_, record_scratch_, record_); });
+    timed(Phase::records, [&] {
+        phase_records(t, offers_, buyers_, inputs_, record_scratch_, record_);
+        if (!pools_.empty()) record_pools(world_.scenario, pools_, record_);
+    });
     timed(Phase::behaviour, [&] {
         phase_behaviour(tick_, world_, policies_, approvals_, behaviour_, offers_, record_);
     });

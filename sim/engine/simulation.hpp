@@ -88,6 +88,7 @@ class Simulation {
     ClearingState clearing_;
     TransitState transit_;
     InputState inputs_;
+    PoolState pools_;  // suppliers' capacity pools (empty in most worlds)
     BehaviourState behaviour_;
     SoftRoutes soft_;  // soft routes and remote channels (empty when the world has none)
     RecordScratch record_scratch_;

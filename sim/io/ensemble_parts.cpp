@@ -41,9 +41,9 @@ std::string hostname() {
 }  // namespace
 
 const std::vector<std::string_view>& per_tick_files() {
-    static const std::vector<std::string_view> files{kFlowsCsv,     kCountriesCsv, kMarketsCsv,
-                                                     kRevenueCsv,   kEventsCsv,    kSuppliersCsv,
-                                                     kSoftRoutesCsv};
+    static const std::vector<std::string_view> files{kFlowsCsv,      kCountriesCsv, kMarketsCsv,
+                                                     kRevenueCsv,    kEventsCsv,    kSuppliersCsv,
+                                                     kSoftRoutesCsv, kPoolsCsv};
     return files;
 }
 

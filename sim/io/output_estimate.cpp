@@ -124,6 +124,9 @@ OutputEstimate estimate_run_output(const model::Scenario& s, RunWriterOptions::D
     if (engine::has_soft_routes(s))
         add(std::string(kSoftRoutesCsv), static_cast<double>(s.routes.size() + s.buyers.size()),
             country + buyer + 10.0 + 4.0 * kNumberWidth);
+    double pools = 0.0;
+    for (const auto& sup : s.suppliers) pools += static_cast<double>(sup.pools.size());
+    if (pools > 0) add(std::string(kPoolsCsv), pools, supplier + 12.0 + 4.0 * kNumberWidth);
     // events.csv: a few lines per policy, reaction and supplier over a whole run.
     const double events = 3.0 * static_cast<double>(s.policies.size() + s.reactions.size()) +
                           2.0 * static_cast<double>(s.suppliers.size());

@@ -132,6 +132,15 @@ CsvRunWriter::CsvRunWriter(const model::Scenario& scenario, const fs::path& dir,
                                         "priced_volume", "markup", "detection"}),
             options.sync);
     }
+    // pools.csv exists only for worlds with capacity pools.
+    if (std::any_of(scenario.suppliers.begin(), scenario.suppliers.end(),
+                    [](const model::Supplier& sup) { return !sup.pools.empty(); })) {
+        pools_csv_ = std::make_unique<CsvWriter>(
+            in_dir(dir, kPoolsCsv),
+            header(options.run_column, {"tick", "date", "supplier", "pool", "capacity", "demand",
+                                        "granted", "used", "binding"}),
+            options.sync);
+    }
     cache_names(scenario);
 }
 
@@ -305,6 +314,20 @@ void CsvRunWriter::record(const engine::TickRecord& tick) {
         }
     }
 
+    if (pools_csv_) {
+        for (const auto& r : tick.pools) {
+            pools_csv_->preformatted(prefix_)
+                .preformatted(name_of(suppliers_, r.supplier, "supplier"))
+                .text(scenario_->suppliers[static_cast<std::size_t>(r.supplier)].pools[r.pool].id)
+                .number(r.capacity, kQuantityDecimals)
+                .number(r.demand, kQuantityDecimals)
+                .number(r.granted, kQuantityDecimals)
+                .number(r.used, kQuantityDecimals)
+                .preformatted(r.binding ? "1" : "0")
+                .end_row();
+        }
+    }
+
     for (const auto& e : tick.events) {
         events_csv_.preformatted(prefix_)
             .text(e.actor)
@@ -320,6 +343,7 @@ void CsvRunWriter::end() {
     if (flows_) flows_->commit();
     if (suppliers_csv_) suppliers_csv_->commit();
     if (soft_routes_csv_) soft_routes_csv_->commit();
+    if (pools_csv_) pools_csv_->commit();
     countries_csv_.commit();
     markets_csv_.commit();
     revenue_csv_.commit();

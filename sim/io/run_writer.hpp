@@ -25,6 +25,7 @@ inline constexpr std::string_view kRevenueCsv = "revenue.csv";
 inline constexpr std::string_view kEventsCsv = "events.csv";
 inline constexpr std::string_view kSuppliersCsv = "suppliers.csv";
 inline constexpr std::string_view kSoftRoutesCsv = "soft_routes.csv";
+inline constexpr std::string_view kPoolsCsv = "pools.csv";
 inline constexpr std::string_view kSummaryCsv = "summary.csv";
 
 // Decimals in the CSV files.
@@ -94,6 +95,7 @@ class CsvRunWriter final : public engine::Recorder {
     std::unique_ptr<CsvWriter> flows_;
     std::unique_ptr<CsvWriter> suppliers_csv_;    // multi-tier worlds only
     std::unique_ptr<CsvWriter> soft_routes_csv_;  // worlds with soft routes or remote channels
+    std::unique_ptr<CsvWriter> pools_csv_;        // worlds with capacity pools only
     CsvWriter countries_csv_, markets_csv_, revenue_csv_, events_csv_;
 
     // Detail::country: this tick's sums, in first-seen order (the map only finds them).

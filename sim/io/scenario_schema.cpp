@@ -13,11 +13,18 @@ const Words kTopKeys = {"name",   "description", "extends",  "remove",    "time"
 const Words kTimeKeys = {"start", "step", "ticks", "observed_until"};
 const Words kCountryKeys = {"code", "name", "groups"};
 const Words kProductKeys = {"id", "kind", "tpp", "density", "interconnect", "compute"};
-const Words kSupplierKeys = {"id",       "jurisdiction",     "made_in",       "ships_from",
-                             "offers",   "price_adjustment", "design_around", "equipment",
-                             "purchases"};
+const Words kSupplierKeys = {"id",
+                             "jurisdiction",
+                             "made_in",
+                             "ships_from",
+                             "offers",
+                             "price_adjustment",
+                             "design_around",
+                             "equipment",
+                             "purchases",
+                             "pools"};
 const Words kOfferKeys = {"product",           "capacity",  "unit_cost", "price",
-                          "supply_elasticity", "available", "inputs"};
+                          "supply_elasticity", "available", "inputs",    "uses"};
 const Words kAvailableKeys = {"after", "lag"};
 const Words kDesignAroundKeys = {"lag", "margin"};
 const Words kEquipmentKeys = {"product", "capacity_per_unit", "installed", "depreciation", "lag"};
@@ -140,6 +147,8 @@ std::vector<AcceptedKey> accepted_keys() {
     r.map("suppliers[].offers[]", kOfferKeys);
     r.map("suppliers[].offers[].available", kAvailableKeys);
     r.key("suppliers[].offers[].inputs.<product>");
+    r.key("suppliers[].pools.<pool>");
+    r.key("suppliers[].offers[].uses.<pool>");
     r.map("suppliers[].design_around", kDesignAroundKeys);
     r.map("suppliers[].equipment", kEquipmentKeys);
     r.key("suppliers[].purchases.<product>");

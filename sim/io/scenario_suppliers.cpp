@@ -1,6 +1,10 @@
 // Suppliers and their offers: jurisdiction, origin, prices, capacity, availability after a
-// policy and design-around. Inputs, equipment and purchases are in scenario_multi_tier.cpp.
+// policy and design-around; shared capacity pools (`pools`, an offer's `uses`). Inputs,
+// equipment and purchases are in scenario_multi_tier.cpp.
+#include <algorithm>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "io/scenario_build.hpp"
 #include "io/scenario_schema.hpp"
@@ -13,6 +17,60 @@ using model::kNone;
 namespace {
 
 const NumberRule kMargin{0.0, false, 1.0, true, false};
+
+/// `pools: {ID: capacity}`: pool units per tick, finite and not negative.
+std::vector<model::Pool> read_pools(Fields& f, const Doc& node, const std::string& path) {
+    std::vector<model::Pool> pools;
+    if (!f.expect_map(node, path, "a map from pool id to its capacity per tick")) return pools;
+    for (const DocEntry& e : node.entries) {
+        const std::optional<double> cap = f.number(e.value, path_join(path, e.key), kNonNegative);
+        pools.push_back(model::Pool{e.key, cap.value_or(0.0), e.key_loc});
+    }
+    return pools;
+}
+
+/// An offer's `uses: {POOL: per_unit}`: each a pool of its own supplier, finite and positive.
+void read_uses(Fields& f, const Doc& node, const std::string& path,
+               const std::vector<model::Pool>& pools, model::Offer& offer) {
+    if (!f.expect_map(node, path, "a map from pool id to pool units per unit of output")) return;
+    std::vector<std::string> ids;
+    for (const auto& pool : pools) ids.push_back(pool.id);
+    for (const DocEntry& e : node.entries) {
+        const auto it = std::find(ids.begin(), ids.end(), e.key);
+        if (it == ids.end()) {
+            f.error(e.key_loc, path,
+                    ids.empty()
+                        ? fmt::format("unknown pool '{}': the supplier declares no "
+                                      "'pools' (add pools: {{{}: CAPACITY}} to it)",
+                                      e.key, e.key)
+                        : fmt::format("unknown pool '{}'{}; the supplier's pools: {}", e.key,
+                                      did_you_mean(e.key, ids), fmt::join(ids, ", ")));
+        }
+        const std::optional<double> per_unit = f.number(e.value, path_join(path, e.key), kPositive);
+        if (it != ids.end() && per_unit)
+            offer.uses.push_back(model::PoolUse{static_cast<Index>(it - ids.begin()), *per_unit});
+    }
+}
+
+/// A pool no offer draws on bounds nothing: most likely a `uses` was forgotten. Read from the
+/// offers as written, so that a `uses` with a bad coefficient still counts as naming its pool.
+void warn_unused_pools(Fields& f, const Doc& supplier, const model::Supplier& sup,
+                       const std::string& path) {
+    const Doc* offers = supplier.find("offers");
+    const auto named = [&](const std::string& pool) {
+        if (!offers) return false;
+        return std::any_of(offers->items.begin(), offers->items.end(), [&](const Doc& offer) {
+            const Doc* uses = offer.find("uses");
+            return uses && uses->find(pool) != nullptr;
+        });
+    };
+    for (const auto& pool : sup.pools)
+        if (!named(pool.id))
+            f.warning(pool.loc, path,
+                      fmt::format("pool '{}' is declared but no offer uses it: it bounds nothing "
+                                  "(add uses: {{{}: PER_UNIT}} to the offers that draw on it)",
+                                  pool.id, pool.id));
+}
 
 }  // namespace
 
@@ -36,7 +94,9 @@ void ScenarioBuilder::read_suppliers(const MapReader& top) {
         sup.made_in = ref(m, "made_in", countries_, true);
         sup.ships_from =
             m.get("ships_from") ? ref(m, "ships_from", countries_, false) : sup.made_in;
+        if (const Doc* pools = m.get("pools")) sup.pools = read_pools(f_, *pools, m.path("pools"));
         read_offers(m, static_cast<Index>(i), m.get("equipment") != nullptr);
+        warn_unused_pools(f_, item, sup, m.path("pools"));
         sup.price_adjustment = m.number("price_adjustment", kNonNegative).value_or(0.0);
         if (const Doc* node = m.get("design_around")) {
             const std::string da_path = m.path("design_around");
@@ -100,6 +160,8 @@ void ScenarioBuilder::read_offers(const MapReader& supplier_map, Index supplier,
         }
         if (const Doc* inputs = m.get("inputs"))
             read_inputs(*inputs, m.path("inputs"), offer, supplier);
+        if (const Doc* uses = m.get("uses"))
+            read_uses(f_, *uses, m.path("uses"), s_.suppliers[as_size(supplier)].pools, offer);
         if (unit_cost && price && *unit_cost > *price) {
             f_.warning(
                 item.find("unit_cost")->loc, m.path("unit_cost"),

@@ -59,6 +59,13 @@ struct InputNeed {
     double per_unit = 0.0;
 };
 
+/// An offer's draw on one of its supplier's capacity pools (`uses: {cowos: 1.0}`): pool units
+/// per unit of output.
+struct PoolUse {
+    Index pool = kNone;  // index into Supplier::pools
+    double per_unit = 0.0;
+};
+
 /// One product offered by one supplier. Offers are flattened into Scenario::offers in supplier
 /// order, then in the order of the supplier's `offers` list.
 struct Offer {
@@ -73,6 +80,9 @@ struct Offer {
     std::vector<InputNeed> inputs;
     /// No `capacity` given and the supplier has `equipment`: capacity = installed × per unit.
     bool capacity_from_equipment = false;
+    /// Shared capacity pools the offer draws on: its output is also bounded by what each pool
+    /// grants it (docs/model.md, "Shared capacity pools"). Design-around variants copy it.
+    std::vector<PoolUse> uses;
     SourceLoc loc;
 };
 
@@ -101,6 +111,14 @@ struct Purchase {
     SourceLoc loc;
 };
 
+/// A capacity several offers of one supplier share (`pools: {cowos: 500000}`): packaging, wafer
+/// or memory capacity, in pool units per tick.
+struct Pool {
+    std::string id;
+    double capacity = 0.0;
+    SourceLoc loc;
+};
+
 struct DesignAround {
     int lag_ticks = 0;
     double margin = 0.05;  // how far under the binding threshold the variant is placed
@@ -116,6 +134,7 @@ struct Supplier {
     std::optional<DesignAround> design_around;
     std::optional<Equipment> equipment;
     std::vector<Purchase> purchases;  // one per input or equipment product it buys
+    std::vector<Pool> pools;          // shared capacity pools, in file order
     SourceLoc loc;
 };
 

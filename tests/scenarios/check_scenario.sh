@@ -16,7 +16,7 @@ if ! "$bin" "${args[@]}" -o "$tmp/out" --quiet 2> "$tmp/stderr"; then
 fi
 if [ "$mode" = "--approve" ]; then
   mkdir -p "$case_dir/approved"
-  for f in flows.csv countries.csv markets.csv revenue.csv events.csv suppliers.csv soft_routes.csv summary.csv scenario.resolved.yaml; do
+  for f in flows.csv countries.csv markets.csv revenue.csv events.csv suppliers.csv soft_routes.csv pools.csv summary.csv scenario.resolved.yaml; do
     [ -f "$tmp/out/$f" ] && cp "$tmp/out/$f" "$case_dir/approved/$f"
   done
   echo "approved $case_dir"

@@ -617,3 +617,19 @@ TEST_CASE("The solver applies an import gate by supplier to one class of buyers 
     CHECK(r.current.buyers[ix(other)].price_index == Approx(1.0).epsilon(1e-12));
     CHECK(r.current.offers[ix(w.big)].orders == Approx(60.0).epsilon(1e-9));
 }
+
+TEST_CASE("Capacity pools are left out of the equilibrium with a warning", "[equilibrium]") {
+    test::ScenarioBuilder b(12);
+    const auto dst = b.country("DST");
+    const auto good = b.product("good");
+    const auto maker = b.supplier("maker", b.country("ORG"));
+    b.offer(maker, good, 100.0, 80.0);
+    b.buyer("buyer", dst, 50.0, 100.0, 0.5, 2.0);
+    CHECK(analysis::solve_equilibrium(b.scenario(), {}).warnings.empty());
+    b.scenario().suppliers[0].pools.push_back({"line", 40.0, {}});
+    b.scenario().offers[0].uses.push_back({0, 1.0});
+    const auto r = analysis::solve_equilibrium(b.scenario(), {});
+    REQUIRE(r.warnings.size() == 1);
+    CHECK_THAT(r.warnings[0], Catch::Contains("supplier 'maker' has capacity pools"));
+    CHECK(r.current.offers.at(0).orders == Approx(50.0));  // the pool of 40 does not bind it
+}
