@@ -13,9 +13,9 @@ const Words kTopKeys = {"name",   "description", "extends",  "remove",    "time"
 const Words kTimeKeys = {"start", "step", "ticks", "observed_until"};
 const Words kCountryKeys = {"code", "name", "groups"};
 const Words kProductKeys = {"id", "kind", "tpp", "density", "interconnect", "compute"};
-const Words kSupplierKeys = {"id",       "jurisdiction",     "made_in",       "ships_from",
-                             "offers",   "price_adjustment", "design_around", "equipment",
-                             "purchases"};
+const Words kSupplierKeys = {"id",        "jurisdiction",     "made_in",       "ships_from",
+                             "offers",    "price_adjustment", "design_around", "equipment",
+                             "purchases", "pricing"};
 const Words kOfferKeys = {"product",           "capacity",  "unit_cost", "price",
                           "supply_elasticity", "available", "inputs"};
 const Words kAvailableKeys = {"after", "lag"};
@@ -73,6 +73,7 @@ const Words kPeriods = {"tick", "month", "quarter", "year", "policy"};
 const Words kInspections = {"hub", "border"};
 const Words kMetrics = {"diverted_units", "diverted_compute", "imports_compute",
                         "unmet_compute",  "seized_units",     "price_index"};
+const Words kPricings = {"fixed", "adjust", "clearing"};
 const Words kRouteMetrics = {"diverted_units", "diverted_compute", "seized_units"};
 
 Words all_type_keys() {
@@ -136,6 +137,7 @@ std::vector<AcceptedKey> accepted_keys() {
     r.map("products[]", kProductKeys);
     r.values("products[].kind", kProductKinds);
     r.map("suppliers[]", kSupplierKeys);
+    r.values("suppliers[].pricing", kPricings);
     r.map("suppliers[].offers[]", kOfferKeys);
     r.map("suppliers[].offers[].available", kAvailableKeys);
     r.key("suppliers[].offers[].inputs.<product>");
