@@ -7,8 +7,10 @@ namespace ts::engine {
 
 namespace {
 
-// The most a clearing price moves in one Newton iteration (a factor of 2 either way): a market
-// far from clearing walks there instead of jumping to where the local slope no longer holds.
+// The most a clearing price moves in one tick, and in one Newton iteration: a factor of 2 either
+// way. A market whose clearing price is further away gets there over a few ticks; one without a
+// clearing price (demand above capacity that does not respond to price) rises by ×2 a tick
+// instead of without bound within the tick (tradesim equilibrium reports it as ill-posed).
 const double kMaxLogStep = std::log(2.0);
 constexpr int kIterations = 60;       // Newton iterations per tick, at most
 constexpr double kTolerance = 1e-10;  // |log(orders/capacity)| at which a price clears
@@ -168,12 +170,11 @@ void clear_prices(const model::Scenario& world, const CandidateState& cands, Off
         const double cap = offers.capacity[o], uc = world.offers[o].unit_cost;
         c.extra[i] = std::max(0.0, c.extra[i] + offers.orders[o]);  // re-choice, licences
         c.log_r[i] = 0.0;
-        c.floor[i] = uc > 0.0 ? std::log(uc / offers.price[o]) : -kInf;
-        // Unavailable or unlimited offers keep their price; so do offers nobody orders from,
-        // unless their price can fall (they step halfway to unit cost, as no slope is known).
+        c.floor[i] = std::max(-kMaxLogStep, uc > 0.0 ? std::log(uc / offers.price[o]) : -kInf);
+        // Unavailable or unlimited offers keep their price; offers nobody orders from step down
+        // as far as one tick allows (halfway, or to unit cost), as no slope is known.
         c.held[i] = !std::isfinite(cap) || cap <= 0.0 || offers.orders[o] <= kTiny;
-        if (std::isfinite(cap) && cap > 0.0 && offers.orders[o] <= kTiny)
-            c.log_r[i] = std::max(c.floor[i], -kMaxLogStep);
+        if (std::isfinite(cap) && cap > 0.0 && offers.orders[o] <= kTiny) c.log_r[i] = c.floor[i];
     }
     for (int it = 0; it < kIterations; ++it) {
         evaluate(world, cands, offers, c, true);
@@ -181,15 +182,18 @@ void clear_prices(const model::Scenario& world, const CandidateState& cands, Off
         for (std::size_t i = 0; i < n; ++i) {
             if (c.held[i] && offers.orders[c.unknowns[i]] <= kTiny) continue;
             const bool at_floor = c.log_r[i] <= c.floor[i] + 1e-15;
+            const bool at_top = c.log_r[i] >= kMaxLogStep - 1e-15;
             c.held[i] = !std::isfinite(offers.capacity[c.unknowns[i]]) ||
-                        offers.capacity[c.unknowns[i]] <= 0.0 || (at_floor && c.excess[i] < 0.0);
+                        offers.capacity[c.unknowns[i]] <= 0.0 || (at_floor && c.excess[i] < 0.0) ||
+                        (at_top && c.excess[i] > 0.0);
             if (!c.held[i]) worst = std::max(worst, std::abs(c.excess[i]));
         }
         if (worst < kTolerance || !newton_step(c)) break;
         for (std::size_t i = 0; i < n; ++i)
             if (!c.held[i])
-                c.log_r[i] = std::max(
-                    c.floor[i], c.log_r[i] + std::clamp(c.step[i], -kMaxLogStep, kMaxLogStep));
+                c.log_r[i] =
+                    std::clamp(c.log_r[i] + std::clamp(c.step[i], -kMaxLogStep, kMaxLogStep),
+                               c.floor[i], kMaxLogStep);
     }
     for (std::size_t i = 0; i < n; ++i) {
         const std::size_t o = c.unknowns[i];

@@ -15,7 +15,8 @@ namespace ts::engine {
 /// `pricing: clearing`: the prices at which this tick's CES requests, re-evaluated at trial
 /// prices, meet capacity·(p/price)^ε, never below unit_cost: Newton in log price over all
 /// clearing offers at once (the Jacobian has the cross-price terms of buyers that buy several),
-/// each iteration's move at most a factor of 2, until |log(orders/capacity)| < 1e-10. The
+/// each price moving at most a factor of 2 in the tick (an offer at that bound is held there, as
+/// one at unit cost with spare capacity is), until |log(orders/capacity)| < 1e-10. The
 /// re-evaluation is exact for the CES demand of docs/model.md with routes as chosen this tick
 /// (costs scale with the price); orders not from this tick's CES requests (re-choice after
 /// rationing) are held constant. So a scarce market clears in the next tick's price.

@@ -123,7 +123,6 @@ void ScenarioBuilder::read_pricing(const MapReader& m, model::Supplier& sup) {
     const std::optional<std::size_t> rule = m.choice("pricing", "price rule", schema::kPricings);
     if (!rule) return;
     const std::string& word = schema::kPricings[*rule];
-    const bool has_step = m.get("price_adjustment") != nullptr;
     if (word == "fixed" && sup.price_adjustment > 0.0) {
         f_.error(node->loc, m.path("pricing"),
                  fmt::format("pricing 'fixed' contradicts price_adjustment {}: drop one of them",
@@ -132,7 +131,7 @@ void ScenarioBuilder::read_pricing(const MapReader& m, model::Supplier& sup) {
         f_.error(node->loc, m.path("pricing"),
                  "pricing 'adjust' needs price_adjustment > 0, the largest step per tick (e.g. "
                  "price_adjustment: 0.05)");
-    } else if (word == "clearing" && has_step) {
+    } else if (word == "clearing" && sup.price_adjustment > 0.0) {
         f_.error(m.get("price_adjustment")->loc, m.path("price_adjustment"),
                  "pricing 'clearing' has no step: price_adjustment belongs to pricing 'adjust'; "
                  "drop it");
