@@ -101,9 +101,9 @@ struct ClearingPriceState {
     // Per candidate (CandidateState order): request in units at this tick's prices, its share
     // of the buyer's spending, the buyer's backlog share of Q; and a trial request.
     std::vector<double> units, share, fixed, trial;
-    // Per unknown: log(new price / price), lowest log ratio (unit cost), demand not from the CES
-    // requests (re-choice), trial demand, log excess; at unit cost with spare capacity.
-    std::vector<double> log_r, floor, extra, demand, excess;
+    // Per unknown: log(new price / price), lowest log ratio (unit cost), the CES requests at
+    // this tick's prices and at the trial prices, log excess; held (at a bound, or no market).
+    std::vector<double> log_r, floor, base, demand, excess;
     std::vector<char> held;
     std::vector<double> jac, step;  // Newton system (unknowns² row-major) and its solution
 };

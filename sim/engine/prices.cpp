@@ -76,7 +76,7 @@ void trial_buyer(const CandidateState& cands, std::size_t b, double sigma, doubl
 void evaluate(const model::Scenario& world, const CandidateState& cands, const OfferState& offers,
               ClearingPriceState& c, bool jacobian) {
     const std::size_t n = c.unknowns.size();
-    for (std::size_t i = 0; i < n; ++i) c.demand[i] = c.extra[i];
+    std::fill(c.demand.begin(), c.demand.end(), 0.0);
     for (std::size_t b = 0; b + 1 < cands.begin.size(); ++b) {
         const auto& buyer = world.buyers[b];
         trial_buyer(cands, b, buyer.substitution, buyer.price_elasticity, c,
@@ -89,7 +89,10 @@ void evaluate(const model::Scenario& world, const CandidateState& cands, const O
         const std::size_t o = c.unknowns[i];
         const double supply =
             offers.capacity[o] * std::exp(world.offers[o].supply_elasticity * c.log_r[i]);
-        c.excess[i] = std::log(std::max(c.demand[i], kTiny) / supply);
+        // This tick's orders, scaled by the response of the CES requests to the trial prices.
+        const double orders =
+            c.base[i] > 0.0 ? offers.orders[o] * c.demand[i] / c.base[i] : offers.orders[o];
+        c.excess[i] = std::log(std::max(orders, kTiny) / supply);
     }
     if (!jacobian) return;
     std::fill(c.jac.begin(), c.jac.end(), 0.0);
@@ -160,27 +163,30 @@ bool newton_step(ClearingPriceState& c) {
 void clear_prices(const model::Scenario& world, const CandidateState& cands, OfferState& offers) {
     ClearingPriceState& c = offers.clearing;
     const std::size_t n = c.unknowns.size();
-    std::fill(c.extra.begin(), c.extra.end(), 0.0);
+    std::fill(c.base.begin(), c.base.end(), 0.0);
     for (std::size_t k = 0; k < cands.size(); ++k) {
         const int i = c.pos[ix(cands.offer[k])];
-        if (i >= 0) c.extra[static_cast<std::size_t>(i)] -= c.units[k];
+        if (i >= 0) c.base[static_cast<std::size_t>(i)] += c.units[k];
     }
     for (std::size_t i = 0; i < n; ++i) {
         const std::size_t o = c.unknowns[i];
         const double cap = offers.capacity[o], uc = world.offers[o].unit_cost;
-        c.extra[i] = std::max(0.0, c.extra[i] + offers.orders[o]);  // re-choice, licences
         c.log_r[i] = 0.0;
         c.floor[i] = std::max(-kMaxLogStep, uc > 0.0 ? std::log(uc / offers.price[o]) : -kInf);
-        // Unavailable or unlimited offers keep their price; offers nobody orders from step down
-        // as far as one tick allows (halfway, or to unit cost), as no slope is known.
-        c.held[i] = !std::isfinite(cap) || cap <= 0.0 || offers.orders[o] <= kTiny;
+        // Unavailable or unlimited offers keep their price, and so do offers whose orders are
+        // not this tick's CES requests (licence grants, re-choice: no response to measure);
+        // offers nobody orders from step down as far as one tick allows (halfway, or to unit
+        // cost).
+        c.held[i] =
+            !std::isfinite(cap) || cap <= 0.0 || offers.orders[o] <= kTiny || !(c.base[i] > 0.0);
         if (std::isfinite(cap) && cap > 0.0 && offers.orders[o] <= kTiny) c.log_r[i] = c.floor[i];
     }
     for (int it = 0; it < kIterations; ++it) {
         evaluate(world, cands, offers, c, true);
         double worst = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
-            if (c.held[i] && offers.orders[c.unknowns[i]] <= kTiny) continue;
+            if (c.held[i] && (offers.orders[c.unknowns[i]] <= kTiny || !(c.base[i] > 0.0)))
+                continue;
             const bool at_floor = c.log_r[i] <= c.floor[i] + 1e-15;
             const bool at_top = c.log_r[i] >= kMaxLogStep - 1e-15;
             c.held[i] = !std::isfinite(offers.capacity[c.unknowns[i]]) ||
@@ -230,7 +236,7 @@ void init_clearing_prices(const model::Scenario& world, std::size_t candidates,
     }
     const std::size_t n = c.unknowns.size();
     for (auto* v : {&c.units, &c.share, &c.fixed, &c.trial}) v->assign(candidates, 0.0);
-    for (auto* v : {&c.log_r, &c.floor, &c.extra, &c.demand, &c.excess, &c.step}) v->assign(n, 0.0);
+    for (auto* v : {&c.log_r, &c.floor, &c.base, &c.demand, &c.excess, &c.step}) v->assign(n, 0.0);
     c.held.assign(n, 0);
     c.jac.assign(n * n, 0.0);
 }

@@ -18,8 +18,8 @@ namespace ts::engine {
 /// each price moving at most a factor of 2 in the tick (an offer at that bound is held there, as
 /// one at unit cost with spare capacity is), until |log(orders/capacity)| < 1e-10. The
 /// re-evaluation is exact for the CES demand of docs/model.md with routes as chosen this tick
-/// (costs scale with the price); orders not from this tick's CES requests (re-choice after
-/// rationing) are held constant. So a scarce market clears in the next tick's price.
+/// (costs scale with the price); the level is this tick's orders, scaled by the CES requests'
+/// response. So a scarce market clears in the next tick's price.
 void phase_prices(const model::Scenario& world, const CandidateState& cands, OfferState& offers);
 
 /// Sizes the clearing rule's state (its unknowns are the offers of suppliers with `pricing:
