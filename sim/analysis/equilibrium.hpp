@@ -11,7 +11,8 @@
 //   approval when their first leg needs a licence; blocked routes unusable),
 //   taste weights times the import-restriction factor, composite demand
 //   Q = demand·(P/reference_cost)^(−η) (tick 0, no growth).
-// - Supply: an offer with finite capacity and price_adjustment > 0 has an endogenous price p
+// - Supply: an offer with finite capacity and price_adjustment > 0 or `pricing: clearing`
+//   (Supplier::price_responds) has an endogenous price p
 //   that clears orders(p) = capacity·(p/base price)^ε with the complementarity p ≥ unit_cost
 //   (at unit cost the offer may have spare capacity). Every other offer keeps its base price.
 //   Orders on routes that need a licence (licensed ones, and diverted ones whose first leg

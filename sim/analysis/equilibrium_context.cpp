@@ -136,7 +136,7 @@ class ContextBuilder {
             c_.capacity0[o] = c_.available[o] ? cap : 0.0;
             const bool chip = s_.products[ix(off.product)].compute > 0.0;
             c_.endogenous[o] = c_.available[o] && chip && std::isfinite(cap) && cap > 0.0 &&
-                                       sup.price_adjustment > 0.0 && off.price > 0.0
+                                       sup.price_responds() && off.price > 0.0
                                    ? 1
                                    : 0;
         }

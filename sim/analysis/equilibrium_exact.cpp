@@ -74,12 +74,15 @@ class ExactSolver {
                 const double uc = s_.offers[o].unit_cost;
                 if (!(uc > 0.0))
                     throw RunError(fmt::format(
-                        "no equilibrium {}: offer '{}' has price_adjustment > 0, unit_cost "
+                        "no equilibrium {}: offer '{}' has {}, unit_cost "
                         "0 and no buyer that can use it "
                         "under the policies in force, so its price falls towards 0 without "
                         "bound (give it a unit_cost, "
                         "fixed prices, or a buyer)",
-                        c_.label, offer_name(s_, o)));
+                        c_.label, offer_name(s_, o),
+                        s_.suppliers[ix(s_.offers[o].supplier)].clearing_price
+                            ? "pricing 'clearing'"
+                            : "price_adjustment > 0"));
                 sol_.price[o] = uc;
                 sol_.spare[o] = 1;
                 continue;

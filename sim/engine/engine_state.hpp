@@ -114,6 +114,22 @@ struct TickContext {
     bool is_hub(int route) const { return route > 0 && route <= legality.hub_routes(); }
 };
 
+/// `pricing: clearing` (prices.hpp): the tick's CES requests and the within-tick solve for the
+/// prices at which they meet capacity. Sized only when some supplier uses it.
+struct ClearingPriceState {
+    bool used = false;
+    std::vector<std::size_t> unknowns;  // the offers of clearing suppliers
+    std::vector<int> pos;               // per offer: index into `unknowns`, or -1
+    // Per candidate (CandidateState order): request in units at this tick's prices, its share
+    // of the buyer's spending, the buyer's backlog share of Q; and a trial request.
+    std::vector<double> units, share, fixed, trial;
+    // Per unknown: log(new price / price), lowest log ratio (unit cost), the CES requests at
+    // this tick's prices and at the trial prices, log excess; held (at a bound, or no market).
+    std::vector<double> log_r, floor, base, demand, excess;
+    std::vector<char> held;
+    std::vector<double> jac, step;  // Newton system (unknowns² row-major) and its solution
+};
+
 /// Per offer.
 struct OfferState {
     std::vector<double> price, charged_price, capacity, base_capacity, stock, opening_stock,
@@ -123,6 +139,7 @@ struct OfferState {
     std::vector<std::int64_t> launch_tick;        // variants: when launched (never until scheduled)
     std::vector<double> planned;                  // planned output (last tick's orders, within cap)
     std::vector<double> price_step, last_excess;  // adaptive price adjustment
+    ClearingPriceState clearing;                  // pricing: clearing
     std::size_t size() const { return price.size(); }
 };
 

@@ -174,6 +174,7 @@ void Simulation::init_candidates() {
     c.licence.assign(nk, 0);
     c.diverted.assign(nk, 0);
     c.request.assign(nk, 0.0);
+    init_clearing_prices(s, nk, offers_);
 
     std::size_t widest = 0;
     for (std::size_t b = 0; b < nb; ++b) widest = std::max(widest, c.begin[b + 1] - c.begin[b]);
@@ -283,7 +284,10 @@ void Simulation::step(Recorder& recorder) {
     timed(Phase::production, [&] { phase_production(t, inputs_, offers_, pools_, record_); });
     timed(Phase::demand, [&] { phase_demand(t, inputs_, offers_, buyers_); });
     timed(Phase::routes, [&] { phase_routes(t, buyers_, offers_, constraints_, cands_, stats_); });
-    timed(Phase::choice, [&] { phase_choice(t, buyers_, cands_, choice_scratch_); });
+    timed(Phase::choice, [&] {
+        phase_choice(t, buyers_, cands_, choice_scratch_);
+        if (offers_.clearing.used) note_demand_response(buyers_, cands_, offers_);
+    });
     timed(Phase::licensing, [&] { phase_licensing(t, run, offers_, buyers_, cands_, licences_); });
     timed(Phase::clearing, [&] {
         phase_clearing(t, config_, licences_, buyers_, offers_, cands_, constraints_, clearing_,
@@ -297,7 +301,7 @@ void Simulation::step(Recorder& recorder) {
         if (!soft_.empty())
             update_soft_routes(t, offers_, buyers_, clearing_.fills, soft_, record_);
     });
-    timed(Phase::prices, [&] { phase_prices(world_.scenario, offers_); });
+    timed(Phase::prices, [&] { phase_prices(world_.scenario, cands_, offers_); });
     timed(Phase::records, [&] {
         phase_records(t, offers_, buyers_, inputs_, record_scratch_, record_);
         if (!pools_.empty()) record_pools(world_.scenario, pools_, record_);

@@ -65,6 +65,7 @@ class ScenarioBuilder {
     /// `has_equipment`: the supplier has `equipment`, so offers without `capacity` take it from
     /// there.
     void read_offers(const MapReader& supplier_map, model::Index supplier, bool has_equipment);
+    void read_pricing(const MapReader& supplier_map, model::Supplier& sup);
 
     // scenario_multi_tier.cpp
     void read_inputs(const Doc& node, const std::string& path, model::Offer& offer,

@@ -22,7 +22,8 @@ const Words kSupplierKeys = {"id",
                              "design_around",
                              "equipment",
                              "purchases",
-                             "pools"};
+                             "pools",
+                             "pricing"};
 const Words kOfferKeys = {"product",           "capacity",  "unit_cost", "price",
                           "supply_elasticity", "available", "inputs",    "uses"};
 const Words kAvailableKeys = {"after", "lag"};
@@ -81,6 +82,7 @@ const Words kPeriods = {"tick", "month", "quarter", "year", "policy"};
 const Words kInspections = {"hub", "border"};
 const Words kMetrics = {"diverted_units", "diverted_compute", "imports_compute",
                         "unmet_compute",  "seized_units",     "price_index"};
+const Words kPricings = {"fixed", "adjust", "clearing"};
 const Words kRouteMetrics = {"diverted_units", "diverted_compute", "seized_units"};
 
 Words all_type_keys() {
@@ -144,6 +146,7 @@ std::vector<AcceptedKey> accepted_keys() {
     r.map("products[]", kProductKeys);
     r.values("products[].kind", kProductKinds);
     r.map("suppliers[]", kSupplierKeys);
+    r.values("suppliers[].pricing", kPricings);
     r.map("suppliers[].offers[]", kOfferKeys);
     r.map("suppliers[].offers[].available", kAvailableKeys);
     r.key("suppliers[].offers[].inputs.<product>");

@@ -51,6 +51,7 @@ extern const Words kCovers;        // policy `covers`
 extern const Words kPeriods;       // quota `period`
 extern const Words kInspections;   // enforcement `at` (parallel to model::Inspection)
 extern const Words kMetrics;       // reaction `when.metric`
+extern const Words kPricings;      // suppliers[].pricing (model::Supplier::clearing_price)
 extern const Words kRouteMetrics;  // the metrics `when.via` applies to
 
 /// Every key some policy type accepts, without duplicates, in type order.

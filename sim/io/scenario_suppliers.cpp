@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cmath>
+
 #include "io/scenario_build.hpp"
 #include "io/scenario_schema.hpp"
 
@@ -98,6 +100,7 @@ void ScenarioBuilder::read_suppliers(const MapReader& top) {
         read_offers(m, static_cast<Index>(i), m.get("equipment") != nullptr);
         warn_unused_pools(f_, item, sup, m.path("pools"));
         sup.price_adjustment = m.number("price_adjustment", kNonNegative).value_or(0.0);
+        read_pricing(m, sup);
         if (const Doc* node = m.get("design_around")) {
             const std::string da_path = m.path("design_around");
             if (f_.expect_map(*node, da_path, "a map {lag, margin}")) {
@@ -170,6 +173,40 @@ void ScenarioBuilder::read_offers(const MapReader& supplier_map, Index supplier,
         }
         s_.offers.push_back(offer);
         s_.suppliers[as_size(supplier)].offers.push_back(static_cast<Index>(s_.offers.size() - 1));
+    }
+}
+
+// `pricing: fixed | adjust | clearing` (docs/model.md, "Prices"). Without the key the rule
+// follows price_adjustment as it always did; with it the key and price_adjustment must agree,
+// so that a reader of the file never has to know which one wins.
+void ScenarioBuilder::read_pricing(const MapReader& m, model::Supplier& sup) {
+    const Doc* node = m.get("pricing");
+    if (!node) return;
+    const std::optional<std::size_t> rule = m.choice("pricing", "price rule", schema::kPricings);
+    if (!rule) return;
+    const std::string& word = schema::kPricings[*rule];
+    if (word == "fixed" && sup.price_adjustment > 0.0) {
+        f_.error(node->loc, m.path("pricing"),
+                 fmt::format("pricing 'fixed' contradicts price_adjustment {}: drop one of them",
+                             m.get("price_adjustment")->scalar));
+    } else if (word == "adjust" && !(sup.price_adjustment > 0.0)) {
+        f_.error(node->loc, m.path("pricing"),
+                 "pricing 'adjust' needs price_adjustment > 0, the largest step per tick (e.g. "
+                 "price_adjustment: 0.05)");
+    } else if (word == "clearing" && sup.price_adjustment > 0.0) {
+        f_.error(m.get("price_adjustment")->loc, m.path("price_adjustment"),
+                 "pricing 'clearing' has no step: price_adjustment belongs to pricing 'adjust'; "
+                 "drop it");
+    } else if (word == "clearing") {
+        sup.clearing_price = true;
+        bool finite = false;
+        for (Index o : sup.offers)
+            finite = finite || s_.offers[as_size(o)].capacity_from_equipment ||
+                     std::isfinite(s_.offers[as_size(o)].capacity);
+        if (!finite && !sup.offers.empty())
+            f_.error(node->loc, m.path("pricing"),
+                     "pricing 'clearing' needs an offer with a finite capacity (it sets the price "
+                     "at which orders meet capacity): give an offer a capacity, or drop pricing");
     }
 }
 

@@ -131,6 +131,13 @@ struct Supplier {
     Index ships_from = kNone;    // physical origin of shipments
     std::vector<Index> offers;   // indices into Scenario::offers
     double price_adjustment = 0.0;
+    /// `pricing: clearing`: each tick its offers with a finite capacity take the price at which
+    /// orders meet capacity (one damped Newton step on the demand response, never below
+    /// unit_cost; engine/prices.hpp) instead of the `price_adjustment` step.
+    bool clearing_price = false;
+    /// Whether its offers' prices respond to scarcity at all (what the equilibrium solver
+    /// treats as an endogenous price): `pricing: clearing`, or `adjust` with a step.
+    bool price_responds() const { return clearing_price || price_adjustment > 0.0; }
     std::optional<DesignAround> design_around;
     std::optional<Equipment> equipment;
     std::vector<Purchase> purchases;  // one per input or equipment product it buys

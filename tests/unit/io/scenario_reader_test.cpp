@@ -76,6 +76,7 @@ void check_same(const Scenario& a, const Scenario& b) {
         CHECK(x.ships_from == y.ships_from);
         CHECK(x.offers == y.offers);
         CHECK(x.price_adjustment == y.price_adjustment);
+        CHECK(x.clearing_price == y.clearing_price);
         REQUIRE(x.design_around.has_value() == y.design_around.has_value());
         if (x.design_around) {
             CHECK(x.design_around->lag_ticks == y.design_around->lag_ticks);
@@ -1132,4 +1133,34 @@ reactions:
            "t.yaml:28:11: error: reactions[r3].when: metric 'price_index' needs 'country'",
            "t.yaml:29:11: error: reactions[r3].then: missing required key 'rate'",
        });
+}
+
+TEST_CASE("pricing: the price rule of a supplier, consistent with price_adjustment",
+          "[reader][pricing]") {
+    const auto with = [](const std::string& keys) {
+        std::string yaml = kSmall;
+        const std::string offer = "offers: [{product: H100, price: 10}]";
+        yaml.replace(yaml.find(offer), offer.size(),
+                     keys + "offers: [{product: H100, price: 10, capacity: 5}]");
+        return yaml;
+    };
+    const auto supplier = [](const std::string& yaml) {
+        return ts::io::load_scenario_text(yaml, "t.yaml").scenario.suppliers[0];
+    };
+    CHECK_FALSE(supplier(kSmall).clearing_price);
+    CHECK(supplier(with("pricing: clearing, ")).clearing_price);
+    CHECK(supplier(with("pricing: clearing, price_adjustment: 0, ")).clearing_price);
+    CHECK_FALSE(supplier(with("pricing: fixed, ")).clearing_price);
+    const auto adjust = supplier(with("pricing: adjust, price_adjustment: 0.05, "));
+    CHECK_FALSE(adjust.clearing_price);
+    CHECK(adjust.price_adjustment == 0.05);
+    CHECK(adjust.price_responds());
+    CHECK_FALSE(supplier(with("pricing: fixed, ")).price_responds());
+    // --set reaches the key and the resolved YAML keeps it.
+    ts::io::LoadOptions set;
+    set.overrides = {"suppliers.s.pricing=clearing"};
+    const auto loaded = ts::io::load_scenario_text(with(""), "t.yaml", set);
+    CHECK(loaded.scenario.suppliers[0].clearing_price);
+    CHECK(supplier(loaded.scenario.resolved_yaml).clearing_price);
+    CHECK(errors_of(with("pricing: auction, ")).size() == 1);
 }
