@@ -71,6 +71,11 @@ void add_scenario_warnings(const model::Scenario& s, const eq::Context& c1,
                 "purchases of the tick before, which a steady state without ticks has not; the "
                 "equilibrium leaves it out (the imports are approved)",
                 pol.id));
+    if (!s.schedules.empty())
+        warnings.push_back(fmt::format(
+            "{} scheduled parameter(s) are taken at their values {} (the baseline at its own "
+            "date): the equilibrium is the steady state of that one date, not of the path",
+            s.schedules.size(), c1.label));
     if (!s.reactions.empty())
         warnings.push_back(
             fmt::format("{} reaction rule(s) are not applied: the equilibrium holds the "
