@@ -71,11 +71,6 @@ void add_scenario_warnings(const model::Scenario& s, const eq::Context& c1,
                 "purchases of the tick before, which a steady state without ticks has not; the "
                 "equilibrium leaves it out (the imports are approved)",
                 pol.id));
-    if (!s.schedules.empty())
-        warnings.push_back(fmt::format(
-            "{} scheduled parameter(s) are taken at their values {} (the baseline at its own "
-            "date): the equilibrium is the steady state of that one date, not of the path",
-            s.schedules.size(), c1.label));
     if (!s.reactions.empty())
         warnings.push_back(
             fmt::format("{} reaction rule(s) are not applied: the equilibrium holds the "
@@ -93,39 +88,56 @@ void add_scenario_warnings(const model::Scenario& s, const eq::Context& c1,
     }
 }
 
-}  // namespace
-
-EquilibriumResult solve_equilibrium(const model::Scenario& s, const EquilibriumOptions& opt) {
-    check_options(opt);
+/// The solver on the baseline's world `s0` and the current world `s1` (the same scenario
+/// unless parameters are scheduled: then each at its own date).
+EquilibriumResult solve_states(const model::Scenario& s0, const model::Scenario& s1,
+                               const EquilibriumOptions& opt) {
     EquilibriumResult res;
     res.linear = opt.linear;
     res.at_tick = opt.at_tick;
     res.baseline_tick = opt.baseline_tick;
-    res.n_countries = s.countries.size();
+    res.n_countries = s1.countries.size();
 
     const eq::Context c0 =
         opt.baseline_tick
-            ? eq::build_context(s, *opt.baseline_tick, false,
-                                "in the baseline " + tick_label(s, *opt.baseline_tick))
-            : eq::build_context(s, 0, true, "in the baseline with no policies");
-    const eq::Context c1 = eq::build_context(s, opt.at_tick, false, tick_label(s, opt.at_tick));
+            ? eq::build_context(s0, *opt.baseline_tick, false,
+                                "in the baseline " + tick_label(s0, *opt.baseline_tick))
+            : eq::build_context(s0, 0, true, "in the baseline with no policies");
+    const eq::Context c1 = eq::build_context(s1, opt.at_tick, false, tick_label(s1, opt.at_tick));
 
-    const eq::Solution base = eq::solve_exact(s, c0, opt);
-    res.baseline = eq::state_of(s, c0, base);
-    for (auto& w : eq::check_limits(s, c0, base.demand.q, base.demand.orders, base.price))
+    const eq::Solution base = eq::solve_exact(s0, c0, opt);
+    res.baseline = eq::state_of(s0, c0, base);
+    for (auto& w : eq::check_limits(s0, c0, base.demand.q, base.demand.orders, base.price))
         res.warnings.push_back(std::move(w));
 
     if (opt.linear) {
-        res.current = eq::solve_linear(s, c0, c1, base, res.warnings);
+        res.current = eq::solve_linear(s1, c0, c1, base, res.warnings);
     } else {
-        const eq::Solution cur = eq::solve_exact(s, c1, opt);
-        res.current = eq::state_of(s, c1, cur);
-        for (auto& w : eq::check_limits(s, c1, cur.demand.q, cur.demand.orders, cur.price))
+        const eq::Solution cur = eq::solve_exact(s1, c1, opt);
+        res.current = eq::state_of(s1, c1, cur);
+        for (auto& w : eq::check_limits(s1, c1, cur.demand.q, cur.demand.orders, cur.price))
             res.warnings.push_back(std::move(w));
     }
-    eq::set_surplus_changes(s, c0, res);
+    eq::set_surplus_changes(s1, c0, res);
     res.ignored = ignored_features();
-    add_scenario_warnings(s, c1, res.warnings);
+    add_scenario_warnings(s1, c1, res.warnings);
+    return res;
+}
+
+}  // namespace
+
+EquilibriumResult solve_equilibrium(const model::Scenario& s, const EquilibriumOptions& opt) {
+    check_options(opt);
+    EquilibriumResult res = s.schedules.empty()
+                                ? solve_states(s, s, opt)
+                                : solve_states(eq::dated(s, opt.baseline_tick.value_or(0)),
+                                               eq::dated(s, opt.at_tick), opt);
+    if (!s.schedules.empty())
+        res.warnings.push_back(fmt::format(
+            "{} scheduled parameter(s) are taken at their values {} (the baseline at its own "
+            "date): the equilibrium is the steady state of that one date, not of the path; "
+            "consumer surplus is measured on the demand of that date",
+            s.schedules.size(), tick_label(s, opt.at_tick)));
     return res;
 }
 

@@ -260,16 +260,16 @@ class ContextBuilder {
 
 Context build_context(const model::Scenario& input, std::int64_t tick, bool no_policies,
                       std::string label) {
-    if (!input.schedules.empty()) {
-        // The steady state of the tick solved for: scheduled parameters at their values there.
-        model::Scenario dated = input;
-        model::apply_schedules(dated, dated.schedules, tick);
-        dated.schedules.clear();
-        return build_context(dated, tick, no_policies, std::move(label));
-    }
     if (!no_policies) return ContextBuilder(input, tick, std::move(label)).build();
     const model::Scenario dormant = without_policies(input);
     return ContextBuilder(dormant, tick, std::move(label)).build();
+}
+
+model::Scenario dated(const model::Scenario& input, std::int64_t tick) {
+    model::Scenario out = input;
+    model::apply_schedules(out, out.schedules, tick);
+    out.schedules.clear();
+    return out;
 }
 
 std::string offer_name(const model::Scenario& s, std::size_t o) {

@@ -38,6 +38,7 @@ std::optional<double> ScenarioBuilder::scheduled(const Doc& node, const std::str
     sch.item = target.item;
     sch.path = path;
     bool ok = true;
+    std::string_view last_key;  // as written, for messages
     for (const DocEntry& e : node.entries) {
         if (e.key == "interpolate") {
             if (std::optional<std::size_t> i =
@@ -50,8 +51,8 @@ std::optional<double> ScenarioBuilder::scheduled(const Doc& node, const std::str
         const std::optional<Date> date = parse_date(e.key);
         if (!date) {
             f_.error(e.key_loc, path,
-                     fmt::format("expected a date (YYYY-MM or YYYY-MM-DD) or 'interpolate' as a "
-                                 "key of a schedule, got '{}'",
+                     fmt::format("expected a date (YYYY-MM or YYYY-MM-DD, a real month and day) "
+                                 "or 'interpolate' as a key of a schedule, got '{}'",
                                  printable(e.key)));
             ok = false;
             continue;
@@ -68,23 +69,26 @@ std::optional<double> ScenarioBuilder::scheduled(const Doc& node, const std::str
             if (!(last.date < *date)) {
                 f_.error(e.key_loc, path,
                          last.date == *date
-                             ? fmt::format("date {} is given twice in a schedule", e.key)
+                             ? fmt::format("date {} is given twice ({} before it is the same "
+                                           "date): give each date once",
+                                           e.key, last_key)
                              : fmt::format("the dates of a schedule must increase: {} comes "
-                                           "after {}",
-                                           e.key, format_date(last.date)));
+                                           "after {}; write the points in date order",
+                                           e.key, last_key));
                 ok = false;
                 continue;
             }
             if (calendar_ && last.tick == point.tick) {
                 f_.error(e.key_loc, path,
-                         fmt::format("{} and {} fall on the same tick boundary: give one value "
-                                     "per tick",
-                                     format_date(last.date), e.key));
+                         fmt::format("{} and {} fall on the same tick boundary (the policy time "
+                                     "rule): give at most one value per tick",
+                                     last_key, e.key));
                 ok = false;
                 continue;
             }
         }
         sch.points.push_back(point);
+        last_key = e.key;
     }
     if (sch.points.empty()) {
         if (ok)
