@@ -272,8 +272,11 @@ void Simulation::step(Recorder& recorder) {
     phase_ = Phase::idle;
     const TickContext t = context();
     const auto run = static_cast<std::uint64_t>(config_.run);
-    timed(Phase::schedules,
-          [&] { tables_moved_ = scheduled_ && phase_schedules(tick_, *scheduled_, policies_); });
+    if (scheduled_)
+        timed(Phase::schedules,
+              [&] { tables_moved_ = phase_schedules(tick_, *scheduled_, policies_); });
+    else
+        phase_ = Phase::schedules;  // nothing scheduled: not even the clock is read
     timed(Phase::policy, [&] {
         phase_policy(tick_, now_, behaviour_, policies_, legality_, transitions_, buyers_, cands_,
                      constraints_, record_, tables_moved_);

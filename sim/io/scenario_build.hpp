@@ -41,6 +41,10 @@ struct IdTable {
     void add(const std::string& id, model::Index i, const SourceLoc& loc);
 };
 
+/// The resolved scenario as YAML (emit_yaml), with the dates of every schedule written
+/// YYYY-MM-DD (scenario_schedule.cpp).
+std::string emit_resolved(const Doc& root);
+
 class ScenarioBuilder {
   public:
     ScenarioBuilder(Diagnostics& diags, model::Scenario& out);

@@ -11,7 +11,46 @@ namespace {
 
 const std::vector<std::string> kInterpolations{"step", "linear"};
 
+/// A map of dates (and `interpolate`) with at least one date: a schedule, wherever it is.
+bool is_schedule(const Doc& node) {
+    if (!node.is_map() || node.entries.empty()) return false;
+    bool dated = false;
+    for (const DocEntry& e : node.entries) {
+        if (parse_date(e.key))
+            dated = true;
+        else if (e.key != "interpolate")
+            return false;
+    }
+    return dated;
+}
+
+bool has_schedule(const Doc& node) {
+    if (is_schedule(node)) return true;
+    for (const Doc& item : node.items)
+        if (has_schedule(item)) return true;
+    for (const DocEntry& e : node.entries)
+        if (has_schedule(e.value)) return true;
+    return false;
+}
+
+void normalise(Doc& node) {
+    if (is_schedule(node)) {
+        for (DocEntry& e : node.entries)
+            if (const std::optional<Date> d = parse_date(e.key)) e.key = format_date(*d);
+        return;
+    }
+    for (Doc& item : node.items) normalise(item);
+    for (DocEntry& e : node.entries) normalise(e.value);
+}
+
 }  // namespace
+
+std::string emit_resolved(const Doc& root) {
+    if (!has_schedule(root)) return emit_yaml(root);
+    Doc copy = root;
+    normalise(copy);
+    return emit_yaml(copy);
+}
 
 const char* schedule_fields_hint() {
     return "a dated schedule is allowed for an offer's capacity, unit_cost and "

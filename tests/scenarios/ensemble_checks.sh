@@ -95,7 +95,7 @@ case "$check" in
     [ "$(sed -n 2p "$tmp/sp/summary.csv" | cut -d, -f4)" != "$(sed -n 3p "$tmp/sp/summary.csv" | cut -d, -f4)" ] ||
       fail "the two capacities at 2025-01 gave the same compute"
     expect_code 0 "$bin" run "$sched" --set "$path=40000" -o "$tmp/sp1" --quiet
-    grep -q '2025-01: 40000' "$tmp/sp1/scenario.resolved.yaml" || fail "resolved YAML lacks the point"
+    grep -q "2025-01-01: 40000" "$tmp/sp1/scenario.resolved.yaml" || fail "resolved YAML lacks the point"
     ;;
   shards)
     # Shards 0/2 and 1/2 reduced equal one process, for run and for sweep.

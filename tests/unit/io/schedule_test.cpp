@@ -90,7 +90,9 @@ TEST_CASE("the reader resolves a schedule's dates to ticks and keeps tick 0 in t
     CHECK(s.schedules[3].field == model::ScheduleField::policy_rate);
     CHECK(s.policies[0].rate == 0.1);
 
-    // The resolved YAML gives the same schedules back.
+    // The resolved YAML writes the dates normalised and gives the same schedules back.
+    CHECK(s.resolved_yaml.find("2024-07-01: 400") != std::string::npos);
+    CHECK(s.resolved_yaml.find("interpolate: linear") != std::string::npos);
     const model::Scenario again = io::load_scenario_text(s.resolved_yaml, "r.yaml").scenario;
     REQUIRE(again.schedules.size() == 4);
     CHECK(again.schedules[0].points[2].value == 400.0);
