@@ -94,53 +94,70 @@ void add_scenario_warnings(const model::Scenario& s, const eq::Context& c1,
     }
 }
 
-}  // namespace
-
-EquilibriumResult solve_equilibrium(const model::Scenario& s, const EquilibriumOptions& opt) {
-    check_options(opt);
+/// The solver on the baseline's world `s0` and the current world `s1` (the same scenario
+/// unless parameters are scheduled: then each at its own date).
+EquilibriumResult solve_states(const model::Scenario& s0, const model::Scenario& s1,
+                               const EquilibriumOptions& opt) {
     EquilibriumResult res;
     res.linear = opt.linear;
     res.at_tick = opt.at_tick;
     res.baseline_tick = opt.baseline_tick;
-    res.n_countries = s.countries.size();
+    res.n_countries = s1.countries.size();
 
     // Soft routes and remote channels are priced at each state's own equilibrium volume; the
     // linear answer holds them at the baseline's (a first-order change keeps the terms).
-    engine::SoftRoutes soft = engine::init_soft_routes(s);
+    engine::SoftRoutes soft = engine::init_soft_routes(s0);
     const eq::Solved base =
-        opt.baseline_tick ? eq::solve_soft(s, *opt.baseline_tick, false,
-                                           "in the baseline " + tick_label(s, *opt.baseline_tick),
+        opt.baseline_tick ? eq::solve_soft(s0, *opt.baseline_tick, false,
+                                           "in the baseline " + tick_label(s0, *opt.baseline_tick),
                                            opt, soft, res.warnings)
-                          : eq::solve_soft(s, 0, true, "in the baseline with no policies", opt,
+                          : eq::solve_soft(s0, 0, true, "in the baseline with no policies", opt,
                                            soft, res.warnings);
     const eq::Context& c0 = base.c;
-    res.baseline = eq::state_of(s, c0, base.sol);
+    res.baseline = eq::state_of(s0, c0, base.sol);
     for (auto& w :
-         eq::check_limits(s, c0, base.sol.demand.q, base.sol.demand.orders, base.sol.price))
+         eq::check_limits(s0, c0, base.sol.demand.q, base.sol.demand.orders, base.sol.price))
         res.warnings.push_back(std::move(w));
 
     eq::Context c1;
     if (opt.linear) {
-        c1 = eq::build_context(s, opt.at_tick, false, tick_label(s, opt.at_tick),
+        c1 = eq::build_context(s1, opt.at_tick, false, tick_label(s1, opt.at_tick),
                                soft.empty() ? nullptr : &soft);
-        res.current = eq::solve_linear(s, c0, c1, base.sol, res.warnings);
+        res.current = eq::solve_linear(s1, c0, c1, base.sol, res.warnings);
         if (!soft.empty())
             res.warnings.push_back(
                 "--linear holds the markups and detection of soft routes and remote channels at "
                 "the baseline's volumes; the exact mode prices them at the current state's");
     } else {
-        engine::SoftRoutes soft1 = engine::init_soft_routes(s);  // from zero volume
-        eq::Solved cur = eq::solve_soft(s, opt.at_tick, false, tick_label(s, opt.at_tick), opt,
+        engine::SoftRoutes soft1 = engine::init_soft_routes(s1);  // from zero volume
+        eq::Solved cur = eq::solve_soft(s1, opt.at_tick, false, tick_label(s1, opt.at_tick), opt,
                                         soft1, res.warnings);
         c1 = std::move(cur.c);
-        res.current = eq::state_of(s, c1, cur.sol);
+        res.current = eq::state_of(s1, c1, cur.sol);
         for (auto& w :
-             eq::check_limits(s, c1, cur.sol.demand.q, cur.sol.demand.orders, cur.sol.price))
+             eq::check_limits(s1, c1, cur.sol.demand.q, cur.sol.demand.orders, cur.sol.price))
             res.warnings.push_back(std::move(w));
     }
-    eq::set_surplus_changes(s, c0, res);
+    eq::set_surplus_changes(s1, c0, res);
     res.ignored = ignored_features();
-    add_scenario_warnings(s, c1, res.warnings);
+    add_scenario_warnings(s1, c1, res.warnings);
+    return res;
+}
+
+}  // namespace
+
+EquilibriumResult solve_equilibrium(const model::Scenario& s, const EquilibriumOptions& opt) {
+    check_options(opt);
+    EquilibriumResult res = s.schedules.empty()
+                                ? solve_states(s, s, opt)
+                                : solve_states(eq::dated(s, opt.baseline_tick.value_or(0)),
+                                               eq::dated(s, opt.at_tick), opt);
+    if (!s.schedules.empty())
+        res.warnings.push_back(fmt::format(
+            "{} scheduled parameter(s) are taken at their values {} (the baseline at its own "
+            "date): the equilibrium is the steady state of that one date, not of the path; "
+            "consumer surplus is measured on the demand of that date",
+            s.schedules.size(), tick_label(s, opt.at_tick)));
     return res;
 }
 

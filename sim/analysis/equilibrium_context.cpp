@@ -269,6 +269,13 @@ Context build_context(const model::Scenario& input, std::int64_t tick, bool no_p
     return ContextBuilder(dormant, tick, std::move(label), soft).build();
 }
 
+model::Scenario dated(const model::Scenario& input, std::int64_t tick) {
+    model::Scenario out = input;
+    model::apply_schedules(out, out.schedules, tick);
+    out.schedules.clear();
+    return out;
+}
+
 std::string offer_name(const model::Scenario& s, std::size_t o) {
     const auto& off = s.offers[o];
     return fmt::format("{}/{}", s.suppliers[ix(off.supplier)].id, s.products[ix(off.product)].id);

@@ -76,6 +76,10 @@ struct Context {
 Context build_context(const model::Scenario& input, std::int64_t tick, bool no_policies,
                       std::string label, const engine::SoftRoutes* soft = nullptr);
 
+/// The scenario with every scheduled parameter at its value at `tick` and no schedules left:
+/// the world whose steady state the solver computes for that tick.
+model::Scenario dated(const model::Scenario& input, std::int64_t tick);
+
 /// "SUPPLIER/PRODUCT": the offer's name in messages and rows.
 std::string offer_name(const model::Scenario& s, std::size_t o);
 

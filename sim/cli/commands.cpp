@@ -60,6 +60,19 @@ void print_reactions(const model::Scenario& s) {
     }
 }
 
+/// The dated schedules of `validate`: each parameter, its rule and its points (date = tick).
+void print_schedules(const model::Scenario& s) {
+    if (s.schedules.empty()) return;
+    fmt::print("\nschedules\n");
+    for (const auto& sch : s.schedules) {
+        std::string points;
+        for (const auto& p : sch.points)
+            points += fmt::format("{}{} (tick {}) = {}", points.empty() ? "" : ", ",
+                                  format_date(p.date), p.tick, p.value);
+        fmt::print("  {} [{}]: {}\n", sch.path, model::to_string(sch.interpolate), points);
+    }
+}
+
 /// The world of a valid scenario, as `validate` shows it.
 void print_world(const model::Scenario& s) {
     const auto cal = s.time.calendar();
@@ -77,6 +90,7 @@ void print_world(const model::Scenario& s) {
     fmt::print("policies   {} (+ {} reaction rules)\n", s.policies.size(), s.reactions.size());
     print_policies(s);
     print_reactions(s);
+    print_schedules(s);
     for (const auto& sup : s.suppliers)
         if (sup.design_around)
             fmt::print(

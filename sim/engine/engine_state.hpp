@@ -42,6 +42,7 @@ struct RunConfig {
 /// The phases of a tick, in order (Simulation::step).
 enum class Phase {
     idle,
+    schedules,   // scheduled parameters take the tick's values (schedules.cpp)
     policy,      // policies take force, lapse, are announced (policies.cpp)
     production,  // capacity this tick: installations, plant, inputs (production.cpp)
     demand,      // composite demand before the price response, input plans (demand.cpp)

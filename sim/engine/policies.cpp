@@ -122,9 +122,10 @@ void launch_events(int tick, const World& world, const BehaviourState& behaviour
 void phase_policy(int tick, const World& world, const BehaviourState& behaviour,
                   policy::PolicyBook& policies, policy::Legality& legality,
                   std::vector<policy::Transition>& transitions, const BuyerState& buyers,
-                  CandidateState& cands, ConstraintState& constraints, TickRecord& record) {
+                  CandidateState& cands, ConstraintState& constraints, TickRecord& record,
+                  bool tables_moved) {
     transitions.clear();
-    if (policies.advance(tick, transitions) || tick == 0) {
+    if (policies.advance(tick, transitions) || tick == 0 || tables_moved) {
         legality.rebuild();
         refresh_candidates(policies, legality, buyers, cands);
     }

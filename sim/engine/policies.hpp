@@ -1,7 +1,9 @@
 #pragma once
 // Phase 1, policies: which policies take force, lapse or are announced this tick; when the set
 // changes, the legality tables are rebuilt and candidates re-read what they take from them.
-// Quota periods roll over. Transitions and variant launches are reported as events.
+// A scheduled change of a value the tables hold (`tables_moved`, from the schedules phase)
+// rebuilds them too. Quota periods roll over. Transitions and variant launches are reported as
+// events.
 #include <vector>
 
 #include "engine/engine_state.hpp"
@@ -13,6 +15,7 @@ namespace ts::engine {
 void phase_policy(int tick, const World& world, const BehaviourState& behaviour,
                   policy::PolicyBook& policies, policy::Legality& legality,
                   std::vector<policy::Transition>& transitions, const BuyerState& buyers,
-                  CandidateState& cands, ConstraintState& constraints, TickRecord& record);
+                  CandidateState& cands, ConstraintState& constraints, TickRecord& record,
+                  bool tables_moved = false);
 
 }  // namespace ts::engine

@@ -19,6 +19,7 @@
 #include "engine/prices.hpp"
 #include "engine/production.hpp"
 #include "engine/routes.hpp"
+#include "engine/schedules.hpp"
 #include "engine/shipping.hpp"
 #include "engine/soft_routes.hpp"
 
@@ -28,6 +29,8 @@ const char* to_string(Phase p) {
     switch (p) {
         case Phase::idle:
             return "idle";
+        case Phase::schedules:
+            return "schedules";
         case Phase::policy:
             return "policy";
         case Phase::production:
@@ -73,10 +76,12 @@ std::vector<std::string> Simulation::unsimulated_features(const model::Scenario&
 
 Simulation::Simulation(const model::Scenario& scenario, RunConfig config)
     : world_(build_world(scenario)),
+      scheduled_(world_.scenario.schedules.empty() ? std::nullopt : std::optional<World>(world_)),
+      now_(scheduled_ ? *scheduled_ : world_),
       config_(config),
-      policies_(world_.scenario),
+      policies_(now_.scenario),
       legality_(policies_),
-      streams_(policy::StreamIds::of(world_.scenario, legality_)),
+      streams_(policy::StreamIds::of(now_.scenario, legality_)),
       approvals_(legality_) {
     const auto& s = world_.scenario;
     for (const auto& spec : world_.purchasers) {
@@ -277,9 +282,14 @@ void Simulation::step(Recorder& recorder) {
     phase_ = Phase::idle;
     const TickContext t = context();
     const auto run = static_cast<std::uint64_t>(config_.run);
+    if (scheduled_)
+        timed(Phase::schedules,
+              [&] { tables_moved_ = phase_schedules(tick_, *scheduled_, policies_); });
+    else
+        phase_ = Phase::schedules;  // nothing scheduled: not even the clock is read
     timed(Phase::policy, [&] {
-        phase_policy(tick_, world_, behaviour_, policies_, legality_, transitions_, buyers_, cands_,
-                     constraints_, record_);
+        phase_policy(tick_, now_, behaviour_, policies_, legality_, transitions_, buyers_, cands_,
+                     constraints_, record_, tables_moved_);
     });
     timed(Phase::production, [&] { phase_production(t, inputs_, offers_, pools_, record_); });
     timed(Phase::demand, [&] { phase_demand(t, inputs_, offers_, buyers_); });
@@ -301,13 +311,13 @@ void Simulation::step(Recorder& recorder) {
         if (!soft_.empty())
             update_soft_routes(t, offers_, buyers_, clearing_.fills, soft_, record_);
     });
-    timed(Phase::prices, [&] { phase_prices(world_.scenario, cands_, offers_); });
+    timed(Phase::prices, [&] { phase_prices(now_.scenario, cands_, offers_); });
     timed(Phase::records, [&] {
         phase_records(t, offers_, buyers_, inputs_, record_scratch_, record_);
-        if (!pools_.empty()) record_pools(world_.scenario, pools_, record_);
+        if (!pools_.empty()) record_pools(now_.scenario, pools_, record_);
     });
     timed(Phase::behaviour, [&] {
-        phase_behaviour(tick_, world_, policies_, approvals_, behaviour_, offers_, record_);
+        phase_behaviour(tick_, now_, policies_, approvals_, behaviour_, offers_, record_);
     });
     timed(Phase::invariants, [&] {
         if (config_.check_invariants) check_invariants(tick_, offers_, transit_, record_);

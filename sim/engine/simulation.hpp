@@ -5,6 +5,7 @@
 // table) that reads and writes the run state of engine_state.hpp; step() times each by name.
 // Recorders receive the world.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,7 @@ class Simulation {
     template <class F>
     void timed(Phase p, F&& phase);
     TickContext context() const {
-        return TickContext{world_.scenario,
+        return TickContext{now_.scenario,
                            policies_,
                            legality_,
                            streams_,
@@ -71,6 +72,11 @@ class Simulation {
     // Declaration order matters: the policy book and legality refer to world_, the stream ids to
     // both.
     const World world_;  // built once, never written during the run
+    /// A world with schedules runs on a copy of world_ whose scheduled fields are run state,
+    /// set to each tick's values by the schedules phase (none for a world without schedules).
+    std::optional<World> scheduled_;
+    const World& now_;           // what the phases read: scheduled_ if there is one, else world_
+    bool tables_moved_ = false;  // this tick's schedules changed a value the policy tables hold
     RunConfig config_;
     policy::PolicyBook policies_;
     policy::Legality legality_;

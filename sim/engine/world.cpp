@@ -29,6 +29,21 @@ void add_reaction_policies(const model::Scenario& input, World& world) {
     }
 }
 
+/// A variant is made on its original's line: it follows the original's scheduled capacity,
+/// inputs and supply elasticity, and its unit cost schedule scaled as its unit cost is.
+void follow_schedules(model::Scenario& w, Index original, Index variant, double ratio) {
+    const std::size_t n = w.schedules.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const model::Schedule& sch = w.schedules[i];
+        if (sch.object != original || !model::drives_offer(sch.field)) continue;
+        model::Schedule copy = sch;
+        copy.object = variant;
+        if (copy.field == model::ScheduleField::offer_unit_cost)
+            for (auto& point : copy.points) point.value *= ratio;
+        w.schedules.push_back(std::move(copy));
+    }
+}
+
 /// Design-around variants: for every export control selecting an offer of a supplier with
 /// design_around, the variant escaping that control and the static controls in force with it.
 void add_variants(const model::Scenario& input, World& world) {
@@ -68,6 +83,7 @@ void add_variants(const model::Scenario& input, World& world) {
             const Index off_i = static_cast<Index>(w.offers.size() - 1);
             w.suppliers[ix(sup_i)].offers.push_back(off_i);
             world.variants.push_back({off_i, static_cast<Index>(o), static_cast<Index>(p), false});
+            follow_schedules(w, static_cast<Index>(o), off_i, ratio);
         }
     }
     for (auto& b : w.buyers) b.weights.resize(w.offers.size(), 0.0);

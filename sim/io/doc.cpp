@@ -3,7 +3,10 @@
 // doc_load.cpp, `--set` in doc_override.cpp, writing YAML back in doc_emit.cpp.
 #include "io/doc.hpp"
 
+#include "core/date.hpp"
+
 #include <algorithm>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -81,8 +84,16 @@ Doc& Doc::set(std::string key, Doc value, SourceLoc key_loc) {
         *existing = std::move(value);
         return *existing;
     }
-    entries.push_back(DocEntry{std::move(key), std::move(key_loc), std::move(value)});
-    return entries.back().value;
+    // A new point of a dated schedule goes before the first later date, so that points added
+    // by `extends` or `--set PATH.2024-03=5` keep the increasing order the reader requires.
+    auto at = entries.end();
+    if (const std::optional<Date> date = parse_date(key))
+        at = std::find_if(entries.begin(), entries.end(), [&](const DocEntry& e) {
+            const std::optional<Date> d = parse_date(e.key);
+            return d && *date < *d;
+        });
+    return entries.insert(at, DocEntry{std::move(key), std::move(key_loc), std::move(value)})
+        ->value;
 }
 
 bool Doc::erase(std::string_view key) {

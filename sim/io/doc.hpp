@@ -46,7 +46,8 @@ struct Doc {
     const Doc* find(std::string_view key) const;
     Doc* find(std::string_view key);
     const DocEntry* find_entry(std::string_view key) const;
-    /// Replaces the value of `key` (keeping the key's place and location) or appends an entry.
+    /// Replaces the value of `key` (keeping the key's place and location) or appends an entry;
+    /// a new key that is a date goes before the first later date key (dated schedules).
     Doc& set(std::string key, Doc value, SourceLoc key_loc = {});
     /// Removes `key` from a map; false if it was not there.
     bool erase(std::string_view key);

@@ -37,7 +37,7 @@ void merge_node(Doc& base, const Doc& overlay, std::string_view key) {
             if (Doc* existing = base.find(e.key))
                 merge_node(*existing, e.value, e.key);
             else
-                base.entries.push_back(e);
+                base.set(e.key, e.value, e.key_loc);  // dated points in date order
         }
         return;
     }

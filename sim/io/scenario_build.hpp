@@ -41,6 +41,10 @@ struct IdTable {
     void add(const std::string& id, model::Index i, const SourceLoc& loc);
 };
 
+/// The resolved scenario as YAML (emit_yaml), with the dates of every schedule written
+/// YYYY-MM-DD (scenario_schedule.cpp).
+std::string emit_resolved(const Doc& root);
+
 class ScenarioBuilder {
   public:
     ScenarioBuilder(Diagnostics& diags, model::Scenario& out);
@@ -103,7 +107,9 @@ class ScenarioBuilder {
     void read_policy(const Doc& node, const std::string& path, model::Policy& policy,
                      std::optional<std::size_t> index);
     void read_policy_dates(const MapReader& m, model::Policy& policy);
-    void read_licence(const Doc& node, const std::string& path, model::Policy& policy);
+    /// `self`: the policy's index, kNone in a reaction's `then` (no schedules there).
+    void read_licence(const Doc& node, const std::string& path, model::Policy& policy,
+                      model::Index self);
     void read_covers(const Doc& node, const std::string& path, model::Policy& policy);
     std::optional<model::ProductSelector> read_product_selector(const Doc& node,
                                                                 const std::string& path);
@@ -120,6 +126,21 @@ class ScenarioBuilder {
     std::optional<model::BuyerSelector> read_buyer_selector(const Doc& node,
                                                             const std::string& path);
     void read_reactions(const MapReader& top);
+
+    // scenario_schedule.cpp
+    /// What a schedule drives: the field, and the owner's index (kNone: no schedule allowed).
+    struct ScheduleTarget {
+        model::ScheduleField field;
+        model::Index object = model::kNone;
+        model::Index item = model::kNone;
+    };
+    /// A number, or a dated schedule of numbers in `rule`, recorded in Scenario::schedules for
+    /// `target`; returns the value at tick 0 (which the plain field holds).
+    std::optional<double> scheduled(const Doc& node, const std::string& path,
+                                    const NumberRule& rule, const ScheduleTarget& target);
+    std::optional<double> scheduled(const MapReader& m, std::string_view key,
+                                    const NumberRule& rule, const ScheduleTarget& target,
+                                    bool required = false);
 
     // shared helpers (scenario_build.cpp)
     void collect_ids(const Doc& root);

@@ -38,18 +38,31 @@ void ScenarioBuilder::read_buyers(const MapReader& top) {
         b.country = ref(m, "country", countries_, true);
         b.billing_country =
             m.get("billing_country") ? ref(m, "billing_country", countries_, false) : b.country;
-        b.demand = m.number("demand", kNonNegative, true).value_or(0.0);
+        const auto buyer = static_cast<Index>(i);
+        b.demand =
+            scheduled(m, "demand", kNonNegative, {model::ScheduleField::buyer_demand, buyer}, true)
+                .value_or(0.0);
         b.growth = m.number("growth", kGrowth).value_or(0.0);
-        const std::optional<double> reference_cost = m.number("reference_cost", kPositive, true);
+        const std::optional<double> reference_cost =
+            scheduled(m, "reference_cost", kPositive,
+                      {model::ScheduleField::buyer_reference_cost, buyer}, true);
         b.reference_cost = reference_cost.value_or(1.0);
-        b.price_elasticity = m.number("price_elasticity", kNonNegative).value_or(0.0);
+        b.price_elasticity = scheduled(m, "price_elasticity", kNonNegative,
+                                       {model::ScheduleField::buyer_price_elasticity, buyer})
+                                 .value_or(0.0);
         const std::optional<double> sigma = m.number("substitution", kPositive);
         const bool sigma_ok = sigma.has_value() || !m.get("substitution");
         b.substitution = sigma.value_or(1.5);
         read_weights(m, b, reference_cost.has_value() && sigma_ok);
-        b.risk_tolerance = m.number("risk_tolerance", kNonNegative).value_or(0.0);
-        b.anticipation = m.number("anticipation", kNonNegative).value_or(1.0);
-        b.backlog = m.number("backlog", kUnitInterval).value_or(0.0);
+        b.risk_tolerance = scheduled(m, "risk_tolerance", kNonNegative,
+                                     {model::ScheduleField::buyer_risk_tolerance, buyer})
+                               .value_or(0.0);
+        b.anticipation = scheduled(m, "anticipation", kNonNegative,
+                                   {model::ScheduleField::buyer_anticipation, buyer})
+                             .value_or(1.0);
+        b.backlog =
+            scheduled(m, "backlog", kUnitInterval, {model::ScheduleField::buyer_backlog, buyer})
+                .value_or(0.0);
         b.listed = m.boolean("listed").value_or(false);
         b.headquarters =
             m.get("headquarters") ? ref(m, "headquarters", countries_, false) : b.country;
@@ -98,8 +111,13 @@ void ScenarioBuilder::read_remote(const MapReader& buyer_map, model::Buyer& buye
             }
         }
     }
-    remote.markup = m.number("markup", kNonNegative).value_or(0.0);
-    remote.capacity = m.number("capacity", kNonNegative).value_or(model::kUnlimited);
+    const auto owner = static_cast<Index>(&buyer - s_.buyers.data());
+    remote.markup =
+        scheduled(m, "markup", kNonNegative, {model::ScheduleField::remote_markup, owner})
+            .value_or(0.0);
+    remote.capacity =
+        scheduled(m, "capacity", kNonNegative, {model::ScheduleField::remote_capacity, owner})
+            .value_or(model::kUnlimited);
     remote.markup_doubles_at = read_doubles_at(m, "markup_doubles_at", remote.markup, "markup");
     buyer.remote = remote;
 }

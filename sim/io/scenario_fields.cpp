@@ -100,6 +100,12 @@ std::optional<std::string> Fields::text(const Doc& node, const std::string& path
 std::optional<double> Fields::number(const Doc& node, const std::string& path,
                                      const NumberRule& rule) {
     const std::string what = describe_rule(rule);
+    if (node.is_map() && !node.entries.empty() && parse_date(node.entries.front().key)) {
+        // A map keyed by dates is a schedule: say where one may be written.
+        error(node.loc, path,
+              fmt::format("expected {}, found a dated schedule; {}", what, schedule_fields_hint()));
+        return std::nullopt;
+    }
     if (!expect_scalar(node, path, what)) return std::nullopt;
     double x = 0.0;
     switch (parse_number(node.scalar, x)) {

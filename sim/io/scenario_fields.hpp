@@ -15,6 +15,10 @@
 
 namespace ts::io::detail {
 
+/// Which fields take a dated schedule (scenario_schedule.cpp), for messages about a schedule
+/// written where a plain number is required.
+const char* schedule_fields_hint();
+
 /// Accepted range of a number; the bounds are reported in messages ("a number >= 0").
 struct NumberRule {
     std::optional<double> min;

@@ -55,7 +55,9 @@ void ScenarioBuilder::read_inputs(const Doc& node, const std::string& path, mode
                      fmt::format("an offer cannot need its own product '{}' as an input", e.key));
         }
         const std::optional<double> per_unit =
-            f_.number(e.value, path_join(path, e.key), kPositive);
+            scheduled(e.value, path_join(path, e.key), kPositive,
+                      {model::ScheduleField::input_per_unit, static_cast<Index>(s_.offers.size()),
+                       static_cast<Index>(offer.inputs.size())});
         if (p == kNone) needs_[as_size(supplier)].unresolved = true;
         if (p == kNone || p == offer.product) continue;
         needs_[as_size(supplier)].needs.push_back(Need{p, e.key_loc, path});
@@ -99,9 +101,14 @@ void ScenarioBuilder::read_equipment(const MapReader& supplier_map, Index suppli
                                Need{eq.product, product_node->loc, m.path("product")});
         }
     }
-    eq.capacity_per_unit = m.number("capacity_per_unit", kPositive, true).value_or(0.0);
+    eq.capacity_per_unit =
+        scheduled(m, "capacity_per_unit", kPositive,
+                  {model::ScheduleField::equipment_capacity_per_unit, supplier}, true)
+            .value_or(0.0);
     eq.installed = m.number("installed", kNonNegative).value_or(0.0);
-    eq.depreciation = m.number("depreciation", kProbability).value_or(0.0);
+    eq.depreciation = scheduled(m, "depreciation", kProbability,
+                                {model::ScheduleField::equipment_depreciation, supplier})
+                          .value_or(0.0);
     eq.lag_ticks = static_cast<int>(m.integer("lag", 0).value_or(0));
     sup.equipment = eq;
     const bool some_offer = !sup.offers.empty();

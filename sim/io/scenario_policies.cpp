@@ -112,19 +112,25 @@ void ScenarioBuilder::read_policy(const Doc& node, const std::string& path, mode
     if (const Doc* buyers = m.get("buyers"))
         p.buyers = read_buyer_selector(*buyers, m.path("buyers"));
 
-    if (const Doc* license = given("license")) read_licence(*license, m.path("license"), p);
+    // A reaction's policy has no index of its own: it takes no schedule (see `scheduled`).
+    const Index self = index ? static_cast<Index>(*index) : kNone;
+    if (const Doc* license = given("license")) read_licence(*license, m.path("license"), p, self);
     if (const Doc* covers = given("covers")) read_covers(*covers, m.path("covers"), p);
     const bool quota = type && p.type == PolicyType::quota;
     const bool rated = type && (p.type == PolicyType::tariff || p.type == PolicyType::export_fee);
     const bool enforcement = type && p.type == PolicyType::enforcement;
     if (given("cap") || quota)
-        p.cap = m.number("cap", kNonNegative, quota).value_or(model::kUnlimited);
+        p.cap = scheduled(m, "cap", kNonNegative, {model::ScheduleField::policy_cap, self}, quota)
+                    .value_or(model::kUnlimited);
     if (given("period")) {
         if (std::optional<std::size_t> period =
                 m.choice("period", "quota period", schema::kPeriods))
             p.period = static_cast<model::QuotaPeriod>(*period);
     }
-    if (given("rate") || rated) p.rate = m.number("rate", kNonNegative, rated).value_or(0.0);
+    if (given("rate") || rated)
+        p.rate =
+            scheduled(m, "rate", kNonNegative, {model::ScheduleField::policy_rate, self}, rated)
+                .value_or(0.0);
     if (given("compliance")) p.compliance = m.number("compliance", kProbability).value_or(1.0);
     if (const Doc* condition = given("condition")) {
         const std::string cpath = m.path("condition");
@@ -134,7 +140,9 @@ void ScenarioBuilder::read_policy(const Doc& node, const std::string& path, mode
         }
     }
     if (given("detection") || enforcement)
-        p.detection = m.number("detection", kProbability, enforcement).value_or(0.0);
+        p.detection = scheduled(m, "detection", kProbability,
+                                {model::ScheduleField::policy_detection, self}, enforcement)
+                          .value_or(0.0);
     if (given("at")) {
         if (std::optional<std::size_t> at =
                 m.choice("at", "inspection place", schema::kInspections))
@@ -142,11 +150,14 @@ void ScenarioBuilder::read_policy(const Doc& node, const std::string& path, mode
     }
 }
 
-void ScenarioBuilder::read_licence(const Doc& node, const std::string& path, model::Policy& p) {
+void ScenarioBuilder::read_licence(const Doc& node, const std::string& path, model::Policy& p,
+                                   Index self) {
     if (!f_.expect_map(node, path, "a map {approval, delay}")) return;
     const MapReader m(f_, node, path, schema::kLicenseKeys);
     model::Licence licence;
-    licence.approval = m.number("approval", kProbability, true).value_or(0.0);
+    licence.approval =
+        scheduled(m, "approval", kProbability, {model::ScheduleField::policy_approval, self}, true)
+            .value_or(0.0);
     licence.delay_ticks = static_cast<int>(m.integer("delay", 0).value_or(0));
     p.licence = licence;
 }

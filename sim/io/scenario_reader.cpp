@@ -25,7 +25,7 @@ LoadedScenario finish(std::optional<Doc> doc, Diagnostics& diags, const std::str
 
     LoadedScenario out;
     out.scenario.source_file = source_file;
-    out.scenario.resolved_yaml = emit_yaml(*doc);
+    out.scenario.resolved_yaml = detail::emit_resolved(*doc);
     detail::ScenarioBuilder(diags, out.scenario).build(*doc);
     diags.throw_if_errors();
     out.warnings = diags.warnings();

@@ -142,15 +142,21 @@ void ScenarioBuilder::read_offers(const MapReader& supplier_map, Index supplier,
                                      where(it->second, item.loc)));
             }
         }
-        offer.capacity = m.number("capacity", kNonNegative).value_or(model::kUnlimited);
+        const auto here = static_cast<Index>(s_.offers.size());  // this offer's index
+        offer.capacity =
+            scheduled(m, "capacity", kNonNegative, {model::ScheduleField::offer_capacity, here})
+                .value_or(model::kUnlimited);
         // No capacity of its own: the supplier's installed equipment sets it (the engine
         // computes installed × capacity_per_unit each tick).
         offer.capacity_from_equipment = has_equipment && !m.get("capacity");
-        const std::optional<double> unit_cost = m.number("unit_cost", kNonNegative);
+        const std::optional<double> unit_cost =
+            scheduled(m, "unit_cost", kNonNegative, {model::ScheduleField::offer_unit_cost, here});
         offer.unit_cost = unit_cost.value_or(0.0);
         const std::optional<double> price = m.number("price", kPositive, true);
         offer.price = price.value_or(0.0);
-        offer.supply_elasticity = m.number("supply_elasticity", kNonNegative).value_or(0.0);
+        offer.supply_elasticity = scheduled(m, "supply_elasticity", kNonNegative,
+                                            {model::ScheduleField::offer_supply_elasticity, here})
+                                      .value_or(0.0);
         if (const Doc* node = m.get("available")) {
             const std::string av_path = m.path("available");
             if (f_.expect_map(*node, av_path, "a map {after, lag}")) {
@@ -165,7 +171,7 @@ void ScenarioBuilder::read_offers(const MapReader& supplier_map, Index supplier,
             read_inputs(*inputs, m.path("inputs"), offer, supplier);
         if (const Doc* uses = m.get("uses"))
             read_uses(f_, *uses, m.path("uses"), s_.suppliers[as_size(supplier)].pools, offer);
-        if (unit_cost && price && *unit_cost > *price) {
+        if (unit_cost && price && *unit_cost > *price && item.find("unit_cost")->is_scalar()) {
             f_.warning(
                 item.find("unit_cost")->loc, m.path("unit_cost"),
                 fmt::format("unit_cost {} is above the price {}: the supplier sells at a loss",

@@ -190,10 +190,16 @@ void ScenarioBuilder::read_routes(const MapReader& top) {
                                 s_.countries[as_size(r.via)].code, where(it->second, via_loc)));
             }
         }
-        r.markup = m.number("markup", kNonNegative).value_or(0.0);
+        const auto route = static_cast<Index>(i);
+        r.markup = scheduled(m, "markup", kNonNegative, {model::ScheduleField::route_markup, route})
+                       .value_or(0.0);
         r.delay_ticks = static_cast<int>(m.integer("delay", 0).value_or(1));
-        r.capacity = m.number("capacity", kNonNegative).value_or(model::kUnlimited);
-        r.detection = m.number("detection", kProbability).value_or(0.0);
+        r.capacity =
+            scheduled(m, "capacity", kNonNegative, {model::ScheduleField::route_capacity, route})
+                .value_or(model::kUnlimited);
+        r.detection =
+            scheduled(m, "detection", kProbability, {model::ScheduleField::route_detection, route})
+                .value_or(0.0);
         r.markup_doubles_at = read_doubles_at(m, "markup_doubles_at", r.markup, "markup");
         r.detection_doubles_at =
             read_doubles_at(m, "detection_doubles_at", r.detection, "detection");

@@ -10,6 +10,7 @@
 
 #include "core/date.hpp"
 #include "core/error.hpp"
+#include "model/schedule.hpp"
 
 namespace ts::model {
 
@@ -324,6 +325,9 @@ struct Scenario {
     int transport_delay_ticks = 0;  // direct shipments
     std::vector<Policy> policies;
     std::vector<Reaction> reactions;
+    /// Dated schedules (model/schedule.hpp), in file order; each field they drive holds the
+    /// schedule's value at tick 0.
+    std::vector<Schedule> schedules;
 
     /// The scenario after `extends` and `--set`, as YAML: repeating a run from it gives the
     /// same results. Written as scenario.resolved.yaml; its sha256 goes into the manifest.

@@ -61,6 +61,10 @@ class PolicyBook {
             if (applies(p, destination, offer)) f(at(scenario_->policies, p));
     }
 
+    /// Rebuilds the tariff and fee tables from the scenario's current rates (a scheduled rate
+    /// changed; the set of policies in force did not).
+    void refresh_rates() { rebuild_tables(); }
+
     /// Whether the offer exists at this tick (`available: {after, lag}`).
     bool offer_available(Index offer, std::int64_t tick) const;
 

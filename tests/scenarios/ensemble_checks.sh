@@ -83,6 +83,20 @@ case "$check" in
     expect_code 2 "$bin" sweep "$tmp/base.yaml" --param 'buyers."sg=dc.y".demand=1,2' -o "$tmp/qx" --quiet
     grep -q "no item with id 'sg=dc.y' in 'buyers' (did you mean 'sg=dc.x'?)" "$tmp/stderr" || { cat "$tmp/stderr"; fail "stderr"; }
     ;;
+  sweep-schedule-point)
+    # --param addresses one dated point of a schedule (PATH.YYYY-MM), as --set does: each
+    # variant's resolved scenario carries its value at that date and the variants differ.
+    sched=scenarios/examples/markets/schedules.yaml
+    path=suppliers.us-designer.offers.flagship.capacity.2025-01
+    expect_code 0 "$bin" sweep "$sched" --param "$path=20000,40000" -o "$tmp/sp" --quiet
+    head -1 "$tmp/sp/runs.csv" | grep -q "^variant,$path,run," || fail "runs.csv header"
+    grep -q '^0,20000,' "$tmp/sp/summary.csv" || fail "summary.csv: variant 0 row"
+    grep -q '^1,40000,' "$tmp/sp/summary.csv" || fail "summary.csv: variant 1 row"
+    [ "$(sed -n 2p "$tmp/sp/summary.csv" | cut -d, -f4)" != "$(sed -n 3p "$tmp/sp/summary.csv" | cut -d, -f4)" ] ||
+      fail "the two capacities at 2025-01 gave the same compute"
+    expect_code 0 "$bin" run "$sched" --set "$path=40000" -o "$tmp/sp1" --quiet
+    grep -q "2025-01-01: 40000" "$tmp/sp1/scenario.resolved.yaml" || fail "resolved YAML lacks the point"
+    ;;
   shards)
     # Shards 0/2 and 1/2 reduced equal one process, for run and for sweep.
     expect_code 0 "$bin" run "$ex" --runs 5 -o "$tmp/one" --quiet
