@@ -86,6 +86,9 @@ void allocate_one(const model::Scenario& w, std::size_t p, PoolState& pools, Off
 }  // namespace
 
 void allocate_pools(const model::Scenario& w, PoolState& pools, OfferState& offers) {
+    // The world's pool capacity, which a schedule may have moved this tick.
+    for (std::size_t p = 0; p < pools.size(); ++p)
+        pools.capacity[p] = w.suppliers[ix(pools.supplier[p])].pools[pools.pool[p]].capacity;
     // Pools in file order; an offer in several pools takes the least grant (a later pool sees
     // the capacity an earlier one left it: a heuristic, see docs/model.md).
     for (std::size_t p = 0; p < pools.size(); ++p) allocate_one(w, p, pools, offers);

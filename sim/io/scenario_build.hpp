@@ -69,6 +69,8 @@ class ScenarioBuilder {
     /// `has_equipment`: the supplier has `equipment`, so offers without `capacity` take it from
     /// there.
     void read_offers(const MapReader& supplier_map, model::Index supplier, bool has_equipment);
+    /// `pools: {ID: capacity}`: pool units per tick, each a number >= 0 or a dated schedule.
+    void read_pools(const Doc& node, const std::string& path, model::Supplier& supplier);
     void read_pricing(const MapReader& supplier_map, model::Supplier& sup);
 
     // scenario_multi_tier.cpp

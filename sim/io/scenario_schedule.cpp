@@ -57,7 +57,8 @@ const char* schedule_fields_hint() {
            "supply_elasticity, an input's units per unit, equipment capacity_per_unit and "
            "depreciation, a buyer's demand, reference_cost, price_elasticity, risk_tolerance, "
            "anticipation and backlog, remote markup and capacity, a route's markup, capacity and "
-           "detection, and the rate, detection, cap and license approval of a policy in "
+           "detection, a supplier's pool capacity, and the rate, detection, cap and license "
+           "approval of a policy in "
            "'policies'";
 }
 

@@ -20,17 +20,6 @@ namespace {
 
 const NumberRule kMargin{0.0, false, 1.0, true, false};
 
-/// `pools: {ID: capacity}`: pool units per tick, finite and not negative.
-std::vector<model::Pool> read_pools(Fields& f, const Doc& node, const std::string& path) {
-    std::vector<model::Pool> pools;
-    if (!f.expect_map(node, path, "a map from pool id to its capacity per tick")) return pools;
-    for (const DocEntry& e : node.entries) {
-        const std::optional<double> cap = f.number(e.value, path_join(path, e.key), kNonNegative);
-        pools.push_back(model::Pool{e.key, cap.value_or(0.0), e.key_loc});
-    }
-    return pools;
-}
-
 /// An offer's `uses: {POOL: per_unit}`: each a pool of its own supplier, finite and positive.
 void read_uses(Fields& f, const Doc& node, const std::string& path,
                const std::vector<model::Pool>& pools, model::Offer& offer) {
@@ -96,7 +85,7 @@ void ScenarioBuilder::read_suppliers(const MapReader& top) {
         sup.made_in = ref(m, "made_in", countries_, true);
         sup.ships_from =
             m.get("ships_from") ? ref(m, "ships_from", countries_, false) : sup.made_in;
-        if (const Doc* pools = m.get("pools")) sup.pools = read_pools(f_, *pools, m.path("pools"));
+        if (const Doc* pools = m.get("pools")) read_pools(*pools, m.path("pools"), sup);
         read_offers(m, static_cast<Index>(i), m.get("equipment") != nullptr);
         warn_unused_pools(f_, item, sup, m.path("pools"));
         sup.price_adjustment = m.number("price_adjustment", kNonNegative).value_or(0.0);
@@ -113,6 +102,18 @@ void ScenarioBuilder::read_suppliers(const MapReader& top) {
         }
         read_equipment(m, static_cast<Index>(i));
         read_purchases(m, static_cast<Index>(i));
+    }
+}
+
+void ScenarioBuilder::read_pools(const Doc& node, const std::string& path, model::Supplier& sup) {
+    if (!f_.expect_map(node, path, "a map from pool id to its capacity per tick")) return;
+    const auto supplier = static_cast<Index>(&sup - s_.suppliers.data());
+    for (const DocEntry& e : node.entries) {
+        const ScheduleTarget target{model::ScheduleField::pool_capacity, supplier,
+                                    static_cast<Index>(sup.pools.size())};
+        const std::optional<double> cap =
+            scheduled(e.value, path_join(path, e.key), kNonNegative, target);
+        sup.pools.push_back(model::Pool{e.key, cap.value_or(0.0), e.key_loc});
     }
 }
 

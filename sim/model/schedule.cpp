@@ -48,6 +48,8 @@ const char* to_string(ScheduleField field) {
             return "policy licence approval";
         case ScheduleField::policy_cap:
             return "policy cap";
+        case ScheduleField::pool_capacity:
+            return "pool capacity";
     }
     return "?";
 }
@@ -122,6 +124,8 @@ double& target(Scenario& s, const Schedule& sch) {
             return s.policies[o].licence->approval;
         case ScheduleField::policy_cap:
             return s.policies[o].cap;
+        case ScheduleField::pool_capacity:
+            return s.suppliers[o].pools[static_cast<std::size_t>(sch.item)].capacity;
     }
     return s.offers[o].capacity;  // unreachable: every field is handled above
 }

@@ -16,8 +16,8 @@ namespace ts::model {
 struct Scenario;
 
 /// Which field a schedule drives. `object` indexes the owner's list (offers, suppliers for
-/// equipment, buyers for buyer and remote fields, routes, policies); `item` is the input's
-/// position in Offer::inputs for input_per_unit.
+/// equipment and pools, buyers for buyer and remote fields, routes, policies); `item` is the
+/// input's position in Offer::inputs for input_per_unit.
 enum class ScheduleField {
     offer_capacity,
     offer_unit_cost,
@@ -40,6 +40,7 @@ enum class ScheduleField {
     policy_detection,
     policy_approval,
     policy_cap,
+    pool_capacity,  // object: the supplier; item: the pool's position in Supplier::pools
 };
 const char* to_string(ScheduleField field);
 /// The fields of an offer (they come first in ScheduleField), which a design-around variant

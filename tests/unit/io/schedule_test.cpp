@@ -170,3 +170,49 @@ TEST_CASE("the equilibrium solver takes scheduled values at its date", "[schedul
     // Demand at 2024-06 and after is 300 (growth is reported, not applied, by the solver).
     CHECK(r7.current.buyers[0].quantity > r0.current.buyers[0].quantity);
 }
+
+TEST_CASE("a scheduled pool capacity bounds the pooled offers from its tick", "[schedule]") {
+    // Two offers of one supplier share a pool that halves from 2024-05 (tick 4); buyers want
+    // more than the pool at both levels, so the pool binds throughout.
+    const std::string world = R"(name: pooled
+time: {start: 2024-01, step: month, ticks: 8}
+countries: [{code: USA}, {code: TWN}]
+products:
+  - {id: big, compute: 1.0}
+  - {id: small, compute: 0.5}
+suppliers:
+  - id: maker
+    jurisdiction: USA
+    made_in: TWN
+    pools: {pack: {2024-01: 1000, 2024-05: 500}}
+    offers:
+      - {product: big, capacity: 900, unit_cost: 1, price: 10, uses: {pack: 1}}
+      - {product: small, capacity: 900, unit_cost: 1, price: 4, uses: {pack: 1}}
+buyers:
+  - {id: us, country: USA, demand: 3000, reference_cost: 10}
+)";
+    const model::Scenario s = load(world);
+    REQUIRE(s.schedules.size() == 1);
+    CHECK(s.schedules[0].path == "suppliers[maker].pools.pack");
+    CHECK(s.suppliers[0].pools[0].capacity == 1000.0);
+    engine::Simulation sim(s, engine::RunConfig{});
+    struct Pools final : engine::Recorder {
+        void record(const engine::TickRecord& t) override {
+            REQUIRE(t.pools.size() == 1);
+            capacity.push_back(t.pools[0].capacity);
+            granted.push_back(t.pools[0].granted);
+        }
+        std::vector<double> capacity, granted;
+    } trace;
+    sim.run(trace);
+    REQUIRE(trace.capacity.size() == 8);
+    for (int t = 0; t < 8; ++t) {
+        const double pool = t < 4 ? 1000.0 : 500.0;
+        CHECK(trace.capacity[t] == pool);
+        CHECK(trace.granted[t] == Approx(pool));
+    }
+    // A point can be set like any other schedule's.
+    const model::Scenario later = load(world, {"suppliers.maker.pools.pack.2024-07=200"});
+    REQUIRE(later.schedules.size() == 1);
+    CHECK(later.schedules[0].at(6) == 200.0);
+}
