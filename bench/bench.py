@@ -2,12 +2,14 @@
 """tradesim benchmark harness (issue 9). Run through scripts/bench, which builds the release
 binaries first.
 
-Workloads: generated worlds S, M and L (tradesim generate), the chip baseline, an ensemble of 64
-chip-baseline runs with 1 and 2 threads, and a scaling series (a base world, then buyers,
-countries and offers doubled) for the cost growth exponents. For each: wall time (median of
---reps runs, min and max too), ticks/s, buyer-offer evaluations/s, peak RSS of the process,
-bytes written; the engine's effective bandwidth (its byte-count model over the tick-loop time,
-manifest.json "engine") as a share of the STREAM-style triad bandwidth measured first.
+Workloads: generated worlds S, M and L (tradesim generate), M with every market mechanism of
+issue 16 (pools, schedules, soft routes and remote channels, clearing prices), the chip
+baseline, an ensemble of 64 chip-baseline runs with 1 and 2 threads, and a scaling series (a
+base world, then buyers, countries and offers doubled) for the cost growth exponents. For each:
+wall time (median of --reps runs, min and max too), ticks/s, buyer-offer evaluations/s, peak RSS
+of the process, bytes written; the engine's effective bandwidth (its byte-count model over the
+tick-loop time, manifest.json "engine") as a share of the STREAM-style triad bandwidth measured
+first.
 
 Results: a printed table, OUT/bench.csv (one row per workload), OUT/machine.txt. Standard
 library only.
@@ -70,6 +72,57 @@ def generate(tradesim, size, path, seed=1):
         sys.exit(f"bench: generate failed ({' '.join(cmd)}):\n{r.stderr}")
 
 
+def markets_overlay(base, path):
+    """Writes a variant of generated world `base` that uses every mechanism of issue 16 at once:
+    each supplier's offers share one capacity pool (90 % of their own capacities) and clear
+    their prices within the tick, every offer's capacity is a linear schedule (+30 % over two
+    years), the rival's tariff rate is a stepped schedule, every hub route's markup and
+    detection rise with volume, and one buyer in ten rents compute in the first hub on a soft
+    remote channel. The numbers are made up like the rest of the world: only the cost counts."""
+    import re
+    text = open(base, encoding="utf-8").read()
+    section, supplier, offers, buyers, hubs, suppliers = None, None, [], [], [], []
+    for line in text.splitlines():
+        m = re.match(r"^([a-z_]+):", line)
+        if m:
+            section = m.group(1)
+            continue
+        if section == "suppliers":
+            m = re.match(r"^  - id: (\S+)", line)
+            if m:
+                supplier = (m.group(1), [])
+                suppliers.append(supplier)
+            m = re.match(r"^      - \{product: (\S+), capacity: (\d+)", line)
+            if m:
+                supplier[1].append((m.group(1), int(m.group(2))))
+        elif section == "buyers":
+            m = re.match(r"^  - \{id: (\S+),", line)
+            if m:
+                buyers.append(m.group(1))
+        elif section == "routes":
+            m = re.match(r"^  - \{via: (\S+), .*capacity: (\d+)", line)
+            if m:
+                hubs.append((m.group(1), int(m.group(2))))
+    name = os.path.splitext(os.path.basename(base))[0]
+    out = [f"extends: {os.path.basename(base)}", f"name: {name}-markets", "suppliers:"]
+    for sid, offs in suppliers:
+        pool = max(1, round(0.9 * sum(c for _, c in offs)))
+        out += [f"  - id: {sid}", "    pricing: clearing", "    price_adjustment: 0", f"    pools: {{fab: {pool}}}",
+                "    offers:"]
+        out += [f"      - {{product: {p}, uses: {{fab: 1}}, capacity: {{2024-01: {c}, "
+                f"2026-01: {round(1.3 * c)}, interpolate: linear}}}}" for p, c in offs]
+    out.append("routes:")
+    out += [f"  - {{via: {h}, markup_doubles_at: {c}, detection_doubles_at: {2 * c}}}"
+            for h, c in hubs]
+    if hubs:
+        out.append("buyers:")
+        out += [f"  - {{id: {b}, remote: {{via: [{hubs[0][0]}], markup: 0.25, "
+                f"markup_doubles_at: 500}}}}" for b in buyers[::10]]
+    out += ["policies:", "  - {id: rival-tariff, rate: {2025-01: 0.25, 2026-01: 0.5, 2027-01: 0.35}}"]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(out) + "\n")
+
+
 def triad(stream_bin, smoke):
     args = [stream_bin, "16", "3", "2"] if smoke else [stream_bin, "256", "10", "2"]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
@@ -124,13 +177,14 @@ def main():
     ap.add_argument("--root", required=True, help="the repository (for the chip baseline)")
     ap.add_argument("--out", default="out/bench")
     ap.add_argument("--reps", type=int, default=3, help="repetitions per workload (median), >= 3")
-    ap.add_argument("--only", default="S,M,L,chips,ensemble,scaling",
-                    help="comma-separated workloads: S, M, L, chips, ensemble, scaling")
+    ap.add_argument("--only", default="S,M,L,markets,chips,ensemble,scaling",
+                    help="comma-separated workloads: S, M, L, markets (M with every mechanism of "
+                         "issue 16), chips, ensemble, scaling")
     ap.add_argument("--smoke", action="store_true",
                     help="tiny sizes, one repetition: checks that the harness works (ctest)")
     args = ap.parse_args()
     only = set(args.only.split(","))
-    unknown = only - {"S", "M", "L", "chips", "ensemble", "scaling"}
+    unknown = only - {"S", "M", "L", "markets", "chips", "ensemble", "scaling"}
     if unknown:
         sys.exit(f"bench: unknown workload(s) {', '.join(sorted(unknown))}")
     reps = 1 if args.smoke else max(3, args.reps)
@@ -189,6 +243,15 @@ def main():
             generate(args.tradesim, size, path)
             res = bench_run(args.tradesim, path, reps, ["--detail", "country"], name, tmp)
             add_row(name, size, res, {"detail": "country", "threads": 1})
+
+        if "markets" in only:
+            size = sizes["M"]
+            base = os.path.join(worlds, f"M-{'-'.join(map(str, size))}.yaml")
+            generate(args.tradesim, size, base)
+            path = os.path.join(worlds, f"M-{'-'.join(map(str, size))}-markets.yaml")
+            markets_overlay(base, path)
+            res = bench_run(args.tradesim, path, reps, ["--detail", "country"], "M-markets", tmp)
+            add_row("M-markets", size, res, {"detail": "country", "threads": 1})
 
         if "chips" in only:
             res = bench_run(args.tradesim, chips, reps, [], "chips", tmp)
