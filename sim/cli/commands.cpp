@@ -60,16 +60,51 @@ void print_reactions(const model::Scenario& s) {
     }
 }
 
-/// The dated schedules of `validate`: each parameter, its rule and its points (date = tick).
+/// The dated schedules of `validate`: each parameter and its rule, then its points
+/// (date (tick) = value), wrapped to stay within 100 columns.
 void print_schedules(const model::Scenario& s) {
     if (s.schedules.empty()) return;
     fmt::print("\nschedules\n");
+    constexpr std::size_t kWidth = 100, kIndent = 6;
     for (const auto& sch : s.schedules) {
-        std::string points;
-        for (const auto& p : sch.points)
-            points += fmt::format("{}{} (tick {}) = {}", points.empty() ? "" : ", ",
-                                  format_date(p.date), p.tick, p.value);
-        fmt::print("  {} [{}]: {}\n", sch.path, model::to_string(sch.interpolate), points);
+        fmt::print("  {} [{}]\n", sch.path, model::to_string(sch.interpolate));
+        std::string line(kIndent, ' ');
+        for (std::size_t i = 0; i < sch.points.size(); ++i) {
+            const auto& p = sch.points[i];
+            std::string point = fmt::format("{} (tick {}) = {}{}", format_date(p.date), p.tick,
+                                            p.value, i + 1 < sch.points.size() ? "," : "");
+            if (line.size() > kIndent && line.size() + 1 + point.size() > kWidth) {
+                fmt::print("{}\n", line);
+                line.assign(kIndent, ' ');
+            }
+            if (line.size() > kIndent) line += ' ';
+            line += point;
+        }
+        fmt::print("{}\n", line);
+    }
+}
+
+/// The capacity pools of `validate`: each pool, its capacity (the first value of a schedule,
+/// which `schedules` lists) and the offers that draw on it with their coefficients.
+void print_pools(const model::Scenario& s) {
+    bool any = false;
+    for (const auto& sup : s.suppliers) {
+        for (std::size_t p = 0; p < sup.pools.size(); ++p) {
+            if (!any) fmt::print("\npools\n");
+            any = true;
+            std::string users;
+            for (model::Index o : sup.offers)
+                for (const auto& use : s.offers[static_cast<std::size_t>(o)].uses)
+                    if (static_cast<std::size_t>(use.pool) == p)
+                        users += fmt::format(
+                            "{}{} ({}/unit)", users.empty() ? "" : ", ",
+                            s.products[static_cast<std::size_t>(
+                                           s.offers[static_cast<std::size_t>(o)].product)]
+                                .id,
+                            use.per_unit);
+            fmt::print("  {}.{}: {} per tick, drawn by {}\n", sup.id, sup.pools[p].id,
+                       sup.pools[p].capacity, users.empty() ? "no offer" : users);
+        }
     }
 }
 
@@ -90,6 +125,7 @@ void print_world(const model::Scenario& s) {
     fmt::print("policies   {} (+ {} reaction rules)\n", s.policies.size(), s.reactions.size());
     print_policies(s);
     print_reactions(s);
+    print_pools(s);
     print_schedules(s);
     for (const auto& sup : s.suppliers)
         if (sup.design_around)

@@ -70,6 +70,13 @@ case "$check" in
     expect_code 0 "$bin" validate scenarios/examples/three-region-tariff.yaml
     grep -q "ok:" "$tmp/stdout" || fail "no ok line"
     grep -q "tariff" "$tmp/stdout" || fail "policy timeline missing"
+    # The market mechanisms are listed: pools with the offers that draw on them, schedules.
+    expect_code 0 "$bin" validate scenarios/examples/markets/pools.yaml
+    grep -q "^  nvidia.cowos: 1000 per tick, drawn by H100 (1/unit), H20 (1/unit)$" "$tmp/stdout" || fail "pools missing"
+    expect_code 0 "$bin" validate scenarios/examples/markets/schedules.yaml
+    grep -q "^schedules$" "$tmp/stdout" || fail "schedules missing"
+    grep -q "^      2024-04-01 (tick 3) = 0.1, 2024-10-01 (tick 9) = 0.25," "$tmp/stdout" || fail "schedule points"
+    ! sed -n '/^schedules$/,$p' "$tmp/stdout" | awk 'length > 100' | grep -q . || fail "a schedule line is over 100 columns"
     ;;
   outputs-complete)
     expect_code 0 "$bin" run "$ex" -o "$tmp/out" --quiet
