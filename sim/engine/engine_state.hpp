@@ -293,7 +293,6 @@ struct InputState {
 struct PoolState {
     std::vector<Index> supplier;
     std::vector<std::size_t> pool;   // index into the supplier's `pools`
-    std::vector<double> capacity;    // pool units per tick
     std::vector<std::size_t> begin;  // per pool + 1: its row of users
     std::vector<Index> user_offer;
     std::vector<double> user_per_unit;  // pool units per unit of the offer's output

@@ -16,7 +16,6 @@ PoolState make_pools(const model::Scenario& w) {
         for (std::size_t p = 0; p < sup.pools.size(); ++p) {
             pools.supplier.push_back(static_cast<Index>(s));
             pools.pool.push_back(p);
-            pools.capacity.push_back(sup.pools[p].capacity);
             for (Index o : sup.offers)
                 for (const auto& use : w.offers[ix(o)].uses)
                     if (ix(use.pool) == p) {
@@ -40,6 +39,11 @@ PoolState make_pools(const model::Scenario& w) {
 
 namespace {
 
+/// Pool `p`'s capacity this tick: the world's (whose value a schedule may move), never a copy.
+double capacity_of(const model::Scenario& w, const PoolState& pools, std::size_t p) {
+    return w.suppliers[ix(pools.supplier[p])].pools[pools.pool[p]].capacity;
+}
+
 /// One pool: the supplier's margin-maximising use of it given the offers' demand signals. In
 /// margin order, each offer is granted what it can sell (within its own capacity); what is left
 /// then goes, in the same order, up to each offer's own capacity, so a pool that is large
@@ -59,7 +63,8 @@ void allocate_one(const model::Scenario& w, std::size_t p, PoolState& pools, Off
         const double mx = margin(x), my = margin(y);
         return mx != my ? mx > my : x < y;
     });
-    double left = pools.capacity[p], demand = 0.0;
+    const double capacity = capacity_of(w, pools, p);
+    double left = capacity, demand = 0.0;
     for (std::size_t k : order) {
         const auto o = ix(pools.user_offer[k]);
         const double a = pools.user_per_unit[k];
@@ -80,15 +85,12 @@ void allocate_one(const model::Scenario& w, std::size_t p, PoolState& pools, Off
         offers.capacity[o] = std::min(offers.capacity[o], pools.grant[k]);
     }
     pools.demand[p] = demand;
-    pools.binding[p] = demand > pools.capacity[p] * (1.0 + 1e-12) ? 1 : 0;
+    pools.binding[p] = demand > capacity * (1.0 + 1e-12) ? 1 : 0;
 }
 
 }  // namespace
 
 void allocate_pools(const model::Scenario& w, PoolState& pools, OfferState& offers) {
-    // The world's pool capacity, which a schedule may have moved this tick.
-    for (std::size_t p = 0; p < pools.size(); ++p)
-        pools.capacity[p] = w.suppliers[ix(pools.supplier[p])].pools[pools.pool[p]].capacity;
     // Pools in file order; an offer in several pools takes the least grant (a later pool sees
     // the capacity an earlier one left it: a heuristic, see docs/model.md).
     for (std::size_t p = 0; p < pools.size(); ++p) allocate_one(w, p, pools, offers);
@@ -127,7 +129,8 @@ void settle_pools(const OfferState& offers, PoolState& pools) {
 
 void record_pools(const model::Scenario& w, PoolState& pools, TickRecord& record) {
     for (std::size_t p = 0; p < pools.size(); ++p) {
-        record.pools.push_back(PoolRecord{pools.supplier[p], pools.pool[p], pools.capacity[p],
+        const double capacity = capacity_of(w, pools, p);
+        record.pools.push_back(PoolRecord{pools.supplier[p], pools.pool[p], capacity,
                                           pools.demand[p], pools.granted[p], pools.used[p],
                                           pools.binding[p] != 0});
         // One event per spell of binding, when it starts.
@@ -139,7 +142,7 @@ void record_pools(const model::Scenario& w, PoolState& pools, TickRecord& record
             ev.event = EventKind::capacity;
             fmt::format_to(std::back_inserter(ev.detail),
                            "pool binds: orders would draw {:.4f} of {:.4f} per tick",
-                           pools.demand[p], pools.capacity[p]);
+                           pools.demand[p], capacity);
         }
         pools.reported[p] = pools.binding[p];
     }
