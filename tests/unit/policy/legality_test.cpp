@@ -8,10 +8,12 @@
 #include <string>
 
 #include "policy/legality.hpp"
+#include "policy_rules.hpp"
 #include "scenario_builder.hpp"
 
 using namespace ts;
 using policy::RouteClass;
+using test::Rules;
 
 namespace {
 
@@ -46,17 +48,6 @@ struct World {
         pol.buyers = model::BuyerSelector{};
         pol.buyers->listed = true;
         if (dests.empty()) pol.destinations = model::CountrySelector{true, {}, {}, {}};
-    }
-};
-
-/// The policy book and legality tables of a scenario at tick 0.
-struct Rules {
-    policy::PolicyBook book;
-    policy::Legality legality;
-    explicit Rules(const model::Scenario& s) : book(s), legality(book) {
-        std::vector<policy::Transition> tr;
-        book.advance(0, tr);
-        legality.rebuild();
     }
 };
 

@@ -7,22 +7,14 @@
 
 #include "policy/conditional_approval.hpp"
 #include "policy/legality.hpp"
+#include "policy_rules.hpp"
 #include "scenario_builder.hpp"
 
 using namespace ts;
 using policy::RouteClass;
+using test::Rules;
 
 namespace {
-
-struct Rules {
-    policy::PolicyBook book;
-    policy::Legality legality;
-    explicit Rules(const model::Scenario& s) : book(s), legality(book) {
-        std::vector<policy::Transition> tr;
-        book.advance(0, tr);
-        legality.rebuild();
-    }
-};
 
 RouteClass route_class(const policy::Legality& leg, model::Index b, model::Index o, int r) {
     return leg.status(BuyerId{b}, OfferId{o}, RouteId{r}).cls;
