@@ -174,6 +174,21 @@ std::string manifest_json(const Manifest& m) {
         }
         out.append("}},\n");
     }
+    if (m.calibration) {
+        const auto& c = *m.calibration;
+        const auto finite = [](double v) { return std::isfinite(v) ? v : 0.0; };
+        key("calibration");
+        out.append("{\"method\": ");
+        append_json_string(out, c.method);
+        fmt::format_to(std::back_inserter(out),
+                       ", \"budget\": {}, \"starts\": {}, \"evaluations\": {}, "
+                       "\"identify_evaluations\": {}, \"evaluations_per_second\": ",
+                       c.budget, c.starts, c.evaluations, c.identify_evaluations);
+        append_fixed(out, finite(c.evaluations_per_second), 3);
+        fmt::format_to(std::back_inserter(out),
+                       ", \"objective_before\": {:.17g}, \"objective_after\": {:.17g}}},\n",
+                       finite(c.objective_before), finite(c.objective_after));
+    }
     key("command_line");
     if (m.command_line.empty()) {
         out.append("[]\n");

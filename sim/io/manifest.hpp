@@ -49,6 +49,15 @@ struct Manifest {
         friend bool operator==(const Observed&, const Observed&) = default;
     };
     std::optional<Observed> observed;
+    /// `calibrate` folders: the search (docs/calibration.md, "Calibrate"), written as a
+    /// "calibration" object.
+    struct Calibration {
+        std::string method;
+        int budget = 0, starts = 0, evaluations = 0, identify_evaluations = 0;
+        double evaluations_per_second = 0.0;
+        double objective_before = 0.0, objective_after = 0.0;
+    };
+    std::optional<Calibration> calibration;
 };
 
 /// The manifest's record of a scenario's observed_until (nullopt without it).

@@ -47,4 +47,10 @@ LoadedScenario load_scenario_text(std::string_view yaml, const std::string& pseu
     return finish(std::move(doc), diags, pseudo_path, options);
 }
 
+LoadedScenario load_scenario_doc(Doc doc, const std::string& source_file,
+                                 const LoadOptions& options) {
+    Diagnostics diags;
+    return finish(std::move(doc), diags, source_file, options);
+}
+
 }  // namespace ts::io

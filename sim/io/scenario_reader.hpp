@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "io/doc.hpp"
 #include "model/scenario.hpp"
 
 namespace ts::io {
@@ -31,5 +32,10 @@ LoadedScenario load_scenario(const std::string& path, const LoadOptions& options
 /// Scenario::source_file, and `extends` is resolved relative to its directory.
 LoadedScenario load_scenario_text(std::string_view yaml, const std::string& pseudo_path,
                                   const LoadOptions& options = {});
+
+/// The same for a tree already loaded with load_doc (`extends` resolved): jobs that load one
+/// scenario many times with different overrides (`calibrate`) parse the file once.
+LoadedScenario load_scenario_doc(Doc doc, const std::string& source_file,
+                                 const LoadOptions& options = {});
 
 }  // namespace ts::io
