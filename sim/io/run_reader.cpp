@@ -39,7 +39,7 @@ std::string_view date_of(const CsvReader& csv, const std::vector<std::string>& f
     return d;
 }
 
-void read_countries(const fs::path& path, analysis::RunTotals& totals) {
+void read_countries(const fs::path& path, analysis::TickSink& totals) {
     CsvReader csv(path);
     const auto run = csv.find_column("run");
     const std::size_t date = csv.column("date"), country = csv.column("country"),
@@ -69,7 +69,7 @@ void read_countries(const fs::path& path, analysis::RunTotals& totals) {
     }
 }
 
-void read_flows(const fs::path& path, analysis::RunTotals& totals) {
+void read_flows(const fs::path& path, analysis::TickSink& totals) {
     CsvReader csv(path);
     const auto run = csv.find_column("run");
     const std::size_t date = csv.column("date"), supplier = csv.column("supplier"),
@@ -102,7 +102,7 @@ void read_flows(const fs::path& path, analysis::RunTotals& totals) {
     }
 }
 
-void read_revenue(const fs::path& path, analysis::RunTotals& totals) {
+void read_revenue(const fs::path& path, analysis::TickSink& totals) {
     CsvReader csv(path);
     const auto run = csv.find_column("run");
     const std::size_t date = csv.column("date"), supplier = csv.column("supplier"),
@@ -225,7 +225,7 @@ std::optional<std::string> json_member(std::string_view json, std::string_view n
     return std::nullopt;
 }
 
-RunFolderInfo read_run_folder(const fs::path& dir, analysis::RunTotals& totals) {
+RunFolderInfo read_run_folder(const fs::path& dir, analysis::TickSink& totals) {
     std::error_code ec;
     if (!fs::exists(dir, ec))
         throw InputError(fmt::format("run folder '{}' does not exist", dir.string()));
