@@ -97,7 +97,10 @@ const std::vector<std::string>& target_metric_names() {
         for (CompareBy by : {CompareBy::country, CompareBy::supplier, CompareBy::product,
                              CompareBy::route, CompareBy::headquarters})
             for (const auto& m : metric_names(by))
-                if (!contains(out, m)) out.push_back(m);
+                // The headquarters view's own metrics need its attribution of remote compute;
+                // a target writes them as compute with headquarters: (and channel: remote).
+                if (!contains(out, m) && m != "compute_abroad" && m != "compute_remote")
+                    out.push_back(m);
         return out;
     }();
     return names;
@@ -355,7 +358,7 @@ Diagnostics TargetAccumulator::check(const std::string& run_label) const {
                                  const std::vector<std::string>& names) {
             if (known(names, key)) return;
             d.error(t.loc, path,
-                    fmt::format("{} '{}' is not in run {}{}", what, key, run_label,
+                    fmt::format("{} '{}' is not in {}{}", what, key, run_label,
                                 did_you_mean(key, names)));
         };
         unknown("country", t.keys.country, names_.countries);
@@ -370,34 +373,34 @@ Diagnostics TargetAccumulator::check(const std::string& run_label) const {
         }
         if (t.source == TargetSource::flows && !has_flows_)
             d.error(t.loc, path,
-                    fmt::format("{} comes from flows.csv, which run {} does not have", t.metric,
+                    fmt::format("{} comes from flows.csv, which {} does not have", t.metric,
                                 run_label));
         if (t.source == TargetSource::revenue && !has_revenue_)
             d.error(t.loc, path,
-                    fmt::format("revenue_usd comes from revenue.csv, which run {} does not have",
+                    fmt::format("revenue_usd comes from revenue.csv, which {} does not have",
                                 run_label));
         if (t.metric == "compute_used" && t.source == TargetSource::countries &&
             !has_compute_used_ && !runs_.empty())
             d.error(t.loc, path,
-                    fmt::format("run {} has no compute_used column (written before multi-tier "
+                    fmt::format("{} has no compute_used column (written before multi-tier "
                                 "supply)",
                                 run_label));
         if (!t.keys.headquarters.empty() && flows_without_buyer_)
             d.error(t.loc, path,
-                    fmt::format("run {} wrote flows.csv without buyers (--detail country): "
+                    fmt::format("{} wrote flows.csv without buyers (--detail country): "
                                 "flows cannot be attributed to headquarters",
                                 run_label));
         if (runs_.empty()) continue;
         if (t.first < s.first || t.last > end) {
             d.error(t.loc, path,
-                    fmt::format("period {} ({} .. {}) is not within run {} ({} .. {})", t.period,
+                    fmt::format("period {} ({} .. {}) is not within {} ({} .. {})", t.period,
                                 t.first, t.last, run_label, s.first, end));
             continue;
         }
         const std::size_t i = static_cast<std::size_t>(&t - targets_->targets.data());
         if (runs_.begin()->second.ticks_in[i] == 0)
             d.error(t.loc, path,
-                    fmt::format("period {} ({} .. {}) holds no tick of run {} (a tick counts when "
+                    fmt::format("period {} ({} .. {}) holds no tick of {} (a tick counts when "
                                 "its start date is inside the period)",
                                 t.period, t.first, t.last, run_label));
     }

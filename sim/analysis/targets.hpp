@@ -117,7 +117,7 @@ class TargetAccumulator final : public TickSink {
     std::string span_end() const;
     /// Why targets cannot be evaluated on this run, each at the target's line: keys the run does
     /// not have, periods outside its span or holding no tick, metrics from a file it lacks.
-    /// Warnings for periods that cut a tick. `run_label` names the run in messages.
+    /// `run_label` names the run in messages, as a noun: "run folder 'out/a'".
     Diagnostics check(const std::string& run_label) const;
 
   private:

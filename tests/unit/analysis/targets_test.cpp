@@ -225,7 +225,7 @@ TEST_CASE("targets: check() names targets whose keys or period the run lacks", "
         r.country = "CHN";
         acc.add(r);
     }
-    const auto d = acc.check("out/x");
+    const auto d = acc.check("run out/x");
     REQUIRE(d.error_count() == 3);
     CHECK(d.items()[0].format() ==
           "t.yaml:4:5: error: targets[imp]: country 'CHM' is not in run out/x (did you mean "

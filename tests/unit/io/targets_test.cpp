@@ -43,7 +43,7 @@ TEST_CASE("targets reader: the bundled example", "[targets]") {
     const auto set = ts::io::load_targets(kExample + "targets.yaml");
     REQUIRE(set.targets.size() == 9);
     const auto& q = set.targets[1];
-    CHECK(q.id == "designer-revenue-fy2025q3");
+    CHECK(q.id == "designer-rev-fy25q3");
     CHECK(q.source == ts::analysis::TargetSource::revenue);
     CHECK(q.first == "2024-08-01");
     CHECK(q.last == "2024-10-31");
