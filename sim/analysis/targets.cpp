@@ -164,10 +164,14 @@ std::optional<DayRange> parse_period(std::string_view text, std::optional<int> f
                                      std::string& why) {
     const bool fiscal = text.size() > 2 && text.substr(0, 2) == "FY";
     std::string_view rest = fiscal ? text.substr(2) : text;
-    int quarter = 0;
-    if (const auto q = rest.find('Q'); q != std::string_view::npos) {
-        if (!parse_int(rest.substr(q + 1), quarter) || quarter < 1 || quarter > 4) {
-            why = fmt::format("'{}': the quarter must be Q1..Q4", text);
+    // A part of the year: quarter Qn (3 months) or half Hn (6 months).
+    int part = 0, months = 12;
+    if (const auto q = rest.find_first_of("QH"); q != std::string_view::npos) {
+        const bool half = rest[q] == 'H';
+        months = half ? 6 : 3;
+        if (!parse_int(rest.substr(q + 1), part) || part < 1 || part > 12 / months) {
+            why = fmt::format("'{}': the {} must be {}", text, half ? "half" : "quarter",
+                              half ? "H1 or H2" : "Q1..Q4");
             return std::nullopt;
         }
         rest = rest.substr(0, q);
@@ -175,8 +179,9 @@ std::optional<DayRange> parse_period(std::string_view text, std::optional<int> f
     int year = 0;
     if (rest.size() != 4 || !parse_int(rest, year) || year < 1000) {
         why = fmt::format(
-            "'{}' is not a period (expected a year 2024, a quarter 2024Q3, a fiscal year FY2025, "
-            "a fiscal quarter FY2025Q1, or a range {{from: 2024-01, to: 2024-06}})",
+            "'{}' is not a period (expected a year 2024, a half 2024H1, a quarter 2024Q3, a "
+            "fiscal year FY2025 (or its FY2025H1, FY2025Q1), or a range {{from: 2024-01, to: "
+            "2024-06}})",
             text);
         return std::nullopt;
     }
@@ -193,9 +198,8 @@ std::optional<DayRange> parse_period(std::string_view text, std::optional<int> f
     }
     // The fiscal year is named after the calendar year it ends in.
     Date start = start_month == 1 ? Date{year, 1, 1} : month_start(year - 1, start_month);
-    if (quarter == 0) return months_from(start, 12);
-    start = month_start(start.year, start.month + 3 * (quarter - 1));
-    return months_from(start, 3);
+    if (part > 0) start = month_start(start.year, start.month + months * (part - 1));
+    return months_from(start, months);
 }
 
 // --- TargetAccumulator ---------------------------------------------------------------------

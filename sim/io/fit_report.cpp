@@ -38,7 +38,7 @@ std::pair<double, double> band_of(const Target& t) {
 constexpr std::string_view kProjected = " (p)";
 
 /// What a target measures, short: "compute_imported CHN", "revenue_usd us-designer bill CHN",
-/// "compute TWN>SGP>CHN diverted" (the CSV has the long form).
+/// "compute TWN>SGP>CHN diverted", "seized_units world" (the CSV has the long form).
 std::string what(const Target& t) {
     const analysis::TargetKeys& k = t.keys;
     std::string s = t.metric;
@@ -54,7 +54,7 @@ std::string what(const Target& t) {
         s += k.via.empty() ? fmt::format(" {}>{}", k.origin, k.destination)
                            : fmt::format(" {}>{}>{}", k.origin, k.via, k.destination);
     add("", k.channel);
-    return s;
+    return s == t.metric ? s + " world" : s;
 }
 
 /// The rows of one section as aligned text.
@@ -62,7 +62,7 @@ void section(std::string& out, const std::vector<const FitRow*>& rows, bool ense
     std::vector<std::vector<std::string>> cells;
     std::vector<std::string> head = {"target", "what", "period", "model"};
     if (ensemble) head.insert(head.end(), {"sd", "p05", "p95"});
-    head.insert(head.end(), {"observed", "ratio", "z", "inside"});
+    head.insert(head.end(), {"observed", "ratio", "z", "band"});
     cells.push_back(head);
     for (const FitRow* r : rows) {
         const Target& t = *r->target;
@@ -74,7 +74,7 @@ void section(std::string& out, const std::vector<const FitRow*>& rows, bool ense
             c.insert(c.end(), {human(r->sd, share), human(r->p05, share), human(r->p95, share)});
         c.insert(c.end(),
                  {human(t.observed, share), r->ratio ? fmt::format("{:.3f}", *r->ratio) : "-",
-                  fmt::format("{:+.2f}", r->z), r->inside ? "yes" : "NO"});
+                  fmt::format("{:+.2f}", r->z), r->inside ? "in" : "OUT"});
         cells.push_back(std::move(c));
     }
     std::vector<std::size_t> width(head.size(), 0);

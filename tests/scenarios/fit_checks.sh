@@ -34,24 +34,24 @@ case "$check" in
     out="$tmp/stdout"
     grep -q "calibration-world ($tmp/run): 1 run, 2024-01-01 .. 2025-12-31, observed until 2025-06" \
       "$out" || fail "heading: $(head -3 "$out")"
-    grep -Eq "^  chn-imports-2024 +compute_imported CHN +2024 +78\.65k +80\.00k +0\.983 +-0\.28 +yes$" \
-      "$out" || fail "chn-imports-2024 row: $(grep chn-imports-2024 "$out")"
-    grep -Eq "^  designer-rev-fy25q3 +revenue_usd us-designer +FY2025Q3 " "$out" \
+    grep -Eq "^  chn-imp-2024 +compute_imported CHN +2024 +78\.65k +80\.00k +0\.983 +-0\.28 +in$" \
+      "$out" || fail "chn-imp-2024 row: $(grep chn-imp-2024 "$out")"
+    grep -Eq "^  rev-fy25q3 +revenue_usd us-designer +FY2025Q3 " "$out" \
       || fail "fiscal quarter row"
-    grep -Eq "^  chn-via-hubs-2024h2 .* NO$" "$out" || fail "the share target is not outside"
-    grep -Eq "^  sgp-diverted-2025 .* 2025 \(p\) " "$out" || fail "no projection mark"
+    grep -Eq "^  chn-via-2024h2 .* OUT$" "$out" || fail "the share target is not outside"
+    grep -Eq "^  sgp-div-2025 .* 2025 \(p\) " "$out" || fail "no projection mark"
     # Holdouts in their own section, after the fitted targets.
     holdouts=$(grep -n "holdouts (left out of the objective)" "$out" | cut -d: -f1)
     [ -n "$holdouts" ] || fail "no holdout section"
-    [ "$(grep -n "chn-imports-2025h1" "$out" | cut -d: -f1)" -gt "$holdouts" ] \
+    [ "$(grep -n "chn-imp-2025h1" "$out" | cut -d: -f1)" -gt "$holdouts" ] \
       || fail "holdout listed with the fitted targets"
     grep -q "^  objective  Σ weight·z² over 7 targets: 13.87" "$out" || fail "objective line"
-    grep -q "^  outside their band: chn-via-hubs-2024h2$" "$out" || fail "outside line"
+    grep -q "^  outside their band: chn-via-2024h2$" "$out" || fail "outside line"
     ;;
   fail-outside)
     run_example "$tmp/run"
     expect_code 1 "$bin" fit "$tmp/run" --targets "$targets" --fail-outside
-    grep -q "outside their band: chn-via-hubs-2024h2" "$tmp/stderr" || fail "stderr: $(cat "$tmp/stderr")"
+    grep -q "outside their band: chn-via-2024h2" "$tmp/stderr" || fail "stderr: $(cat "$tmp/stderr")"
     # The same target as a holdout does not count.
     sed 's/^    band: \[0.15, 0.21\]$/&\n    holdout: true/' "$targets" > "$tmp/t.yaml"
     grep -q "holdout: true" "$tmp/t.yaml" || fail "sed did not mark the holdout"
@@ -83,7 +83,7 @@ sys.exit(0 if rows and all(r["runs"] == "3" and r["model_sd"] != "" for r in row
     head -1 "$tmp/sub/fit.csv" | grep -q "^folder,scenario,runs,holdout,id,metric,scope,period," \
       || fail "csv header"
     [ "$(wc -l < "$tmp/sub/fit.csv")" -eq 10 ] || fail "csv rows"
-    grep -q ",yes,chn-imports-2025h1,compute_imported,country CHN," "$tmp/sub/fit.csv" \
+    grep -q ",yes,chn-imp-2025h1,compute_imported,country CHN," "$tmp/sub/fit.csv" \
       || fail "holdout row"
     ls -a "$tmp/sub" | grep -q tmp && fail "temporary file left: $(ls -a "$tmp/sub")"
     # The objective is the sum of weighted_z2.
