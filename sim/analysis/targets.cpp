@@ -97,7 +97,10 @@ const std::vector<std::string>& target_metric_names() {
         for (CompareBy by : {CompareBy::country, CompareBy::supplier, CompareBy::product,
                              CompareBy::route, CompareBy::headquarters})
             for (const auto& m : metric_names(by))
-                if (!contains(out, m)) out.push_back(m);
+                // The headquarters view's own metrics need its attribution of remote compute;
+                // a target writes them as compute with headquarters: (and channel: remote).
+                if (!contains(out, m) && m != "compute_abroad" && m != "compute_remote")
+                    out.push_back(m);
         return out;
     }();
     return names;
@@ -161,10 +164,14 @@ std::optional<DayRange> parse_period(std::string_view text, std::optional<int> f
                                      std::string& why) {
     const bool fiscal = text.size() > 2 && text.substr(0, 2) == "FY";
     std::string_view rest = fiscal ? text.substr(2) : text;
-    int quarter = 0;
-    if (const auto q = rest.find('Q'); q != std::string_view::npos) {
-        if (!parse_int(rest.substr(q + 1), quarter) || quarter < 1 || quarter > 4) {
-            why = fmt::format("'{}': the quarter must be Q1..Q4", text);
+    // A part of the year: quarter Qn (3 months) or half Hn (6 months).
+    int part = 0, months = 12;
+    if (const auto q = rest.find_first_of("QH"); q != std::string_view::npos) {
+        const bool half = rest[q] == 'H';
+        months = half ? 6 : 3;
+        if (!parse_int(rest.substr(q + 1), part) || part < 1 || part > 12 / months) {
+            why = fmt::format("'{}': the {} must be {}", text, half ? "half" : "quarter",
+                              half ? "H1 or H2" : "Q1..Q4");
             return std::nullopt;
         }
         rest = rest.substr(0, q);
@@ -172,8 +179,9 @@ std::optional<DayRange> parse_period(std::string_view text, std::optional<int> f
     int year = 0;
     if (rest.size() != 4 || !parse_int(rest, year) || year < 1000) {
         why = fmt::format(
-            "'{}' is not a period (expected a year 2024, a quarter 2024Q3, a fiscal year FY2025, "
-            "a fiscal quarter FY2025Q1, or a range {{from: 2024-01, to: 2024-06}})",
+            "'{}' is not a period (expected a year 2024, a half 2024H1, a quarter 2024Q3, a "
+            "fiscal year FY2025 (or its FY2025H1, FY2025Q1), or a range {{from: 2024-01, to: "
+            "2024-06}})",
             text);
         return std::nullopt;
     }
@@ -190,9 +198,8 @@ std::optional<DayRange> parse_period(std::string_view text, std::optional<int> f
     }
     // The fiscal year is named after the calendar year it ends in.
     Date start = start_month == 1 ? Date{year, 1, 1} : month_start(year - 1, start_month);
-    if (quarter == 0) return months_from(start, 12);
-    start = month_start(start.year, start.month + 3 * (quarter - 1));
-    return months_from(start, 3);
+    if (part > 0) start = month_start(start.year, start.month + months * (part - 1));
+    return months_from(start, months);
 }
 
 // --- TargetAccumulator ---------------------------------------------------------------------
@@ -355,7 +362,7 @@ Diagnostics TargetAccumulator::check(const std::string& run_label) const {
                                  const std::vector<std::string>& names) {
             if (known(names, key)) return;
             d.error(t.loc, path,
-                    fmt::format("{} '{}' is not in run {}{}", what, key, run_label,
+                    fmt::format("{} '{}' is not in {}{}", what, key, run_label,
                                 did_you_mean(key, names)));
         };
         unknown("country", t.keys.country, names_.countries);
@@ -370,34 +377,34 @@ Diagnostics TargetAccumulator::check(const std::string& run_label) const {
         }
         if (t.source == TargetSource::flows && !has_flows_)
             d.error(t.loc, path,
-                    fmt::format("{} comes from flows.csv, which run {} does not have", t.metric,
+                    fmt::format("{} comes from flows.csv, which {} does not have", t.metric,
                                 run_label));
         if (t.source == TargetSource::revenue && !has_revenue_)
             d.error(t.loc, path,
-                    fmt::format("revenue_usd comes from revenue.csv, which run {} does not have",
+                    fmt::format("revenue_usd comes from revenue.csv, which {} does not have",
                                 run_label));
         if (t.metric == "compute_used" && t.source == TargetSource::countries &&
             !has_compute_used_ && !runs_.empty())
             d.error(t.loc, path,
-                    fmt::format("run {} has no compute_used column (written before multi-tier "
+                    fmt::format("{} has no compute_used column (written before multi-tier "
                                 "supply)",
                                 run_label));
         if (!t.keys.headquarters.empty() && flows_without_buyer_)
             d.error(t.loc, path,
-                    fmt::format("run {} wrote flows.csv without buyers (--detail country): "
+                    fmt::format("{} wrote flows.csv without buyers (--detail country): "
                                 "flows cannot be attributed to headquarters",
                                 run_label));
         if (runs_.empty()) continue;
         if (t.first < s.first || t.last > end) {
             d.error(t.loc, path,
-                    fmt::format("period {} ({} .. {}) is not within run {} ({} .. {})", t.period,
+                    fmt::format("period {} ({} .. {}) is not within {} ({} .. {})", t.period,
                                 t.first, t.last, run_label, s.first, end));
             continue;
         }
         const std::size_t i = static_cast<std::size_t>(&t - targets_->targets.data());
         if (runs_.begin()->second.ticks_in[i] == 0)
             d.error(t.loc, path,
-                    fmt::format("period {} ({} .. {}) holds no tick of run {} (a tick counts when "
+                    fmt::format("period {} ({} .. {}) holds no tick of {} (a tick counts when "
                                 "its start date is inside the period)",
                                 t.period, t.first, t.last, run_label));
     }

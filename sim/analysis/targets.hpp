@@ -70,10 +70,10 @@ std::optional<TargetSource> target_source(const std::string& metric, const Targe
 /// Every metric name of compare's vocabulary (all views), for validation and did-you-mean.
 const std::vector<std::string>& target_metric_names();
 
-/// Periods. A calendar year "2024", a calendar quarter "2024Q3", a fiscal year "FY2025" or a
-/// fiscal quarter "FY2025Q1" with the fiscal year starting in month `fiscal_start` (1-12; the
-/// fiscal year is named after the calendar year it ends in, so with fiscal_start 2 FY2025 is
-/// 2024-02-01 .. 2025-01-31). nullopt (with `why`) when the text is none of these.
+/// Periods. A calendar year "2024", half "2024H2" or quarter "2024Q3", a fiscal year "FY2025",
+/// half "FY2025H1" or quarter "FY2025Q1" with the fiscal year starting in month `fiscal_start`
+/// (1-12; the fiscal year is named after the calendar year it ends in, so with fiscal_start 2
+/// FY2025 is 2024-02-01 .. 2025-01-31). nullopt (with `why`) when the text is none of these.
 struct DayRange {
     std::string first, last;  // ISO days, both included
 };
@@ -117,7 +117,7 @@ class TargetAccumulator final : public TickSink {
     std::string span_end() const;
     /// Why targets cannot be evaluated on this run, each at the target's line: keys the run does
     /// not have, periods outside its span or holding no tick, metrics from a file it lacks.
-    /// Warnings for periods that cut a tick. `run_label` names the run in messages.
+    /// `run_label` names the run in messages, as a noun: "run folder 'out/a'".
     Diagnostics check(const std::string& run_label) const;
 
   private:

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "analysis/compare.hpp"
+#include "analysis/targets.hpp"
 
 namespace ts::io {
 
@@ -31,6 +32,11 @@ RunFolderInfo read_run_folder(const std::filesystem::path& dir, analysis::TickSi
 /// is missing or is not YAML.
 std::map<std::string, std::string, std::less<>> read_buyer_headquarters(
     const std::filesystem::path& dir);
+
+/// The names of the run's scenario (countries, suppliers, products, buyers' headquarters) from
+/// its scenario.resolved.yaml, to check targets against; nullopt when the folder has none.
+/// Throws ts::InputError when the file is not YAML.
+std::optional<analysis::RunNames> read_run_names(const std::filesystem::path& dir);
 
 /// The value of a top-level string or number member of a JSON object text (as manifest_json
 /// writes it): the string unescaped, or the number's text. nullopt if absent.

@@ -40,7 +40,8 @@ class TargetsBuilder {
     void build(const Doc& root) {
         if (!fields_.expect_map(root, "", "a map with a 'targets' list")) return;
         MapReader top(fields_, root, "", kTopKeys);
-        if (auto fy = top.integer("fiscal_year_start", 1)) fiscal_start_ = month(*fy, root);
+        if (auto fy = top.integer("fiscal_year_start", 1))
+            fiscal_start_ = month(*fy, root, "fiscal_year_start");
         const Doc* list = top.required("targets");
         if (!list || !fields_.expect_sequence(*list, "targets", "a list of targets")) return;
         if (list->items.empty())
@@ -49,10 +50,10 @@ class TargetsBuilder {
     }
 
   private:
-    std::optional<int> month(std::int64_t v, const Doc& at) {
+    /// A fiscal_year_start of `at` (a month), or nullopt after reporting it.
+    std::optional<int> month(std::int64_t v, const Doc& at, const std::string& path) {
         if (v <= 12) return static_cast<int>(v);
-        const Doc* n = at.find("fiscal_year_start");
-        fields_.error(n ? n->loc : at.loc, "fiscal_year_start",
+        fields_.error(at.find("fiscal_year_start")->loc, path,
                       fmt::format("expected a month 1-12, found {}", v));
         return std::nullopt;
     }
@@ -95,7 +96,7 @@ class TargetsBuilder {
         key("product", t.keys.product);
         key("billing", t.keys.billing);
         key("headquarters", t.keys.headquarters);
-        if (auto c = m.choice("channel", "a channel", analysis::channel_names()))
+        if (auto c = m.choice("channel", "channel", analysis::channel_names()))
             t.keys.channel = analysis::channel_names()[*c];
         if (auto route = m.text("route")) {
             std::vector<std::string> parts;
@@ -142,9 +143,12 @@ class TargetsBuilder {
 
     void read_period(const MapReader& m, Target& t) {
         std::optional<int> fiscal = fiscal_start_;
-        if (auto fy = m.integer("fiscal_year_start", 1)) fiscal = month(*fy, m.node());
+        const std::size_t errors = fields_.error_count();
+        if (auto fy = m.integer("fiscal_year_start", 1))
+            fiscal = month(*fy, m.node(), m.path("fiscal_year_start"));
         const Doc* p = m.required("period");
-        if (!p) return;
+        // A bad fiscal_year_start is reported once, not again as a period without one.
+        if (!p || fields_.error_count() > errors) return;
         const std::string path = m.path("period");
         if (p->is_map()) {
             MapReader range(fields_, *p, path, kRangeKeys);

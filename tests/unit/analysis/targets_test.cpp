@@ -35,7 +35,10 @@ Target target(std::string id, std::string metric, TargetSource source, double ob
 
 }  // namespace
 
-TEST_CASE("targets: calendar years and quarters", "[targets]") {
+TEST_CASE("targets: calendar years, halves and quarters", "[targets]") {
+    CHECK(period("2024H1").last == "2024-06-30");
+    CHECK(period("2024H2").first == "2024-07-01");
+    CHECK(period("2024H2").last == "2024-12-31");
     CHECK(period("2024").first == "2024-01-01");
     CHECK(period("2024").last == "2024-12-31");
     CHECK(period("2024Q1").last == "2024-03-31");
@@ -56,6 +59,8 @@ TEST_CASE("targets: fiscal years are named after the calendar year they end in",
     // Fiscal year starting in October (FY2025 = 2024-10 .. 2025-09), leap February inside.
     CHECK(period("FY2024Q2", 10).first == "2024-01-01");
     CHECK(period("FY2024Q2", 10).last == "2024-03-31");
+    CHECK(period("FY2025H2", 2).first == "2024-08-01");
+    CHECK(period("FY2025H2", 2).last == "2025-01-31");
     // Start month 1: the calendar year.
     CHECK(period("FY2024", 1).first == "2024-01-01");
     CHECK(period("FY2024", 1).last == "2024-12-31");
@@ -67,6 +72,8 @@ TEST_CASE("targets: malformed periods and fiscal periods without a start month",
     CHECK(why.find("fiscal_year_start") != std::string::npos);
     CHECK_FALSE(parse_period("2024Q5", 1, why));
     CHECK(why.find("Q1..Q4") != std::string::npos);
+    CHECK_FALSE(parse_period("2024H3", 1, why));
+    CHECK(why.find("H1 or H2") != std::string::npos);
     CHECK_FALSE(parse_period("24", 1, why));
     CHECK_FALSE(parse_period("2024-06", 1, why));
     CHECK(why.find("is not a period") != std::string::npos);
@@ -225,7 +232,7 @@ TEST_CASE("targets: check() names targets whose keys or period the run lacks", "
         r.country = "CHN";
         acc.add(r);
     }
-    const auto d = acc.check("out/x");
+    const auto d = acc.check("run out/x");
     REQUIRE(d.error_count() == 3);
     CHECK(d.items()[0].format() ==
           "t.yaml:4:5: error: targets[imp]: country 'CHM' is not in run out/x (did you mean "

@@ -43,13 +43,13 @@ TEST_CASE("targets reader: the bundled example", "[targets]") {
     const auto set = ts::io::load_targets(kExample + "targets.yaml");
     REQUIRE(set.targets.size() == 9);
     const auto& q = set.targets[1];
-    CHECK(q.id == "designer-revenue-fy2025q3");
+    CHECK(q.id == "rev-fy25q3");
     CHECK(q.source == ts::analysis::TargetSource::revenue);
     CHECK(q.first == "2024-08-01");
     CHECK(q.last == "2024-10-31");
     CHECK(q.period == "FY2025Q3");
     CHECK(*q.sd == 0.1e9);
-    CHECK(q.loc.line == 20);
+    CHECK(q.loc.line == 20);  // the line of its `- id:`
     const auto& share = set.targets[3];
     CHECK(share.first == "2024-07-01");
     CHECK(share.last == "2024-12-31");
