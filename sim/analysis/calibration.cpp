@@ -161,6 +161,11 @@ struct SearchState {
     Tally* tally;
     nlopt::opt* opt;
     std::size_t dimensions;
+    std::vector<double> x0;  // the start, whose objective is known: NLopt asks for it first
+    double f0;
+    bool x0_pending = true;
+    int budget;  // new evaluations allowed
+    int evaluations = 0;
     TaskResult trace;  // (x..., f) per evaluation
     std::exception_ptr error;
 };
@@ -169,7 +174,18 @@ double search_objective(unsigned n, const double* x, double* /*grad*/, void* dat
     auto& s = *static_cast<SearchState*>(data);
     try {
         std::vector<double> unit(x, x + n);
-        for (double& u : unit) u = std::clamp(u, 0.0, 1.0);  // NLopt may round onto a bound
+        // NLopt may round onto a bound; + 0.0 makes −0 into 0, which prints the same.
+        for (double& u : unit) u = std::clamp(u, 0.0, 1.0) + 0.0;
+        if (s.x0_pending && unit == s.x0) {
+            s.x0_pending = false;
+            return s.f0;  // not evaluated again, not in the trace, not counted
+        }
+        s.x0_pending = false;
+        if (s.evaluations == s.budget) {  // a search that moved its start (BOBYQA does near a
+            s.opt->force_stop();          // bound) would otherwise take one evaluation more
+            return std::numeric_limits<double>::infinity();
+        }
+        ++s.evaluations;
         const double f = (*s.objective)(unit);
         s.trace.insert(s.trace.end(), unit.begin(), unit.end());
         s.trace.push_back(f);
@@ -183,18 +199,20 @@ double search_objective(unsigned n, const double* x, double* /*grad*/, void* dat
     }
 }
 
-/// One NLopt search from `x0` with `evaluations` evaluations; the result is the stop code
-/// followed by the trace.
+/// One NLopt search from `x0` (objective `f0`) with `evaluations` new evaluations; the result
+/// is the stop code followed by the trace.
 TaskResult run_search(const UnitObjective& objective, CalibrationMethod method,
-                      std::vector<double> x0, int evaluations, Tally& tally) {
+                      std::vector<double> x0, double f0, int evaluations, Tally& tally) {
     const std::size_t k = x0.size();
     nlopt::opt opt(method_name(method).algorithm, static_cast<unsigned>(k));
     opt.set_lower_bounds(std::vector<double>(k, 0.0));
     opt.set_upper_bounds(std::vector<double>(k, 1.0));
-    opt.set_maxeval(evaluations);
+    // The start is given back, not evaluated, but NLopt counts it; search_objective stops the
+    // search at `evaluations` new ones.
+    opt.set_maxeval(evaluations + 1);
     opt.set_xtol_abs(kUnitTolerance);
     if (!is_global(method)) opt.set_initial_step(kUnitInitialStep);
-    SearchState state{&objective, &tally, &opt, k, {}, nullptr};
+    SearchState state{&objective, &tally, &opt, k, x0, f0, true, evaluations, 0, {}, nullptr};
     opt.set_min_objective(search_objective, &state);
     double f = 0.0;
     nlopt::result code = nlopt::FAILURE;
@@ -206,6 +224,7 @@ TaskResult run_search(const UnitObjective& objective, CalibrationMethod method,
         code = nlopt::FORCED_STOP;
     }
     if (state.error) std::rethrow_exception(state.error);
+    if (state.evaluations == evaluations) code = nlopt::MAXEVAL_REACHED;
     TaskResult out{static_cast<double>(code)};
     out.insert(out.end(), state.trace.begin(), state.trace.end());
     return out;
@@ -265,7 +284,8 @@ CalibrationResult calibrate(const UnitObjective& objective, std::size_t dimensio
         const auto traces = map(static_cast<std::size_t>(starts), [&](std::size_t s) {
             const int share = left / starts + (static_cast<int>(s) < left % starts ? 1 : 0);
             if (share == 0) return TaskResult{static_cast<double>(nlopt::MAXEVAL_REACHED)};
-            return run_search(objective, settings.method, points[order[s]], share, tally);
+            return run_search(objective, settings.method, points[order[s]], values[order[s]][0],
+                              share, tally);
         });
         for (std::size_t s = 0; s < traces.size(); ++s) {
             const auto& t = traces[s];

@@ -13,6 +13,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/calibrate_command.hpp"
 #include "cli/commands.hpp"
 #include "cli/compare_command.hpp"
 #include "cli/ensemble_commands.hpp"
@@ -37,6 +38,7 @@ Commands:
   compare DIR_A DIR_B ...  headline metrics of run folders side by side, differences against a baseline
   fit DIR... --targets FILE  run folders against observed targets: model, observed, z, inside the band
   sweep SCENARIO.yaml --param PATH=VALUES...  run variants x runs (grid, lhs:N, morris:R); MPI-aware
+  calibrate SCENARIO.yaml --targets FILE --free PATH=LOW:HIGH...  fit parameters to targets
   reduce DIR              merge the parts that shards (--shard I/N) wrote into DIR
   generate --countries N ... -o FILE  write a synthetic, valid scenario of a given size (benchmarks)
 
@@ -106,6 +108,7 @@ int dispatch(int argc, char** argv) {
     if (command == "compare") return ts::cli::compare_command(inv);
     if (command == "fit") return ts::cli::fit_command(inv);
     if (command == "sweep") return ts::cli::sweep_command(inv);
+    if (command == "calibrate") return ts::cli::calibrate_command(inv);
     if (command == "reduce") return ts::cli::reduce_command(inv);
     if (command == "generate") return ts::cli::generate_command(inv);
     throw ts::InputError(

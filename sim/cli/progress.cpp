@@ -21,7 +21,7 @@ bool ProgressBar::stderr_is_terminal() {
     return ::isatty(STDERR_FILENO) == 1;
 }
 
-void ProgressBar::update(int done, int total) {
+void ProgressBar::update(int done, int total, std::string_view note) {
     if (!enabled_ || total <= 0) return;
     const auto now = std::chrono::steady_clock::now();
     if (drawn_ && done < total && now - last_draw_ < std::chrono::milliseconds(100)) return;
@@ -33,8 +33,8 @@ void ProgressBar::update(int done, int total) {
     const int filled = static_cast<int>(static_cast<long>(kWidth) * done / total);
     const std::string bar = std::string(static_cast<std::size_t>(filled), '#') +
                             std::string(static_cast<std::size_t>(kWidth - filled), '.');
-    fmt::print(stderr, "\r{} [{}] {}/{} {:.0f}/s, {:.1f}s left ", label_, bar, done, total, rate,
-               left);
+    fmt::print(stderr, "\r{} [{}] {}/{} {:.0f}/s, {:.1f}s left {}", label_, bar, done, total, rate,
+               left, note);
     std::fflush(stderr);
     drawn_ = true;
 }

@@ -3,6 +3,7 @@
 // terminal or when disabled (--quiet).
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace ts::cli {
 
@@ -13,7 +14,9 @@ class ProgressBar {
     ProgressBar(const ProgressBar&) = delete;
     ProgressBar& operator=(const ProgressBar&) = delete;
 
-    void update(int done, int total);
+    void update(int done, int total) { update(done, total, {}); }
+    /// With a note after the rate and time left (calibrate: the best objective so far).
+    void update(int done, int total, std::string_view note);
     void finish();
 
     /// True when stderr is an interactive terminal.

@@ -243,6 +243,33 @@ long long MpiSession::sum(long long value) {
     return value;
 }
 
+void MpiSession::sum(std::vector<double>& values) {
+#ifdef TRADESIM_HAVE_MPI
+    if (active_ && size_ > 1 && !values.empty()) {
+        // Heap buffers, kept for the process's lifetime if a signal ends the wait (see
+        // Abandoned).
+        const std::size_t bytes = values.size() * sizeof(double);
+        auto input =
+            std::make_unique<std::string>(reinterpret_cast<const char*>(values.data()), bytes);
+        auto output = std::make_unique<std::string>(bytes, '\0');
+        MPI_Request request;
+        check(MPI_Iallreduce(input->data(), output->data(), static_cast<int>(values.size()),
+                             MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD, &request),
+              "MPI_Iallreduce");
+        try {
+            wait_for(request, "MPI_Iallreduce", message_);
+        } catch (const Interrupted&) {
+            abandoned_->buffers.push_back(std::move(input));
+            abandoned_->buffers.push_back(std::move(output));
+            throw;
+        }
+        std::memcpy(values.data(), output->data(), bytes);
+    }
+#else
+    (void)values;
+#endif
+}
+
 int MpiSession::from_root(int value) {
 #ifdef TRADESIM_HAVE_MPI
     if (active_ && size_ > 1) check(MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD), "MPI_Bcast");

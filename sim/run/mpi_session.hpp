@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "run/feedback.hpp"
 
@@ -35,6 +36,10 @@ class MpiSession {
     int max(int value);
     /// Sum of `value` over the ranks (a collective).
     long long sum(long long value);
+    /// Element-wise sum of `values` over the ranks, in place (a collective; every rank passes
+    /// the same length). Interruptible like every wait for MPI. `calibrate` shares results this
+    /// way: each rank fills its own tasks and leaves the others 0, and x + 0 is exact.
+    void sum(std::vector<double>& values);
     /// Rank 0's `value` on every rank (a collective).
     int from_root(int value);
     void barrier();
