@@ -80,6 +80,27 @@ run::CalibrateJob job_of(const Invocation& inv, const po::variables_map& vm) {
     return job;
 }
 
+/// A line of prose broken at spaces into lines of at most 100 columns, indented after the first.
+void print_wrapped(const std::string& text) {
+    constexpr std::size_t kWidth = 100;
+    std::string line;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find(' ', start);
+        if (end == std::string::npos) end = text.size();
+        const std::string word = text.substr(start, end - start);
+        if (!line.empty() && line.size() + 1 + word.size() > kWidth) {
+            fmt::print("{}\n", line);
+            line = "  ";
+        } else if (!line.empty() && line != "  ") {
+            line += ' ';
+        }
+        line += word;
+        start = end + 1;
+    }
+    if (!line.empty()) fmt::print("{}\n", line);
+}
+
 std::string se_text(const run::CalibratedParameter& p) {
     if (!std::isfinite(p.report.se)) return "-";
     return fmt::format("{:.3g}", p.report.se);
@@ -108,7 +129,7 @@ void print_outcome(const run::CalibrateOutcome& o, const run::CalibrateJob& job)
                    fmt::format("{:.6g}", p.start), fmt::format("{:.6g}", p.fitted), bounds,
                    se_text(p));
     }
-    for (const auto& w : o.warnings) fmt::print("warning: {}\n", w);
+    for (const auto& w : o.warnings) print_wrapped("warning: " + w);
     fmt::print("\nwrote {}\n", o.output.string());
 }
 

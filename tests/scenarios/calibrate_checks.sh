@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# End-to-end checks of `tradesim calibrate` on the bundled calibration example
+# (scenarios/examples/calibration): the folder and the summary, calibrated.yaml run and fitted
+# by `tradesim fit` giving fit-after.csv, threads and MPI ranks giving the same files,
+# overwrite protection, a clean stop on SIGINT, the progress bar.
+#   calibrate_checks.sh TRADESIM REPO CHECK [MPIEXEC]
+set -euo pipefail
+bin="$1"; repo="$2"; check="$3"; mpiexec="${4:-mpiexec}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+expect_code() {  # expect_code CODE CMD...
+  local want=$1; shift
+  set +e; "$@" > "$tmp/stdout" 2> "$tmp/stderr"; local got=$?; set -e
+  [ "$got" -eq "$want" ] || { cat "$tmp/stdout" "$tmp/stderr"; fail "'$*' exited $got, expected $want"; }
+}
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+example="$repo/scenarios/examples/calibration"
+args=("$example/world.yaml" --targets "$example/targets.yaml"
+      --free buyers.cn-cloud.price_elasticity=0.3:2 --free routes.SGP.detection=0:0.3
+      --free products.mid.density=1:5 --budget 60)
+files="calibrated.yaml fit-before.csv fit-after.csv evaluations.csv identifiability.csv scenario.resolved.yaml"
+same_files() {  # same_files DIR_A DIR_B
+  for f in $files; do cmp -s "$1/$f" "$2/$f" || fail "$f differs between $1 and $2"; done
+}
+# The model column (11) of a fit CSV, by target id (5).
+models() { awk -F, 'NR > 1 { print $5, $11 }' "$1"; }
+
+case "$check" in
+  help)
+    expect_code 0 "$bin" calibrate --help
+    for word in --targets --free --method --budget --starts --runs --threads calibrated.yaml; do
+      grep -q -- "$word" "$tmp/stdout" || fail "calibrate --help lacks '$word'"
+    done
+    expect_code 0 "$bin" --help; grep -q "^  calibrate " "$tmp/stdout" || fail "usage lacks calibrate"
+    ;;
+  example)
+    expect_code 0 "$bin" calibrate "${args[@]}" -o "$tmp/cal"
+    out="$tmp/stdout"
+    grep -q "^calibrated 'calibration-world' to targets.yaml (bobyqa): 60 evaluations + 6 for the" "$out" \
+      || fail "heading: $(head -2 "$out")"
+    grep -Eq "^buyers.cn-cloud.price_elasticity +1 +[0-9.]+ +\[0.3, 2\] +[0-9.]+$" "$out" \
+      || fail "parameter row: $(grep price_elasticity "$out")"
+    grep -q "^warning: products.mid.density is not identified" "$out" || fail "no warning"
+    awk 'length > 100 { exit 1 }' "$out" || fail "a line over 100 columns"
+    for f in $files manifest.json; do [ -s "$tmp/cal/$f" ] || fail "missing $f"; done
+    grep -q '"calibration": {"method": "bobyqa", "budget": 60' "$tmp/cal/manifest.json" || fail "manifest"
+    [ "$(wc -l < "$tmp/cal/evaluations.csv")" -eq 61 ] || fail "evaluations.csv is not 60 rows"
+    grep -q "^extends: ../../" "$tmp/cal/calibrated.yaml" || fail "extends is not relative"
+    grep -q "price_elasticity: [0-9.]*  # free in \[0.3, 2\], SE" "$tmp/cal/calibrated.yaml" || fail "comment"
+    # calibrated.yaml runs, and `tradesim fit` of that run gives the model values of fit-after.csv.
+    expect_code 0 "$bin" run "$tmp/cal/calibrated.yaml" -o "$tmp/run" --quiet
+    expect_code 0 "$bin" fit "$tmp/run" --targets "$example/targets.yaml" -o "$tmp/fit.csv"
+    # (The run's CSV files round to a few decimals; the calibration's values are unrounded.)
+    paste -d' ' <(models "$tmp/fit.csv") <(models "$tmp/cal/fit-after.csv") | awk '
+      { d = $2 - $4; if (d < 0) d = -d; m = ($2 < 0 ? -$2 : $2) + 1
+        if ($1 != $3 || d > 1e-6 * m) { print "differs:", $0; bad = 1 } }
+      END { exit bad }' || fail "fit of calibrated.yaml differs from fit-after.csv"
+    ;;
+  threads)
+    expect_code 0 "$bin" calibrate "${args[@]}" --threads 1 -o "$tmp/one" --quiet
+    expect_code 0 "$bin" calibrate "${args[@]}" --threads 2 --runs 1 -o "$tmp/two" --quiet
+    same_files "$tmp/one" "$tmp/two"
+    expect_code 0 "$bin" calibrate "${args[@]}" --seed 8 -o "$tmp/seed" --quiet
+    ! cmp -s "$tmp/one/evaluations.csv" "$tmp/seed/evaluations.csv" || fail "the seed changes nothing"
+    ;;
+  refuse-overwrite)
+    expect_code 0 "$bin" calibrate "${args[@]}" -o "$tmp/cal" --quiet
+    expect_code 2 "$bin" calibrate "${args[@]}" -o "$tmp/cal" --quiet
+    grep -q -- "--force" "$tmp/stderr" || fail "no --force hint"
+    expect_code 0 "$bin" calibrate "${args[@]}" --method neldermead -o "$tmp/cal" --force --quiet
+    grep -q '"method": "neldermead"' "$tmp/cal/manifest.json" || fail "--force did not replace"
+    ;;
+  interrupted)
+    # SIGINT part-way: exit 130, the message says how far it got, nothing that looks whole.
+    "$bin" calibrate "${args[@]}" --runs 400 -o "$tmp/cal" > "$tmp/stdout" 2> "$tmp/stderr" & pid=$!
+    sleep 1; kill -INT "$pid"; set +e; wait "$pid"; code=$?; set -e
+    [ "$code" -eq 130 ] || { cat "$tmp/stderr"; fail "exit $code, expected 130"; }
+    grep -Eq "^tradesim: interrupted by SIGINT; stopped after [0-9]+ of 60 evaluations; nothing written$" \
+      "$tmp/stderr" || { cat "$tmp/stderr"; fail "message"; }
+    [ -z "$(ls -A "$tmp" | grep -v -e stdout -e stderr)" ] || { ls -la "$tmp"; fail "left files"; }
+    ;;
+  progress)
+    script -qec "$bin calibrate ${args[*]} -o $tmp/a" /dev/null > "$tmp/tty" < /dev/null
+    grep -q "evaluations \[.*best [0-9.]" "$tmp/tty" || { cat "$tmp/tty"; fail "no progress bar"; }
+    expect_code 0 "$bin" calibrate "${args[@]}" -o "$tmp/b"
+    [ ! -s "$tmp/stderr" ] || { cat "$tmp/stderr"; fail "stderr is not empty without a terminal"; }
+    ;;
+  mpi)
+    expect_code 0 "$bin" calibrate "${args[@]}" -o "$tmp/one" --quiet
+    expect_code 0 "$mpiexec" -n 2 --oversubscribe "$bin" calibrate "${args[@]}" -o "$tmp/two" --quiet
+    same_files "$tmp/one" "$tmp/two"
+    ;;
+  *) fail "unknown check $check" ;;
+esac
+echo "ok: $check"
