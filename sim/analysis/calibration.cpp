@@ -19,6 +19,7 @@
 namespace ts::analysis {
 
 FreeParameter parse_free_parameter(std::string_view spec) {
+    constexpr std::string_view kExample = "--free routes.SGP.detection=0:0.3";
     const auto fail = [&](const std::string& why) -> FreeParameter {
         throw InputError(fmt::format("--free '{}': {}", spec, why));
     };
@@ -28,9 +29,12 @@ FreeParameter parse_free_parameter(std::string_view spec) {
     } catch (const InputError&) {
         // The sweep's messages name --param and its list forms; a free parameter is only ever
         // a range, so say that instead.
-        return fail("expected PATH=LOW:HIGH");
+        return fail("expected PATH=LOW:HIGH, the bounds of the search (e.g. " +
+                    std::string(kExample) + ")");
     }
-    if (!p.is_range || p.step) return fail("expected PATH=LOW:HIGH (two numbers, no step)");
+    if (!p.is_range || p.step)
+        return fail("expected PATH=LOW:HIGH, two numbers and no step (e.g. " +
+                    std::string(kExample) + ")");
     if (!(p.lo < p.hi))
         return fail(fmt::format("LOW must be < HIGH, got {} and {}", format_parameter_value(p.lo),
                                 format_parameter_value(p.hi)));

@@ -77,7 +77,15 @@ void check_bounds(const CalibrationObjective& objective, const std::vector<doubl
                     "--free '{}': the scenario is not valid at its {} bound:", free[j].spec,
                     low ? "lower" : "upper");
                 std::vector<Diagnostic> diags{head};
-                diags.insert(diags.end(), e.diagnostics().begin(), e.diagnostics().end());
+                // The value came from --free j + 1 (after the job's --set), not from a --set.
+                const auto own = static_cast<int>(objective.overrides().size() + j + 1);
+                for (Diagnostic d : e.diagnostics()) {
+                    if (d.loc.file == "--set" && d.loc.line == own) {
+                        d.loc.file = "--free";
+                        d.loc.line = static_cast<int>(j) + 1;
+                    }
+                    diags.push_back(std::move(d));
+                }
                 throw InputError(std::move(diags));
             }
         }

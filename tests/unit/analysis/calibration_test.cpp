@@ -130,14 +130,20 @@ TEST_CASE("free parameters and methods are parsed with located messages", "[cali
     CHECK(p.hi == 2000);
     CHECK(parse_free_parameter("suppliers.n.offers.H100.capacity.2025-01=1:2").path ==
           "suppliers.n.offers.H100.capacity.2025-01");
-    CHECK_THROWS_WITH(parse_free_parameter("x=2:1"),
-                      "--free 'x=2:1': expected PATH=LOW:HIGH");  // the sweep refuses hi < lo
+    CHECK_THROWS_WITH(
+        parse_free_parameter("x=2:1"),
+        "--free 'x=2:1': expected PATH=LOW:HIGH, the bounds of the search (e.g. --free "
+        "routes.SGP.detection=0:0.3)");  // the sweep refuses hi < lo
     CHECK_THROWS_WITH(parse_free_parameter("x=1:1"),
                       "--free 'x=1:1': LOW must be < HIGH, got 1 and 1");
-    CHECK_THROWS_WITH(parse_free_parameter("x=1,2"),
-                      "--free 'x=1,2': expected PATH=LOW:HIGH (two numbers, no step)");
-    CHECK_THROWS_WITH(parse_free_parameter("x=0:1:0.5"),
-                      "--free 'x=0:1:0.5': expected PATH=LOW:HIGH (two numbers, no step)");
+    CHECK_THROWS_WITH(
+        parse_free_parameter("x=1,2"),
+        "--free 'x=1,2': expected PATH=LOW:HIGH, two numbers and no step (e.g. --free "
+        "routes.SGP.detection=0:0.3)");
+    CHECK_THROWS_WITH(
+        parse_free_parameter("x=0:1:0.5"),
+        "--free 'x=0:1:0.5': expected PATH=LOW:HIGH, two numbers and no step (e.g. --free "
+        "routes.SGP.detection=0:0.3)");
     CHECK_THROWS_AS(parse_free_parameter("x"), ts::InputError);
     CHECK(parse_calibration_method("cobyla") == CalibrationMethod::cobyla);
     CHECK(is_global(parse_calibration_method("direct")));
