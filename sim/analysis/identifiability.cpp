@@ -115,6 +115,13 @@ Identifiability identify_from_jacobian(std::vector<std::vector<double>> jacobian
                 r.warning.empty() ? parameters[j].path + " " + on : r.warning + "; it also " + on;
         }
     }
+    for (std::size_t a = 0; a < k; ++a)
+        for (std::size_t b = a + 1; b < k; ++b)
+            if (std::abs(out.correlation[a][b]) >= kStrongCorrelation)
+                out.correlated.push_back(fmt::format(
+                    "{} and {} are strongly correlated ({:+.3f}): the targets pin down mostly a "
+                    "combination of the two",
+                    parameters[a].path, parameters[b].path, out.correlation[a][b]));
     return out;
 }
 

@@ -14,6 +14,9 @@
 //    distribution over its bounds (the targets say less about it than the bounds do), or when
 //    it lies in a direction of JᵀWJ with no curvature (eigenvalue ≤ 1e−10 × the largest):
 //    its standard error is then infinite;
+//  - "strongly correlated" with another parameter when |correlation| >= kStrongCorrelation
+//    (0.95): the targets then pin down mostly a combination of the two, and each standard error
+//    is large along it;
 //  - "on a bound" when the fitted value is within 0.1 % of the range from a bound: the
 //    optimum may lie outside, and the standard error is only a local statement.
 #include <cstddef>
@@ -28,6 +31,7 @@ namespace ts::analysis {
 inline constexpr double kDifferenceStep = 0.01;  // in unit coordinates
 inline constexpr double kFlatResidual = 0.1;
 inline constexpr double kBoundTolerance = 1e-3;  // fraction of the range
+inline constexpr double kStrongCorrelation = 0.95;
 
 /// Standardised residuals of the fitted targets at a point of the unit cube.
 using UnitResiduals = std::function<std::vector<double>(const std::vector<double>& unit)>;
@@ -44,6 +48,7 @@ struct Identifiability {
     std::vector<std::vector<double>> jacobian;     // [target][parameter]: dz/dθ
     std::vector<ParameterReport> parameters;       // per parameter
     std::vector<std::vector<double>> correlation;  // [p][q]; NaN where not identified
+    std::vector<std::string> correlated;           // a sentence per strongly correlated pair
     int evaluations = 0;                           // objective evaluations it took
 };
 

@@ -130,6 +130,7 @@ void print_outcome(const run::CalibrateOutcome& o, const run::CalibrateJob& job)
                    se_text(p));
     }
     for (const auto& w : o.warnings) print_wrapped("warning: " + w);
+    fmt::print("\n{}", o.fit_table);
     fmt::print("\nwrote {}\n", o.output.string());
 }
 

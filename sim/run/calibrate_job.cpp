@@ -11,6 +11,7 @@
 #include "analysis/sweep_design.hpp"
 #include "core/error.hpp"
 #include "io/calibration_doc.hpp"
+#include "io/fit_report.hpp"
 #include "io/output_dir.hpp"
 #include "io/scenario_reader.hpp"
 #include "io/targets_reader.hpp"
@@ -242,6 +243,8 @@ CalibrateOutcome run_calibration(const CalibrateJob& job, const CalibrateFeedbac
         if (!s.identifiability.parameters[i].warning.empty())
             outcome.warnings.push_back(s.identifiability.parameters[i].warning);
     }
+    for (const auto& w : s.identifiability.correlated) outcome.warnings.push_back(w);
+    outcome.fit_table = io::render_fit_table(objective.targets(), {p.before, after});
     outcome.wall_seconds = clock.seconds();
     if (mpi.rank() != 0) return outcome;
 

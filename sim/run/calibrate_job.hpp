@@ -56,6 +56,7 @@ struct CalibrateOutcome {
     int identify_evaluations = 0;  // the finite differences at the optimum
     double wall_seconds = 0.0;
     std::vector<std::string> warnings;  // identifiability, clamped starts
+    std::string fit_table;              // the fit report before and after (io::render_fit_table)
     std::string method;
 };
 

@@ -185,6 +185,14 @@ TEST_CASE("identifiability: standard errors of a linear model, flat and collinea
     CHECK_FALSE(sum.parameters[1].identified);
     CHECK(sum.parameters[1].warning.find("combination") != std::string::npos);
 
+    // Two parameters seen mostly through their sum: strongly (negatively) correlated.
+    const auto near =
+        identify_from_jacobian({{1.0, 1.0}, {0.1, 0.0}}, {0.5, 0.5}, {ps[0], ps[1]}, {1.0, 1.0});
+    CHECK(near.correlation[0][1] < -kStrongCorrelation);
+    REQUIRE(near.correlated.size() == 1);
+    CHECK(near.correlated[0].find("a and b are strongly correlated (-0.995)") == 0);
+    CHECK(r.correlated.empty());
+
     // A large standard error relative to the range: weakly seen.
     const auto weak = identify_from_jacobian({{0.05}}, {0.5}, {ps[0]}, {1.0});
     CHECK(weak.parameters[0].se == Approx(20.0));
