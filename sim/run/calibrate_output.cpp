@@ -24,12 +24,13 @@ std::string num(double v) {
     return analysis::format_parameter_value(v);
 }
 
-/// A number for the CSV files: 10 significant digits; "inf" for a standard error that is
-/// infinite (a parameter the targets do not pin down), "" for a correlation that does not exist.
+/// A number for the CSV files: the shortest text that reads back as the same double; "inf"
+/// for a standard error that is infinite (a parameter the targets do not pin down), "" for a
+/// correlation that does not exist.
 std::string csv_number(double v) {
     if (std::isnan(v)) return "";
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    return fmt::format("{:.10g}", v);
+    return fmt::format("{}", v);
 }
 
 void write_evaluations(const CalibrationFiles& f, const fs::path& path) {
