@@ -59,24 +59,32 @@ void check_distinct(const std::vector<analysis::FreeParameter>& free) {
                                              free[i].spec, free[i].path, free[j].spec));
 }
 
-/// Each bound of each parameter (the others at their start) must give a valid scenario, so
-/// that a bad bound is an input error before anything runs, not a failure in the middle.
+/// Where check_bounds tries each parameter inside its bounds: a fraction of the range that is
+/// no simple ratio, so that a field that takes only whole numbers (a delay) is caught.
+constexpr double kInteriorProbe = 0.381966;  // 2 − φ
+
+/// Each parameter at its bounds and at one interior point (the others at their start) must give
+/// a valid scenario, so that a bad bound, or a field that cannot take any number between them, is
+/// an input error before anything runs, not a failure in the middle of the search.
 void check_bounds(const CalibrationObjective& objective, const std::vector<double>& start) {
     const auto& free = objective.free();
     for (std::size_t j = 0; j < free.size(); ++j) {
-        for (const bool low : {true, false}) {
+        for (const double u : {0.0, 1.0, kInteriorProbe}) {
             std::vector<double> values = start;
             for (std::size_t i = 0; i < free.size(); ++i)
                 values[i] = std::clamp(values[i], free[i].lo, free[i].hi);
-            values[j] = low ? free[j].lo : free[j].hi;
+            values[j] = objective.values_at(std::vector<double>(free.size(), u))[j];
             try {
                 (void)objective.scenario_at(values);
             } catch (const InputError& e) {
                 Diagnostic head;
                 head.loc.file = "tradesim calibrate";
-                head.message = fmt::format(
-                    "--free '{}': the scenario is not valid at its {} bound:", free[j].spec,
-                    low ? "lower" : "upper");
+                head.message =
+                    fmt::format("--free '{}': the scenario is not valid at {} ({}):", free[j].spec,
+                                analysis::format_parameter_value(values[j]),
+                                u == 0.0   ? "its lower bound"
+                                : u == 1.0 ? "its upper bound"
+                                           : "inside the bounds");
                 std::vector<Diagnostic> diags{head};
                 // The value came from --free j + 1 (after the job's --set), not from a --set.
                 const auto own = static_cast<int>(objective.overrides().size() + j + 1);

@@ -12,6 +12,7 @@
 #include "io/manifest.hpp"
 #include "io/output_dir.hpp"
 #include "io/sha256.hpp"
+#include "run/ensemble_runner.hpp"
 #include "run/interrupt.hpp"
 
 namespace fs = std::filesystem;
@@ -109,7 +110,7 @@ io::Manifest manifest_of(const CalibrationFiles& f, const model::Scenario& calib
     m.status = "complete";
     m.seed = calibrated.seed;
     m.runs = f.job.runs;
-    m.threads = f.job.threads;
+    m.threads = resolve_threads(f.job.threads);
     m.command_line = f.job.command_line;
     m.wall_seconds = clock.seconds();
     m.observed = io::observed_record(calibrated.time);
