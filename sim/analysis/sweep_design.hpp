@@ -24,8 +24,9 @@
 //    sequence (A the first k coordinates, B the last k), and for each parameter i the matrix
 //    AB_i, A with column i taken from B: N·(k + 2) variants, row by row (A, B, AB_1 .. AB_k of
 //    row 0, then of row 1, ...). Points map to values as for lhs. See sobol_plan.
-// Random draws come from the stream (seed, 0 or trajectory, parameter, Purpose::parameter_draw):
-// a design is a pure function of its parameters, its kind and the scenario seed.
+// Random draws come from the stream (seed, 0 or trajectory, parameter, Purpose::parameter_draw),
+// sobol's shift from a substream of (seed, 0, 0, parameter_draw) of its own: a design is a pure
+// function of its parameters, its kind and the scenario seed.
 #include <cstdint>
 #include <optional>
 #include <string>

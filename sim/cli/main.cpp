@@ -34,7 +34,7 @@ Commands:
   validate SCENARIO.yaml  load and check only; print the world and the policy timeline
   equilibrium SCENARIO.yaml  solve the long-run market equilibrium for the policies at a date (no ticks)
   compare DIR_A DIR_B ...  headline metrics of run folders side by side, differences against a baseline
-  sweep SCENARIO.yaml --param PATH=VALUES...  run variants x runs (grid, lhs:N, morris:R); MPI-aware
+  sweep SCENARIO.yaml --param PATH=VALUES...  run variants x runs (grid, lhs:N, morris:R, sobol:N); MPI-aware
   reduce DIR              merge the parts that shards (--shard I/N) wrote into DIR
   generate --countries N ... -o FILE  write a synthetic, valid scenario of a given size (benchmarks)
 
