@@ -59,25 +59,26 @@ void sobol_settings(const po::variables_map& vm, run::SweepJob& job) {
 
 int sweep_command(const Invocation& inv) {
     CommandOptions options(
-        "Usage: tradesim sweep SCENARIO.yaml --param PATH=v1,v2,...|PATH=lo:hi[:step] ... "
-        "[--design grid|lhs:N|morris:R|sobol:N]\n"
+        "Usage: tradesim sweep SCENARIO.yaml --param PATH=v1,v2,...|PATH=lo:hi[:step] ...\n"
+        "                      [--design grid|lhs:N|morris:R|sobol:N] [--metric COLUMN]... "
+        "[--bootstrap B]\n"
         "                      [--runs N] [--threads T] [--shard I/N] [-o DIR] [--set "
         "PATH=VALUE]... [--seed N]\n"
-        "                      [--metric COLUMN]... [--bootstrap B] [--max-output SIZE] [--force] "
-        "[--quiet]\n\n"
+        "                      [--max-output SIZE] [--force] [--quiet]\n\n"
         "Run variants of a scenario (each --param overrides a value by dotted path, as --set does) "
         "x N runs.\n"
         "Writes runs.csv (one row per variant x run), summary.csv (one row per variant: mean, sd, "
         "p05, p50,\n"
         "p95 of each headline metric) and, for Morris, morris.csv (mu*, mu, sigma ranking of the "
         "parameters\n"
-        "per metric), for Sobol, sobol.csv (first-order and total indices with 95% bootstrap "
-        "intervals) into DIR (default out/<scenario name>-sweep). Run r of every variant uses the "
-        "same\n"
-        "random streams (common random numbers). Under mpirun the runs are spread over the ranks; "
-        "with\n"
-        "--shard I/N only shard I is computed into DIR/parts and 'tradesim reduce DIR' merges the "
-        "shards.\nOptions");
+        "per metric), for Sobol, sobol.csv (first-order and total indices, 95% bootstrap "
+        "intervals) "
+        "into\n"
+        "DIR (default out/<scenario name>-sweep). Run r of every variant uses the same random "
+        "streams\n"
+        "(common random numbers). Under mpirun the runs are spread over the ranks; with --shard "
+        "I/N only\n"
+        "shard I is computed into DIR/parts and 'tradesim reduce DIR' merges the shards.\nOptions");
     options.visible.add(terminal_options(kQuietHelp))
         .add(design_options())
         .add(ensemble_options("Monte Carlo runs per variant"))
