@@ -1,5 +1,6 @@
 #include "io/ensemble_plan.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <iterator>
@@ -171,6 +172,10 @@ EnsemblePlan read_plan(const fs::path& path) {
             p.variants.push_back(std::move(var));
         }
         if (p.variants.empty()) bad_plan(path, "no variants");
+        for (const auto& name : p.sobol_metrics)
+            if (std::none_of(p.metrics.begin(), p.metrics.end(),
+                             [&](const auto& m) { return m.column() == name; }))
+                bad_plan(path, fmt::format("sobol metric '{}' is not one of its metrics", name));
     } catch (const YAML::Exception& e) {
         bad_plan(path, e.what());
     } catch (const InputError& e) {

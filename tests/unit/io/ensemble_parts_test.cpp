@@ -262,6 +262,11 @@ TEST_CASE("a Sobol sweep's plan round-trips, the assembler writes block, row and
     CHECK(back.sobol_metrics == plan.sobol_metrics);
     CHECK(back.variants[5].block == 2);
     CHECK(back.variants[5].row == 1);
+    // reduce refuses a plan naming a metric it does not have, before writing anything.
+    std::string bad = plan_yaml(plan);
+    bad.replace(bad.find("sobol_metrics: [\"world."), 23, "sobol_metrics: [\"wrld.");
+    write(tmp.path() / "bad.yaml", bad);
+    CHECK_THROWS_WITH(read_plan(tmp.path() / "bad.yaml"), Catch::Contains("sobol metric"));
     // A morris plan has no Sobol keys: plans of other designs are unchanged.
     CHECK(plan_yaml(sweep_plan()).find("block") == std::string::npos);
     CHECK(plan_yaml(sweep_plan()).find("bootstrap") == std::string::npos);
