@@ -2,9 +2,9 @@
 # End-to-end checks of `tradesim sweep --design sobol:N` (issue 17, global sensitivity): the
 # Saltelli variants in runs.csv/summary.csv, sobol.csv and its ranking, --metric and
 # --bootstrap, and byte-identical files from threads and from shards + reduce.
-#   sobol_checks.sh TRADESIM REPO_ROOT CHECK
+#   sobol_checks.sh TRADESIM REPO_ROOT CHECK [MPIEXEC]
 set -euo pipefail
-bin="$1"; root="$2"; check="$3"
+bin="$1"; root="$2"; check="$3"; mpiexec="${4:-mpiexec}"
 cd "$root"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -88,6 +88,13 @@ case "$check" in
     expect_code 0 "$bin" reduce "$tmp/sh"
     same_files "$tmp/one" "$tmp/sh" $files
     grep -q "Sobol indices for world.compute_delivered" "$tmp/stdout" || fail "reduce prints no ranking"
+    ;;
+  mpi)
+    # Two MPI ranks give the same files as one process (rank 0 merges and estimates).
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+    expect_code 0 "$bin" sweep "$lic" "${args[@]}" -o "$tmp/one" --quiet
+    expect_code 0 "$mpiexec" -n 2 --oversubscribe "$bin" sweep "$lic" "${args[@]}" -o "$tmp/two" --quiet
+    same_files "$tmp/one" "$tmp/two" $files
     ;;
   *) fail "unknown check $check" ;;
 esac
