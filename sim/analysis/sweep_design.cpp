@@ -223,7 +223,7 @@ DesignSpec parse_design(std::string_view text) {
         }
     }
     throw InputError(
-        fmt::format("--design '{}': expected grid, lhs:N or morris:R (N, R >= 1)", text));
+        fmt::format("--design '{}': expected grid, lhs:N, morris:R or sobol:N (N, R >= 1)", text));
 }
 
 std::string to_string(const DesignSpec& d) {
