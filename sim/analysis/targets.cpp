@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -337,16 +336,14 @@ std::string TargetAccumulator::span_end() const {
     if (runs_.empty()) return {};
     const RunAcc& a = runs_.begin()->second;
     if (a.previous.empty()) return a.last;
-    const Date prev = parse_iso(a.previous), last = parse_iso(a.last);
-    // Monthly and quarterly ticks keep their day of month: step in months, else in days.
-    if (prev.day == last.day) {
-        const int months = (last.year - prev.year) * 12 + (last.month - prev.month);
-        Date next = month_start(last.year, last.month + months);
-        next.day = std::min(last.day, days_in_month(next.year, next.month));
-        return day_before(next);
-    }
-    const std::int64_t step = days_from_civil(last) - days_from_civil(prev);
-    return format_date(civil_from_days(days_from_civil(last) + step - 1));
+    const Date first = parse_iso(a.first), prev = parse_iso(a.previous), last = parse_iso(a.last);
+    const std::int64_t gap = days_from_civil(last) - days_from_civil(prev);
+    if (gap < 28) return format_date(civil_from_days(days_from_civil(last) + gap - 1));
+    // Monthly and quarterly ticks keep the start's day of month, clamped to the month's length.
+    const int months = (last.year - prev.year) * 12 + (last.month - prev.month);
+    Date next = month_start(last.year, last.month + months);
+    next.day = std::min(first.day, days_in_month(next.year, next.month));
+    return day_before(next);
 }
 
 Diagnostics TargetAccumulator::check(const std::string& run_label) const {

@@ -215,6 +215,28 @@ TEST_CASE("targets: the accumulator sums what each target's period and keys sele
     CHECK_FALSE(acc.check("r").has_errors());
 }
 
+TEST_CASE("targets: the span ends the day before the tick after the last", "[targets]") {
+    const TargetSet set{"f", {}};
+    const auto end_of = [&](std::vector<const char*> dates) {
+        TargetAccumulator acc(set);
+        for (const char* d : dates) {
+            CountryTick r;
+            r.date = d;
+            r.country = "CHN";
+            acc.add(r);
+        }
+        return acc.span_end();
+    };
+    CHECK(end_of({"2024-01-01", "2024-02-01"}) == "2024-02-29");
+    CHECK(end_of({"2024-01-01", "2024-04-01", "2024-07-01"}) == "2024-09-30");
+    CHECK(end_of({"2024-01-01", "2024-01-08"}) == "2024-01-14");
+    CHECK(end_of({"2024-01-01", "2024-01-02"}) == "2024-01-02");
+    // Months from the 31st: clamped dates keep the start's day where the month has it.
+    CHECK(end_of({"2024-01-31", "2024-02-29", "2024-03-31"}) == "2024-04-29");
+    CHECK(end_of({"2024-01-31", "2024-02-29"}) == "2024-03-30");
+    CHECK(end_of({"2024-05-01"}) == "2024-05-01");
+}
+
 TEST_CASE("targets: check() names targets whose keys or period the run lacks", "[targets]") {
     Target t = target("imp", "compute_imported", TargetSource::countries, 1, 1);
     t.keys.country = "CHM";
