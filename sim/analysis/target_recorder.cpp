@@ -21,6 +21,20 @@ std::string_view name_at(const std::vector<T>& items, model::Index i, Name name)
     return name(items[static_cast<std::size_t>(i)]);
 }
 
+/// The number of buyers of `s` that are real firms: the engine's world appends one synthetic
+/// buyer per supplier purchase (named after the supplier), which the run folder's
+/// scenario.resolved.yaml does not list, so their flows are no firm's for `headquarters:`.
+std::size_t real_buyers(const model::Scenario& s) {
+    std::vector<const std::string*> synthetic;
+    for (const auto& sup : s.suppliers)
+        for (std::size_t i = 0; i < sup.purchases.size(); ++i) synthetic.push_back(&sup.id);
+    if (synthetic.size() > s.buyers.size()) return s.buyers.size();  // the input scenario
+    const std::size_t first = s.buyers.size() - synthetic.size();
+    for (std::size_t i = 0; i < synthetic.size(); ++i)
+        if (s.buyers[first + i].id != *synthetic[i]) return s.buyers.size();
+    return first;
+}
+
 }  // namespace
 
 void TargetRecorder::begin(const model::Scenario& scenario, int run) {
@@ -30,9 +44,12 @@ void TargetRecorder::begin(const model::Scenario& scenario, int run) {
     for (const auto& c : scenario.countries) names.countries.push_back(c.code);
     for (const auto& s : scenario.suppliers) names.suppliers.push_back(s.id);
     for (const auto& p : scenario.products) names.products.push_back(p.id);
-    for (const auto& b : scenario.buyers)
+    const std::size_t firms = real_buyers(scenario);
+    for (std::size_t i = 0; i < firms; ++i) {
+        const model::Buyer& b = scenario.buyers[i];
         names.buyer_headquarters.emplace(
             b.id, scenario.countries[static_cast<std::size_t>(b.head_office())].code);
+    }
     targets_.set_names(std::move(names));
     targets_.set_has_flows(true);
     targets_.set_has_revenue(true);
