@@ -263,3 +263,43 @@ TEST_CASE("targets: check() names targets whose keys or period the run lacks", "
           std::string::npos);
     CHECK(d.items()[2].message.find("is not within run") != std::string::npos);
 }
+
+TEST_CASE("targets: check() needs compute_used and flows by buyer where targets use them",
+          "[targets]") {
+    Target used = target("used", "compute_used", TargetSource::countries, 1, 1);
+    Target hq = target("hq", "compute", TargetSource::flows, 1, 1);
+    hq.keys.headquarters = "CHN";
+    TargetSet set{"f", {used, hq}};
+    for (Target& t : set.targets) t.last = "2024-01-31";
+    TargetAccumulator acc(set);
+    acc.set_names({{"CHN"}, {"nv"}, {"gpu"}, {{"cn-cloud", "CHN"}}});
+    CountryTick c;  // countries.csv written before multi-tier supply: no compute_used
+    c.date = "2024-01-01";
+    c.country = "CHN";
+    CountryTick next = c;  // a second tick, so that the run covers January
+    next.date = "2024-02-01";
+    acc.add(c);
+    acc.add(next);
+    FlowTick f;  // flows.csv written with --detail country: no buyer
+    f.date = "2024-01-01";
+    f.supplier = "nv";
+    f.product = "gpu";
+    f.destination = "CHN";
+    f.compute = 1;
+    acc.add(f);
+    const auto d = acc.check("run x");
+    REQUIRE(d.error_count() == 2);
+    CHECK(d.items()[0].message ==
+          "run x has no compute_used column (written before multi-tier "
+          "supply)");
+    CHECK(d.items()[1].message.find("without buyers (--detail country)") != std::string::npos);
+    c.compute_used = 2;
+    f.buyer = "cn-cloud";
+    next.compute_used = 5;  // outside the period
+    acc.reset();
+    acc.add(c);
+    acc.add(next);
+    acc.add(f);
+    CHECK_FALSE(acc.check("run x").has_errors());
+    CHECK(acc.model_values(0) == std::vector<double>{2, 1});
+}
