@@ -143,3 +143,17 @@ TEST_CASE("targets: recorder and CSV agree on headquarters in a multi-tier world
         CHECK(b[i] == Approx(a[i]).epsilon(1e-9).margin(0.01));
     }
 }
+
+TEST_CASE("targets reader: extends merges targets by id", "[targets]") {
+    ts::test::TempDir dir("targets-extends");
+    std::ofstream(dir.path() / "base.yaml") << kHead << kOne;
+    std::ofstream(dir.path() / "more.yaml")
+        << "extends: base.yaml\ntargets:\n  - {id: a, holdout: true}\n"
+           "  - {id: b, metric: units, period: 2024, observed: 1, sd: 1, source: t}\n";
+    const auto set = ts::io::load_targets((dir.path() / "more.yaml").string());
+    REQUIRE(set.targets.size() == 2);
+    CHECK(set.targets[0].id == "a");
+    CHECK(set.targets[0].holdout);
+    CHECK(set.targets[0].keys.country == "CHN");  // from the base
+    CHECK(set.targets[1].source == ts::analysis::TargetSource::flows);
+}
