@@ -63,6 +63,19 @@ struct RevenueTick {
     double units = 0, revenue_usd = 0;
 };
 
+/// Receives the parsed rows of a run folder (sim/io/run_reader) or of a simulation in memory
+/// (analysis::TargetRecorder), so one reader feeds compare's totals and the targets alike.
+class TickSink {
+  public:
+    virtual ~TickSink() = default;
+    virtual void add(const CountryTick& r) = 0;
+    virtual void add(const FlowTick& r) = 0;
+    virtual void add(const RevenueTick& r) = 0;
+    /// Whether the folder had flows.csv / revenue.csv.
+    virtual void set_has_flows(bool v) = 0;
+    virtual void set_has_revenue(bool v) = 0;
+};
+
 /// First and last date and number of ticks of a run folder (all ticks, whatever the period).
 struct TimeSpan {
     std::string first, last;
@@ -85,16 +98,16 @@ struct MetricSeries {
 };
 
 /// The totals of one run folder over a period, accumulated record by record.
-class RunTotals {
+class RunTotals final : public TickSink {
   public:
     explicit RunTotals(Period period = {});
 
-    void add(const CountryTick& r);
-    void add(const FlowTick& r);
-    void add(const RevenueTick& r);
+    void add(const CountryTick& r) override;
+    void add(const FlowTick& r) override;
+    void add(const RevenueTick& r) override;
     /// Whether the folder had flows.csv / revenue.csv (metrics from them are left out if not).
-    void set_has_flows(bool v) { has_flows_ = v; }
-    void set_has_revenue(bool v) { has_revenue_ = v; }
+    void set_has_flows(bool v) override { has_flows_ = v; }
+    void set_has_revenue(bool v) override { has_revenue_ = v; }
     /// Buyer id -> headquarters country code, for the headquarters view (call before adding
     /// flows). Flows to other buyers (suppliers buying inputs) are not a firm's compute.
     void set_headquarters(std::map<std::string, std::string, std::less<>> buyer_headquarters) {

@@ -17,6 +17,7 @@
 #include "cli/compare_command.hpp"
 #include "cli/ensemble_commands.hpp"
 #include "cli/equilibrium_command.hpp"
+#include "cli/fit_command.hpp"
 #include "cli/generate_command.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
@@ -34,6 +35,7 @@ Commands:
   validate SCENARIO.yaml  load and check only; print the world and the policy timeline
   equilibrium SCENARIO.yaml  solve the long-run market equilibrium for the policies at a date (no ticks)
   compare DIR_A DIR_B ...  headline metrics of run folders side by side, differences against a baseline
+  fit DIR... --targets FILE  run folders against observed targets: model, observed, z, inside the band
   sweep SCENARIO.yaml --param PATH=VALUES...  run variants x runs (grid, lhs:N, morris:R, sobol:N); MPI-aware
   reduce DIR              merge the parts that shards (--shard I/N) wrote into DIR
   generate --countries N ... -o FILE  write a synthetic, valid scenario of a given size (benchmarks)
@@ -102,12 +104,13 @@ int dispatch(int argc, char** argv) {
     if (command == "validate") return ts::cli::validate_command(inv);
     if (command == "equilibrium") return ts::cli::equilibrium_command(inv);
     if (command == "compare") return ts::cli::compare_command(inv);
+    if (command == "fit") return ts::cli::fit_command(inv);
     if (command == "sweep") return ts::cli::sweep_command(inv);
     if (command == "reduce") return ts::cli::reduce_command(inv);
     if (command == "generate") return ts::cli::generate_command(inv);
     throw ts::InputError(
         fmt::format("tradesim: unknown command '{}' (expected run, validate, equilibrium, compare, "
-                    "sweep, reduce or generate; see 'tradesim --help')",
+                    "fit, sweep, reduce or generate; see 'tradesim --help')",
                     command));
 }
 

@@ -39,7 +39,7 @@ std::string_view date_of(const CsvReader& csv, const std::vector<std::string>& f
     return d;
 }
 
-void read_countries(const fs::path& path, analysis::RunTotals& totals) {
+void read_countries(const fs::path& path, analysis::TickSink& totals) {
     CsvReader csv(path);
     const auto run = csv.find_column("run");
     const std::size_t date = csv.column("date"), country = csv.column("country"),
@@ -69,7 +69,7 @@ void read_countries(const fs::path& path, analysis::RunTotals& totals) {
     }
 }
 
-void read_flows(const fs::path& path, analysis::RunTotals& totals) {
+void read_flows(const fs::path& path, analysis::TickSink& totals) {
     CsvReader csv(path);
     const auto run = csv.find_column("run");
     const std::size_t date = csv.column("date"), supplier = csv.column("supplier"),
@@ -102,7 +102,7 @@ void read_flows(const fs::path& path, analysis::RunTotals& totals) {
     }
 }
 
-void read_revenue(const fs::path& path, analysis::RunTotals& totals) {
+void read_revenue(const fs::path& path, analysis::TickSink& totals) {
     CsvReader csv(path);
     const auto run = csv.find_column("run");
     const std::size_t date = csv.column("date"), supplier = csv.column("supplier"),
@@ -225,7 +225,7 @@ std::optional<std::string> json_member(std::string_view json, std::string_view n
     return std::nullopt;
 }
 
-RunFolderInfo read_run_folder(const fs::path& dir, analysis::RunTotals& totals) {
+RunFolderInfo read_run_folder(const fs::path& dir, analysis::TickSink& totals) {
     std::error_code ec;
     if (!fs::exists(dir, ec))
         throw InputError(fmt::format("run folder '{}' does not exist", dir.string()));
@@ -275,16 +275,29 @@ RunFolderInfo read_run_folder(const fs::path& dir, analysis::RunTotals& totals) 
     return info;
 }
 
-std::map<std::string, std::string, std::less<>> read_buyer_headquarters(const fs::path& dir) {
+namespace {
+
+/// The folder's scenario.resolved.yaml as a Doc, or nullopt when it has none.
+std::optional<Doc> resolved_scenario(const fs::path& dir) {
     const fs::path path = dir / fs::path(kResolvedScenarioYaml);
-    if (!is_file(path))
-        throw InputError(fmt::format("'{}' has no {}: the buyers' headquarters come from it",
-                                     dir.string(), kResolvedScenarioYaml));
+    if (!is_file(path)) return std::nullopt;
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
     if (!in && !in.eof()) throw RunError(fmt::format("cannot read '{}'", path.string()));
-    const Doc doc = parse_yaml(text.str(), path.string());
+    return parse_yaml(text.str(), path.string());
+}
+
+/// The value of `key` of every item of the top-level list `list` that has it.
+std::vector<std::string> item_values(const Doc& doc, const char* list, const char* key) {
+    std::vector<std::string> out;
+    if (const Doc* items = doc.find(list))
+        for (const Doc& item : items->items)
+            if (const Doc* v = item.find(key); v && v->is_scalar()) out.push_back(v->scalar);
+    return out;
+}
+
+std::map<std::string, std::string, std::less<>> headquarters_of(const Doc& doc) {
     std::map<std::string, std::string, std::less<>> out;
     const Doc* buyers = doc.find("buyers");
     if (!buyers) return out;
@@ -296,6 +309,27 @@ std::map<std::string, std::string, std::less<>> read_buyer_headquarters(const fs
         if (id && hq && id->is_scalar() && hq->is_scalar()) out.emplace(id->scalar, hq->scalar);
     }
     return out;
+}
+
+}  // namespace
+
+std::map<std::string, std::string, std::less<>> read_buyer_headquarters(const fs::path& dir) {
+    const auto doc = resolved_scenario(dir);
+    if (!doc)
+        throw InputError(fmt::format("'{}' has no {}: the buyers' headquarters come from it",
+                                     dir.string(), kResolvedScenarioYaml));
+    return headquarters_of(*doc);
+}
+
+std::optional<analysis::RunNames> read_run_names(const fs::path& dir) {
+    const auto doc = resolved_scenario(dir);
+    if (!doc) return std::nullopt;
+    analysis::RunNames names;
+    names.countries = item_values(*doc, "countries", "code");
+    names.suppliers = item_values(*doc, "suppliers", "id");
+    names.products = item_values(*doc, "products", "id");
+    names.buyer_headquarters = headquarters_of(*doc);
+    return names;
 }
 
 }  // namespace ts::io

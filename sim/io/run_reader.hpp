@@ -1,6 +1,7 @@
 #pragma once
 // Reading a run folder back (for `tradesim compare`): countries.csv (required), flows.csv and
-// revenue.csv (when present) are streamed into an analysis::RunTotals, and manifest.json gives
+// revenue.csv (when present) are streamed into an analysis::TickSink (compare's RunTotals,
+// the targets' TargetAccumulator), and manifest.json gives
 // the scenario's name and seed. Files with or without the `run` column (ensembles) are read alike
 // (no column: run 0). Errors: a folder that does not exist or is not a run folder, a missing
 // column or a malformed value throw ts::InputError naming the file (and line); I/O failures
@@ -13,6 +14,7 @@
 #include <string_view>
 
 #include "analysis/compare.hpp"
+#include "analysis/targets.hpp"
 
 namespace ts::io {
 
@@ -23,13 +25,18 @@ struct RunFolderInfo {
     bool has_flows = false, has_revenue = false, has_manifest = false;
 };
 
-RunFolderInfo read_run_folder(const std::filesystem::path& dir, analysis::RunTotals& totals);
+RunFolderInfo read_run_folder(const std::filesystem::path& dir, analysis::TickSink& totals);
 
 /// Buyer id -> headquarters country code (its `country` when it declares none), from the run's
 /// scenario.resolved.yaml, for `compare --by headquarters`. Throws ts::InputError when the file
 /// is missing or is not YAML.
 std::map<std::string, std::string, std::less<>> read_buyer_headquarters(
     const std::filesystem::path& dir);
+
+/// The names of the run's scenario (countries, suppliers, products, buyers' headquarters) from
+/// its scenario.resolved.yaml, to check targets against; nullopt when the folder has none.
+/// Throws ts::InputError when the file is not YAML.
+std::optional<analysis::RunNames> read_run_names(const std::filesystem::path& dir);
 
 /// The value of a top-level string or number member of a JSON object text (as manifest_json
 /// writes it): the string unescaped, or the number's text. nullopt if absent.

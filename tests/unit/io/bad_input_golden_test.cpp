@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "io/scenario_reader.hpp"
+#include "io/targets_reader.hpp"
 
 namespace fs = std::filesystem;
 
@@ -140,7 +141,11 @@ Outcome run_case(const fs::path& dir) {
     Outcome outcome;
     const WorkingDirectory cwd(dir);
     try {
-        ts::io::load_scenario(inv.scenario, inv.options);
+        // A targets-file case (`tradesim fit ... --targets targets.yaml`) has no scenario.
+        if (!fs::exists("scenario.yaml") && fs::exists("targets.yaml"))
+            ts::io::load_targets("targets.yaml");
+        else
+            ts::io::load_scenario(inv.scenario, inv.options);
     } catch (const ts::InputError& e) {
         outcome.rejected = true;
         for (const auto& d : e.diagnostics()) outcome.stderr_text += d.format() + "\n";
