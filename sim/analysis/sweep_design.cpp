@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include <fmt/format.h>
+#include <boost/random/sobol.hpp>
 
 #include "core/error.hpp"
 #include "core/random.hpp"
@@ -180,11 +181,37 @@ SweepParameter parse_sweep_parameter(std::string_view spec) {
     return p;
 }
 
+namespace {
+
+/// `sobol:N`: N rows, at least 2 (a variance needs two), at most the variants' limit / 3 (the
+/// fewest variants per row, with one parameter).
+DesignSpec parse_sobol(std::string_view text, std::string_view num) {
+    long long n = 0;
+    const auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), n);
+    if (ec == std::errc::result_out_of_range ||
+        (ec == std::errc() && end == num.data() + num.size() &&
+         n > static_cast<long long>(kMaxVariants / 3)))
+        throw InputError(fmt::format(
+            "--design '{}': N is too large; sobol:N runs N·(k + 2) variants for k parameters, at "
+            "most {}, so N can be at most {}",
+            text, kMaxVariants, kMaxVariants / 3));
+    if (ec != std::errc() || end != num.data() + num.size() || n < 2)
+        throw InputError(fmt::format(
+            "--design '{}': expected sobol:N with N a whole number >= 2 (the rows of the "
+            "Saltelli matrices A and B; a power of two such as 64 or 256 is best)",
+            text));
+    return {DesignKind::sobol, static_cast<int>(n)};
+}
+
+}  // namespace
+
 DesignSpec parse_design(std::string_view text) {
     DesignSpec d;
     if (text == "grid") return d;
     const auto colon = text.find(':');
     const std::string_view name = text.substr(0, colon);
+    if (name == "sobol" && colon != std::string_view::npos)
+        return parse_sobol(text, text.substr(colon + 1));
     if ((name == "lhs" || name == "morris") && colon != std::string_view::npos) {
         const std::string_view num = text.substr(colon + 1);
         int n = 0;
@@ -196,7 +223,7 @@ DesignSpec parse_design(std::string_view text) {
         }
     }
     throw InputError(
-        fmt::format("--design '{}': expected grid, lhs:N or morris:R (N, R >= 1)", text));
+        fmt::format("--design '{}': expected grid, lhs:N, morris:R or sobol:N (N, R >= 1)", text));
 }
 
 std::string to_string(const DesignSpec& d) {
@@ -207,8 +234,16 @@ std::string to_string(const DesignSpec& d) {
             return fmt::format("lhs:{}", d.count);
         case DesignKind::morris:
             return fmt::format("morris:{}", d.count);
+        case DesignKind::sobol:
+            return fmt::format("sobol:{}", d.count);
     }
     return "?";
+}
+
+std::string sobol_block_name(int block) {
+    if (block == kSobolBlockA) return "A";
+    if (block == kSobolBlockB) return "B";
+    return fmt::format("AB_{}", block - kSobolBlockAB + 1);
 }
 
 MorrisPlan morris_plan(std::size_t factors, int trajectories, std::uint64_t seed) {
@@ -237,6 +272,73 @@ MorrisPlan morris_plan(std::size_t factors, int trajectories, std::uint64_t seed
     }
     return plan;
 }
+
+std::size_t sobol_max_parameters() {
+    return boost::random::default_sobol_table::max_dimension / 2;
+}
+
+SobolPlan sobol_plan(std::size_t factors, int rows, std::uint64_t seed) {
+    if (factors > sobol_max_parameters())
+        throw InputError(fmt::format(
+            "tradesim sweep: sobol takes at most {} parameters (2k dimensions of the Sobol "
+            "sequence), not {}",
+            sobol_max_parameters(), factors));
+    const std::size_t dims = 2 * factors;
+    // A substream of its own, so the shift is independent of every other parameter draw.
+    Rng rng = Rng(seed, 0, 0, Purpose::parameter_draw).substream(0x736f626f6cULL);  // "sobol"
+    std::vector<std::uint64_t> shift(dims);
+    for (auto& s : shift) s = rng.next_u64();
+    boost::random::sobol engine(dims);
+    SobolPlan plan;
+    std::vector<std::uint64_t> point(dims, 0);  // row 0: the origin
+    for (int j = 0; j < rows; ++j) {
+        if (j > 0)
+            for (auto& x : point) x = engine();
+        std::vector<double> a(factors), b(factors);
+        for (std::size_t d = 0; d < dims; ++d) {
+            // The top 53 bits of the shifted word: a double in [0, 1) without rounding up to 1.
+            const double u = static_cast<double>((point[d] ^ shift[d]) >> 11) * 0x1p-53;
+            (d < factors ? a[d] : b[d - factors]) = u;
+        }
+        plan.a.push_back(std::move(a));
+        plan.b.push_back(std::move(b));
+    }
+    return plan;
+}
+
+namespace {
+
+/// Saltelli's N·(k + 2) variants, row by row: A, B, then AB_i for each parameter i.
+void add_sobol_variants(SweepDesign& d, const Variant& blank, std::uint64_t seed) {
+    const auto& ps = d.parameters;
+    const std::size_t k = ps.size();
+    const auto n = static_cast<std::size_t>(d.spec.count);
+    if (n * (k + 2) > kMaxVariants)
+        throw InputError(fmt::format(
+            "--design '{}' with {} parameters gives {} variants (N·(k + 2)), over the limit of "
+            "{}: N can be at most {}",
+            to_string(d.spec), k, n * (k + 2), kMaxVariants, kMaxVariants / (k + 2)));
+    const auto plan = sobol_plan(k, d.spec.count, seed);
+    const auto make = [&](std::size_t j, int block, const std::vector<double>& u) {
+        Variant v = blank;
+        for (std::size_t i = 0; i < k; ++i) assign(ps[i], u[i], false, v, i);
+        v.block = block;
+        v.row = static_cast<int>(j);
+        d.variants.push_back(std::move(v));
+    };
+    d.variants.reserve(n * (k + 2));
+    for (std::size_t j = 0; j < n; ++j) {
+        make(j, kSobolBlockA, plan.a[j]);
+        make(j, kSobolBlockB, plan.b[j]);
+        for (std::size_t i = 0; i < k; ++i) {
+            auto u = plan.a[j];
+            u[i] = plan.b[j][i];
+            make(j, kSobolBlockAB + static_cast<int>(i), u);
+        }
+    }
+}
+
+}  // namespace
 
 SweepDesign make_design(std::vector<SweepParameter> parameters, DesignSpec spec,
                         std::uint64_t seed) {
@@ -316,6 +418,9 @@ SweepDesign make_design(std::vector<SweepParameter> parameters, DesignSpec spec,
             }
             break;
         }
+        case DesignKind::sobol:
+            add_sobol_variants(d, blank(), seed);
+            break;
     }
     return d;
 }

@@ -19,8 +19,14 @@
 //    (each factor at a random admissible level) and moves one factor at a time, in a random
 //    order, by ±Δ: k + 1 points per trajectory, R·(k + 1) variants. A continuous range maps
 //    level x to lo + x·(hi − lo); a list maps it to element round(x·(k − 1)).
-// Random draws come from the stream (seed, 0 or trajectory, parameter, Purpose::parameter_draw):
-// a design is a pure function of its parameters, its kind and the scenario seed.
+//  - sobol:N: Saltelli sampling for Sobol indices (Saltelli 2002; Saltelli et al. 2010): two
+//    N × k matrices A and B side by side in the first N points of a 2k-dimensional Sobol
+//    sequence (A the first k coordinates, B the last k), and for each parameter i the matrix
+//    AB_i, A with column i taken from B: N·(k + 2) variants, row by row (A, B, AB_1 .. AB_k of
+//    row 0, then of row 1, ...). Points map to values as for lhs. See sobol_plan.
+// Random draws come from the stream (seed, 0 or trajectory, parameter, Purpose::parameter_draw),
+// sobol's shift from a substream of (seed, 0, 0, parameter_draw) of its own: a design is a pure
+// function of its parameters, its kind and the scenario seed.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,14 +52,14 @@ SweepParameter parse_sweep_parameter(std::string_view spec);
 /// to 12 significant digits ("0.3", not "0.30000000000000004").
 std::string format_parameter_value(double v);
 
-enum class DesignKind { grid, lhs, morris };
+enum class DesignKind { grid, lhs, morris, sobol };
 
 struct DesignSpec {
     DesignKind kind = DesignKind::grid;
-    int count = 0;  // lhs: points; morris: trajectories
+    int count = 0;  // lhs: points; morris: trajectories; sobol: rows N of A and B
 };
 
-/// Parses `grid`, `lhs:N` or `morris:R` (N, R >= 1). Throws ts::InputError.
+/// Parses `grid`, `lhs:N`, `morris:R` (N, R >= 1) or `sobol:N` (N >= 2). Throws ts::InputError.
 DesignSpec parse_design(std::string_view text);
 std::string to_string(const DesignSpec& d);
 
@@ -66,7 +72,15 @@ struct Variant {
     int trajectory = -1;              // morris: trajectory, else -1
     int point = -1;                   // morris: 0 .. k within its trajectory, else -1
     int moved = -1;  // morris: the parameter changed to reach this point; -1 at a start
+    int block = -1;  // sobol: kSobolBlockA, kSobolBlockB or kSobolBlockAB + i (AB_i), else -1
+    int row = -1;    // sobol: the row 0 .. N − 1 of the matrices, else -1
 };
+
+inline constexpr int kSobolBlockA = 0;
+inline constexpr int kSobolBlockB = 1;
+inline constexpr int kSobolBlockAB = 2;
+/// "A", "B" or "AB_<i + 1>" (parameters counted from 1, in --param order).
+std::string sobol_block_name(int block);
 
 struct SweepDesign {
     DesignSpec spec;
@@ -87,5 +101,19 @@ struct MorrisPlan {
     std::vector<std::vector<int>> moved;                   // [trajectory][step]
 };
 MorrisPlan morris_plan(std::size_t factors, int trajectories, std::uint64_t seed);
+
+/// The unit-level Saltelli matrices on their own: `a[j]` and `b[j]` (j < rows) hold the
+/// first k and the last k coordinates of point j of the 2k-dimensional Sobol sequence of Boost
+/// (Joe–Kuo direction numbers). Point 0 is the origin, which Boost's engine skips, so the
+/// first 2^m rows are a whole (t, m, 2k)-net; every coordinate is scrambled by a random
+/// digital shift (XOR with a 64-bit word per dimension drawn from the seed), which keeps the
+/// net, moves the origin off the corner and makes each point uniform on [0, 1)^2k. Throws
+/// ts::InputError when 2k exceeds the dimensions Boost has direction numbers for.
+struct SobolPlan {
+    std::vector<std::vector<double>> a, b;  // [row][factor], in [0, 1)
+};
+SobolPlan sobol_plan(std::size_t factors, int rows, std::uint64_t seed);
+/// The most Sobol parameters: half the dimensions Boost's table has direction numbers for.
+std::size_t sobol_max_parameters();
 
 }  // namespace ts::analysis

@@ -21,6 +21,30 @@ std::string_view name_at(const std::vector<T>& items, model::Index i, Name name)
     return name(items[static_cast<std::size_t>(i)]);
 }
 
+std::string_view country_name(const model::Scenario& s, model::Index i) {
+    return name_at(s.countries, i,
+                   [](const model::Country& c) -> const std::string& { return c.code; });
+}
+
+std::string_view supplier_name(const model::Scenario& s, model::Index i) {
+    return name_at(s.suppliers, i,
+                   [](const model::Supplier& x) -> const std::string& { return x.id; });
+}
+
+/// The number of buyers of `s` that are real firms: the engine's world appends one synthetic
+/// buyer per supplier purchase (named after the supplier), which the run folder's
+/// scenario.resolved.yaml does not list, so their flows are no firm's for `headquarters:`.
+std::size_t real_buyers(const model::Scenario& s) {
+    std::vector<const std::string*> synthetic;
+    for (const auto& sup : s.suppliers)
+        for (std::size_t i = 0; i < sup.purchases.size(); ++i) synthetic.push_back(&sup.id);
+    if (synthetic.size() > s.buyers.size()) return s.buyers.size();  // the input scenario
+    const std::size_t first = s.buyers.size() - synthetic.size();
+    for (std::size_t i = 0; i < synthetic.size(); ++i)
+        if (s.buyers[first + i].id != *synthetic[i]) return s.buyers.size();
+    return first;
+}
+
 }  // namespace
 
 void TargetRecorder::begin(const model::Scenario& scenario, int run) {
@@ -30,9 +54,12 @@ void TargetRecorder::begin(const model::Scenario& scenario, int run) {
     for (const auto& c : scenario.countries) names.countries.push_back(c.code);
     for (const auto& s : scenario.suppliers) names.suppliers.push_back(s.id);
     for (const auto& p : scenario.products) names.products.push_back(p.id);
-    for (const auto& b : scenario.buyers)
+    const std::size_t firms = real_buyers(scenario);
+    for (std::size_t i = 0; i < firms; ++i) {
+        const model::Buyer& b = scenario.buyers[i];
         names.buyer_headquarters.emplace(
             b.id, scenario.countries[static_cast<std::size_t>(b.head_office())].code);
+    }
     targets_.set_names(std::move(names));
     targets_.set_has_flows(true);
     targets_.set_has_revenue(true);
@@ -43,15 +70,11 @@ void TargetRecorder::record(const engine::TickRecord& tick) {
     const auto end = fmt::format_to_n(date_.data(), date_.size(), "{:04}-{:02}-{:02}",
                                       tick.date.year, tick.date.month, tick.date.day);
     const std::string_view date(date_.data(), std::min(end.size, date_.size()));
-    const auto country = [&](model::Index i) {
-        return name_at(s.countries, i,
-                       [](const model::Country& c) -> const std::string& { return c.code; });
-    };
     for (const auto& c : tick.countries) {
         CountryTick r;
         r.run = run_;
         r.date = date;
-        r.country = country(c.country);
+        r.country = country_name(s, c.country);
         r.imports_units = c.imports_units;
         r.imports_compute = c.imports_compute;
         r.diverted_compute = c.diverted_compute;
@@ -63,17 +86,24 @@ void TargetRecorder::record(const engine::TickRecord& tick) {
         r.compute_used = c.compute_used;
         targets_.add(r);
     }
+    // Countries always (they count the run's ticks); flows and revenue only when a target
+    // reads them this tick, the bulk of the records.
+    if (targets_.wants(TargetSource::flows, date)) add_flows(tick, date);
+    if (targets_.wants(TargetSource::revenue, date)) add_revenue(tick, date);
+}
+
+void TargetRecorder::add_flows(const engine::TickRecord& tick, std::string_view date) {
+    const model::Scenario& s = *scenario_;
     for (const auto& f : tick.flows) {
         FlowTick r;
         r.run = run_;
         r.date = date;
-        r.supplier = name_at(s.suppliers, f.supplier,
-                             [](const model::Supplier& x) -> const std::string& { return x.id; });
+        r.supplier = supplier_name(s, f.supplier);
         r.product = name_at(s.products, f.product,
                             [](const model::Product& x) -> const std::string& { return x.id; });
-        r.origin = country(f.origin);
-        r.via = country(f.via);
-        r.destination = country(f.destination);
+        r.origin = country_name(s, f.origin);
+        r.via = country_name(s, f.via);
+        r.destination = country_name(s, f.destination);
         r.buyer = name_at(s.buyers, f.buyer,
                           [](const model::Buyer& x) -> const std::string& { return x.id; });
         r.channel = engine::to_string(f.channel);
@@ -85,13 +115,16 @@ void TargetRecorder::record(const engine::TickRecord& tick) {
         r.seized_units = f.seized_units;
         targets_.add(r);
     }
+}
+
+void TargetRecorder::add_revenue(const engine::TickRecord& tick, std::string_view date) {
+    const model::Scenario& s = *scenario_;
     for (const auto& v : tick.revenue) {
         RevenueTick r;
         r.run = run_;
         r.date = date;
-        r.supplier = name_at(s.suppliers, v.supplier,
-                             [](const model::Supplier& x) -> const std::string& { return x.id; });
-        r.billing_country = country(v.billing_country);
+        r.supplier = supplier_name(s, v.supplier);
+        r.billing_country = country_name(s, v.billing_country);
         r.units = v.units;
         r.revenue_usd = v.revenue_usd;
         targets_.add(r);

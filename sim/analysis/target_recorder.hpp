@@ -3,6 +3,7 @@
 // CSV files would hold (the same CountryTick, FlowTick and RevenueTick), so `calibrate` can
 // evaluate targets without writing files and agrees with `fit` on the same run.
 #include <array>
+#include <string_view>
 
 #include "analysis/targets.hpp"
 #include "engine/records.hpp"
@@ -20,6 +21,9 @@ class TargetRecorder final : public engine::Recorder {
     void record(const engine::TickRecord& tick) override;
 
   private:
+    void add_flows(const engine::TickRecord& tick, std::string_view date);
+    void add_revenue(const engine::TickRecord& tick, std::string_view date);
+
     TargetAccumulator& targets_;
     const model::Scenario* scenario_ = nullptr;
     int run_ = 0;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <set>
 
 #include <fmt/format.h>
 
@@ -35,26 +34,92 @@ bool in_period(const Target& t, std::string_view date) {
     return date >= t.first && date <= t.last;
 }
 
-/// Value of a countries.csv metric in one row.
-double country_value(const std::string& m, const CountryTick& r) {
-    if (m == "compute_imported") return r.imports_compute;
-    if (m == "compute_used") return r.compute_used.value_or(0.0);
-    if (m == "unmet_compute") return r.unmet_compute;
-    if (m == "price_index_mean") return r.price_index;
-    if (m == "tariff_revenue_usd") return r.tariff_revenue_usd;
-    if (m == "fee_revenue_usd") return r.fee_revenue_usd;
-    return r.seized_units;
+}  // namespace
+
+/// What a target sums from a row, resolved once from its metric name (rows are many).
+enum class TargetAccumulator::Measure {
+    imports_compute,
+    compute_used,
+    unmet_compute,
+    price_index,
+    tariff_revenue_usd,
+    fee_revenue_usd,
+    seized_units,
+    units,
+    compute,
+    value_usd,
+    tariff_usd,
+    fee_usd,
+    compute_diverted,
+    compute_via,
+    revenue_usd
+};
+
+namespace {
+
+using Measure = TargetAccumulator::Measure;
+
+Measure measure_of(const Target& t) {
+    static const std::vector<std::pair<std::string, Measure>> countries = {
+        {"compute_imported", Measure::imports_compute},
+        {"compute_used", Measure::compute_used},
+        {"unmet_compute", Measure::unmet_compute},
+        {"price_index_mean", Measure::price_index},
+        {"tariff_revenue_usd", Measure::tariff_revenue_usd},
+        {"fee_revenue_usd", Measure::fee_revenue_usd},
+        {"seized_units", Measure::seized_units}};
+    static const std::vector<std::pair<std::string, Measure>> flows = {
+        {"units", Measure::units},
+        {"value_usd", Measure::value_usd},
+        {"tariff_usd", Measure::tariff_usd},
+        {"fee_usd", Measure::fee_usd},
+        {"seized_units", Measure::seized_units},
+        {"share_diverted", Measure::compute_diverted},
+        {"share_via_third_countries", Measure::compute_via}};
+    if (t.source == TargetSource::revenue) return Measure::revenue_usd;
+    for (const auto& [name, m] : t.source == TargetSource::countries ? countries : flows)
+        if (name == t.metric) return m;
+    return Measure::compute;
 }
 
-double flow_value(const std::string& m, const FlowTick& r) {
-    if (m == "units") return r.units;
-    if (m == "value_usd") return r.value_usd;
-    if (m == "tariff_usd") return r.tariff_usd;
-    if (m == "fee_usd") return r.fee_usd;
-    if (m == "seized_units") return r.seized_units;
-    if (m == "share_diverted") return r.channel == "diverted" ? r.compute : 0.0;
-    if (m == "share_via_third_countries") return r.via.empty() ? 0.0 : r.compute;
-    return r.compute;
+double country_value(Measure m, const CountryTick& r) {
+    switch (m) {
+        case Measure::imports_compute:
+            return r.imports_compute;
+        case Measure::compute_used:
+            return r.compute_used.value_or(0.0);
+        case Measure::unmet_compute:
+            return r.unmet_compute;
+        case Measure::price_index:
+            return r.price_index;
+        case Measure::tariff_revenue_usd:
+            return r.tariff_revenue_usd;
+        case Measure::fee_revenue_usd:
+            return r.fee_revenue_usd;
+        default:
+            return r.seized_units;
+    }
+}
+
+double flow_value(Measure m, const FlowTick& r) {
+    switch (m) {
+        case Measure::units:
+            return r.units;
+        case Measure::value_usd:
+            return r.value_usd;
+        case Measure::tariff_usd:
+            return r.tariff_usd;
+        case Measure::fee_usd:
+            return r.fee_usd;
+        case Measure::seized_units:
+            return r.seized_units;
+        case Measure::compute_diverted:
+            return r.channel == "diverted" ? r.compute : 0.0;
+        case Measure::compute_via:
+            return r.via.empty() ? 0.0 : r.compute;
+        default:
+            return r.compute;
+    }
 }
 
 Date parse_iso(const std::string& iso) {
@@ -205,8 +270,27 @@ std::optional<DayRange> parse_period(std::string_view text, std::optional<int> f
 // --- TargetAccumulator ---------------------------------------------------------------------
 
 TargetAccumulator::TargetAccumulator(const TargetSet& targets) : targets_(&targets) {
-    for (std::size_t i = 0; i < targets.targets.size(); ++i)
+    for (std::size_t i = 0; i < targets.targets.size(); ++i) {
         by_source_[static_cast<int>(targets.targets[i].source)].push_back(i);
+        measures_.push_back(measure_of(targets.targets[i]));
+    }
+}
+
+const std::vector<std::size_t>& TargetAccumulator::active(TargetSource source,
+                                                          std::string_view date) {
+    const int s = static_cast<int>(source);
+    // Rows come tick by tick: the targets whose period holds the date change only with it.
+    if (active_date_[s] != date) {
+        active_date_[s] = date;
+        active_[s].clear();
+        for (std::size_t i : by_source_[s])
+            if (in_period(targets_->targets[i], date)) active_[s].push_back(i);
+    }
+    return active_[s];
+}
+
+bool TargetAccumulator::wants(TargetSource source, std::string_view date) {
+    return !active(source, date).empty();
 }
 
 void TargetAccumulator::set_names(RunNames names) {
@@ -247,17 +331,12 @@ void TargetAccumulator::add(const CountryTick& r) {
     }
     note(names_.countries, r.country);
     if (r.compute_used) has_compute_used_ = true;
-    for (std::size_t i : by_source_[static_cast<int>(TargetSource::countries)]) {
+    for (std::size_t i : active(TargetSource::countries, r.date)) {
         const Target& t = targets_->targets[i];
-        if (!in_period(t, r.date)) continue;
         if (!t.keys.country.empty() && t.keys.country != r.country) continue;
         Acc& a = acc.targets[i];
-        if (t.metric == "price_index_mean") {
-            a.value += r.price_index;
-            a.whole += 1;
-        } else {
-            a.value += country_value(t.metric, r);
-        }
+        a.value += country_value(measures_[i], r);
+        a.whole += 1;  // ticks, for price_index_mean
     }
 }
 
@@ -281,11 +360,10 @@ void TargetAccumulator::add(const FlowTick& r) {
     note(names_.suppliers, r.supplier);
     note(names_.products, r.product);
     if (r.buyer.empty()) flows_without_buyer_ = true;
-    for (std::size_t i : by_source_[static_cast<int>(TargetSource::flows)]) {
-        const Target& t = targets_->targets[i];
-        if (!in_period(t, r.date) || !flow_matches(t, r)) continue;
+    for (std::size_t i : active(TargetSource::flows, r.date)) {
+        if (!flow_matches(targets_->targets[i], r)) continue;
         Acc& a = acc.targets[i];
-        a.value += flow_value(t.metric, r);
+        a.value += flow_value(measures_[i], r);
         a.whole += r.compute;
     }
 }
@@ -293,9 +371,8 @@ void TargetAccumulator::add(const FlowTick& r) {
 void TargetAccumulator::add(const RevenueTick& r) {
     RunAcc& acc = run(r.run);
     note(names_.suppliers, r.supplier);
-    for (std::size_t i : by_source_[static_cast<int>(TargetSource::revenue)]) {
+    for (std::size_t i : active(TargetSource::revenue, r.date)) {
         const Target& t = targets_->targets[i];
-        if (!in_period(t, r.date)) continue;
         if (!t.keys.supplier.empty() && t.keys.supplier != r.supplier) continue;
         if (!t.keys.billing.empty() && t.keys.billing != r.billing_country) continue;
         acc.targets[i].value += r.revenue_usd;
@@ -337,16 +414,14 @@ std::string TargetAccumulator::span_end() const {
     if (runs_.empty()) return {};
     const RunAcc& a = runs_.begin()->second;
     if (a.previous.empty()) return a.last;
-    const Date prev = parse_iso(a.previous), last = parse_iso(a.last);
-    // Monthly and quarterly ticks keep their day of month: step in months, else in days.
-    if (prev.day == last.day) {
-        const int months = (last.year - prev.year) * 12 + (last.month - prev.month);
-        Date next = month_start(last.year, last.month + months);
-        next.day = std::min(last.day, days_in_month(next.year, next.month));
-        return day_before(next);
-    }
-    const std::int64_t step = days_from_civil(last) - days_from_civil(prev);
-    return format_date(civil_from_days(days_from_civil(last) + step - 1));
+    const Date first = parse_iso(a.first), prev = parse_iso(a.previous), last = parse_iso(a.last);
+    const std::int64_t gap = days_from_civil(last) - days_from_civil(prev);
+    if (gap < 28) return format_date(civil_from_days(days_from_civil(last) + gap - 1));
+    // Monthly and quarterly ticks keep the start's day of month, clamped to the month's length.
+    const int months = (last.year - prev.year) * 12 + (last.month - prev.month);
+    Date next = month_start(last.year, last.month + months);
+    next.day = std::min(first.day, days_in_month(next.year, next.month));
+    return day_before(next);
 }
 
 Diagnostics TargetAccumulator::check(const std::string& run_label) const {

@@ -91,6 +91,8 @@ struct RunNames {
 /// nothing per tick is kept beyond the running sums.
 class TargetAccumulator final : public TickSink {
   public:
+    enum class Measure;  // what a target sums from a row (targets.cpp)
+
     explicit TargetAccumulator(const TargetSet& targets);
 
     void add(const CountryTick& r) override;
@@ -102,6 +104,9 @@ class TargetAccumulator final : public TickSink {
     void set_names(RunNames names);
     /// Forgets every run (keeps the targets and names), to evaluate another simulation.
     void reset();
+    /// Whether some target reading `source` has `date` (YYYY-MM-DD) in its period: a feed may
+    /// skip a tick's rows of that file when not.
+    bool wants(TargetSource source, std::string_view date);
 
     const TargetSet& targets() const { return *targets_; }
     /// Run indices seen, ascending.
@@ -131,11 +136,16 @@ class TargetAccumulator final : public TickSink {
         std::string first, previous, last;
     };
     RunAcc& run(int r);
+    /// The targets reading `source` whose period holds `date` (cached for the last date).
+    const std::vector<std::size_t>& active(TargetSource source, std::string_view date);
     bool flow_matches(const Target& t, const FlowTick& r) const;
     void note(std::vector<std::string>& names, std::string_view name);
 
     const TargetSet* targets_;
     std::vector<std::size_t> by_source_[3];  // target indices reading each TargetSource
+    std::vector<Measure> measures_;          // per target
+    std::vector<std::size_t> active_[3];     // by source: the targets active at active_date_
+    std::string active_date_[3];
     std::map<int, RunAcc> runs_;
     RunNames names_;
     bool names_from_scenario_ = false;

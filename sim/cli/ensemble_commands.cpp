@@ -2,6 +2,7 @@
 // run::reduce_parts), print the results.
 #include "cli/ensemble_commands.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -23,18 +24,44 @@ po::options_description design_options() {
     po::options_description group("Sweep");
     group.add_options()(
         "param", po::value<std::vector<std::string>>()->composing(),
-        "PATH=v1,v2,... or PATH=lo:hi:step (repeatable; lhs and morris accept PATH=lo:hi)")(
+        "PATH=v1,v2,... or PATH=lo:hi:step (repeatable; lhs, morris, sobol accept PATH=lo:hi)")(
         "design", po::value<std::string>()->default_value("grid"),
-        "grid, lhs:N (N points) or morris:R (R trajectories)");
+        "grid, lhs:N (N points), morris:R (R trajectories) or sobol:N (Saltelli, N rows: "
+        "N*(k+2) variants)")("metric", po::value<std::vector<std::string>>()->composing(),
+                             "sobol: a runs.csv column to give indices (repeatable; default: "
+                             "every headline metric)")(
+        "bootstrap", po::value<int>(),
+        fmt::format("sobol: bootstrap resamples of the 95% intervals (default {})",
+                    analysis::kSobolBootstrapDefault)
+            .c_str());
     return group;
+}
+
+/// --metric and --bootstrap: the Sobol estimator's settings, for sobol designs only.
+void sobol_settings(const po::variables_map& vm, run::SweepJob& job) {
+    const bool sobol = job.design.kind == analysis::DesignKind::sobol;
+    if (!sobol && (vm.count("metric") || vm.count("bootstrap")))
+        usage_error("sweep", "--metric and --bootstrap apply to --design sobol:N only");
+    if (vm.count("bootstrap")) {
+        job.bootstrap = vm["bootstrap"].as<int>();
+        if (job.bootstrap < 1 || job.bootstrap > analysis::kSobolBootstrapMax)
+            usage_error("sweep", fmt::format("--bootstrap must be from 1 to {}, not {}",
+                                             analysis::kSobolBootstrapMax, job.bootstrap));
+    }
+    if (!vm.count("metric")) return;
+    for (const auto& m : vm["metric"].as<std::vector<std::string>>())
+        if (std::find(job.sobol_metrics.begin(), job.sobol_metrics.end(), m) ==
+            job.sobol_metrics.end())
+            job.sobol_metrics.push_back(m);  // a repeat would only repeat its rows
 }
 
 }  // namespace
 
 int sweep_command(const Invocation& inv) {
     CommandOptions options(
-        "Usage: tradesim sweep SCENARIO.yaml --param PATH=v1,v2,...|PATH=lo:hi[:step] ... "
-        "[--design grid|lhs:N|morris:R]\n"
+        "Usage: tradesim sweep SCENARIO.yaml --param PATH=v1,v2,...|PATH=lo:hi[:step] ...\n"
+        "                      [--design grid|lhs:N|morris:R|sobol:N] [--metric COLUMN]... "
+        "[--bootstrap B]\n"
         "                      [--runs N] [--threads T] [--shard I/N] [-o DIR] [--set "
         "PATH=VALUE]... [--seed N]\n"
         "                      [--max-output SIZE] [--force] [--quiet]\n\n"
@@ -44,18 +71,21 @@ int sweep_command(const Invocation& inv) {
         "p05, p50,\n"
         "p95 of each headline metric) and, for Morris, morris.csv (mu*, mu, sigma ranking of the "
         "parameters\n"
-        "per metric) into DIR (default out/<scenario name>-sweep). Run r of every variant uses the "
-        "same\n"
-        "random streams (common random numbers). Under mpirun the runs are spread over the ranks; "
-        "with\n"
-        "--shard I/N only shard I is computed into DIR/parts and 'tradesim reduce DIR' merges the "
-        "shards.\nOptions");
+        "per metric), for Sobol, sobol.csv (first-order and total indices, 95% bootstrap "
+        "intervals) "
+        "into\n"
+        "DIR (default out/<scenario name>-sweep). Run r of every variant uses the same random "
+        "streams\n"
+        "(common random numbers). Under mpirun the runs are spread over the ranks; with --shard "
+        "I/N only\n"
+        "shard I is computed into DIR/parts and 'tradesim reduce DIR' merges the shards.\nOptions");
     options.visible.add(terminal_options(kQuietHelp))
         .add(design_options())
         .add(ensemble_options("Monte Carlo runs per variant"))
         .add(output_options(false))
-        .add(scenario_options("override a value of every variant (repeatable)",
-                              "random seed (overrides the scenario's; also seeds lhs and morris)"));
+        .add(scenario_options(
+            "override a value of every variant (repeatable)",
+            "random seed (overrides the scenario's; also seeds lhs, morris, sobol)"));
     options.hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
     options.pos.add("scenario", 1);
     const auto vm = parse("sweep", inv, options);
@@ -69,6 +99,7 @@ int sweep_command(const Invocation& inv) {
     for (const auto& spec : vm["param"].as<std::vector<std::string>>())
         job.parameters.push_back(analysis::parse_sweep_parameter(spec));
     job.design = analysis::parse_design(vm["design"].as<std::string>());
+    sobol_settings(vm, job);
     job.command_line = inv.command_line;
 
     ProgressBar bar("runs", !quiet);

@@ -58,6 +58,39 @@ void print_shard_outcome(const std::string& what, const run::ShardOutcome& o, co
 
 namespace {
 
+/// "0.812 [0.701, 0.930]": an index and its interval ("-" where a bound is missing).
+std::string with_interval(double x, double low, double high) {
+    const auto num = [](double v) { return std::isfinite(v) ? fmt::format("{:.3f}", v) : "-"; };
+    return fmt::format("{} [{}, {}]", num(x), num(low), num(high));
+}
+
+/// The Sobol rankings: of every metric named with --metric, else of the two world metrics
+/// that the variants table shows.
+void print_sobol(const run::SweepResults& results, std::size_t delivered, std::size_t unmet,
+                 const fs::path& out) {
+    const io::EnsemblePlan& plan = results.plan;
+    for (const auto& r : results.sobol) {
+        if (plan.sobol_metrics.empty() && r.metric != delivered && r.metric != unmet) continue;
+        const std::string name = plan.metrics[r.metric].column();
+        if (!r.varies) {
+            fmt::print("\nSobol indices for {}: none, it does not vary over the design (V = 0)\n",
+                       name);
+            continue;
+        }
+        fmt::print("\nSobol indices for {} (V = {}, {} rows; 95% intervals, {} resamples):\n", name,
+                   human(r.variance), r.rows, r.resamples);
+        fmt::print("{:>4} {:>22} {:>22}  {}\n", "rank", "ST total [low, high]",
+                   "S1 first [low, high]", "parameter");
+        const auto ranking = analysis::sobol_ranking(r.indices);
+        for (std::size_t i = 0; i < ranking.size(); ++i) {
+            const auto& x = ranking[i];
+            fmt::print("{:>4} {:>22} {:>22}  {}\n", i + 1, with_interval(x.st, x.st_low, x.st_high),
+                       with_interval(x.s1, x.s1_low, x.s1_high), plan.parameters[x.parameter]);
+        }
+    }
+    fmt::print("\nAll metrics: {}\n", (out / io::kSobolCsv).string());
+}
+
 std::string parameter_label(const io::EnsemblePlan& plan, std::size_t v) {
     std::string s;
     for (std::size_t i = 0; i < plan.parameters.size(); ++i)
@@ -90,6 +123,8 @@ void print_sweep_results(const run::SweepResults& results, const fs::path& out, 
     }
     if (shown < plan.variants.size())
         fmt::print("... ({} more in summary.csv)\n", plan.variants.size() - shown);
+    if (plan.design.kind == analysis::DesignKind::sobol)
+        print_sobol(results, delivered, unmet, out);
     if (plan.design.kind != analysis::DesignKind::morris || results.morris.empty()) return;
     for (const std::size_t m : {delivered, unmet}) {
         if (m >= results.morris.size()) continue;

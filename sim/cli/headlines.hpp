@@ -1,7 +1,7 @@
 #pragma once
 // What the commands print when a job is done: the short table of headline results after a run
 // (and, with ensemble means, after `run --runs N`), a shard's counts, a sweep's variants and
-// Morris rankings.
+// Morris rankings or Sobol indices.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -23,7 +23,7 @@ void print_shard_outcome(const std::string& what, const run::ShardOutcome& o,
                          const std::filesystem::path& out, double seconds);
 
 /// The variants (compute delivered and unmet compute, means over runs) and, for a Morris design,
-/// the ranking of the parameters.
+/// the ranking of the parameters; for a Sobol design their indices.
 void print_sweep_results(const run::SweepResults& results, const std::filesystem::path& out,
                          double seconds);
 

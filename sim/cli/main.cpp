@@ -37,7 +37,7 @@ Commands:
   equilibrium SCENARIO.yaml  solve the long-run market equilibrium for the policies at a date (no ticks)
   compare DIR_A DIR_B ...  headline metrics of run folders side by side, differences against a baseline
   fit DIR... --targets FILE  run folders against observed targets: model, observed, z, inside the band
-  sweep SCENARIO.yaml --param PATH=VALUES...  run variants x runs (grid, lhs:N, morris:R); MPI-aware
+  sweep SCENARIO.yaml --param PATH=VALUES...  run variants x runs (grid, lhs:N, morris:R, sobol:N); MPI-aware
   calibrate SCENARIO.yaml --targets FILE --free PATH=LOW:HIGH...  fit parameters to targets
   reduce DIR              merge the parts that shards (--shard I/N) wrote into DIR
   generate --countries N ... -o FILE  write a synthetic, valid scenario of a given size (benchmarks)

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <climits>
+#include <cmath>
 #include <fstream>
 #include <system_error>
 
@@ -176,6 +177,7 @@ EnsembleAssembler::EnsembleAssembler(const EnsemblePlan& plan, fs::path out_dir)
     const bool morris = plan_.design.kind == analysis::DesignKind::morris;
     std::vector<std::string> head{"variant"};
     if (morris) head.insert(head.end(), {"trajectory", "point"});
+    if (plan_.design.kind == analysis::DesignKind::sobol) head.insert(head.end(), {"block", "row"});
     head.insert(head.end(), plan_.parameters.begin(), plan_.parameters.end());
     std::vector<std::string> runs_head = head;
     runs_head.push_back("run");
@@ -261,6 +263,8 @@ void EnsembleAssembler::design_fields(CsvWriter& w, std::size_t variant) const {
     const auto& v = plan_.variants[variant];
     w.integer(static_cast<std::int64_t>(variant));
     if (plan_.design.kind == analysis::DesignKind::morris) w.integer(v.trajectory).integer(v.point);
+    if (plan_.design.kind == analysis::DesignKind::sobol)
+        w.text(analysis::sobol_block_name(v.block)).integer(v.row);
     for (const auto& value : v.values) w.text(value);
 }
 
@@ -315,15 +319,23 @@ void EnsembleAssembler::finish() {
     }
     runs_csv_->commit();
     summary_csv_->commit();
-    if (plan_.design.kind != analysis::DesignKind::morris) return;
+    if (plan_.design.kind == analysis::DesignKind::morris) write_morris();
+    if (plan_.design.kind == analysis::DesignKind::sobol) write_sobol();
+}
+
+std::vector<double> EnsembleAssembler::metric_outputs(std::size_t metric) const {
+    std::vector<double> y;
+    y.reserve(variant_means_.size());
+    for (const auto& means : variant_means_) y.push_back(means[metric]);
+    return y;
+}
+
+void EnsembleAssembler::write_morris() {
     CsvWriter w(out_ / kMorrisCsv,
                 {"metric", "rank", "parameter", "mu_star", "mu", "sigma", "effects"});
     for (std::size_t m = 0; m < plan_.metrics.size(); ++m) {
-        std::vector<double> y;
-        y.reserve(variant_means_.size());
-        for (const auto& means : variant_means_) y.push_back(means[m]);
         auto ranking = analysis::morris_ranking(
-            analysis::morris_effects(plan_.variants, plan_.parameters.size(), y));
+            analysis::morris_effects(plan_.variants, plan_.parameters.size(), metric_outputs(m)));
         for (std::size_t r = 0; r < ranking.size(); ++r) {
             const auto& e = ranking[r];
             w.text(plan_.metrics[m].column())
@@ -336,6 +348,50 @@ void EnsembleAssembler::finish() {
                 .end_row();
         }
         morris_.push_back(std::move(ranking));
+    }
+    w.commit();
+}
+
+void EnsembleAssembler::write_sobol() {
+    // The chosen metrics in the order given; every headline metric when none was named.
+    std::vector<std::size_t> chosen;
+    for (std::size_t m = 0; m < plan_.metrics.size(); ++m)
+        if (plan_.sobol_metrics.empty()) chosen.push_back(m);
+    for (const auto& name : plan_.sobol_metrics) {
+        const auto it = std::find_if(plan_.metrics.begin(), plan_.metrics.end(),
+                                     [&](const auto& m) { return m.column() == name; });
+        if (it == plan_.metrics.end())
+            throw RunError(fmt::format("sobol: the plan names an unknown metric '{}'", name));
+        chosen.push_back(static_cast<std::size_t>(it - plan_.metrics.begin()));
+    }
+    CsvWriter w(out_ / kSobolCsv, {"metric", "rank", "parameter", "s1", "s1_low", "s1_high", "st",
+                                   "st_low", "st_high", "n", "variance", "resamples"});
+    const std::size_t k = plan_.parameters.size();
+    for (const std::size_t m : chosen) {
+        auto result = analysis::sobol_indices(plan_.variants, k, metric_outputs(m), plan_.bootstrap,
+                                              plan_.seed);
+        result.metric = m;
+        const auto ranking = analysis::sobol_ranking(result.indices);
+        // A metric without indices still lists its parameters, with empty cells, not NaN.
+        for (std::size_t r = 0; r < (result.varies ? ranking.size() : k); ++r) {
+            w.text(plan_.metrics[m].column());
+            if (result.varies) {
+                const auto& x = ranking[r];
+                w.integer(static_cast<std::int64_t>(r + 1)).text(plan_.parameters[x.parameter]);
+                for (const double v : {x.s1, x.s1_low, x.s1_high, x.st, x.st_low, x.st_high}) {
+                    if (std::isfinite(v))
+                        w.number(v, kSummaryDecimals);
+                    else
+                        w.empty();  // no resample had V > 0: no interval
+                }
+            } else {
+                w.empty().text(plan_.parameters[r]);
+                for (int c = 0; c < 6; ++c) w.empty();
+            }
+            w.integer(result.rows).number(result.variance, kSummaryDecimals);
+            w.integer(result.resamples).end_row();
+        }
+        sobol_.push_back(std::move(result));
     }
     w.commit();
 }

@@ -20,6 +20,7 @@
 
 #include "analysis/ensemble.hpp"
 #include "analysis/morris.hpp"
+#include "analysis/sobol.hpp"
 #include "analysis/summary.hpp"
 #include "io/csv.hpp"
 #include "io/ensemble_plan.hpp"
@@ -97,12 +98,17 @@ class EnsembleAssembler {
     const std::vector<std::vector<double>>& variant_means() const { return variant_means_; }
     /// sweep with a Morris design: per metric, the ranking (after finish).
     const std::vector<std::vector<analysis::MorrisEffect>>& morris() const { return morris_; }
+    /// sweep with a Sobol design: the indices of each chosen metric (after finish).
+    const std::vector<analysis::SobolMetric>& sobol() const { return sobol_; }
 
   private:
     void add_run_part(const std::filesystem::path& part_dir);
     void add_sweep_part(std::size_t task, const std::filesystem::path& part_dir);
     void write_sweep_summary_row(std::size_t variant);
     void design_fields(CsvWriter& w, std::size_t variant) const;
+    std::vector<double> metric_outputs(std::size_t metric) const;
+    void write_morris();
+    void write_sobol();
 
     const EnsemblePlan& plan_;
     std::filesystem::path out_;
@@ -124,6 +130,7 @@ class EnsembleAssembler {
     std::vector<std::vector<double>> current_;  // [metric][run] of the variant being merged
     std::vector<std::vector<double>> variant_means_;
     std::vector<std::vector<analysis::MorrisEffect>> morris_;
+    std::vector<analysis::SobolMetric> sobol_;
 };
 
 }  // namespace ts::io

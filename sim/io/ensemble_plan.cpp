@@ -1,5 +1,6 @@
 #include "io/ensemble_plan.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <iterator>
@@ -77,6 +78,12 @@ std::string plan_yaml(const EnsemblePlan& p) {
     }
     fmt::format_to(it, "design: {}\nparameters: ", json_string(analysis::to_string(p.design)));
     append_strings(out, p.parameters);
+    const bool sobol = p.design.kind == analysis::DesignKind::sobol;
+    if (sobol) {
+        out.append("\nsobol_metrics: ");
+        append_strings(out, p.sobol_metrics);
+        fmt::format_to(it, "\nbootstrap: {}", p.bootstrap);
+    }
     out.append("\nmetrics:\n");
     for (const auto& m : p.metrics) {
         out.append("  - ");
@@ -92,8 +99,10 @@ std::string plan_yaml(const EnsemblePlan& p) {
             if (i) out.append(", ");
             out.append(exact_number(v.unit[i]));
         }
-        fmt::format_to(it, "], trajectory: {}, point: {}, moved: {}}}\n", v.trajectory, v.point,
+        fmt::format_to(it, "], trajectory: {}, point: {}, moved: {}", v.trajectory, v.point,
                        v.moved);
+        if (sobol) fmt::format_to(it, ", block: {}, row: {}", v.block, v.row);
+        out.append("}\n");
     }
     return out;
 }
@@ -135,6 +144,12 @@ EnsemblePlan read_plan(const fs::path& path) {
         }
         p.design = analysis::parse_design(root["design"].as<std::string>());
         p.parameters = root["parameters"].as<std::vector<std::string>>();
+        const bool sobol = p.design.kind == analysis::DesignKind::sobol;
+        if (sobol) {
+            p.sobol_metrics = root["sobol_metrics"].as<std::vector<std::string>>();
+            p.bootstrap = root["bootstrap"].as<int>();
+            if (p.bootstrap < 1) bad_plan(path, "bootstrap must be >= 1");
+        }
         for (const auto& m : root["metrics"]) {
             const auto parts = m.as<std::vector<std::string>>();
             if (parts.size() != 3) bad_plan(path, "a metric must be [scope, key, metric]");
@@ -148,11 +163,19 @@ EnsemblePlan read_plan(const fs::path& path) {
             var.trajectory = v["trajectory"].as<int>();
             var.point = v["point"].as<int>();
             var.moved = v["moved"].as<int>();
+            if (sobol) {
+                var.block = v["block"].as<int>();
+                var.row = v["row"].as<int>();
+            }
             if (var.values.size() != p.parameters.size() || var.unit.size() != p.parameters.size())
                 bad_plan(path, "a variant has the wrong number of values");
             p.variants.push_back(std::move(var));
         }
         if (p.variants.empty()) bad_plan(path, "no variants");
+        for (const auto& name : p.sobol_metrics)
+            if (std::none_of(p.metrics.begin(), p.metrics.end(),
+                             [&](const auto& m) { return m.column() == name; }))
+                bad_plan(path, fmt::format("sobol metric '{}' is not one of its metrics", name));
     } catch (const YAML::Exception& e) {
         bad_plan(path, e.what());
     } catch (const InputError& e) {

@@ -24,6 +24,7 @@ inline constexpr std::string_view kPartsDir = "parts";
 inline constexpr std::string_view kPlanYaml = "plan.yaml";
 inline constexpr std::string_view kRunsCsv = "runs.csv";
 inline constexpr std::string_view kMorrisCsv = "morris.csv";
+inline constexpr std::string_view kSobolCsv = "sobol.csv";
 
 struct EnsemblePlan {
     enum class Kind { run, sweep };
@@ -42,6 +43,9 @@ struct EnsemblePlan {
     std::vector<std::string> parameters;  // paths, in --param order
     std::vector<analysis::Variant> variants;
     std::vector<analysis::MetricKey> metrics;  // the columns of runs.csv and summary.csv
+    // sweep with a Sobol design (written into the plan only then)
+    std::vector<std::string> sobol_metrics;  // columns (--metric) given indices; empty: all
+    int bootstrap = 0;                       // resamples of the confidence intervals
 
     std::size_t variant_count() const { return kind == Kind::run ? 1 : variants.size(); }
     std::size_t tasks() const { return variant_count() * static_cast<std::size_t>(runs); }

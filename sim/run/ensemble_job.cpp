@@ -105,6 +105,7 @@ EnsembleResult execute_merged(const EnsembleJob& job, MpiSession& mpi, const Fee
     result.ensemble_rows = assembler->ensemble_rows();
     result.variant_means = assembler->variant_means();
     result.morris = assembler->morris();
+    result.sobol = assembler->sobol();
     return result;
 }
 

@@ -11,6 +11,7 @@
 
 #include "analysis/ensemble.hpp"
 #include "analysis/morris.hpp"
+#include "analysis/sobol.hpp"
 #include "io/ensemble_plan.hpp"
 #include "run/feedback.hpp"
 #include "run/job_settings.hpp"
@@ -41,6 +42,7 @@ struct EnsembleResult {
     std::vector<analysis::EnsembleRow> ensemble_rows;         // run
     std::vector<std::vector<double>> variant_means;           // sweep, [variant][metric]
     std::vector<std::vector<analysis::MorrisEffect>> morris;  // sweep with Morris
+    std::vector<analysis::SobolMetric> sobol;                 // sweep with Sobol
 };
 
 /// The fields every ensemble job fills the same way (threads resolved: 0 becomes one per core).

@@ -80,6 +80,7 @@ ReduceOutcome reduce_parts(const ReduceJob& job) {
         outcome.wall_seconds = m.wall_seconds;
         outcome.results.variant_means = assembler.variant_means();
         outcome.results.morris = assembler.morris();
+        outcome.results.sobol = assembler.sobol();
     }
     if (!job.keep_parts) {
         std::error_code ec;

@@ -1,5 +1,6 @@
 #include "run/sweep_job.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
@@ -47,6 +48,21 @@ model::Scenario load_variant(const SweepJob& job, const analysis::SweepDesign& d
     }
 }
 
+/// Each --metric must be a headline metric of the base scenario (a column of runs.csv).
+void check_sobol_metrics(const std::vector<std::string>& names,
+                         const std::vector<analysis::MetricKey>& metrics) {
+    std::vector<std::string> columns;
+    for (const auto& m : metrics) columns.push_back(m.column());
+    for (const auto& name : names) {
+        if (std::find(columns.begin(), columns.end(), name) != columns.end()) continue;
+        const std::string hint = did_you_mean(name, columns);
+        throw InputError(fmt::format(
+            "tradesim sweep: --metric '{}' is not a headline metric of this scenario{}; the "
+            "metrics are the columns of runs.csv, e.g. '{}' or '{}'",
+            name, hint, columns.front(), columns.back()));
+    }
+}
+
 /// The plan and the variants of a sweep, made on every rank from the base scenario.
 struct SweepSetup {
     std::optional<io::LoadedScenario> base;
@@ -64,6 +80,11 @@ void prepare_sweep(const SweepJob& job, const MpiSession& mpi, SweepSetup& setup
     plan.design = design.spec;
     for (const auto& p : design.parameters) plan.parameters.push_back(p.path);
     plan.metrics = analysis::headline_metrics(s);
+    if (design.spec.kind == analysis::DesignKind::sobol) {
+        check_sobol_metrics(job.sobol_metrics, plan.metrics);
+        plan.sobol_metrics = job.sobol_metrics;
+        plan.bootstrap = job.bootstrap;
+    }
     io::check_output_size(io::estimate_sweep_output(design.variants.size(), job.ensemble.runs,
                                                     design.parameters.size(), plan.metrics.size()),
                           job.output.max_output, "sweep");
@@ -113,6 +134,7 @@ SweepOutcome run_sweep(const SweepJob& job, const Feedback& feedback) {
     outcome.results.plan = plan;
     outcome.results.variant_means = std::move(result.variant_means);
     outcome.results.morris = std::move(result.morris);
+    outcome.results.sobol = std::move(result.sobol);
     return outcome;
 }
 

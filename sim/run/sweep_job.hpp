@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analysis/morris.hpp"
+#include "analysis/sobol.hpp"
 #include "analysis/sweep_design.hpp"
 #include "io/ensemble_plan.hpp"
 #include "run/feedback.hpp"
@@ -19,6 +20,8 @@ struct SweepJob {
     ScenarioSettings scenario;  // the base scenario; --set and --seed apply to every variant
     std::vector<analysis::SweepParameter> parameters;
     analysis::DesignSpec design;
+    std::vector<std::string> sobol_metrics;  // --metric: columns given Sobol indices; empty: all
+    int bootstrap = analysis::kSobolBootstrapDefault;  // --bootstrap
     OutputSettings output;  // `detail` is unused: a sweep writes no per-tick files
     EnsembleSettings ensemble;
     std::vector<std::string> command_line;
@@ -29,6 +32,7 @@ struct SweepResults {
     io::EnsemblePlan plan;
     std::vector<std::vector<double>> variant_means;           // [variant][metric]
     std::vector<std::vector<analysis::MorrisEffect>> morris;  // per metric, Morris designs only
+    std::vector<analysis::SobolMetric> sobol;  // per chosen metric, Sobol designs only
 };
 
 struct SweepOutcome {

@@ -185,7 +185,7 @@ case "$check" in
     grep -q -- "--param" "$tmp/stderr" || fail "missing --param message"
     expect_code 2 "$bin" sweep "$ex" --param routes.SGP.detection=0:1 -o "$tmp/out"
     grep -q "a grid needs values" "$tmp/stderr" || fail "grid without step message"
-    expect_code 2 "$bin" sweep "$ex" --param routes.SGP.detection=0.1 --design sobol:3 -o "$tmp/out"
+    expect_code 2 "$bin" sweep "$ex" --param routes.SGP.detection=0.1 --design sobol:1 -o "$tmp/out"
     expect_code 2 "$bin" sweep "$ex" --param routes.SGP.detection=0.1,1.5 -o "$tmp/out"
     grep -q "variant 1 (routes.SGP.detection=1.5) is not a valid scenario" "$tmp/stderr" || fail "bad variant message"
     grep -q "expected a probability" "$tmp/stderr" || fail "bad variant: the reader's message"

@@ -215,6 +215,28 @@ TEST_CASE("targets: the accumulator sums what each target's period and keys sele
     CHECK_FALSE(acc.check("r").has_errors());
 }
 
+TEST_CASE("targets: the span ends the day before the tick after the last", "[targets]") {
+    const TargetSet set{"f", {}};
+    const auto end_of = [&](std::vector<const char*> dates) {
+        TargetAccumulator acc(set);
+        for (const char* d : dates) {
+            CountryTick r;
+            r.date = d;
+            r.country = "CHN";
+            acc.add(r);
+        }
+        return acc.span_end();
+    };
+    CHECK(end_of({"2024-01-01", "2024-02-01"}) == "2024-02-29");
+    CHECK(end_of({"2024-01-01", "2024-04-01", "2024-07-01"}) == "2024-09-30");
+    CHECK(end_of({"2024-01-01", "2024-01-08"}) == "2024-01-14");
+    CHECK(end_of({"2024-01-01", "2024-01-02"}) == "2024-01-02");
+    // Months from the 31st: clamped dates keep the start's day where the month has it.
+    CHECK(end_of({"2024-01-31", "2024-02-29", "2024-03-31"}) == "2024-04-29");
+    CHECK(end_of({"2024-01-31", "2024-02-29"}) == "2024-03-30");
+    CHECK(end_of({"2024-05-01"}) == "2024-05-01");
+}
+
 TEST_CASE("targets: check() names targets whose keys or period the run lacks", "[targets]") {
     Target t = target("imp", "compute_imported", TargetSource::countries, 1, 1);
     t.keys.country = "CHM";
@@ -240,4 +262,44 @@ TEST_CASE("targets: check() names targets whose keys or period the run lacks", "
     CHECK(d.items()[1].message.find("is not within run out/x (2024-01-01 .. 2024-02-29)") !=
           std::string::npos);
     CHECK(d.items()[2].message.find("is not within run") != std::string::npos);
+}
+
+TEST_CASE("targets: check() needs compute_used and flows by buyer where targets use them",
+          "[targets]") {
+    Target used = target("used", "compute_used", TargetSource::countries, 1, 1);
+    Target hq = target("hq", "compute", TargetSource::flows, 1, 1);
+    hq.keys.headquarters = "CHN";
+    TargetSet set{"f", {used, hq}};
+    for (Target& t : set.targets) t.last = "2024-01-31";
+    TargetAccumulator acc(set);
+    acc.set_names({{"CHN"}, {"nv"}, {"gpu"}, {{"cn-cloud", "CHN"}}});
+    CountryTick c;  // countries.csv written before multi-tier supply: no compute_used
+    c.date = "2024-01-01";
+    c.country = "CHN";
+    CountryTick next = c;  // a second tick, so that the run covers January
+    next.date = "2024-02-01";
+    acc.add(c);
+    acc.add(next);
+    FlowTick f;  // flows.csv written with --detail country: no buyer
+    f.date = "2024-01-01";
+    f.supplier = "nv";
+    f.product = "gpu";
+    f.destination = "CHN";
+    f.compute = 1;
+    acc.add(f);
+    const auto d = acc.check("run x");
+    REQUIRE(d.error_count() == 2);
+    CHECK(d.items()[0].message ==
+          "run x has no compute_used column (written before multi-tier "
+          "supply)");
+    CHECK(d.items()[1].message.find("without buyers (--detail country)") != std::string::npos);
+    c.compute_used = 2;
+    f.buyer = "cn-cloud";
+    next.compute_used = 5;  // outside the period
+    acc.reset();
+    acc.add(c);
+    acc.add(next);
+    acc.add(f);
+    CHECK_FALSE(acc.check("run x").has_errors());
+    CHECK(acc.model_values(0) == std::vector<double>{2, 1});
 }

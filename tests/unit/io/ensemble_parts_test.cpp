@@ -235,3 +235,74 @@ TEST_CASE("the assembler writes a sweep's runs.csv, per-variant summary.csv and 
           "\"country.C,N.x\",1,routes.SGP.detection,nan,nan,nan,0\n"
           "\"country.C,N.x\",2,countries.SGP.groups,nan,nan,nan,0\n");
 }
+
+TEST_CASE("a Sobol sweep's plan round-trips, the assembler writes block, row and sobol.csv",
+          "[parts][sobol]") {
+    TempDir tmp("assemble-sobol");
+    EnsemblePlan plan = sweep_plan();
+    plan.runs = 1;
+    plan.design = ts::analysis::parse_design("sobol:2");
+    plan.parameters = {"x"};
+    plan.bootstrap = 50;
+    plan.sobol_metrics = {"world.compute_delivered"};
+    plan.variants.clear();
+    for (int row = 0; row < 2; ++row)
+        for (int block = 0; block < 3; ++block) {  // A, B, AB_1 (= B with one parameter)
+            ts::analysis::Variant v;
+            v.values = {std::to_string(row * 3 + block)};
+            v.unit = {0.5};
+            v.block = block;
+            v.row = row;
+            plan.variants.push_back(v);
+        }
+    write(tmp.path() / "plan.yaml", plan_yaml(plan));
+    const auto back = read_plan(tmp.path() / "plan.yaml");
+    CHECK(plan_yaml(back) == plan_yaml(plan));
+    CHECK(back.bootstrap == 50);
+    CHECK(back.sobol_metrics == plan.sobol_metrics);
+    CHECK(back.variants[5].block == 2);
+    CHECK(back.variants[5].row == 1);
+    // reduce refuses a plan naming a metric it does not have, before writing anything.
+    std::string bad = plan_yaml(plan);
+    bad.replace(bad.find("sobol_metrics: [\"world."), 23, "sobol_metrics: [\"wrld.");
+    write(tmp.path() / "bad.yaml", bad);
+    CHECK_THROWS_WITH(read_plan(tmp.path() / "bad.yaml"), Catch::Contains("sobol metric"));
+    // A morris plan has no Sobol keys: plans of other designs are unchanged.
+    CHECK(plan_yaml(sweep_plan()).find("block") == std::string::npos);
+    CHECK(plan_yaml(sweep_plan()).find("bootstrap") == std::string::npos);
+
+    // f_A = (1, 3), f_B = f_AB1 = (2, 4): V = 1.25, S1 = ST = 0.5 / 1.25 = 0.4.
+    const double y[6] = {1, 2, 2, 3, 4, 4};
+    const fs::path parts = tmp.path() / "parts", out = tmp.path() / "out";
+    fs::create_directories(out);
+    for (std::size_t t = 0; t < 6; ++t) {
+        fs::create_directories(parts / plan.part_name(t));
+        write_part_summary({{"world", "all", "compute_delivered", y[t]}},
+                           parts / plan.part_name(t) / "summary.csv");
+    }
+    EnsembleAssembler a(plan, out);
+    for (std::size_t t = 0; t < 6; ++t) a.add(t, parts / plan.part_name(t));
+    a.finish();
+    const std::string runs = read_file(out / "runs.csv");
+    CHECK(runs.rfind("variant,block,row,x,run,", 0) == 0);
+    CHECK(runs.find("\n5,AB_1,1,5,0,4.000000,") != std::string::npos);
+    const std::string sobol = read_file(out / "sobol.csv");
+    CHECK(sobol.rfind("metric,rank,parameter,s1,s1_low,s1_high,st,st_low,st_high,n,variance,"
+                      "resamples\nworld.compute_delivered,1,x,0.400000,",
+                      0) == 0);
+    CHECK(sobol.find(",0.400000,") != sobol.rfind(",0.400000,"));  // S1 and ST
+    CHECK(sobol.find(",2,1.250000,50\n") != std::string::npos);
+    CHECK(sobol.find("country") == std::string::npos);  // only the metric named
+    REQUIRE(a.sobol().size() == 1);
+    CHECK(a.sobol()[0].metric == 0);
+
+    // Every headline metric when none is named; one that never varies gets empty cells.
+    plan.sobol_metrics.clear();
+    const fs::path out2 = tmp.path() / "out2";
+    fs::create_directories(out2);
+    EnsembleAssembler all(plan, out2);
+    for (std::size_t t = 0; t < 6; ++t) all.add(t, parts / plan.part_name(t));
+    all.finish();
+    CHECK(read_file(out2 / "sobol.csv").find("\n\"country.C,N.x\",,x,,,,,,,0,0.000000,0\n") !=
+          std::string::npos);
+}

@@ -1,6 +1,8 @@
 // The targets file reader and the two ways of feeding targets: a run folder's CSV files (fit)
 // and a simulation in memory (calibrate) must give the same model values.
+#include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -19,6 +21,31 @@
 namespace {
 
 const std::string kExample = std::string(TRADESIM_SOURCE_DIR) + "/scenarios/examples/calibration/";
+
+/// The model values of `set` on `scenario_path` in memory and, through a run folder written
+/// with the scenario's resolved YAML, from its CSV files.
+std::pair<std::vector<double>, std::vector<double>> both_ways(const ts::analysis::TargetSet& set,
+                                                              const std::string& scenario_path) {
+    const auto loaded = ts::io::load_scenario(scenario_path);
+    ts::test::TempDir dir("targets");
+    ts::analysis::TargetAccumulator memory(set);
+    ts::analysis::TargetRecorder recorder(memory);
+    {
+        ts::io::CsvRunWriter writer(loaded.scenario, dir.path());
+        ts::engine::TeeRecorder tee({&writer, &recorder});
+        ts::engine::Simulation sim(loaded.scenario, ts::engine::RunConfig{});
+        sim.run(tee);
+    }
+    std::ofstream(dir.path() / "scenario.resolved.yaml") << loaded.scenario.resolved_yaml;
+    ts::analysis::TargetAccumulator csv(set);
+    if (auto names = ts::io::read_run_names(dir.path())) csv.set_names(std::move(*names));
+    ts::io::read_run_folder(dir.path(), csv);
+    CHECK_FALSE(memory.check("memory").has_errors());
+    CHECK_FALSE(csv.check("csv").has_errors());
+    CHECK(memory.span() == csv.span());
+    CHECK(memory.span_end() == csv.span_end());
+    return {memory.model_values(0), csv.model_values(0)};
+}
 
 /// The formatted diagnostics of loading `yaml` (empty when it loads).
 std::vector<std::string> errors_of(const std::string& yaml) {
@@ -87,25 +114,7 @@ TEST_CASE("targets reader: errors are located, with did-you-mean hints", "[targe
 TEST_CASE("targets: the in-memory recorder and the run folder's CSV give the same values",
           "[targets]") {
     const auto set = ts::io::load_targets(kExample + "targets.yaml");
-    const auto loaded = ts::io::load_scenario(kExample + "world.yaml");
-    ts::test::TempDir dir("targets");
-
-    ts::analysis::TargetAccumulator memory(set);
-    ts::analysis::TargetRecorder recorder(memory);
-    {
-        ts::io::CsvRunWriter writer(loaded.scenario, dir.path());
-        ts::engine::TeeRecorder tee({&writer, &recorder});
-        ts::engine::Simulation sim(loaded.scenario, ts::engine::RunConfig{});
-        sim.run(tee);
-    }
-    ts::analysis::TargetAccumulator csv(set);
-    ts::io::read_run_folder(dir.path(), csv);
-
-    CHECK_FALSE(memory.check("memory").has_errors());
-    CHECK_FALSE(csv.check("csv").has_errors());
-    CHECK(memory.span() == csv.span());
-    CHECK(memory.span_end() == "2025-12-31");
-    const auto a = memory.model_values(0), b = csv.model_values(0);
+    const auto [a, b] = both_ways(set, kExample + "world.yaml");
     REQUIRE(a.size() == set.targets.size());
     for (std::size_t i = 0; i < a.size(); ++i) {
         INFO(set.targets[i].id);
@@ -116,4 +125,35 @@ TEST_CASE("targets: the in-memory recorder and the run folder's CSV give the sam
     // Both feed the same fit.
     const double oa = objective(fit(set, {a})), ob = objective(fit(set, {b}));
     CHECK(ob == Approx(oa).epsilon(1e-6));
+}
+
+TEST_CASE("targets: recorder and CSV agree on headquarters in a multi-tier world", "[targets]") {
+    // Suppliers' purchases are flows to synthetic buyers named after the supplier: no firm's.
+    const auto set = ts::io::load_targets_text(R"(targets:
+  - {id: hq, metric: units, headquarters: CHN, period: 2024, observed: 1, sd: 1, source: t}
+  - {id: hbm, metric: units, product: HBM2E, period: 2024, observed: 1, sd: 1, source: t}
+  - {id: used, metric: compute_used, country: CHN, period: 2025, observed: 1, sd: 1, source: t}
+)",
+                                               "t.yaml");
+    const auto [a, b] = both_ways(
+        set, std::string(TRADESIM_SOURCE_DIR) + "/scenarios/examples/multi-tier/base.yaml");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        INFO(set.targets[i].id);
+        CHECK(a[i] > 0);
+        CHECK(b[i] == Approx(a[i]).epsilon(1e-9).margin(0.01));
+    }
+}
+
+TEST_CASE("targets reader: extends merges targets by id", "[targets]") {
+    ts::test::TempDir dir("targets-extends");
+    std::ofstream(dir.path() / "base.yaml") << kHead << kOne;
+    std::ofstream(dir.path() / "more.yaml")
+        << "extends: base.yaml\ntargets:\n  - {id: a, holdout: true}\n"
+           "  - {id: b, metric: units, period: 2024, observed: 1, sd: 1, source: t}\n";
+    const auto set = ts::io::load_targets((dir.path() / "more.yaml").string());
+    REQUIRE(set.targets.size() == 2);
+    CHECK(set.targets[0].id == "a");
+    CHECK(set.targets[0].holdout);
+    CHECK(set.targets[0].keys.country == "CHN");  // from the base
+    CHECK(set.targets[1].source == ts::analysis::TargetSource::flows);
 }
