@@ -108,12 +108,16 @@ std::string se_text(const run::CalibratedParameter& p) {
 
 void print_outcome(const run::CalibrateOutcome& o, const run::CalibrateJob& job) {
     const double total = o.evaluations + o.identify_evaluations;
-    fmt::print("calibrated '{}' to {} ({}): {} evaluations + {} for the standard errors\n",
-               o.scenario_name, std::filesystem::path(job.targets_file).filename().string(),
-               o.method, o.evaluations, o.identify_evaluations);
-    fmt::print("{:.2f} s, {:.1f} evaluations/s; objective {:.6g} -> {:.6g}\n\n", o.wall_seconds,
-               o.wall_seconds > 0 ? total / o.wall_seconds : 0.0, o.objective_before,
-               o.objective_after);
+    // Two lines whatever the scenario's name, each within 100 columns for a name of up to 60.
+    fmt::print("calibrated '{}' to {} with {}\n", o.scenario_name,
+               std::filesystem::path(job.targets_file).filename().string(), o.method);
+    const double rate = o.wall_seconds > 0 ? total / o.wall_seconds : 0.0;
+    fmt::print(
+        "{} evaluations + {} for the standard errors in {:.2f} s ({}/s); objective {:.6g} "
+        "-> {:.6g}\n\n",
+        o.evaluations, o.identify_evaluations, o.wall_seconds,
+        rate >= 100 ? fmt::format("{:.0f}", rate) : fmt::format("{:.3g}", rate), o.objective_before,
+        o.objective_after);
     std::size_t width = 9;
     for (const auto& p : o.parameters) width = std::max(width, p.free.path.size());
     const bool wrap = width > 44;  // long paths on their own line: the table stays in 100 columns

@@ -37,8 +37,10 @@ case "$check" in
   example)
     expect_code 0 "$bin" calibrate "${args[@]}" -o "$tmp/cal"
     out="$tmp/stdout"
-    grep -q "^calibrated 'calibration-world' to targets.yaml (bobyqa): 60 evaluations + 6 for the" "$out" \
+    grep -q "^calibrated 'calibration-world' to targets.yaml with bobyqa$" "$out" \
       || fail "heading: $(head -2 "$out")"
+    grep -Eq "^60 evaluations \+ 6 for the standard errors in [0-9.]+ s \([0-9.]+/s\); objective 13.8714 -> " \
+      "$out" || fail "counts: $(sed -n 2p "$out")"
     grep -Eq "^buyers.cn-cloud.price_elasticity +1 +[0-9.]+ +\[0.3, 2\] +[0-9.]+$" "$out" \
       || fail "parameter row: $(grep price_elasticity "$out")"
     grep -q "^warning: products.mid.density is not identified" "$out" || fail "no warning"
