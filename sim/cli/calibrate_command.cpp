@@ -101,6 +101,20 @@ void print_wrapped(const std::string& text) {
     if (!line.empty()) fmt::print("{}\n", line);
 }
 
+/// The notable correlations of the estimates (|r| >= 0.5; identifiability.csv has them all).
+void print_correlations(const run::CalibrateOutcome& o) {
+    bool any = false;
+    for (std::size_t a = 0; a < o.parameters.size(); ++a)
+        for (std::size_t b = a + 1; b < o.parameters.size(); ++b) {
+            const double r = o.correlation[a][b];
+            if (!(std::abs(r) >= 0.5)) continue;
+            if (!any) fmt::print("correlations of the estimates (|r| >= 0.5):\n");
+            any = true;
+            print_wrapped(fmt::format("  {:+.2f}  {} ~ {}", r, o.parameters[a].free.path,
+                                      o.parameters[b].free.path));
+        }
+}
+
 std::string se_text(const run::CalibratedParameter& p) {
     if (!std::isfinite(p.report.se)) return "-";
     return fmt::format("{:.3g}", p.report.se);
@@ -120,19 +134,21 @@ void print_outcome(const run::CalibrateOutcome& o, const run::CalibrateJob& job)
         o.objective_after);
     std::size_t width = 9;
     for (const auto& p : o.parameters) width = std::max(width, p.free.path.size());
-    const bool wrap = width > 44;  // long paths on their own line: the table stays in 100 columns
+    // Long paths on their own line: the columns after the path take 60, the table stays in 100.
+    const bool wrap = width > 40;
     if (wrap) width = 4;
-    fmt::print("{:<{}}  {:>12}  {:>12}  {:>23}  {:>9}\n", "parameter", width, "start", "fitted",
+    fmt::print("{:<{}}  {:>12}  {:>12}  {:>19}  {:>9}\n", "parameter", width, "start", "fitted",
                "bounds", "SE");
     for (const auto& p : o.parameters) {
         const std::string bounds =
             fmt::format("[{}, {}]", analysis::format_parameter_value(p.free.lo),
                         analysis::format_parameter_value(p.free.hi));
         if (wrap) fmt::print("{}\n", p.free.path);
-        fmt::print("{:<{}}  {:>12}  {:>12}  {:>23}  {:>9}\n", wrap ? "" : p.free.path, width,
+        fmt::print("{:<{}}  {:>12}  {:>12}  {:>19}  {:>9}\n", wrap ? "" : p.free.path, width,
                    fmt::format("{:.6g}", p.start), fmt::format("{:.6g}", p.fitted), bounds,
                    se_text(p));
     }
+    print_correlations(o);
     for (const auto& w : o.warnings) print_wrapped("warning: " + w);
     fmt::print("\n{}", o.fit_table);
     fmt::print("\nwrote {}\n", o.output.string());

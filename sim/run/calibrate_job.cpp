@@ -252,6 +252,7 @@ CalibrateOutcome run_calibration(const CalibrateJob& job, const CalibrateFeedbac
             outcome.warnings.push_back(s.identifiability.parameters[i].warning);
     }
     for (const auto& w : s.identifiability.correlated) outcome.warnings.push_back(w);
+    outcome.correlation = s.identifiability.correlation;
     outcome.fit_table = io::render_fit_table(objective.targets(), {p.before, after});
     outcome.wall_seconds = clock.seconds();
     if (mpi.rank() != 0) return outcome;

@@ -51,6 +51,7 @@ struct CalibrateOutcome {
     std::filesystem::path output;
     std::string scenario_name;
     std::vector<CalibratedParameter> parameters;
+    std::vector<std::vector<double>> correlation;  // of the estimates; NaN where not identified
     double objective_before = 0.0, objective_after = 0.0;
     int evaluations = 0;           // of the search (at most the budget)
     int identify_evaluations = 0;  // the finite differences at the optimum
