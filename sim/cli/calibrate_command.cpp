@@ -23,7 +23,7 @@ namespace {
 constexpr const char* kUsage =
     "Usage: tradesim calibrate SCENARIO.yaml --targets FILE --free PATH=LOW:HIGH ... [--method M]\n"
     "                          [--budget N] [--starts S] [--runs N] [--threads N] [--seed N]\n"
-    "                          [--set PATH=VALUE]... [-o DIR] [--force] [--quiet]\n\n"
+    "                          [--set PATH=VALUE]... [-o DIR] [--force] [--resume] [--quiet]\n\n"
     "Fit the free parameters (any --set path naming a number of the scenario, schedule points\n"
     "included) by minimising sum(weight * z^2) over the targets that are not holdouts. Each\n"
     "evaluation simulates runs 0..N-1 (common random numbers). Evaluates the scenario's values,\n"
@@ -50,7 +50,9 @@ po::options_description calibrate_options() {
 po::options_description folder_options() {
     po::options_description group("Output");
     group.add_options()("output,o", po::value<std::string>(), "output folder")(
-        "force", "replace an existing output folder");
+        "force", "replace an existing output folder")(
+        "resume",
+        "reuse the evaluations in DIR (an interrupted or earlier calibrate) and replace it");
     return group;
 }
 
@@ -76,6 +78,7 @@ run::CalibrateJob job_of(const Invocation& inv, const po::variables_map& vm) {
     job.threads = positive("threads", vm, 0);
     if (vm.count("output")) job.output.folder = vm["output"].as<std::string>();
     job.output.force = vm.count("force") > 0;
+    job.resume = vm.count("resume") > 0;
     job.command_line = inv.command_line;
     return job;
 }

@@ -15,6 +15,7 @@
 #include "io/output_dir.hpp"
 #include "io/scenario_reader.hpp"
 #include "io/targets_reader.hpp"
+#include "run/calibrate_cache.hpp"
 #include "run/calibrate_objective.hpp"
 #include "run/calibrate_output.hpp"
 #include "run/ensemble_runner.hpp"
@@ -41,6 +42,7 @@ struct Prepared {
     std::vector<Diagnostic> warnings;
     std::vector<std::string> notes;
     fs::path out;
+    EvaluationCache cache;  // --resume: the evaluations already in `out`
 };
 
 io::Doc load_tree(const std::string& file) {
@@ -133,7 +135,8 @@ void prepare(const CalibrateJob& job, const MpiSession& mpi, Prepared& p) {
     p.before = p.objective->folder_fit_at(p.start, "before", true);
     p.before_objective = analysis::objective(p.before.report);
     p.out = job.output.folder ? *job.output.folder : fs::path("out") / (p.base.name + "-calibrate");
-    if (mpi.rank() == 0) io::OutputDir::check_available(p.out, job.output.force);
+    if (job.resume) p.cache = EvaluationCache::read(p.out, job.free);
+    if (mpi.rank() == 0) io::OutputDir::check_available(p.out, job.output.force || job.resume);
 }
 
 /// Tasks spread over the MPI ranks (task t on rank t mod K), on `threads` threads in each;
@@ -175,13 +178,20 @@ struct Searched {
 };
 
 Searched search(const CalibrateJob& job, const Prepared& p, MpiSession& mpi,
-                const CalibrateFeedback& feedback, std::atomic<int>& done) {
+                const CalibrateFeedback& feedback, std::atomic<int>& done, EvaluationLog& log) {
     const auto& objective = *p.objective;
     const auto map = rank_map(mpi, resolve_threads(job.threads));
     const analysis::UnitObjective f = [&](const std::vector<double>& unit) {
-        if (p.initial_is_start && unit == p.start_unit)
-            return p.before_objective;  // the initial point is the fit before, already known
-        return analysis::objective(objective.fit_at(objective.values_at(unit)));
+        const auto values = objective.values_at(unit);
+        ValueText text;
+        for (const double v : values) text.push_back(analysis::format_parameter_value(v));
+        if (const auto known = p.cache.find(text)) return *known;
+        // The initial point is the fit before, already known.
+        const double value = p.initial_is_start && unit == p.start_unit
+                                 ? p.before_objective
+                                 : analysis::objective(objective.fit_at(values));
+        log.add(std::move(text), value);
+        return value;
     };
     analysis::CalibrationSettings settings;
     settings.method = job.method;
@@ -205,6 +215,27 @@ Searched search(const CalibrateJob& job, const Prepared& p, MpiSession& mpi,
     return s;
 }
 
+/// After SIGINT/SIGTERM during the search: rank 0 leaves the evaluations made so far in the
+/// folder (status "interrupted", for --resume) unless that would replace a folder it may not
+/// replace; returns what happened, for the message.
+std::string interrupted(const CalibrateJob& job, const Prepared& p, const MpiSession& mpi,
+                        const EvaluationLog& log, const JobClock& clock, int done) {
+    const std::string head = fmt::format("stopped after {} of {} evaluations", done, job.budget);
+    const bool exists = fs::exists(p.out);
+    if (mpi.rank() != 0) return head;
+    if (exists && !job.output.force && !job.resume)
+        return fmt::format("{}; '{}' left as it was", head, p.out.string());
+    if (log.entries().empty())
+        return fmt::format("{}; {}", head,
+                           exists ? fmt::format("'{}' left as it was", p.out.string())
+                                  : std::string("nothing written"));
+    const std::size_t rows = write_interrupted(job, p.base, p.cache, log, p.out, clock, done);
+    return fmt::format(
+        "{}; the {} evaluation(s) made so far are in '{}' (status \"interrupted\"): the same "
+        "command with --resume goes on from them",
+        head, rows, p.out.string());
+}
+
 }  // namespace
 
 CalibrateOutcome run_calibration(const CalibrateJob& job, const CalibrateFeedback& feedback) {
@@ -222,16 +253,17 @@ CalibrateOutcome run_calibration(const CalibrateJob& job, const CalibrateFeedbac
         resolve_threads(job.threads), mpi.size());
 
     std::atomic<int> done{0};
-    const bool replacing = fs::exists(p.out);
+    EvaluationLog log;
     Searched s;
     try {
-        s = guarded(mpi, [&] { return search(job, p, mpi, feedback, done); });
+        s = guarded(mpi, [&] { return search(job, p, mpi, feedback, done, log); });
     } catch (Interrupted& e) {
-        e.set_detail(fmt::format("stopped after {} of {} evaluations; {}", done.load(), job.budget,
-                                 replacing ? fmt::format("'{}' left as it was", p.out.string())
-                                           : std::string("nothing written")));
+        e.set_detail(interrupted(job, p, mpi, log, clock, done.load()));
         throw;
     }
+    if (job.resume)
+        spdlog::info("resumed: {} evaluation(s) simulated, the others of {} taken from '{}'",
+                     log.entries().size(), s.result.evaluations.size(), p.out.string());
     const auto& objective = *p.objective;
     const auto& best = s.result.evaluations[s.result.best];
     const auto fitted = objective.values_at(best.unit);
@@ -259,6 +291,7 @@ CalibrateOutcome run_calibration(const CalibrateJob& job, const CalibrateFeedbac
 
     CalibrationFiles files{job,      objective,         p.base, p.before, after,
                            s.result, s.identifiability, outcome};
+    const bool replacing = fs::exists(p.out);
     try {
         write_calibration(files, clock);
     } catch (Interrupted& e) {

@@ -28,6 +28,7 @@ struct CalibrateJob {
     int runs = 1;           // runs 0 .. runs − 1 per evaluation (common random numbers)
     int threads = 1;        // 0: one per core
     OutputSettings output;  // `detail` and `max_output` are unused: no per-tick files
+    bool resume = false;    // reuse the evaluations in the output folder (and replace it)
     std::vector<std::string> command_line;
 };
 

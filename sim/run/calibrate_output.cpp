@@ -139,9 +139,38 @@ std::string fitted_comment(const CalibratedParameter& p) {
     return text;
 }
 
+std::size_t write_interrupted(const CalibrateJob& job, const model::Scenario& base,
+                              const EvaluationCache& cache, const EvaluationLog& log,
+                              const fs::path& out, const JobClock& clock, int done) {
+    io::OutputDir dir(out, true);
+    const std::size_t rows =
+        write_interrupted_evaluations(dir.path() / "evaluations.csv", job.free, cache, log);
+    io::Manifest m;
+    m.scenario_name = base.name;
+    m.scenario_sha256 = io::sha256_hex(base.resolved_yaml);
+    m.start_time_utc = clock.start_time_utc;
+    m.status = "interrupted";
+    m.seed = base.seed;
+    m.runs = job.runs;
+    m.threads = resolve_threads(job.threads);
+    m.command_line = job.command_line;
+    m.wall_seconds = clock.seconds();
+    m.observed = io::observed_record(base.time);
+    io::Manifest::Calibration c;
+    c.method = analysis::to_string(job.method);
+    c.budget = job.budget;
+    c.starts = job.starts;
+    c.evaluations = done;
+    c.evaluations_per_second = m.wall_seconds > 0 ? done / m.wall_seconds : 0.0;
+    m.calibration = c;
+    io::write_text_file(dir.path() / io::kManifestJson, io::manifest_json(m));
+    dir.commit();
+    return rows;
+}
+
 void write_calibration(const CalibrationFiles& f, const JobClock& clock) {
     const fs::path out = f.outcome.output;
-    io::OutputDir dir(out, f.job.output.force);
+    io::OutputDir dir(out, f.job.output.force || f.job.resume);
     const auto calibrated = f.objective.scenario_at([&] {
         std::vector<double> v;
         for (const auto& p : f.outcome.parameters) v.push_back(p.fitted);

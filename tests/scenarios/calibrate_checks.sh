@@ -74,13 +74,24 @@ case "$check" in
     grep -q '"method": "neldermead"' "$tmp/cal/manifest.json" || fail "--force did not replace"
     ;;
   interrupted)
-    # SIGINT part-way: exit 130, the message says how far it got, nothing that looks whole.
-    "$bin" calibrate "${args[@]}" --runs 400 -o "$tmp/cal" > "$tmp/stdout" 2> "$tmp/stderr" & pid=$!
-    sleep 1; kill -INT "$pid"; set +e; wait "$pid"; code=$?; set -e
+    # SIGINT part-way: exit 130, the evaluations made so far left in DIR marked interrupted;
+    # --resume then gives exactly the files of an uninterrupted job.
+    "$bin" calibrate "${args[@]}" --runs 200 -o "$tmp/cal" > "$tmp/stdout" 2> "$tmp/stderr" & pid=$!
+    sleep 2; kill -INT "$pid"; set +e; wait "$pid"; code=$?; set -e
     [ "$code" -eq 130 ] || { cat "$tmp/stderr"; fail "exit $code, expected 130"; }
-    grep -Eq "^tradesim: interrupted by SIGINT; stopped after [0-9]+ of 60 evaluations; nothing written$" \
+    grep -Eq "^tradesim: interrupted by SIGINT; stopped after [0-9]+ of 60 evaluations; the [0-9]+ evaluation\(s\) made so far are in '$tmp/cal' \(status \"interrupted\"\)" \
       "$tmp/stderr" || { cat "$tmp/stderr"; fail "message"; }
-    [ -z "$(ls -A "$tmp" | grep -v -e stdout -e stderr)" ] || { ls -la "$tmp"; fail "left files"; }
+    grep -q '"status": "interrupted"' "$tmp/cal/manifest.json" || fail "manifest status"
+    [ ! -e "$tmp/cal/calibrated.yaml" ] || fail "an interrupted folder has calibrated.yaml"
+    [ -z "$(ls -A "$tmp" | grep -v -e stdout -e stderr -e '^cal$')" ] || { ls -la "$tmp"; fail "left files"; }
+    expect_code 0 "$bin" calibrate "${args[@]}" --runs 200 -o "$tmp/cal" --resume --quiet
+    expect_code 0 "$bin" calibrate "${args[@]}" --runs 200 -o "$tmp/ref" --quiet
+    same_files "$tmp/cal" "$tmp/ref"
+    # Resuming a complete folder simulates nothing new: the same files again.
+    expect_code 0 "$bin" --log-level info calibrate "${args[@]}" --runs 200 -o "$tmp/ref" --resume --quiet
+    grep -q "resumed: 0 evaluation(s) simulated, the others of 60 taken from" "$tmp/stderr" \
+      || { cat "$tmp/stderr"; fail "a complete folder was not reused"; }
+    same_files "$tmp/cal" "$tmp/ref"
     ;;
   progress)
     script -qec "$bin calibrate ${args[*]} -o $tmp/a" /dev/null > "$tmp/tty" < /dev/null

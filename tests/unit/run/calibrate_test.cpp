@@ -178,3 +178,23 @@ TEST_CASE("calibrate refuses bad bounds and paths before running, writing nothin
     CHECK_THROWS_AS(run::run_calibration(job, {}), InputError);
     CHECK_FALSE(fs::exists(tmp.path() / "out"));
 }
+
+TEST_CASE("calibrate --resume reuses a folder's evaluations, only for the same parameters",
+          "[calibrate]") {
+    test::TempDir tmp("calibrate-resume");
+    const fs::path scenario = world(tmp.path());
+    const fs::path targets = noisy_targets(scenario, tmp.path());
+    auto job = job_of(scenario, targets, tmp.path() / "out");
+    job.budget = 30;
+    run::run_calibration(job, {});
+    const std::string first = test::read_file(tmp.path() / "out" / "evaluations.csv");
+    job.resume = true;
+    job.budget = 40;  // a larger budget: the hypercube grows, the earlier points still count
+    const auto more = run::run_calibration(job, {});
+    CHECK(more.evaluations <= 40);
+    CHECK(test::read_file(tmp.path() / "out" / "evaluations.csv") != first);
+    job.free.pop_back();
+    CHECK_THROWS_WITH(run::run_calibration(job, {}),
+                      Catch::Contains("was calibrated with other free parameters"));
+    CHECK(fs::exists(tmp.path() / "out" / "calibrated.yaml"));  // left as it was
+}
