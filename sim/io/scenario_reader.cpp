@@ -22,6 +22,9 @@ LoadedScenario finish(std::optional<Doc> doc, Diagnostics& diags, const std::str
     // An override whose path names no item is reported and skipped; the rest is still checked.
     for (std::size_t i = 0; i < options.overrides.size(); ++i)
         apply_override(*doc, options.overrides[i], static_cast<int>(i) + 1, diags);
+    for (std::size_t i = 0; i < options.uncertain.size(); ++i)
+        apply_uncertain_option(*doc, options.uncertain[i], static_cast<int>(i) + 1, diags);
+    Uncertainty uncertainty = read_uncertainty(*doc, diags);
 
     LoadedScenario out;
     out.scenario.source_file = source_file;
@@ -29,6 +32,12 @@ LoadedScenario finish(std::optional<Doc> doc, Diagnostics& diags, const std::str
     detail::ScenarioBuilder(diags, out.scenario).build(*doc);
     diags.throw_if_errors();
     out.warnings = diags.warnings();
+    if (!uncertainty.empty()) {
+        auto runs = std::make_shared<RunScenarios>(std::move(*doc), source_file,
+                                                   std::move(uncertainty), out.scenario.seed);
+        runs->check_paths();
+        out.uncertainty = std::move(runs);
+    }
     return out;
 }
 

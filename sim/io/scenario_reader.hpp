@@ -6,22 +6,28 @@
 //
 // Every problem found is collected; if any is an error, an InputError carrying all of them
 // (warnings included, in the order found) is thrown. The reader never prints.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
+#include "io/uncertainty.hpp"
 #include "model/scenario.hpp"
 
 namespace ts::io {
 
 struct LoadOptions {
     std::vector<std::string> overrides;  // each "dotted.path=VALUE" from --set, in order
+    std::vector<std::string> uncertain;  // each "PATH=DIST:ARGS" from --uncertain, in order
 };
 
 struct LoadedScenario {
     model::Scenario scenario;
     std::vector<Diagnostic> warnings;
+    /// The scenario of each run when it has an `uncertainty` section (or --uncertain), else
+    /// null. `scenario` keeps the section's paths at their values in the file.
+    std::shared_ptr<const RunScenarios> uncertainty;
 };
 
 /// Loads, resolves and validates the scenario file at `path`. Throws InputError.

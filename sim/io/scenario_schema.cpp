@@ -9,7 +9,7 @@ namespace ts::io::schema {
 
 const Words kTopKeys = {"name",   "description", "extends",  "remove",    "time",
                         "seed",   "countries",   "products", "suppliers", "buyers",
-                        "routes", "transport",   "policies", "reactions"};
+                        "routes", "transport",   "policies", "reactions", "uncertainty"};
 const Words kTimeKeys = {"start", "step", "ticks", "observed_until"};
 const Words kCountryKeys = {"code", "name", "groups"};
 const Words kProductKeys = {"id", "kind", "tpp", "density", "interconnect", "compute"};
@@ -74,6 +74,9 @@ const Words kCountrySelectorKeys = {"all", "countries", "groups", "except"};
 const Words kBuyerSelectorKeys = {"listed", "ids", "headquarters", "groups"};
 const Words kReactionKeys = {"id", "by", "when", "then", "lag"};
 const Words kWhenKeys = {"metric", "via", "country", "above", "below", "for"};
+const Words kUncertaintyKeys = {"parameters", "draws"};
+const Words kUncertainParameterKeys = {"distribution", "lo", "hi",    "mode", "mean", "sd",
+                                       "median",       "mu", "sigma", "min",  "max"};
 
 const Words kSteps = {"day", "week", "month", "quarter"};
 const Words kProductKinds = {"chip", "component", "equipment"};
@@ -84,6 +87,7 @@ const Words kMetrics = {"diverted_units", "diverted_compute", "imports_compute",
                         "unmet_compute",  "seized_units",     "price_index"};
 const Words kPricings = {"fixed", "adjust", "clearing"};
 const Words kRouteMetrics = {"diverted_units", "diverted_compute", "seized_units"};
+const Words kDistributions = {"uniform", "normal", "lognormal", "triangular"};
 
 Words all_type_keys() {
     Words out;
@@ -177,6 +181,10 @@ std::vector<AcceptedKey> accepted_keys() {
     r.map("reactions[].when", kWhenKeys);
     r.values("reactions[].when.metric", kMetrics);
     r.policy("reactions[].then", true);
+    r.map("uncertainty", kUncertaintyKeys);
+    r.key("uncertainty.parameters.<path>");
+    r.map("uncertainty.parameters.<path>", kUncertainParameterKeys);
+    r.values("uncertainty.parameters.<path>.distribution", kDistributions);
     return r.take();
 }
 
