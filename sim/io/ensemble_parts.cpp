@@ -153,7 +153,7 @@ void write_file_shared(const fs::path& path, std::string_view text) {
 
 void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows,
                                 const fs::path& path) {
-    CsvWriter w(path, {"scope", "key", "metric", "mean", "sd", "p05", "p50", "p95", "runs"});
+    CsvWriter w(path, {"scope", "key", "metric", "mean", "sd", "p05", "p50", "p95", "runs", "se"});
     for (const auto& r : rows) {
         w.text(r.metric.scope).text(r.metric.key).text(r.metric.metric);
         w.number(r.stats.mean, kSummaryDecimals)
@@ -162,6 +162,7 @@ void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows,
             .number(r.stats.p50, kSummaryDecimals)
             .number(r.stats.p95, kSummaryDecimals)
             .integer(r.stats.runs)
+            .number(r.stats.se, kSummaryDecimals)
             .end_row();
     }
     w.commit();

@@ -35,7 +35,7 @@ case "$check" in
     expect_code 0 "$bin" run "$ex" --runs 6 --threads 1 -o "$tmp/t1" --quiet
     expect_code 0 "$bin" run "$ex" --runs 6 --threads 2 -o "$tmp/t2" --quiet
     same_files "$tmp/t1" "$tmp/t2" $run_files
-    head -1 "$tmp/t1/summary.csv" | grep -qx "scope,key,metric,mean,sd,p05,p50,p95,runs" || fail "summary.csv header"
+    head -1 "$tmp/t1/summary.csv" | grep -qx "scope,key,metric,mean,sd,p05,p50,p95,runs,se" || fail "summary.csv header"
     head -1 "$tmp/t1/flows.csv" | grep -q "^run,tick,date," || fail "flows.csv has no run column"
     [ "$(cut -d, -f1 "$tmp/t1/countries.csv" | tail -n +2 | uniq | tr '\n' ' ')" = "0 1 2 3 4 5 " ] || fail "runs not in run-index order"
     grep -q "^world,all,seized_units,.*,6$" "$tmp/t1/summary.csv" || fail "no seized_units statistics over 6 runs"
