@@ -92,7 +92,7 @@ run::ScenarioSettings scenario_settings(const std::string& command, const po::va
     if (vm.count("set")) s.load.overrides = vm["set"].as<std::vector<std::string>>();
     if (vm.count("seed"))
         s.load.overrides.push_back(fmt::format("seed={}", vm["seed"].as<std::uint64_t>()));
-    if (vm.count("uncertain")) s.load.uncertain = vm["uncertain"].as<std::vector<std::string>>();
+    if (vm.count("uncertain")) s.uncertain = vm["uncertain"].as<std::vector<std::string>>();
     return s;
 }
 

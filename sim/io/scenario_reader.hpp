@@ -19,7 +19,6 @@ namespace ts::io {
 
 struct LoadOptions {
     std::vector<std::string> overrides;  // each "dotted.path=VALUE" from --set, in order
-    std::vector<std::string> uncertain;  // each "PATH=DIST:ARGS" from --uncertain, in order
 };
 
 struct LoadedScenario {
@@ -30,8 +29,10 @@ struct LoadedScenario {
     std::shared_ptr<const RunScenarios> uncertainty;
 };
 
-/// Loads, resolves and validates the scenario file at `path`. Throws InputError.
-LoadedScenario load_scenario(const std::string& path, const LoadOptions& options = {});
+/// Loads, resolves and validates the scenario file at `path`. Throws InputError. `uncertain`:
+/// each "PATH=DIST:ARGS" of --uncertain, in order, applied after the overrides.
+LoadedScenario load_scenario(const std::string& path, const LoadOptions& options = {},
+                             const std::vector<std::string>& uncertain = {});
 
 /// The same for text in memory. `pseudo_path` names it in messages, becomes
 /// Scenario::source_file, and `extends` is resolved relative to its directory.

@@ -9,7 +9,7 @@ namespace ts::io::schema {
 
 const Words kTopKeys = {"name",   "description", "extends",  "remove",    "time",
                         "seed",   "countries",   "products", "suppliers", "buyers",
-                        "routes", "transport",   "policies", "reactions", "uncertainty"};
+                        "routes", "transport",   "policies", "reactions"};
 const Words kTimeKeys = {"start", "step", "ticks", "observed_until"};
 const Words kCountryKeys = {"code", "name", "groups"};
 const Words kProductKeys = {"id", "kind", "tpp", "density", "interconnect", "compute"};
@@ -181,6 +181,8 @@ std::vector<AcceptedKey> accepted_keys() {
     r.map("reactions[].when", kWhenKeys);
     r.values("reactions[].when.metric", kMetrics);
     r.policy("reactions[].then", true);
+    // Read apart from the rest (io/uncertainty.hpp), so it is not among kTopKeys.
+    r.key("uncertainty");
     r.map("uncertainty", kUncertaintyKeys);
     r.key("uncertainty.parameters.<path>");
     r.map("uncertainty.parameters.<path>", kUncertainParameterKeys);

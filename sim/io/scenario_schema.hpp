@@ -43,7 +43,9 @@ extern const Words kCountrySelectorKeys;
 extern const Words kBuyerSelectorKeys;
 extern const Words kReactionKeys;
 extern const Words kWhenKeys;
-extern const Words kUncertaintyKeys;         // `uncertainty` (io/uncertainty.hpp)
+/// `uncertainty` (io/uncertainty.hpp): a top-level key read apart from the scenario, and so not
+/// in kTopKeys (whose list the messages about an unknown top-level key show).
+extern const Words kUncertaintyKeys;
 extern const Words kUncertainParameterKeys;  // uncertainty.parameters.<path>
 
 // Words a choice accepts.

@@ -196,8 +196,8 @@ class ParameterReader {
                      "triangular)");
             return std::nullopt;
         }
-        const auto which = f_.choice(*d, path_join(path_, "distribution"), "a distribution",
-                                     schema::kDistributions);
+        const auto which =
+            f_.choice(*d, path_join(path_, "distribution"), "distribution", schema::kDistributions);
         if (!which) return std::nullopt;
         p_.distribution = static_cast<Distribution>(*which);
         schema::Words allowed = {"distribution"};
@@ -336,7 +336,10 @@ std::optional<DrawTable> read_draws(Fields& f, const Doc& node, const Uncertaint
     std::error_code ec;
     std::ifstream in(file, std::ios::binary);
     if (!in || fs::is_directory(file, ec) || fs::file_size(file, ec) > kMaxFileBytes) {
-        f.error(node.loc, path, fmt::format("cannot read the draws file '{}'", t.file));
+        f.error(node.loc, path,
+                fmt::format(
+                    "cannot read the draws file '{}' (a path relative to the file that names it)",
+                    t.file));
         return std::nullopt;
     }
     const std::size_t errors = f.error_count();

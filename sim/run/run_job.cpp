@@ -97,7 +97,7 @@ std::string random_parts_of(const io::LoadedScenario& loaded, bool drawn) {
 
 /// One run into a staging folder that replaces `out` when complete.
 RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
-    auto loaded = io::load_scenario(job.scenario.file, job.scenario.load);
+    auto loaded = io::load_scenario(job.scenario.file, job.scenario.load, job.scenario.uncertain);
     report_warnings(loaded.warnings, feedback);
     warn_undrawn(loaded);
     const model::Scenario& s = loaded.scenario;
@@ -206,7 +206,7 @@ RunOutcome run_ensemble_job(const RunJob& job, MpiSession& mpi, const Feedback& 
     std::string parameters_csv;
     RunOutcome outcome;
     outcome.exit_code = prepare_on_all_ranks(mpi, [&] {
-        loaded = io::load_scenario(job.scenario.file, job.scenario.load);
+        loaded = io::load_scenario(job.scenario.file, job.scenario.load, job.scenario.uncertain);
         const auto& s = loaded->scenario;
         out = output_folder(job.output, s);
         plan = run_plan(*loaded, job);

@@ -33,7 +33,7 @@ io::LoadedScenario load_variant(const SweepJob& job, const analysis::SweepDesign
     for (std::size_t i = 0; i < design.parameters.size(); ++i)
         o.overrides.push_back(design.parameters[i].path + "=" + design.variants[v].values[i]);
     try {
-        auto loaded = io::load_scenario(job.scenario.file, o);
+        auto loaded = io::load_scenario(job.scenario.file, o, job.scenario.uncertain);
         if (loaded.uncertainty && job.ensemble.runs > 1)
             loaded.uncertainty->check_runs(job.ensemble.runs);  // before anything runs
         return loaded;
@@ -78,7 +78,7 @@ struct SweepSetup {
 };
 
 void prepare_sweep(const SweepJob& job, const MpiSession& mpi, SweepSetup& setup) {
-    setup.base = io::load_scenario(job.scenario.file, job.scenario.load);
+    setup.base = io::load_scenario(job.scenario.file, job.scenario.load, job.scenario.uncertain);
     const auto& s = setup.base->scenario;
     auto design = analysis::make_design(job.parameters, job.design, s.seed);
     io::EnsemblePlan& plan = setup.plan;
