@@ -29,6 +29,18 @@ case "$check" in
     awk -F, '$1 == "world" && $3 == "compute_delivered" && $5 + 0 > 0 {ok = 1} END {exit !ok}' \
       "$tmp/t1/summary.csv" || fail "runs do not differ"
     ;;
+  shards)
+    # Two shards reduced give the files of one process, parameters.csv and the manifest's
+    # random parts included (they travel through parts/plan.yaml).
+    expect_code 0 "$bin" run "$u" --runs 4 --shard 0/2 -o "$tmp/sh" --quiet
+    expect_code 0 "$bin" run "$u" --runs 4 --shard 1/2 -o "$tmp/sh" --quiet
+    expect_code 0 "$bin" reduce "$tmp/sh"
+    expect_code 0 "$bin" run "$u" --runs 4 -o "$tmp/one" --quiet
+    for f in parameters.csv countries.csv summary.csv; do
+      cmp -s "$tmp/sh/$f" "$tmp/one/$f" || fail "$f differs between shards and one process"
+    done
+    grep -q '"random_parts": "seizure draws, parameters (' "$tmp/sh/manifest.json" || fail "reduce lost random_parts"
+    ;;
   parameters-csv)
     expect_code 0 "$bin" run "$u" --runs 4 -o "$tmp/p" --quiet
     head -1 "$tmp/p/parameters.csv" | grep -qx "run,path,value" || fail "parameters.csv header"
