@@ -184,7 +184,7 @@ EnsembleAssembler::EnsembleAssembler(const EnsemblePlan& plan, fs::path out_dir)
     std::vector<std::string> sum_head = head;
     sum_head.push_back("runs");
     for (const auto& m : plan_.metrics)
-        for (const char* s : {"mean", "sd", "p05", "p50", "p95"})
+        for (const char* s : {"mean", "sd", "p05", "p50", "p95", "se"})
             sum_head.push_back(m.column() + "." + s);
     const auto views = [](const std::vector<std::string>& v) {
         return std::vector<std::string_view>(v.begin(), v.end());
@@ -290,7 +290,8 @@ void EnsembleAssembler::write_sweep_summary_row(std::size_t variant) {
             .number(s.sd, kSummaryDecimals)
             .number(s.p05, kSummaryDecimals)
             .number(s.p50, kSummaryDecimals)
-            .number(s.p95, kSummaryDecimals);
+            .number(s.p95, kSummaryDecimals)
+            .number(s.se, kSummaryDecimals);
         means.push_back(s.mean);
         values.clear();
     }
