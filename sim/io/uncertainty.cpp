@@ -43,11 +43,12 @@ double normal_cdf(double z) {
     return 0.5 * std::erfc(-z / std::numbers::sqrt2);
 }
 
-/// The keys each distribution takes, in the order `--uncertain` reads positional arguments.
+/// The keys each distribution takes, in the order `--uncertain` reads positional arguments
+/// (a lognormal also takes `mu` instead of `median`, by name only).
 const schema::Words& parameter_keys(Distribution d) {
     static const schema::Words uniform = {"lo", "hi"};
     static const schema::Words normal = {"mean", "sd"};
-    static const schema::Words lognormal = {"median", "sigma", "mu"};
+    static const schema::Words lognormal = {"median", "sigma"};
     static const schema::Words triangular = {"lo", "mode", "hi"};
     switch (d) {
         case Distribution::uniform:
@@ -202,6 +203,7 @@ class ParameterReader {
         p_.distribution = static_cast<Distribution>(*which);
         schema::Words allowed = {"distribution"};
         for (const auto& k : parameter_keys(p_.distribution)) allowed.push_back(k);
+        if (p_.distribution == Distribution::lognormal) allowed.emplace_back("mu");
         allowed.insert(allowed.end(), {"min", "max"});
         const MapReader m(f_, e_.value, path_, allowed,
                           [&](std::string_view key) { return advice(key); });
@@ -455,16 +457,13 @@ bool apply_uncertain_option(Doc& root, std::string_view text, int index, Diagnos
         if (kv != std::string::npos) {
             spec.set(arg.substr(0, kv), Doc::make_scalar(arg.substr(kv + 1), at(offset + kv + 1)),
                      at(offset));
-        } else if (positional < keys.size() && keys[positional] != "mu") {
+        } else if (positional < keys.size()) {
             spec.set(keys[positional++], Doc::make_scalar(arg, at(offset)), at(offset));
         } else {
-            diags.error(
-                at(offset), "",
-                fmt::format(
-                    "--uncertain: too many values for a {} distribution (it "
-                    "takes {}; give min=, max= by name)",
-                    name,
-                    join({keys.begin(), keys.begin() + (name == "lognormal" ? 2 : keys.size())})));
+            diags.error(at(offset), "",
+                        fmt::format("--uncertain: too many values for a {} distribution (it "
+                                    "takes {}; give min=, max= by name)",
+                                    name, join(keys)));
             return false;
         }
     }
