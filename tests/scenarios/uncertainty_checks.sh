@@ -3,9 +3,9 @@
 # draws independent of the thread count, parameters.csv, the same draws in every variant of a
 # sweep, --uncertain as the section, one run using the scenario's own values, the equilibrium
 # ignoring the section, and compare saying what each ensemble includes.
-#   uncertainty_checks.sh TRADESIM REPO_ROOT CHECK
+#   uncertainty_checks.sh TRADESIM REPO_ROOT CHECK [MPIEXEC]
 set -euo pipefail
-bin="$1"; root="$2"; check="$3"
+bin="$1"; root="$2"; check="$3"; mpiexec="${4:-mpiexec}"
 cd "$root"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -40,6 +40,15 @@ case "$check" in
       cmp -s "$tmp/sh/$f" "$tmp/one/$f" || fail "$f differs between shards and one process"
     done
     grep -q '"random_parts": "seizure draws, parameters (' "$tmp/sh/manifest.json" || fail "reduce lost random_parts"
+    ;;
+  mpi)
+    # Two MPI ranks give the files of one process (each rank builds the runs it simulates).
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+    expect_code 0 "$mpiexec" -n 2 --oversubscribe "$bin" run "$u" --runs 5 -o "$tmp/m" --quiet
+    expect_code 0 "$bin" run "$u" --runs 5 -o "$tmp/one" --quiet
+    for f in parameters.csv countries.csv summary.csv; do
+      cmp -s "$tmp/m/$f" "$tmp/one/$f" || fail "$f differs between 2 ranks and one process"
+    done
     ;;
   parameters-csv)
     expect_code 0 "$bin" run "$u" --runs 4 -o "$tmp/p" --quiet
