@@ -49,6 +49,9 @@ struct Manifest {
         friend bool operator==(const Observed&, const Observed&) = default;
     };
     std::optional<Observed> observed;
+    /// What is random in the runs (io::describe(RandomParts): "licence draws, parameters (...)",
+    /// "" for nothing), written as "random_parts" so that compare can say what a band includes.
+    std::optional<std::string> random_parts;
 };
 
 /// The manifest's record of a scenario's observed_until (nullopt without it).
