@@ -477,36 +477,6 @@ std::vector<std::string> comparability_problems(const std::vector<ScenarioRuns>&
     return problems;
 }
 
-Interval interval_of(const std::vector<double>& values) {
-    Interval out;
-    out.n = static_cast<int>(values.size());
-    if (values.empty()) {
-        out.mean = out.p05 = out.p95 = std::numeric_limits<double>::quiet_NaN();
-        return out;
-    }
-    double sum = 0.0;
-    for (const double v : values) sum += v;  // in run order: reproducible
-    out.mean = sum / static_cast<double>(values.size());
-    std::vector<double> sorted = values;
-    std::sort(sorted.begin(), sorted.end(), [](double a, double b) {
-        if (std::isnan(a)) return false;
-        if (std::isnan(b)) return true;
-        return a < b;
-    });
-    // Hyndman & Fan type 7: h = (n − 1)·p, x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]).
-    const auto quantile = [&sorted](double p) {
-        const double h = static_cast<double>(sorted.size() - 1) * p;
-        const double lo = std::floor(h);
-        const auto i = static_cast<std::size_t>(lo);
-        if (i + 1 >= sorted.size()) return sorted.back();
-        const double frac = h - lo;
-        return frac == 0.0 ? sorted[i] : sorted[i] + frac * (sorted[i + 1] - sorted[i]);
-    };
-    out.p05 = quantile(0.05);
-    out.p95 = quantile(0.95);
-    return out;
-}
-
 namespace {
 
 using RowId = std::tuple<std::string, std::string, std::string>;  // scope, key, metric
@@ -660,6 +630,8 @@ CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
         res.labels.push_back(s.label);
         res.folders.push_back(s.folder);
         res.runs.push_back(static_cast<int>(s.totals->runs().size()));
+        res.random_parts.push_back(s.random_parts);
+        res.identical_runs.push_back(true);
         res.ensemble |= s.totals->runs().size() > 1;
         res.projection.push_back(projection_of(s));
         series.push_back(s.totals->metrics(options.by));
@@ -689,6 +661,8 @@ CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
             continue;
         }
         for (const auto* m : found) row.cells.push_back(compare_cell(m, found.front()));
+        for (std::size_t i = 0; i < row.cells.size(); ++i)
+            if (row.cells[i].value.p05 != row.cells[i].value.p95) res.identical_runs[i] = false;
         res.rows.push_back(std::move(row));
     }
     return res;

@@ -218,6 +218,9 @@ struct ScenarioRuns {
     /// the date of its first (partly) projected tick ("projection_from"; none when the record
     /// covers the whole run). Both absent for scenarios without time.observed_until.
     std::optional<std::string> observed_until, projection_from;
+    /// What is random in its runs (manifest.json "random_parts": "licence draws, parameters
+    /// (...)", "" for nothing); none when the folder does not record it.
+    std::optional<std::string> random_parts;
 };
 
 /// How much of the compared period a scenario projects rather than observes: the ticks of the
@@ -235,10 +238,14 @@ std::optional<Projection> projection_of(const ScenarioRuns& scenario);
 /// countries or time spans. Empty when comparable. Each message names both folders.
 std::vector<std::string> comparability_problems(const std::vector<ScenarioRuns>& scenarios);
 
-/// mean, p05 and p95 (type-7 quantiles) of the values, and their count.
+/// mean, p05 and p95 (type-7 quantiles) of the values, their count and the standard error of
+/// the mean, se = sd/√n (sample sd, divisor n − 1; 0 for one value). For a paired difference,
+/// se is the standard error of the mean difference: with common random numbers far smaller
+/// than the spread of either scenario.
 struct Interval {
     double mean = 0, p05 = 0, p95 = 0;
     int n = 0;
+    double se = 0;
 };
 Interval interval_of(const std::vector<double>& values);
 
@@ -266,7 +273,10 @@ struct CompareResult {
     CompareBy by = CompareBy::country;
     std::vector<std::string> labels;  // baseline first
     std::vector<std::string> folders;
-    std::vector<int> runs;  // runs per scenario
+    std::vector<int> runs;                                 // runs per scenario
+    std::vector<std::optional<std::string>> random_parts;  // per scenario (ScenarioRuns)
+    /// Per scenario: every row shown has the same value in all its runs.
+    std::vector<bool> identical_runs;
     bool ensemble = false;  // some scenario has more than one run
     TimeSpan span;
     std::string period_first, period_last;

@@ -23,7 +23,7 @@ EnsembleStats ensemble_stats(const std::vector<double>& values) {
     s.runs = static_cast<int>(values.size());
     if (values.empty()) {
         const double nan = std::numeric_limits<double>::quiet_NaN();
-        s.mean = s.sd = s.p05 = s.p50 = s.p95 = nan;
+        s.mean = s.sd = s.se = s.p05 = s.p50 = s.p95 = nan;
         return s;
     }
     double sum = 0.0;
@@ -33,6 +33,7 @@ EnsembleStats ensemble_stats(const std::vector<double>& values) {
         double ss = 0.0;
         for (const double v : values) ss += (v - s.mean) * (v - s.mean);
         s.sd = std::sqrt(ss / static_cast<double>(values.size() - 1));
+        s.se = s.sd / std::sqrt(static_cast<double>(values.size()));
     }
     std::vector<double> sorted = values;
     // NaN sorts last so that the order is total (std::sort needs a strict weak order).

@@ -23,6 +23,9 @@ namespace ts::analysis {
 
 struct EnsembleStats {
     double mean = 0.0, sd = 0.0, p05 = 0.0, p50 = 0.0, p95 = 0.0;
+    /// Standard error of the mean, sd/√runs (0 for a single run): how far the ensemble's mean
+    /// may be from the mean over infinitely many runs, not the spread of the runs.
+    double se = 0.0;
     int runs = 0;
     friend bool operator==(const EnsembleStats&, const EnsembleStats&) = default;
 };

@@ -200,7 +200,7 @@ int run_command(const Invocation& inv) {
         "(completed runs are skipped) and 'tradesim reduce DIR' merges the shards.\nOptions");
     options.visible.add(terminal_options(kQuietHelp))
         .add(scenario_options("override a value by dotted path (repeatable)",
-                              "random seed (overrides the scenario's)"))
+                              "random seed (overrides the scenario's)", true))
         .add(output_options(true))
         .add(ensemble_options("Monte Carlo runs"));
     options.hidden.add_options()("scenario", po::value<std::string>(), "scenario file");

@@ -174,6 +174,7 @@ std::vector<analysis::ScenarioRuns> read_runs(
             s.seed = info.seed;
             s.observed_until = info.observed_until;
             s.projection_from = info.projection_from;
+            s.random_parts = info.random_parts;
             s.totals = t.get();
             scenarios.push_back(s);
             totals.push_back(std::move(t));

@@ -222,6 +222,11 @@ int equilibrium_command(const Invocation& inv) {
 
     const auto loaded = io::load_scenario(scenario.file, scenario.load);
     print_warnings(loaded.warnings);
+    if (loaded.uncertainty)
+        fmt::print(stderr,
+                   "warning: the uncertainty section is ignored: the equilibrium uses the "
+                   "scenario's own values of {}\n",
+                   io::join(loaded.uncertainty->uncertainty().paths()));
     const model::Scenario& s = loaded.scenario;
     if (s.time.ticks <= 0) usage_error(kCommand, fmt::format("scenario '{}' has no ticks", s.name));
 

@@ -72,10 +72,17 @@ std::string positional(const std::string& command, const po::variables_map& vm,
     return vm[name].as<std::string>();
 }
 
-po::options_description scenario_options(const char* set_help, const char* seed_help) {
+po::options_description scenario_options(const char* set_help, const char* seed_help,
+                                         bool uncertain) {
     po::options_description group("Scenario");
     group.add_options()("set", po::value<std::vector<std::string>>()->composing(), set_help);
     if (seed_help != nullptr) group.add_options()("seed", po::value<std::uint64_t>(), seed_help);
+    if (uncertain)
+        group.add_options()("uncertain", po::value<std::vector<std::string>>()->composing(),
+                            "PATH=DIST:ARGS: draw PATH in each run of an ensemble, as the "
+                            "scenario's uncertainty section (normal:MEAN,SD, uniform:LO,HI, "
+                            "lognormal:MEDIAN,SIGMA, triangular:LO,MODE,HI; min=, max= truncate; "
+                            "repeatable)");
     return group;
 }
 
@@ -85,6 +92,7 @@ run::ScenarioSettings scenario_settings(const std::string& command, const po::va
     if (vm.count("set")) s.load.overrides = vm["set"].as<std::vector<std::string>>();
     if (vm.count("seed"))
         s.load.overrides.push_back(fmt::format("seed={}", vm["seed"].as<std::uint64_t>()));
+    if (vm.count("uncertain")) s.uncertain = vm["uncertain"].as<std::vector<std::string>>();
     return s;
 }
 

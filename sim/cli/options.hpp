@@ -42,8 +42,10 @@ bool print_help(const po::variables_map& vm, const CommandOptions& options);
 std::string positional(const std::string& command, const po::variables_map& vm,
                        const std::string& name, const std::string& missing);
 
-/// --set PATH=VALUE... and, with `seed_help`, --seed N.
-po::options_description scenario_options(const char* set_help, const char* seed_help = nullptr);
+/// --set PATH=VALUE... and, with `seed_help`, --seed N; with `uncertain`, --uncertain
+/// PATH=DIST:ARGS... (run and sweep).
+po::options_description scenario_options(const char* set_help, const char* seed_help = nullptr,
+                                         bool uncertain = false);
 /// The scenario file (positional "scenario") with --set and --seed as overrides.
 run::ScenarioSettings scenario_settings(const std::string& command, const po::variables_map& vm);
 

@@ -14,6 +14,9 @@ enum class Purpose : std::uint64_t {
     seizure = 2,
     demand_shock = 3,
     parameter_draw = 4,
+    /// Parameter uncertainty in ensembles: the draws of an uncertain --set path
+    /// (io/uncertainty.hpp).
+    parameter_uncertainty = 5,
     test = 99,
 };
 

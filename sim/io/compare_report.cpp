@@ -34,8 +34,9 @@ std::string pad_right(const std::string& s, std::size_t width) {
     return w >= width ? s : s + std::string(width - w, ' ');
 }
 
-/// A readable number: k, M, B, T above a thousand, two decimals; `sign` adds "+" to positives.
-std::string human(double v, bool sign) {
+/// A readable number: k, M, B, T above a thousand, `decimals` decimals (two by default); `sign`
+/// adds "+" to positives.
+std::string human(double v, bool sign, int decimals = 2) {
     if (std::isnan(v)) return "-";
     if (std::isinf(v)) return v > 0 ? (sign ? "+inf" : "inf") : "-inf";
     if (sign && v == 0.0) return "0";
@@ -50,7 +51,8 @@ std::string human(double v, bool sign) {
         x = v / 1e6, suffix = "M";
     else if (a >= 1e3)
         x = v / 1e3, suffix = "k";
-    std::string s = sign ? fmt::format("{:+.2f}{}", x, suffix) : fmt::format("{:.2f}{}", x, suffix);
+    std::string s = sign ? fmt::format("{:+.{}f}{}", x, decimals, suffix)
+                         : fmt::format("{:.{}f}{}", x, decimals, suffix);
     if (s.rfind("-0.00", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
     return s;
 }
@@ -59,18 +61,47 @@ bool is_share(const CompareRow& row) {
     return row.unit == "share";
 }
 
-std::string value_text(const CompareRow& row, double v) {
-    if (is_share(row)) return std::isnan(v) ? "-" : fmt::format("{:.2f}%", v * 100.0);
-    return human(v, false);
+std::string value_text(const CompareRow& row, double v, int decimals = 2) {
+    if (is_share(row)) return std::isnan(v) ? "-" : fmt::format("{:.{}f}%", v * 100.0, decimals);
+    return human(v, false, decimals);
 }
 
-std::string diff_text(const CompareRow& row, double d) {
+std::string diff_text(const CompareRow& row, double d, int decimals = 2) {
     if (is_share(row)) {
         if (std::isnan(d)) return "-";
         if (d == 0.0) return "0";
-        return fmt::format("{:+.2f} pp", d * 100.0);
+        return fmt::format("{:+.{}f} pp", d * 100.0, decimals);
     }
-    return human(d, true);
+    return human(d, true, decimals);
+}
+
+/// A standard error: unsigned, shares in percentage points.
+std::string se_text(const CompareRow& row, double se, int decimals) {
+    if (is_share(row) && !std::isnan(se)) return fmt::format("{:.{}f} pp", se * 100.0, decimals);
+    return human(se, false, decimals);
+}
+
+/// "mean ±se [p05, p95]" with the fewest decimals (2 to 8) at which numbers that differ read
+/// differently, so that a band reads "x [x, x]" only when it is zero (200 runs of 2.031M to
+/// 2.034M are not "2.03M [2.03M, 2.03M]"), and a standard error above 0 does not read as 0.
+/// Numbers within 1e-9 of each other (relative) are the same: the mean of identical runs may
+/// differ from them in the last bit.
+template <class Text>
+std::string band_text(const CompareRow& row, const Interval& v, Text text) {
+    const double scale = std::max({std::abs(v.mean), std::abs(v.p05), std::abs(v.p95)});
+    const auto differ = [&](double a, double b) { return std::abs(a - b) > 1e-9 * scale; };
+    const auto reads_zero = [](const std::string& t) {
+        return t.find_first_of("123456789") == std::string::npos;
+    };
+    std::string mean, lo, hi, se;
+    for (int d = 2; d <= 8; ++d) {
+        mean = text(v.mean, d), lo = text(v.p05, d), hi = text(v.p95, d);
+        se = se_text(row, v.se, d);
+        if ((!differ(v.p05, v.p95) || lo != hi) && (!differ(v.mean, v.p05) || mean != lo) &&
+            (!differ(v.mean, v.p95) || mean != hi) && (!differ(v.se, 0.0) || !reads_zero(se)))
+            break;
+    }
+    return fmt::format("{} ±{} [{}, {}]", mean, se, lo, hi);
 }
 
 std::string pct_text(const CompareCell& c) {
@@ -84,15 +115,13 @@ std::string pct_text(const CompareCell& c) {
 std::string value_cell(const CompareResult& res, const CompareRow& row, const CompareCell& c) {
     if (!c.present) return "-";
     if (!res.ensemble) return value_text(row, c.value.mean);
-    return fmt::format("{} [{}, {}]", value_text(row, c.value.mean), value_text(row, c.value.p05),
-                       value_text(row, c.value.p95));
+    return band_text(row, c.value, [&](double v, int d) { return value_text(row, v, d); });
 }
 
 std::string diff_cell(const CompareResult& res, const CompareRow& row, const CompareCell& c) {
     if (!c.present || c.diff.n == 0) return "-";
     if (!res.ensemble) return diff_text(row, c.diff.mean);
-    return fmt::format("{} [{}, {}]", diff_text(row, c.diff.mean), diff_text(row, c.diff.p05),
-                       diff_text(row, c.diff.p95));
+    return band_text(row, c.diff, [&](double v, int d) { return diff_text(row, v, d); });
 }
 
 /// `text` broken at spaces into lines of at most `width` columns (longer words stay whole),
@@ -168,6 +197,33 @@ void projection_notes(const CompareResult& res, std::vector<std::string>& out) {
     }
 }
 
+/// One note per scenario of an ensemble comparison: what its band includes.
+void random_part_notes(const CompareResult& res, std::vector<std::string>& out) {
+    for (std::size_t i = 0; i < res.labels.size(); ++i) {
+        const auto& parts = res.random_parts[i];
+        const std::string& label = res.labels[i];
+        const int runs = res.runs[i];
+        if (parts && parts->empty())
+            out.push_back(
+                fmt::format("{}: no random parts: all {} runs are identical", label, runs));
+        else if (res.identical_runs[i])
+            out.push_back(fmt::format("{}: all {} runs are identical in these rows ({})", label,
+                                      runs,
+                                      parts ? "its random parts, " + *parts + ", took no effect"
+                                            : "sources of uncertainty not recorded"));
+        else if (!parts)
+            out.push_back(
+                fmt::format("{}: sources of uncertainty not recorded (its manifest.json "
+                            "predates random_parts)",
+                            label));
+        else
+            out.push_back(
+                fmt::format("{}: the {} runs include {}; nothing else (no demand "
+                            "shocks, no structural uncertainty)",
+                            label, runs, *parts));
+    }
+}
+
 std::vector<std::string> notes(const CompareResult& res) {
     using analysis::CompareBy;
     std::vector<std::string> out;
@@ -214,11 +270,13 @@ std::vector<std::string> notes(const CompareResult& res) {
             "Δ: scenario − baseline ({}); Δ%: relative to the baseline; shares differ in "
             "percentage points (pp)",
             res.labels.front()));
-    if (res.ensemble)
+    if (res.ensemble) {
         out.push_back(
-            "ensembles: mean [p05, p95] over the runs; Δ is the paired difference (same run index "
-            "in both "
-            "scenarios), mean [p05, p95]");
+            "ensembles: mean ±se [p05, p95] over the runs: se is the standard error of the mean "
+            "(sd/√runs), p05-p95 the spread of the runs; Δ is the paired difference (same run "
+            "index in both scenarios), mean ±se of the mean difference [p05, p95]");
+        random_part_notes(res, out);
+    }
     if (res.zero_rows_left_out > 0)
         out.push_back(
             fmt::format("{} row(s) zero in every scenario left out", res.zero_rows_left_out));
@@ -263,9 +321,9 @@ std::string render_compare_table(const CompareResult& res) {
     std::vector<std::size_t> group_start;  // first column of each scenario's group
     for (std::size_t i = 0; i < n; ++i) {
         group_start.push_back(cols.size());
-        cols.push_back({res.ensemble ? "mean [p05, p95]" : "value", {}, false, 0});
+        cols.push_back({res.ensemble ? "mean ±se [p05, p95]" : "value", {}, false, 0});
         if (i > 0) {
-            cols.push_back({res.ensemble ? "Δ [p05, p95]" : "Δ", {}, false, 0});
+            cols.push_back({res.ensemble ? "Δ ±se [p05, p95]" : "Δ", {}, false, 0});
             cols.push_back({"Δ%", {}, false, 0});
         }
     }
@@ -369,7 +427,7 @@ std::string render_compare_markdown(const CompareResult& res) {
         out += fmt::format(" {} |", esc(column_label(res, i)));
         rule += " ---: |";
         if (i > 0) {
-            out += res.ensemble ? " Δ [p05, p95] | Δ% |" : " Δ | Δ% |";
+            out += res.ensemble ? " Δ ±se [p05, p95] | Δ% |" : " Δ | Δ% |";
             rule += " ---: | ---: |";
         }
     }
@@ -400,6 +458,8 @@ std::string render_compare_csv(const CompareResult& res) {
         if (i > 0) out += ',';
         out += header[i];
     }
+    // Ensembles only, so that comparisons of single runs keep their columns.
+    if (res.ensemble) out += ",se,diff_se";
     out += kCsvLineEnd;
     for (const auto& row : res.rows) {
         const int d = row.unit == "USD" ? 2 : row.unit == "share" ? 6 : 4;
@@ -416,7 +476,7 @@ std::string render_compare_csv(const CompareResult& res) {
             append_csv_field(out, res.labels[i]);
             out += ',';
             if (!c.present) {
-                out += ",,,,,,,";
+                out += res.ensemble ? ",,,,,,,,," : ",,,,,,,";
                 out += kCsvLineEnd;
                 continue;
             }
@@ -442,6 +502,12 @@ std::string render_compare_csv(const CompareResult& res) {
             }
             out += ',';
             if (c.diff_pct) append_fixed(out, *c.diff_pct, 4);
+            if (res.ensemble) {
+                out += ',';
+                if (c.value.n > 1) append_fixed(out, c.value.se, d);
+                out += ',';
+                if (c.diff.n > 1) append_fixed(out, c.diff.se, d);
+            }
             out += kCsvLineEnd;
         }
     }

@@ -154,7 +154,7 @@ void write_file_shared(const fs::path& path, std::string_view text) {
 
 void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows,
                                 const fs::path& path) {
-    CsvWriter w(path, {"scope", "key", "metric", "mean", "sd", "p05", "p50", "p95", "runs"});
+    CsvWriter w(path, {"scope", "key", "metric", "mean", "sd", "p05", "p50", "p95", "runs", "se"});
     for (const auto& r : rows) {
         w.text(r.metric.scope).text(r.metric.key).text(r.metric.metric);
         w.number(r.stats.mean, kSummaryDecimals)
@@ -163,6 +163,7 @@ void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows,
             .number(r.stats.p50, kSummaryDecimals)
             .number(r.stats.p95, kSummaryDecimals)
             .integer(r.stats.runs)
+            .number(r.stats.se, kSummaryDecimals)
             .end_row();
     }
     w.commit();
@@ -185,7 +186,7 @@ EnsembleAssembler::EnsembleAssembler(const EnsemblePlan& plan, fs::path out_dir)
     std::vector<std::string> sum_head = head;
     sum_head.push_back("runs");
     for (const auto& m : plan_.metrics)
-        for (const char* s : {"mean", "sd", "p05", "p50", "p95"})
+        for (const char* s : {"mean", "sd", "p05", "p50", "p95", "se"})
             sum_head.push_back(m.column() + "." + s);
     const auto views = [](const std::vector<std::string>& v) {
         return std::vector<std::string_view>(v.begin(), v.end());
@@ -293,7 +294,8 @@ void EnsembleAssembler::write_sweep_summary_row(std::size_t variant) {
             .number(s.sd, kSummaryDecimals)
             .number(s.p05, kSummaryDecimals)
             .number(s.p50, kSummaryDecimals)
-            .number(s.p95, kSummaryDecimals);
+            .number(s.p95, kSummaryDecimals)
+            .number(s.se, kSummaryDecimals);
         means.push_back(s.mean);
         values.clear();
     }

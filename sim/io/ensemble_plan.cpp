@@ -72,6 +72,7 @@ std::string plan_yaml(const EnsemblePlan& p) {
         if (p.observed->projection_from)
             fmt::format_to(it, "projection_from: {}\n", json_string(*p.observed->projection_from));
     }
+    if (p.random_parts) fmt::format_to(it, "random_parts: {}\n", json_string(*p.random_parts));
     if (p.kind == EnsemblePlan::Kind::run) {
         fmt::format_to(it, "detail: {}\n", to_string(p.detail));
         return out;
@@ -136,6 +137,7 @@ EnsemblePlan read_plan(const fs::path& path) {
             if (const auto from = root["projection_from"])
                 p.observed->projection_from = from.as<std::string>();
         }
+        if (const auto parts = root["random_parts"]) p.random_parts = parts.as<std::string>();
         if (p.kind == EnsemblePlan::Kind::run) {
             const auto d = parse_flows_detail(root["detail"].as<std::string>());
             if (!d) bad_plan(path, "unknown detail");

@@ -36,6 +36,8 @@ struct EnsemblePlan {
     /// The base scenario's observed_until, for the merged folder's manifest (written into the
     /// plan only when the scenario has one, so plans of other scenarios are unchanged).
     std::optional<Manifest::Observed> observed;
+    /// What is random in the runs, for the manifest (Manifest::random_parts).
+    std::optional<std::string> random_parts;
     // run: per-tick files written per run
     RunWriterOptions::Detail detail = RunWriterOptions::Detail::buyer;
     // sweep

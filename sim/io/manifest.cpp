@@ -151,6 +151,7 @@ std::string manifest_json(const Manifest& m) {
     fmt::format_to(std::back_inserter(out), "{},\n", m.runs);
     key("threads");
     fmt::format_to(std::back_inserter(out), "{},\n", m.threads);
+    if (m.random_parts) string_field("random_parts", *m.random_parts);
     string_field("start_time_utc", m.start_time_utc);
     key("wall_seconds");
     // JSON has no inf/nan: a broken clock reading is written as 0.

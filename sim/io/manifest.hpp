@@ -49,6 +49,9 @@ struct Manifest {
         friend bool operator==(const Observed&, const Observed&) = default;
     };
     std::optional<Observed> observed;
+    /// What is random in the runs (io::describe(RandomParts): "licence draws, parameters (...)",
+    /// "" for nothing), written as "random_parts" so that compare can say what a band includes.
+    std::optional<std::string> random_parts;
     /// `calibrate` folders: the search (docs/calibration.md, "Calibrate"), written as a
     /// "calibration" object.
     struct Calibration {

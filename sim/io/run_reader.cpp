@@ -254,6 +254,7 @@ RunFolderInfo read_run_folder(const fs::path& dir, analysis::TickSink& totals) {
         }
         info.observed_until = json_member(json, "observed_until");
         info.projection_from = json_member(json, "projection_from");
+        info.random_parts = json_member(json, "random_parts");
     }
     if (info.scenario_name.empty()) {
         fs::path p = dir;

@@ -22,6 +22,7 @@ struct RunFolderInfo {
     std::string scenario_name;          // manifest.json "scenario_name", else the folder's name
     std::optional<std::uint64_t> seed;  // manifest.json "seed"
     std::optional<std::string> observed_until, projection_from;  // manifest.json, when recorded
+    std::optional<std::string> random_parts;                     // manifest.json, when recorded
     bool has_flows = false, has_revenue = false, has_manifest = false;
 };
 

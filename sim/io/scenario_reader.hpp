@@ -6,12 +6,14 @@
 //
 // Every problem found is collected; if any is an error, an InputError carrying all of them
 // (warnings included, in the order found) is thrown. The reader never prints.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
 #include "io/doc.hpp"
+#include "io/uncertainty.hpp"
 #include "model/scenario.hpp"
 
 namespace ts::io {
@@ -23,10 +25,15 @@ struct LoadOptions {
 struct LoadedScenario {
     model::Scenario scenario;
     std::vector<Diagnostic> warnings;
+    /// The scenario of each run when it has an `uncertainty` section (or --uncertain), else
+    /// null. `scenario` keeps the section's paths at their values in the file.
+    std::shared_ptr<const RunScenarios> uncertainty;
 };
 
-/// Loads, resolves and validates the scenario file at `path`. Throws InputError.
-LoadedScenario load_scenario(const std::string& path, const LoadOptions& options = {});
+/// Loads, resolves and validates the scenario file at `path`. Throws InputError. `uncertain`:
+/// each "PATH=DIST:ARGS" of --uncertain, in order, applied after the overrides.
+LoadedScenario load_scenario(const std::string& path, const LoadOptions& options = {},
+                             const std::vector<std::string>& uncertain = {});
 
 /// The same for text in memory. `pseudo_path` names it in messages, becomes
 /// Scenario::source_file, and `extends` is resolved relative to its directory.

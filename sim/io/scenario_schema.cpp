@@ -74,6 +74,9 @@ const Words kCountrySelectorKeys = {"all", "countries", "groups", "except"};
 const Words kBuyerSelectorKeys = {"listed", "ids", "headquarters", "groups"};
 const Words kReactionKeys = {"id", "by", "when", "then", "lag"};
 const Words kWhenKeys = {"metric", "via", "country", "above", "below", "for"};
+const Words kUncertaintyKeys = {"parameters", "draws"};
+const Words kUncertainParameterKeys = {"distribution", "lo", "hi",    "mode", "mean", "sd",
+                                       "median",       "mu", "sigma", "min",  "max"};
 
 const Words kSteps = {"day", "week", "month", "quarter"};
 const Words kProductKinds = {"chip", "component", "equipment"};
@@ -84,6 +87,7 @@ const Words kMetrics = {"diverted_units", "diverted_compute", "imports_compute",
                         "unmet_compute",  "seized_units",     "price_index"};
 const Words kPricings = {"fixed", "adjust", "clearing"};
 const Words kRouteMetrics = {"diverted_units", "diverted_compute", "seized_units"};
+const Words kDistributions = {"uniform", "normal", "lognormal", "triangular"};
 
 Words all_type_keys() {
     Words out;
@@ -177,6 +181,12 @@ std::vector<AcceptedKey> accepted_keys() {
     r.map("reactions[].when", kWhenKeys);
     r.values("reactions[].when.metric", kMetrics);
     r.policy("reactions[].then", true);
+    // Read apart from the rest (io/uncertainty.hpp), so it is not among kTopKeys.
+    r.key("uncertainty");
+    r.map("uncertainty", kUncertaintyKeys);
+    r.key("uncertainty.parameters.<path>");
+    r.map("uncertainty.parameters.<path>", kUncertainParameterKeys);
+    r.values("uncertainty.parameters.<path>.distribution", kDistributions);
     return r.take();
 }
 

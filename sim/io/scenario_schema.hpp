@@ -43,16 +43,21 @@ extern const Words kCountrySelectorKeys;
 extern const Words kBuyerSelectorKeys;
 extern const Words kReactionKeys;
 extern const Words kWhenKeys;
+/// `uncertainty` (io/uncertainty.hpp): a top-level key read apart from the scenario, and so not
+/// in kTopKeys (whose list the messages about an unknown top-level key show).
+extern const Words kUncertaintyKeys;
+extern const Words kUncertainParameterKeys;  // uncertainty.parameters.<path>
 
 // Words a choice accepts.
-extern const Words kSteps;         // time.step
-extern const Words kProductKinds;  // products[].kind, product selector `kinds`
-extern const Words kCovers;        // policy `covers`
-extern const Words kPeriods;       // quota `period`
-extern const Words kInspections;   // enforcement `at` (parallel to model::Inspection)
-extern const Words kMetrics;       // reaction `when.metric`
-extern const Words kPricings;      // suppliers[].pricing (model::Supplier::clearing_price)
-extern const Words kRouteMetrics;  // the metrics `when.via` applies to
+extern const Words kSteps;          // time.step
+extern const Words kProductKinds;   // products[].kind, product selector `kinds`
+extern const Words kCovers;         // policy `covers`
+extern const Words kPeriods;        // quota `period`
+extern const Words kInspections;    // enforcement `at` (parallel to model::Inspection)
+extern const Words kMetrics;        // reaction `when.metric`
+extern const Words kPricings;       // suppliers[].pricing (model::Supplier::clearing_price)
+extern const Words kRouteMetrics;   // the metrics `when.via` applies to
+extern const Words kDistributions;  // uncertainty.parameters.<path>.distribution
 
 /// Every key some policy type accepts, without duplicates, in type order.
 Words all_type_keys();

@@ -107,6 +107,14 @@ void prepare(const CalibrateJob& job, const MpiSession& mpi, Prepared& p) {
     check_distinct(job.free);
     io::Doc tree = load_tree(job.scenario.file);
     auto loaded = io::load_scenario_doc(tree, job.scenario.file, job.scenario.load);
+    if (loaded.uncertainty)
+        for (const auto& f : job.free)
+            for (const auto& path : loaded.uncertainty->uncertainty().paths())
+                if (path == f.path)
+                    throw InputError(fmt::format(
+                        "--free '{}': {} is uncertain in the scenario (its `uncertainty` "
+                        "section): each run draws it, so it cannot also be fitted",
+                        f.spec, f.path));
     p.base = std::move(loaded.scenario);
     p.warnings = std::move(loaded.warnings);
     io::Doc resolved = tree;  // with the job's --set, where the free parameters are read

@@ -1,6 +1,7 @@
 #include "run/calibrate_objective.hpp"
 
 #include <charconv>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -63,12 +64,19 @@ io::FolderFit CalibrationObjective::folder_fit_at(const std::vector<double>& val
                                                   const std::string& label, bool check) const {
     // The parameters go through the same text as calibrated.yaml (12 significant digits), so
     // the scenario evaluated here is exactly the one that file gives.
-    const model::Scenario s = scenario_at(values);
+    io::LoadOptions options;
+    options.overrides = overrides_at(values);
+    const auto loaded = io::load_scenario_doc(doc_, file_, options);
+    const model::Scenario& s = loaded.scenario;
     analysis::TargetAccumulator acc(targets_);
     for (int r = 0; r < runs_; ++r) {
         engine::RunConfig config;
         config.run = r;
-        engine::Simulation sim(s, config);
+        // With an `uncertainty` section run r draws its parameters, the same draws at every
+        // point (they are keyed by the seed, the run and the path): still common random numbers.
+        std::optional<model::Scenario> drawn;
+        if (loaded.uncertainty) drawn = loaded.uncertainty->scenario(r);
+        engine::Simulation sim(drawn ? *drawn : s, config);
         analysis::TargetRecorder recorder(acc);
         sim.run(recorder, [](int, int) { throw_if_interrupted(); });
         if (check && r == 0) acc.check("of the scenario").throw_if_errors();

@@ -8,6 +8,7 @@
 #include "io/ensemble_parts.hpp"
 #include "io/manifest.hpp"
 #include "io/output_dir.hpp"
+#include "io/uncertainty.hpp"
 #include "run/ensemble_runner.hpp"
 #include "run/interrupt.hpp"
 #include "run/shard_folder.hpp"
@@ -90,6 +91,8 @@ EnsembleResult execute_merged(const EnsembleJob& job, MpiSession& mpi, const Fee
         std::error_code ec;
         fs::remove_all(run.parts_root, ec);
         io::write_text_file(dir->path() / io::kResolvedScenarioYaml, job.resolved_yaml);
+        if (!job.parameters_csv.empty())
+            io::write_text_file(dir->path() / io::kParametersCsv, job.parameters_csv);
         const auto m =
             ensemble_manifest(*job.plan, job.ensemble.threads, *job.clock, job.command_line);
         result.wall_seconds = m.wall_seconds;
@@ -128,10 +131,14 @@ EnsembleJob make_ensemble_job(const io::EnsemblePlan& plan, const EnsembleSettin
 
 void prepare_destination(const std::string& command, const fs::path& out,
                          const OutputSettings& output, const EnsembleSettings& ensemble,
-                         const io::EnsemblePlan& plan, const std::string& resolved_yaml) {
-    if (ensemble.shard)
+                         const io::EnsemblePlan& plan, const std::string& resolved_yaml,
+                         const std::string& parameters_csv) {
+    if (ensemble.shard) {
         prepare_shard_folder(command, out, output.force, io::plan_yaml(plan), resolved_yaml);
-    else
+        std::error_code ec;
+        if (!parameters_csv.empty() && !fs::exists(out / io::kParametersCsv, ec))
+            io::write_file_shared(out / io::kParametersCsv, parameters_csv);
+    } else
         io::OutputDir::check_available(out, output.force);  // before anything is written
 }
 

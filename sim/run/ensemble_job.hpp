@@ -27,7 +27,8 @@ struct EnsembleJob {
     EnsembleSettings ensemble;  // threads already resolved
     bool force = false;
     std::filesystem::path out;
-    std::string resolved_yaml;  // of the base scenario, copied into the output folder
+    std::string resolved_yaml;   // of the base scenario, copied into the output folder
+    std::string parameters_csv;  // the runs' drawn values ("": no parameter uncertainty)
     std::vector<std::string> command_line;
     const JobClock* clock = nullptr;
     std::string merged_log;  // logged (info) when the runs start without shards
@@ -53,9 +54,11 @@ EnsembleJob make_ensemble_job(const io::EnsemblePlan& plan, const EnsembleSettin
 
 /// Rank 0, before any work: a shard's folder is prepared (or refused), another job's folder
 /// must be free to create or replace (--force).
+/// A shard writes `parameters_csv` (when not empty) into the folder as well.
 void prepare_destination(const std::string& command, const std::filesystem::path& out,
                          const OutputSettings& output, const EnsembleSettings& ensemble,
-                         const io::EnsemblePlan& plan, const std::string& resolved_yaml);
+                         const io::EnsemblePlan& plan, const std::string& resolved_yaml,
+                         const std::string& parameters_csv = {});
 
 EnsembleResult execute_ensemble(const EnsembleJob& job, MpiSession& mpi, const Feedback& feedback);
 

@@ -16,6 +16,7 @@ namespace ts::run {
 struct ScenarioSettings {
     std::string file;
     io::LoadOptions load;
+    std::vector<std::string> uncertain;  // --uncertain PATH=DIST:ARGS, in order
 };
 
 struct OutputSettings {

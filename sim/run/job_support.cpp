@@ -58,6 +58,7 @@ io::Manifest ensemble_manifest(const io::EnsemblePlan& plan, int threads, const 
     m.status = "complete";
     m.seed = plan.seed;
     m.observed = plan.observed;
+    m.random_parts = plan.random_parts;
     m.runs = plan.runs;
     m.threads = threads;
     m.command_line = command_line;

@@ -18,6 +18,7 @@
 #include "io/run_writer.hpp"
 #include "io/scenario_reader.hpp"
 #include "io/sha256.hpp"
+#include "io/uncertainty.hpp"
 #include "run/ensemble_job.hpp"
 #include "run/ensemble_runner.hpp"
 #include "run/interrupt.hpp"
@@ -78,10 +79,27 @@ Simulated simulate(const model::Scenario& s, const io::RunWriterOptions& options
     return {std::move(engine), summary.rows()};
 }
 
+/// A job of one run simulates the scenario's own values of its uncertain paths: say so.
+void warn_undrawn(const io::LoadedScenario& loaded) {
+    if (loaded.uncertainty)
+        spdlog::warn(
+            "uncertainty: one run uses the scenario's own values of {}; give --runs N (N >= 2) "
+            "to draw them",
+            io::join(loaded.uncertainty->uncertainty().paths()));
+}
+
+/// What is random in the job's runs, for the manifest: parameters only when they are drawn.
+std::string random_parts_of(const io::LoadedScenario& loaded, bool drawn) {
+    const io::Uncertainty* u =
+        drawn && loaded.uncertainty ? &loaded.uncertainty->uncertainty() : nullptr;
+    return io::describe(io::random_parts(loaded.scenario, u));
+}
+
 /// One run into a staging folder that replaces `out` when complete.
 RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
-    auto loaded = io::load_scenario(job.scenario.file, job.scenario.load);
+    auto loaded = io::load_scenario(job.scenario.file, job.scenario.load, job.scenario.uncertain);
     report_warnings(loaded.warnings, feedback);
+    warn_undrawn(loaded);
     const model::Scenario& s = loaded.scenario;
     const fs::path out = output_folder(job.output, s);
     io::check_output_size(io::estimate_run_output(s, job.output.detail, 1), job.output.max_output,
@@ -118,6 +136,7 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
     m.start_time_utc = clock.start_time_utc;
     m.status = "complete";
     m.seed = s.seed;
+    m.random_parts = random_parts_of(loaded, false);
     m.runs = 1;
     m.threads = 1;
     m.command_line = job.command_line;
@@ -139,22 +158,28 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
     return outcome;
 }
 
-io::EnsemblePlan run_plan(const model::Scenario& s, const RunJob& job) {
-    io::EnsemblePlan plan = plan_of(io::EnsemblePlan::Kind::run, s, job.ensemble.runs);
+io::EnsemblePlan run_plan(const io::LoadedScenario& loaded, const RunJob& job) {
+    io::EnsemblePlan plan =
+        plan_of(io::EnsemblePlan::Kind::run, loaded.scenario, job.ensemble.runs);
     plan.detail = job.output.detail;
+    plan.random_parts = random_parts_of(loaded, job.ensemble.runs > 1);
     return plan;
 }
 
 /// Simulates run `task` of an ensemble into its part folder: per-tick files and summary rows.
+/// With parameter uncertainty (`drawn` not null) the run simulates its own scenario.
 std::function<void(std::size_t, const fs::path&)> run_part(const model::Scenario& s,
+                                                           const io::RunScenarios* drawn,
                                                            const RunJob& job) {
     io::RunWriterOptions options;
     options.flows_detail = job.output.detail;
     options.run_column = job.ensemble.runs > 1;
-    return [&s, options](std::size_t task, const fs::path& part) {
+    return [&s, drawn, options](std::size_t task, const fs::path& part) {
         engine::RunConfig config;
         config.run = static_cast<int>(task);
-        engine::Simulation sim(s, config);
+        std::optional<model::Scenario> own;
+        if (drawn) own = drawn->scenario(config.run);
+        engine::Simulation sim(own ? *own : s, config);
         analysis::SummaryCollector summary;  // refers to the simulation's world: keep sim alive
         {
             io::CsvRunWriter writer(sim.world(), part, options);
@@ -165,6 +190,12 @@ std::function<void(std::size_t, const fs::path&)> run_part(const model::Scenario
     };
 }
 
+/// Whether the runs draw their uncertain parameters: only an ensemble of two runs or more does
+/// (one run simulates the scenario's own values, as `tradesim run` without --runs).
+bool drawn(const io::LoadedScenario& loaded, const RunJob& job) {
+    return loaded.uncertainty && job.ensemble.runs > 1;
+}
+
 /// Several runs, MPI ranks or a shard: every rank loads and checks, then the runs are spread.
 RunOutcome run_ensemble_job(const RunJob& job, MpiSession& mpi, const Feedback& feedback) {
     const JobClock clock;
@@ -172,28 +203,37 @@ RunOutcome run_ensemble_job(const RunJob& job, MpiSession& mpi, const Feedback& 
     io::EnsemblePlan plan;
     fs::path out;
     const auto& shard = job.ensemble.shard;
+    std::string parameters_csv;
     RunOutcome outcome;
     outcome.exit_code = prepare_on_all_ranks(mpi, [&] {
-        loaded = io::load_scenario(job.scenario.file, job.scenario.load);
+        loaded = io::load_scenario(job.scenario.file, job.scenario.load, job.scenario.uncertain);
         const auto& s = loaded->scenario;
         out = output_folder(job.output, s);
-        plan = run_plan(s, job);
+        plan = run_plan(*loaded, job);
         io::check_output_size(io::estimate_run_output(s, job.output.detail, job.ensemble.runs),
                               job.output.max_output, "run");
+        // Every run's draws are made and validated before anything runs.
+        if (drawn(*loaded, job)) {
+            loaded->uncertainty->check_runs(job.ensemble.runs);
+            parameters_csv = loaded->uncertainty->parameters_csv(job.ensemble.runs);
+        }
         if (mpi.rank() == 0)
-            prepare_destination("run", out, job.output, job.ensemble, plan, s.resolved_yaml);
+            prepare_destination("run", out, job.output, job.ensemble, plan, s.resolved_yaml,
+                                parameters_csv);
     });
     if (outcome.exit_code != 0) return outcome;
     const model::Scenario& s = loaded->scenario;
     if (mpi.rank() == 0) {
         report_warnings(loaded->warnings, feedback);
+        if (!drawn(*loaded, job)) warn_undrawn(*loaded);
         for (const auto& note : engine::Simulation::unsimulated_features(s))
             spdlog::warn("{}", note);
     }
 
     auto ensemble = make_ensemble_job(plan, job.ensemble, job.output, out, s.resolved_yaml,
                                       job.command_line, clock);
-    ensemble.compute = run_part(s, job);
+    ensemble.parameters_csv = parameters_csv;
+    ensemble.compute = run_part(s, drawn(*loaded, job) ? loaded->uncertainty.get() : nullptr, job);
     ensemble.merged_log =
         fmt::format("running '{}': {} runs of {} ticks on {} thread(s) x {} process(es)", s.name,
                     job.ensemble.runs, s.time.ticks, ensemble.ensemble.threads, mpi.size());

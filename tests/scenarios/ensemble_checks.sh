@@ -35,10 +35,10 @@ case "$check" in
     expect_code 0 "$bin" run "$ex" --runs 6 --threads 1 -o "$tmp/t1" --quiet
     expect_code 0 "$bin" run "$ex" --runs 6 --threads 2 -o "$tmp/t2" --quiet
     same_files "$tmp/t1" "$tmp/t2" $run_files
-    head -1 "$tmp/t1/summary.csv" | grep -qx "scope,key,metric,mean,sd,p05,p50,p95,runs" || fail "summary.csv header"
+    head -1 "$tmp/t1/summary.csv" | grep -qx "scope,key,metric,mean,sd,p05,p50,p95,runs,se" || fail "summary.csv header"
     head -1 "$tmp/t1/flows.csv" | grep -q "^run,tick,date," || fail "flows.csv has no run column"
     [ "$(cut -d, -f1 "$tmp/t1/countries.csv" | tail -n +2 | uniq | tr '\n' ' ')" = "0 1 2 3 4 5 " ] || fail "runs not in run-index order"
-    grep -q "^world,all,seized_units,.*,6$" "$tmp/t1/summary.csv" || fail "no seized_units statistics over 6 runs"
+    grep -q "^world,all,seized_units,.*,6,[^,]*$" "$tmp/t1/summary.csv" || fail "no seized_units statistics over 6 runs"
     awk -F, '$3 == "seized_units" && $1 == "world" && $5 + 0 > 0 {ok = 1} END {exit !ok}' "$tmp/t1/summary.csv" \
       || fail "runs do not differ (sd of seized_units is 0)"
     grep -q '"runs": 6' "$tmp/t1/manifest.json" || fail "manifest runs"

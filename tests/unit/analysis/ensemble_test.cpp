@@ -35,6 +35,7 @@ TEST_CASE("ensemble stats: mean, sample sd, quantiles, count; quantiles ignore r
     const auto s = ensemble_stats({2, 4, 4, 4, 5, 5, 7, 9});
     CHECK(s.mean == 5.0);
     CHECK(s.sd == Approx(std::sqrt(32.0 / 7.0)));
+    CHECK(s.se == Approx(std::sqrt(32.0 / 7.0 / 8.0)));  // standard error of the mean: sd/√8
     CHECK(s.p50 == 4.5);
     CHECK(s.runs == 8);
     const auto shuffled = ensemble_stats({9, 5, 2, 7, 4, 5, 4, 4});
@@ -45,6 +46,7 @@ TEST_CASE("ensemble stats: mean, sample sd, quantiles, count; quantiles ignore r
     const auto one = ensemble_stats({3.5});
     CHECK(one.mean == 3.5);
     CHECK(one.sd == 0.0);
+    CHECK(one.se == 0.0);
     CHECK(one.p05 == 3.5);
     CHECK(one.p95 == 3.5);
     CHECK(one.runs == 1);

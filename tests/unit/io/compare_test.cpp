@@ -101,10 +101,10 @@ struct Loaded {
         : base(period), variant(period) {
         const auto ib = ts::io::read_run_folder(b, base);
         const auto iv = ts::io::read_run_folder(v, variant);
-        scenarios = {
-            {ib.scenario_name, b.string(), ib.seed, &base, ib.observed_until, ib.projection_from},
-            {iv.scenario_name, v.string(), iv.seed, &variant, iv.observed_until,
-             iv.projection_from}};
+        scenarios = {{ib.scenario_name, b.string(), ib.seed, &base, ib.observed_until,
+                      ib.projection_from, ib.random_parts},
+                     {iv.scenario_name, v.string(), iv.seed, &variant, iv.observed_until,
+                      iv.projection_from, iv.random_parts}};
     }
 };
 
@@ -122,9 +122,11 @@ TEST_CASE("interval_of: mean and type-7 quantiles p05, p95") {
     const auto i = interval_of({4, 1, 3, 2, 5});
     CHECK(i.n == 5);
     CHECK(i.mean == 3.0);
-    CHECK(i.p05 == Approx(1.2));  // h = 4·0.05 = 0.2: 1 + 0.2·(2 − 1)
-    CHECK(i.p95 == Approx(4.8));  // h = 3.8: 4 + 0.8·(5 − 4)
+    CHECK(i.p05 == Approx(1.2));                  // h = 4·0.05 = 0.2: 1 + 0.2·(2 − 1)
+    CHECK(i.p95 == Approx(4.8));                  // h = 3.8: 4 + 0.8·(5 − 4)
+    CHECK(i.se == Approx(std::sqrt(2.5 / 5.0)));  // sd² = 10/4; se = sd/√5
     const auto one = interval_of({7});
+    CHECK(one.se == 0.0);
     CHECK(one.mean == 7.0);
     CHECK(one.p05 == 7.0);
     CHECK(one.p95 == 7.0);
@@ -282,8 +284,8 @@ TEST_CASE("compare: folders with different countries or time spans are not compa
     const auto info = ts::io::read_run_folder(other, o);
     CHECK(info.scenario_name == "other");  // no manifest: the folder's name
     CHECK_FALSE(info.has_flows);
-    const std::vector<ScenarioRuns> s = {{"base", "A", 7, &base, {}, {}},
-                                         {"other", "B", {}, &o, {}, {}}};
+    const std::vector<ScenarioRuns> s = {{"base", "A", 7, &base, {}, {}, {}},
+                                         {"other", "B", {}, &o, {}, {}, {}}};
     const auto problems = comparability_problems(s);
     REQUIRE(problems.size() == 2);
     CHECK(problems[0] ==
@@ -323,24 +325,86 @@ TEST_CASE("compare CSV: the long form of the table, with intervals for ensembles
     opt.metrics = {"compute_imported", "share_diverted"};
     const auto res = compare_runs(in.scenarios, opt);
     const std::string csv = ts::io::render_compare_csv(res);
-    CHECK(csv.rfind(
-              "scope,key,metric,unit,scenario,runs,value,p05,p95,diff,diff_p05,diff_p95,diff_pct\n",
-              0) == 0);
+    // Ensembles: se and diff_se at the end.
+    CHECK(csv.rfind("scope,key,metric,unit,scenario,runs,value,p05,p95,diff,diff_p05,diff_p95,"
+                    "diff_pct,se,diff_se\n",
+                    0) == 0);
     CHECK(csv.find("country,CHN,compute_imported,compute,base,5,22.0000,20.2000,23.8000,0.0000,0."
-                   "0000,0.0000,0.0000\n") != std::string::npos);
+                   "0000,0.0000,0.0000,0.7071,0.0000\n") != std::string::npos);
     CHECK(csv.find("country,CHN,compute_imported,compute,variant,5,14.0000,10.4000,17.6000,-8.0000,"
                    "-11.0000,-2.8000,"
-                   "-36.3636\n") != std::string::npos);
+                   "-36.3636,1.4142,1.7607\n") != std::string::npos);
     CHECK(csv.find("country,CHN,share_diverted,share,variant,5,0.500000,0.500000,0.500000,0.500000,"
-                   "0.500000,0.500000,\n") != std::string::npos);
+                   "0.500000,0.500000,,0.000000,0.000000\n") != std::string::npos);
     // The table prints the same numbers.
     const std::string table = ts::io::render_compare_table(res);
-    CHECK(table.find("14.00 [10.40, 17.60]") != std::string::npos);
-    CHECK(table.find("-8.00 [-11.00, -2.80]") != std::string::npos);
+    CHECK(table.find("14.00 ±1.41 [10.40, 17.60]") != std::string::npos);
+    CHECK(table.find("-8.00 ±1.76 [-11.00, -2.80]") != std::string::npos);
     CHECK(table.find("-36.36%") != std::string::npos);
-    CHECK(table.find("+50.00 pp [+50.00 pp, +50.00 pp]") != std::string::npos);
+    CHECK(table.find("+50.00 pp ±0.00 pp [+50.00 pp, +50.00 pp]") != std::string::npos);
     const std::string md = ts::io::render_compare_markdown(res);
-    CHECK(md.find("| country | CHN | compute_imported | compute | 22.00 [20.20, 23.80] | 14.00 "
-                  "[10.40, 17.60] | "
-                  "-8.00 [-11.00, -2.80] | -36.36% |") != std::string::npos);
+    CHECK(md.find("| country | CHN | compute_imported | compute | 22.00 ±0.71 [20.20, 23.80] | "
+                  "14.00 ±1.41 [10.40, 17.60] | -8.00 ±1.76 [-11.00, -2.80] | -36.36% |") !=
+          std::string::npos);
+}
+
+TEST_CASE("compare: standard errors of the mean and of the paired mean difference, in the CSV") {
+    TempDir dir("compare-se");
+    write_ensembles(dir.path() / "base", dir.path() / "variant");
+    Loaded in(dir.path() / "base", dir.path() / "variant");
+    const auto res = compare_runs(in.scenarios, {});
+    // CHN compute of the variant {18, 10, 16, 12, 14}: sd² = 40/4, se = √(10/5); paired d =
+    // {−2, −11, −6, −11, −10}: Σ(d − d̄)² = 62, se = √(62/4/5).
+    const auto& v = row(res, "country", "CHN", "compute_imported").cells[1];
+    CHECK(v.value.se == Approx(std::sqrt(2.0)));
+    CHECK(v.diff.se == Approx(std::sqrt(62.0 / 20.0)));
+    const std::string csv = ts::io::render_compare_csv(res);
+    CHECK(csv.rfind("scope,key,metric,unit,scenario,runs,value,p05,p95,diff,diff_p05,diff_p95,"
+                    "diff_pct,se,diff_se\n",
+                    0) == 0);
+    CHECK(csv.find("country,CHN,compute_imported,compute,variant,5,14.0000,10.4000,17.6000,"
+                   "-8.0000,-11.0000,-2.8000,-36.3636,1.4142,1.7607\n") != std::string::npos);
+}
+
+TEST_CASE("compare: each ensemble says what its runs include") {
+    TempDir dir("compare-parts");
+    write_ensembles(dir.path() / "base", dir.path() / "variant");
+    Loaded in(dir.path() / "base", dir.path() / "variant");
+    in.scenarios[1].random_parts = "licence draws, parameters (routes.MYS.detection)";
+    auto res = compare_runs(in.scenarios, {});
+    std::string table = ts::io::render_compare_table(res);
+    CHECK(table.find("base: sources of uncertainty not recorded") != std::string::npos);
+    CHECK(table.find("variant: the 5 runs include licence draws, parameters") != std::string::npos);
+    CHECK(table.find("nothing else") != std::string::npos);
+    in.scenarios[0].random_parts = "";
+    res = compare_runs(in.scenarios, {});
+    table = ts::io::render_compare_table(res);
+    CHECK(table.find("base: no random parts: all 5 runs are identical") != std::string::npos);
+}
+
+TEST_CASE("compare: a band that is not zero never reads x [x, x]") {
+    CompareResult res;
+    res.labels = {"a"};
+    res.folders = {"a"};
+    res.runs = {200};
+    res.random_parts = {std::nullopt};
+    res.identical_runs = {false};
+    res.projection = {std::nullopt};
+    res.ensemble = true;
+    CompareRow r{"world", "all", "compute_imported", "compute", {}};
+    CompareCell c;
+    c.present = true;
+    c.value = {2.0316e6, 2.0301e6, 2.0339e6, 200, 110.0};
+    r.cells.push_back(c);
+    res.rows.push_back(r);
+    CompareRow zero = r;  // a deterministic row: the mean may differ from the runs in the last bit
+    zero.key = "CHN";
+    zero.scope = "country";
+    zero.cells[0].value = {2.03e6 * (1 + 1e-15), 2.03e6, 2.03e6, 200, 0.0};
+    res.rows.push_back(zero);
+    const std::string table = ts::io::render_compare_table(res);
+    INFO(table);
+    CHECK(table.find("2.03M [2.03M, 2.03M]") == std::string::npos);
+    CHECK(table.find("2.032M ±110.000 [2.030M, 2.034M]") != std::string::npos);
+    CHECK(table.find("2.03M ±0.00 [2.03M, 2.03M]") != std::string::npos);
 }

@@ -177,8 +177,8 @@ TEST_CASE("the assembler concatenates run parts in order, header once, and summa
           "run,tick,v\n0,0,a\n0,1,b\n1,0,a\n1,1,b\n2,0,a\n2,1,b\n");
     CHECK(read_file(out / "events.csv") == "run,tick,x\n");
     CHECK(read_file(out / "summary.csv") ==
-          "scope,key,metric,mean,sd,p05,p50,p95,runs\n"
-          "world,all,m,1.666667,2.081666,0.100000,1.000000,3.700000,3\n");
+          "scope,key,metric,mean,sd,p05,p50,p95,runs,se\n"
+          "world,all,m,1.666667,2.081666,0.100000,1.000000,3.700000,3,1.201850\n");
 }
 
 TEST_CASE("the assembler refuses parts that differ from run 0's and missing parts", "[parts]") {
