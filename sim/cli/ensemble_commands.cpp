@@ -83,9 +83,9 @@ int sweep_command(const Invocation& inv) {
         .add(design_options())
         .add(ensemble_options("Monte Carlo runs per variant"))
         .add(output_options(false))
-        .add(scenario_options("override a value of every variant (repeatable)",
-                              "random seed (overrides the scenario's; also seeds lhs, morris, sobol)",
-                              true));
+        .add(scenario_options(
+            "override a value of every variant (repeatable)",
+            "random seed (overrides the scenario's; also seeds lhs, morris, sobol)", true));
     options.hidden.add_options()("scenario", po::value<std::string>(), "scenario file");
     options.pos.add("scenario", 1);
     const auto vm = parse("sweep", inv, options);

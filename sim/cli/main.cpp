@@ -113,7 +113,7 @@ int dispatch(int argc, char** argv) {
     if (command == "generate") return ts::cli::generate_command(inv);
     throw ts::InputError(
         fmt::format("tradesim: unknown command '{}' (expected run, validate, equilibrium, compare, "
-                    "fit, sweep, reduce or generate; see 'tradesim --help')",
+                    "fit, calibrate, sweep, reduce or generate; see 'tradesim --help')",
                     command));
 }
 
