@@ -12,6 +12,7 @@
 #include "cli/progress.hpp"
 #include "core/date.hpp"
 #include "engine/simulation.hpp"
+#include "io/compare_report.hpp"
 #include "io/observed.hpp"
 #include "io/scenario_reader.hpp"
 #include "run/run_job.hpp"
@@ -147,8 +148,16 @@ void print_run_outcome(const run::RunOutcome& o) {
             fmt::print("{}: {} run(s) of {} ticks from {}, outputs in {} ({:.2f} s)\n", s.name,
                        o.runs, s.time.ticks, format_date(s.time.start), o.output.string(),
                        o.wall_seconds);
-            if (o.runs > 1)
+            if (o.runs > 1) {
                 fmt::print("(means over {} runs; distributions in summary.csv)\n", o.runs);
+                // Say what the spread of the runs includes, so a band is never read as more.
+                if (o.random_parts && o.random_parts->empty())
+                    fmt::print("(no random parts: all {} runs are identical)\n", o.runs);
+                else if (o.random_parts)
+                    fmt::print("{}", io::wrap(fmt::format("(the runs include {}; nothing else)",
+                                                          *o.random_parts),
+                                              100, " "));
+            }
             break;
         case run::RunOutcome::Kind::shard:
             print_shard_outcome("run", *o.shard, o.output, o.wall_seconds);

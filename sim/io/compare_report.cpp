@@ -124,27 +124,6 @@ std::string diff_cell(const CompareResult& res, const CompareRow& row, const Com
     return band_text(row, c.diff, [&](double v, int d) { return diff_text(row, v, d); });
 }
 
-/// `text` broken at spaces into lines of at most `width` columns (longer words stay whole),
-/// continuation lines indented by `indent`; each line ends in "\n".
-std::string wrap(const std::string& text, std::size_t width, const std::string& indent) {
-    std::string out, line;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t end = text.find(' ', pos);
-        if (end == std::string::npos) end = text.size();
-        const std::string word = text.substr(pos, end - pos);
-        if (!line.empty() && display_width(line) + 1 + display_width(word) > width) {
-            out += line + "\n";
-            line = indent + word;
-        } else {
-            line += (line.empty() ? "" : " ") + word;
-        }
-        pos = end + 1;
-    }
-    if (!line.empty()) out += line + "\n";
-    return out;
-}
-
 /// The heading lines shared by the text and Markdown forms.
 std::string period_text(const CompareResult& res) {
     std::string s = fmt::format("{}", res.span.describe());
@@ -285,6 +264,27 @@ std::vector<std::string> notes(const CompareResult& res) {
 }
 
 }  // namespace
+
+/// `text` broken at spaces into lines of at most `width` columns (longer words stay whole),
+/// continuation lines indented by `indent`; each line ends in "\n".
+std::string wrap(const std::string& text, std::size_t width, const std::string& indent) {
+    std::string out, line;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find(' ', pos);
+        if (end == std::string::npos) end = text.size();
+        const std::string word = text.substr(pos, end - pos);
+        if (!line.empty() && display_width(line) + 1 + display_width(word) > width) {
+            out += line + "\n";
+            line = indent + word;
+        } else {
+            line += (line.empty() ? "" : " ") + word;
+        }
+        pos = end + 1;
+    }
+    if (!line.empty()) out += line + "\n";
+    return out;
+}
 
 std::optional<CompareFormat> parse_compare_format(std::string_view text) {
     if (text == "table") return CompareFormat::table;

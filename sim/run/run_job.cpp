@@ -248,6 +248,7 @@ RunOutcome run_ensemble_job(const RunJob& job, MpiSession& mpi, const Feedback& 
     outcome.output = out;
     outcome.runs = job.ensemble.runs;
     outcome.wall_seconds = result.wall_seconds;
+    outcome.random_parts = plan.random_parts;
     for (const auto& r : result.ensemble_rows)
         outcome.headlines.push_back({r.metric.scope, r.metric.key, r.metric.metric, r.stats.mean});
     outcome.scenario = std::move(loaded->scenario);

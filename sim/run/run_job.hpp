@@ -36,6 +36,8 @@ struct RunOutcome {
     double wall_seconds = 0.0;
     /// single: the run's summary rows; ensemble: the mean over runs of each row.
     std::vector<analysis::SummaryRow> headlines;
+    /// ensemble: what is random in its runs (io::describe; "" for nothing), for the headline.
+    std::optional<std::string> random_parts;
     std::optional<ShardOutcome> shard;
 };
 

@@ -28,6 +28,13 @@ case "$check" in
     # The drawn parameters make the runs differ (without them, this world's runs are identical).
     awk -F, '$1 == "world" && $3 == "compute_delivered" && $5 + 0 > 0 {ok = 1} END {exit !ok}' \
       "$tmp/t1/summary.csv" || fail "runs do not differ"
+    # The run's own summary says what its spread includes, and that a plain world has none.
+    expect_code 0 "$bin" run "$u" --runs 3 -o "$tmp/t3"
+    grep -q "(the runs include seizure draws, parameters (buyers.cn-cloud.price_elasticity," \
+      "$tmp/stdout" || fail "run: no line on what the runs include"
+    expect_code 0 "$bin" run scenarios/examples/two-suppliers.yaml --runs 3 -o "$tmp/t4"
+    grep -q "(no random parts: all 3 runs are identical)" "$tmp/stdout" \
+      || fail "run: a world without random parts not said to be deterministic"
     ;;
   shards)
     # Two shards reduced give the files of one process, parameters.csv and the manifest's
