@@ -57,40 +57,52 @@ std::string what(const Target& t) {
     return s == t.metric ? s + " world" : s;
 }
 
-/// The rows of one section as aligned text.
-void section(std::string& out, const std::vector<const FitRow*>& rows, bool ensemble) {
-    std::vector<std::vector<std::string>> cells;
-    std::vector<std::string> head = {"target", "what", "period", "model"};
-    if (ensemble) head.insert(head.end(), {"sd", "p05", "p95"});
-    head.insert(head.end(), {"observed", "ratio", "z", "band"});
-    cells.push_back(head);
-    for (const FitRow* r : rows) {
-        const Target& t = *r->target;
-        const bool share = is_share(t);
-        std::vector<std::string> c = {t.id, what(t),
-                                      r->projected ? t.period + std::string(kProjected) : t.period,
-                                      human(r->model, share)};
-        if (ensemble)
-            c.insert(c.end(), {human(r->sd, share), human(r->p05, share), human(r->p95, share)});
-        c.insert(c.end(),
-                 {human(t.observed, share), r->ratio ? fmt::format("{:.3f}", *r->ratio) : "-",
-                  fmt::format("{:+.2f}", r->z), r->inside ? "in" : "OUT"});
-        cells.push_back(std::move(c));
-    }
-    std::vector<std::size_t> width(head.size(), 0);
+/// Cells as aligned text: the first `text_columns` columns left-aligned, numbers right.
+void align(std::string& out, const std::vector<std::vector<std::string>>& cells,
+           std::size_t text_columns) {
+    std::vector<std::size_t> width(cells.front().size(), 0);
     for (const auto& row : cells)
         for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
     for (const auto& row : cells) {
         std::string line;
         for (std::size_t i = 0; i < row.size(); ++i) {
-            // Text columns left, numbers right.
-            line += i < 3 ? fmt::format("{:<{}}", row[i], width[i])
-                          : fmt::format("{:>{}}", row[i], width[i]);
+            line += i < text_columns ? fmt::format("{:<{}}", row[i], width[i])
+                                     : fmt::format("{:>{}}", row[i], width[i]);
             if (i + 1 < row.size()) line += "  ";
         }
         while (!line.empty() && line.back() == ' ') line.pop_back();
         out += "  " + line + "\n";
     }
+}
+
+/// The rows of one section as aligned text (an ensemble's spread is a table of its own, so
+/// that the fit stays within 100 columns).
+void section(std::string& out, const std::vector<const FitRow*>& rows) {
+    std::vector<std::vector<std::string>> cells = {
+        {"target", "what", "period", "model", "observed", "ratio", "z", "band"}};
+    for (const FitRow* r : rows) {
+        const Target& t = *r->target;
+        const bool share = is_share(t);
+        cells.push_back({t.id, what(t),
+                         r->projected ? t.period + std::string(kProjected) : t.period,
+                         human(r->model, share), human(t.observed, share),
+                         r->ratio ? fmt::format("{:.3f}", *r->ratio) : "-",
+                         fmt::format("{:+.2f}", r->z), r->inside ? "in" : "OUT"});
+    }
+    align(out, cells, 3);
+}
+
+/// An ensemble's spread over its runs, target by target (fitted targets, then holdouts).
+void spread(std::string& out, const std::vector<const FitRow*>& rows) {
+    std::vector<std::vector<std::string>> cells = {
+        {"target", "model (mean)", "sd", "p05", "p95", "observed"}};
+    for (const FitRow* r : rows) {
+        const bool share = is_share(*r->target);
+        cells.push_back({r->target->id, human(r->model, share), human(r->sd, share),
+                         human(r->p05, share), human(r->p95, share),
+                         human(r->target->observed, share)});
+    }
+    align(out, cells, 1);
 }
 
 std::string block(const FolderFit& f) {
@@ -106,10 +118,17 @@ std::string block(const FolderFit& f) {
     }
     const bool ensemble = f.runs > 1;
     out += "\n";
-    if (!fitted.empty()) section(out, fitted, ensemble);
+    if (!fitted.empty()) section(out, fitted);
     if (!holdouts.empty()) {
         out += "\n  holdouts (left out of the objective)\n";
-        section(out, holdouts, ensemble);
+        section(out, holdouts);
+    }
+    if (ensemble) {
+        out += fmt::format(
+            "\n  spread over the {} runs (model: their mean; sd, p05, p95 of the runs)\n", f.runs);
+        std::vector<const FitRow*> all = fitted;
+        all.insert(all.end(), holdouts.begin(), holdouts.end());
+        spread(out, all);
     }
     const auto outside = outside_band(f);
     out += fmt::format("\n  objective  Σ weight·z² over {} target{}: {:.4f}\n", fitted.size(),
@@ -121,7 +140,6 @@ std::string block(const FolderFit& f) {
             "  (p) the period ends after the observed record ({}): the model value "
             "is a projection\n",
             f.observed_until.value_or(""));
-    if (ensemble) out += "  model: the mean over the runs; sd, p05, p95: their spread\n";
     return out;
 }
 

@@ -64,9 +64,12 @@ case "$check" in
     run_example "$tmp/one"
     expect_code 0 "$bin" fit "$tmp/ens" "$tmp/one" --targets "$targets"
     grep -q "calibration-world ($tmp/ens): 3 runs" "$tmp/stdout" || fail "no ensemble heading"
-    grep -Eq "^  target +what +period +model +sd +p05 +p95 +observed" "$tmp/stdout" \
+    grep -q "^  spread over the 3 runs (model: their mean" "$tmp/stdout" || fail "no spread table"
+    grep -Eq "^  target +model \(mean\) +sd +p05 +p95 +observed$" "$tmp/stdout" \
       || fail "no spread columns"
-    grep -q "model: the mean over the runs" "$tmp/stdout" || fail "no ensemble note"
+    # The tables stay within 100 columns, ensembles included (headings name the folder's path).
+    awk '/^  / && length($0) > 100 {bad = 1} END {exit bad}' "$tmp/stdout" \
+      || fail "table lines over 100 columns"
     grep -q "^objective by folder$" "$tmp/stdout" || fail "no objectives side by side"
     expect_code 0 "$bin" fit "$tmp/ens" --targets "$targets" --format csv
     # 9 targets, one row each, the spread filled in.
