@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "io/compare_report.hpp"
 #include "io/csv.hpp"
 #include "io/manifest.hpp"
 
@@ -36,6 +37,18 @@ std::pair<double, double> band_of(const Target& t) {
 }
 
 constexpr std::string_view kProjected = " (p)";
+
+/// Every line of `text` (each ending in "\n") indented by two spaces, as the report's notes.
+std::string indent(const std::string& text) {
+    std::string out;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t end = text.find('\n', pos);
+        out += "  " + text.substr(pos, end - pos + 1);
+        pos = end == std::string::npos ? text.size() : end + 1;
+    }
+    return out;
+}
 
 /// What a target measures, short: "compute_imported CHN", "revenue_usd us-designer bill CHN",
 /// "compute TWN>SGP>CHN diverted", "seized_units world" (the CSV has the long form).
@@ -133,8 +146,10 @@ std::string block(const FolderFit& f) {
     const auto outside = outside_band(f);
     out += fmt::format("\n  objective  Σ weight·z² over {} target{}: {:.4f}\n", fitted.size(),
                        fitted.size() == 1 ? "" : "s", analysis::objective(f.report));
-    out += outside.empty() ? fmt::format("  every target is inside its band\n")
-                           : fmt::format("  outside their band: {}\n", fmt::join(outside, ", "));
+    out += outside.empty()
+               ? fmt::format("  every target is inside its band\n")
+               : indent(wrap(fmt::format("outside their band: {}", fmt::join(outside, ", ")), 98,
+                             "  "));
     if (projected)
         out += fmt::format(
             "  (p) the period ends after the observed record ({}): the model value "
