@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "engine/world.hpp"
 
 namespace ts::analysis {
 
@@ -31,20 +32,6 @@ std::string_view supplier_name(const model::Scenario& s, model::Index i) {
                    [](const model::Supplier& x) -> const std::string& { return x.id; });
 }
 
-/// The number of buyers of `s` that are real firms: the engine's world appends one synthetic
-/// buyer per supplier purchase (named after the supplier), which the run folder's
-/// scenario.resolved.yaml does not list, so their flows are no firm's for `headquarters:`.
-std::size_t real_buyers(const model::Scenario& s) {
-    std::vector<const std::string*> synthetic;
-    for (const auto& sup : s.suppliers)
-        for (std::size_t i = 0; i < sup.purchases.size(); ++i) synthetic.push_back(&sup.id);
-    if (synthetic.size() > s.buyers.size()) return s.buyers.size();  // the input scenario
-    const std::size_t first = s.buyers.size() - synthetic.size();
-    for (std::size_t i = 0; i < synthetic.size(); ++i)
-        if (s.buyers[first + i].id != *synthetic[i]) return s.buyers.size();
-    return first;
-}
-
 }  // namespace
 
 void TargetRecorder::begin(const model::Scenario& scenario, int run) {
@@ -54,7 +41,9 @@ void TargetRecorder::begin(const model::Scenario& scenario, int run) {
     for (const auto& c : scenario.countries) names.countries.push_back(c.code);
     for (const auto& s : scenario.suppliers) names.suppliers.push_back(s.id);
     for (const auto& p : scenario.products) names.products.push_back(p.id);
-    const std::size_t firms = real_buyers(scenario);
+    // The world's synthetic purchasers (named after their supplier) are no firm's: the run
+    // folder's scenario.resolved.yaml does not list them, so `headquarters:` leaves them out.
+    const std::size_t firms = engine::input_buyers(scenario);
     for (std::size_t i = 0; i < firms; ++i) {
         const model::Buyer& b = scenario.buyers[i];
         names.buyer_headquarters.emplace(

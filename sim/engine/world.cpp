@@ -147,6 +147,12 @@ void weigh_variants(World& world) {
 
 }  // namespace
 
+std::size_t input_buyers(const model::Scenario& world) {
+    std::size_t purchasers = 0;
+    for (const auto& sup : world.suppliers) purchasers += sup.purchases.size();
+    return world.buyers.size() - purchasers;
+}
+
 World build_world(const model::Scenario& input) {
     World world;
     world.scenario = input;

@@ -9,6 +9,7 @@
 // (engine_state.hpp); a triggered reaction's dates are run state of the policy book
 // (PolicyBook::schedule). The Simulation holds its World const: nothing writes it after
 // build_world.
+#include <cstddef>
 #include <vector>
 
 #include "model/scenario.hpp"
@@ -48,5 +49,9 @@ struct World {
 
 /// Builds the expanded world of a scenario.
 World build_world(const model::Scenario& input);
+
+/// The buyers of the input scenario among the world's (`world` as build_world made it, e.g.
+/// what a Recorder receives): they come first, the synthetic purchasers after them.
+std::size_t input_buyers(const model::Scenario& world);
 
 }  // namespace ts::engine
