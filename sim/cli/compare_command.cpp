@@ -20,6 +20,7 @@
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "io/compare_report.hpp"
+#include "io/output_dir.hpp"
 #include "io/run_reader.hpp"
 
 namespace fs = std::filesystem;
@@ -219,13 +220,7 @@ void report(const analysis::CompareResult& result, io::CompareFormat format,
             break;
     }
     if (out) {
-        if (out->has_parent_path()) {
-            std::error_code ec;
-            fs::create_directories(out->parent_path(), ec);
-            if (ec)
-                throw RunError(fmt::format("cannot create folder '{}': {}",
-                                           out->parent_path().string(), ec.message()));
-        }
+        io::create_parent_folders(*out);
         io::write_compare_csv(result, *out);
         if (format != io::CompareFormat::csv) fmt::print("\nwrote {}\n", out->string());
     }

@@ -8,7 +8,6 @@
 #include <iostream>
 #include <optional>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -17,6 +16,7 @@
 #include "cli/options.hpp"
 #include "core/error.hpp"
 #include "io/csv.hpp"
+#include "io/output_dir.hpp"
 #include "io/scenario_reader.hpp"
 
 namespace fs = std::filesystem;
@@ -160,13 +160,7 @@ int decimals(const std::string& metric) {
 }
 
 void write_csv(const fs::path& path, const std::vector<analysis::EquilibriumRow>& rows) {
-    if (path.has_parent_path()) {
-        std::error_code ec;
-        fs::create_directories(path.parent_path(), ec);
-        if (ec)
-            throw RunError(fmt::format("cannot create folder '{}': {}", path.parent_path().string(),
-                                       ec.message()));
-    }
+    io::create_parent_folders(path);
     io::CsvWriter csv(path,
                       {"scope", "key", "metric", "baseline", "value", "change", "change_pct"});
     for (const auto& row : rows) {

@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -15,6 +14,7 @@
 #include "cli/options.hpp"
 #include "core/error.hpp"
 #include "io/fit_report.hpp"
+#include "io/output_dir.hpp"
 #include "io/run_reader.hpp"
 #include "io/targets_reader.hpp"
 
@@ -110,13 +110,7 @@ int fit_command(const Invocation& inv) {
     fmt::print("{}", *format == io::FitFormat::csv ? io::render_fit_csv(fits)
                                                    : io::render_fit_table(targets, fits));
     if (out) {
-        if (out->has_parent_path()) {
-            std::error_code ec;
-            fs::create_directories(out->parent_path(), ec);
-            if (ec)
-                throw RunError(fmt::format("cannot create folder '{}': {}",
-                                           out->parent_path().string(), ec.message()));
-        }
+        io::create_parent_folders(*out);
         io::write_fit_csv(fits, *out);
         if (*format != io::FitFormat::csv) fmt::print("\nwrote {}\n", out->string());
     }

@@ -299,4 +299,13 @@ void OutputDir::commit() {
     fs::remove_all(old, ec);  // a leftover here is hidden and harmless
 }
 
+void create_parent_folders(const fs::path& file) {
+    if (!file.has_parent_path()) return;
+    std::error_code ec;
+    fs::create_directories(file.parent_path(), ec);
+    if (ec)
+        throw RunError(fmt::format("cannot create folder '{}': {}", file.parent_path().string(),
+                                   ec.message()));
+}
+
 }  // namespace ts::io

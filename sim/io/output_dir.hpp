@@ -94,4 +94,8 @@ class OutputDir {
     bool committed_ = false;
 };
 
+/// Creates the folders above `file` that do not exist yet (for `-o FILE`, which may name a new
+/// folder). Throws RunError naming the folder and the system's reason.
+void create_parent_folders(const std::filesystem::path& file);
+
 }  // namespace ts::io
