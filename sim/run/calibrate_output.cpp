@@ -100,32 +100,40 @@ std::string calibrated_text(const CalibrationFiles& f, const fs::path& out) {
                                f.job.free, fitted);
 }
 
+/// The manifest of a calibration folder, complete or interrupted: the scenario written there,
+/// the job and the search's counts; evaluations per second over the job's wall time.
+io::Manifest calibration_manifest(const model::Scenario& s, const CalibrateJob& job,
+                                  const JobClock& clock, const char* status,
+                                  io::Manifest::Calibration c) {
+    io::Manifest m;
+    m.scenario_name = s.name;
+    m.scenario_sha256 = io::sha256_hex(s.resolved_yaml);
+    m.start_time_utc = clock.start_time_utc;
+    m.status = status;
+    m.seed = s.seed;
+    m.runs = job.runs;
+    m.threads = resolve_threads(job.threads);
+    m.command_line = job.command_line;
+    m.wall_seconds = clock.seconds();
+    m.observed = io::observed_record(s.time);
+    c.budget = job.budget;
+    c.starts = job.starts;
+    c.evaluations_per_second =
+        m.wall_seconds > 0 ? (c.evaluations + c.identify_evaluations) / m.wall_seconds : 0.0;
+    m.calibration = c;
+    return m;
+}
+
 io::Manifest manifest_of(const CalibrationFiles& f, const model::Scenario& calibrated,
                          const JobClock& clock) {
     const auto& o = f.outcome;
-    io::Manifest m;
-    m.scenario_name = calibrated.name;
-    m.scenario_sha256 = io::sha256_hex(calibrated.resolved_yaml);
-    m.start_time_utc = clock.start_time_utc;
-    m.status = "complete";
-    m.seed = calibrated.seed;
-    m.runs = f.job.runs;
-    m.threads = resolve_threads(f.job.threads);
-    m.command_line = f.job.command_line;
-    m.wall_seconds = clock.seconds();
-    m.observed = io::observed_record(calibrated.time);
     io::Manifest::Calibration c;
     c.method = o.method;
-    c.budget = f.job.budget;
-    c.starts = f.job.starts;
     c.evaluations = o.evaluations;
     c.identify_evaluations = o.identify_evaluations;
-    c.evaluations_per_second =
-        m.wall_seconds > 0 ? (o.evaluations + o.identify_evaluations) / m.wall_seconds : 0.0;
     c.objective_before = o.objective_before;
     c.objective_after = o.objective_after;
-    m.calibration = c;
-    return m;
+    return calibration_manifest(calibrated, f.job, clock, "complete", c);
 }
 
 }  // namespace
@@ -145,24 +153,10 @@ std::size_t write_interrupted(const CalibrateJob& job, const model::Scenario& ba
     io::OutputDir dir(out, true);
     const std::size_t rows =
         write_interrupted_evaluations(dir.path() / "evaluations.csv", job.free, cache, log);
-    io::Manifest m;
-    m.scenario_name = base.name;
-    m.scenario_sha256 = io::sha256_hex(base.resolved_yaml);
-    m.start_time_utc = clock.start_time_utc;
-    m.status = "interrupted";
-    m.seed = base.seed;
-    m.runs = job.runs;
-    m.threads = resolve_threads(job.threads);
-    m.command_line = job.command_line;
-    m.wall_seconds = clock.seconds();
-    m.observed = io::observed_record(base.time);
     io::Manifest::Calibration c;
     c.method = analysis::to_string(job.method);
-    c.budget = job.budget;
-    c.starts = job.starts;
     c.evaluations = done;
-    c.evaluations_per_second = m.wall_seconds > 0 ? done / m.wall_seconds : 0.0;
-    m.calibration = c;
+    const io::Manifest m = calibration_manifest(base, job, clock, "interrupted", c);
     io::write_text_file(dir.path() / io::kManifestJson, io::manifest_json(m));
     dir.commit();
     return rows;
