@@ -6,23 +6,13 @@
 #   calibrate_checks.sh TRADESIM REPO CHECK [MPIEXEC]
 set -euo pipefail
 bin="$1"; repo="$2"; check="$3"; mpiexec="${4:-mpiexec}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-expect_code() {  # expect_code CODE CMD...
-  local want=$1; shift
-  set +e; "$@" > "$tmp/stdout" 2> "$tmp/stderr"; local got=$?; set -e
-  [ "$got" -eq "$want" ] || { cat "$tmp/stdout" "$tmp/stderr"; fail "'$*' exited $got, expected $want"; }
-}
+. "$(dirname "$0")/check_lib.sh"   # $tmp, fail, expect_code, same_files
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 example="$repo/scenarios/examples/calibration"
 args=("$example/world.yaml" --targets "$example/targets.yaml"
       --free buyers.cn-cloud.price_elasticity=0.3:2 --free routes.SGP.detection=0:0.3
       --free products.mid.density=1:5 --budget 60)
 files="calibrated.yaml fit-before.csv fit-after.csv evaluations.csv identifiability.csv scenario.resolved.yaml"
-same_files() {  # same_files DIR_A DIR_B
-  for f in $files; do cmp -s "$1/$f" "$2/$f" || fail "$f differs between $1 and $2"; done
-}
 # The model column (11) of a fit CSV, by target id (5).
 models() { awk -F, 'NR > 1 { print $5, $11 }' "$1"; }
 
@@ -62,7 +52,7 @@ case "$check" in
   threads)
     expect_code 0 "$bin" calibrate "${args[@]}" --threads 1 -o "$tmp/one" --quiet
     expect_code 0 "$bin" calibrate "${args[@]}" --threads 2 --runs 1 -o "$tmp/two" --quiet
-    same_files "$tmp/one" "$tmp/two"
+    same_files "$tmp/one" "$tmp/two" $files
     expect_code 0 "$bin" calibrate "${args[@]}" --seed 8 -o "$tmp/seed" --quiet
     ! cmp -s "$tmp/one/evaluations.csv" "$tmp/seed/evaluations.csv" || fail "the seed changes nothing"
     ;;
@@ -76,12 +66,13 @@ case "$check" in
   interrupted)
     # SIGINT part-way: exit 130, the evaluations made so far left in DIR marked interrupted;
     # --resume then gives exactly the files of an uninterrupted job.
-    # How long the first evaluations take depends on the build (ASan) and the machine's load:
-    # interrupt later and later until some evaluation has finished. Interrupted before any
-    # finished, the job must leave nothing behind.
-    for wait_s in 2 5 10 20; do
+    # How long an evaluation takes depends on the build (ASan is ~10x slower) and the machine's
+    # load: interrupt later and later (doubling) until some evaluation has finished. A job
+    # interrupted before any evaluation finished must leave nothing behind.
+    for wait_s in 0.2 0.4 0.8 1.6 3.2 6.4 12.8 25.6; do
       "$bin" calibrate "${args[@]}" --runs 200 -o "$tmp/cal" > "$tmp/stdout" 2> "$tmp/stderr" & pid=$!
-      sleep "$wait_s"; kill -INT "$pid"; set +e; wait "$pid"; code=$?; set -e
+      sleep "$wait_s"; kill -INT "$pid" 2> /dev/null || true; set +e; wait "$pid"; code=$?; set -e
+      [ "$code" -ne 0 ] || fail "the job finished within ${wait_s} s, before the interrupt"
       [ "$code" -eq 130 ] || { cat "$tmp/stderr"; fail "exit $code, expected 130"; }
       grep -q "stopped after" "$tmp/stderr" && break
       [ ! -e "$tmp/cal" ] || fail "interrupted before any evaluation finished, yet '$tmp/cal' exists"
@@ -93,12 +84,12 @@ case "$check" in
     [ -z "$(ls -A "$tmp" | grep -v -e stdout -e stderr -e '^cal$')" ] || { ls -la "$tmp"; fail "left files"; }
     expect_code 0 "$bin" calibrate "${args[@]}" --runs 200 -o "$tmp/cal" --resume --quiet
     expect_code 0 "$bin" calibrate "${args[@]}" --runs 200 -o "$tmp/ref" --quiet
-    same_files "$tmp/cal" "$tmp/ref"
+    same_files "$tmp/cal" "$tmp/ref" $files
     # Resuming a complete folder simulates nothing new: the same files again.
     expect_code 0 "$bin" --log-level info calibrate "${args[@]}" --runs 200 -o "$tmp/ref" --resume --quiet
     grep -q "resumed: 0 evaluation(s) simulated, the others of 60 taken from" "$tmp/stderr" \
       || { cat "$tmp/stderr"; fail "a complete folder was not reused"; }
-    same_files "$tmp/cal" "$tmp/ref"
+    same_files "$tmp/cal" "$tmp/ref" $files
     ;;
   progress)
     script -qec "$bin calibrate ${args[*]} -o $tmp/a" /dev/null > "$tmp/tty" < /dev/null
@@ -109,7 +100,7 @@ case "$check" in
   mpi)
     expect_code 0 "$bin" calibrate "${args[@]}" -o "$tmp/one" --quiet
     expect_code 0 "$mpiexec" -n 2 --oversubscribe "$bin" calibrate "${args[@]}" -o "$tmp/two" --quiet
-    same_files "$tmp/one" "$tmp/two"
+    same_files "$tmp/one" "$tmp/two" $files
     ;;
   *) fail "unknown check $check" ;;
 esac

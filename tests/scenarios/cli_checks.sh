@@ -4,15 +4,8 @@
 set -euo pipefail
 bin="$1"; root="$2"; check="$3"
 cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/check_lib.sh"   # $tmp, fail, expect_code, same_files
 ex=scenarios/examples/two-suppliers.yaml
-fail() { echo "FAIL: $*"; exit 1; }
-expect_code() {  # expect_code CODE CMD...
-  local want=$1; shift
-  set +e; "$@" > "$tmp/stdout" 2> "$tmp/stderr"; local got=$?; set -e
-  [ "$got" -eq "$want" ] || { cat "$tmp/stderr"; fail "'$*' exited $got, expected $want"; }
-}
 
 case "$check" in
   help)

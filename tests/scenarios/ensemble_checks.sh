@@ -5,23 +5,9 @@
 set -euo pipefail
 bin="$1"; root="$2"; check="$3"; mpiexec="${4:-mpiexec}"
 cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/check_lib.sh"   # $tmp, fail, expect_code, same_files
 ex=scenarios/examples/policies/export-control.yaml   # stochastic: seizures on diverted routes
 lic=scenarios/examples/policies/licence.yaml         # stochastic: licence decisions
-fail() { echo "FAIL: $*"; exit 1; }
-expect_code() {  # expect_code CODE CMD...
-  local want=$1; shift
-  set +e; "$@" > "$tmp/stdout" 2> "$tmp/stderr"; local got=$?; set -e
-  [ "$got" -eq "$want" ] || { cat "$tmp/stdout" "$tmp/stderr"; fail "'$*' exited $got, expected $want"; }
-}
-same_files() {  # same_files DIR_A DIR_B FILE...
-  local a=$1 b=$2; shift 2
-  for f in "$@"; do
-    [ -s "$a/$f" ] || fail "$a/$f missing or empty"
-    cmp -s "$a/$f" "$b/$f" || { diff "$a/$f" "$b/$f" | head -5; fail "$f differs between $a and $b"; }
-  done
-}
 run_files="flows.csv countries.csv markets.csv revenue.csv events.csv summary.csv scenario.resolved.yaml"
 sweep_files="runs.csv summary.csv scenario.resolved.yaml"
 # A grid of 2 x 2 variants; every variant has diverted flows, so seizures make runs differ.

@@ -5,14 +5,7 @@
 #   fit_checks.sh TRADESIM REPO CHECK
 set -euo pipefail
 bin="$1"; repo="$2"; check="$3"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-expect_code() {  # expect_code CODE CMD...
-  local want=$1; shift
-  set +e; "$@" > "$tmp/stdout" 2> "$tmp/stderr"; local got=$?; set -e
-  [ "$got" -eq "$want" ] || { cat "$tmp/stdout" "$tmp/stderr"; fail "'$*' exited $got, expected $want"; }
-}
+. "$(dirname "$0")/check_lib.sh"   # $tmp, fail, expect_code, same_files
 example="$repo/scenarios/examples/calibration"
 targets="$example/targets.yaml"
 run_example() {  # run_example DIR [ARGS...]

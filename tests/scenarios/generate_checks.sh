@@ -5,14 +5,7 @@
 #   generate_checks.sh TRADESIM CHECK
 set -euo pipefail
 bin="$1"; check="$2"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-expect_code() {  # expect_code CODE CMD...
-  local want=$1; shift
-  set +e; "$@" > "$tmp/stdout" 2> "$tmp/stderr"; local got=$?; set -e
-  [ "$got" -eq "$want" ] || { cat "$tmp/stderr"; fail "'$*' exited $got, expected $want"; }
-}
+. "$(dirname "$0")/check_lib.sh"   # $tmp, fail, expect_code, same_files
 small=(--countries 20 --suppliers 10 --products 4 --buyers 200 --hubs 3)
 
 case "$check" in

@@ -6,22 +6,8 @@
 set -euo pipefail
 bin="$1"; root="$2"; check="$3"; mpiexec="${4:-mpiexec}"
 cd "$root"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/check_lib.sh"   # $tmp, fail, expect_code, same_files
 lic=scenarios/examples/policies/licence.yaml   # stochastic: licence decisions
-fail() { echo "FAIL: $*"; exit 1; }
-expect_code() {  # expect_code CODE CMD...
-  local want=$1; shift
-  set +e; "$@" > "$tmp/stdout" 2> "$tmp/stderr"; local got=$?; set -e
-  [ "$got" -eq "$want" ] || { cat "$tmp/stdout" "$tmp/stderr"; fail "'$*' exited $got, expected $want"; }
-}
-same_files() {  # same_files DIR_A DIR_B FILE...
-  local a=$1 b=$2; shift 2
-  for f in "$@"; do
-    [ -s "$a/$f" ] || fail "$a/$f missing or empty"
-    cmp -s "$a/$f" "$b/$f" || { diff "$a/$f" "$b/$f" | head -5; fail "$f differs between $a and $b"; }
-  done
-}
 approval=policies.us-flagship-licence.license.approval
 # Three parameters: the licence approval drives China's imports, the description nothing.
 args=(--param "$approval=0.1:0.9" --param routes.SGP.markup=0.02:0.2 --param description=a,b
