@@ -34,36 +34,13 @@ std::string pad_right(const std::string& s, std::size_t width) {
     return w >= width ? s : s + std::string(width - w, ' ');
 }
 
-/// A readable number: k, M, B, T above a thousand, `decimals` decimals (two by default); `sign`
-/// adds "+" to positives.
-std::string human(double v, bool sign, int decimals = 2) {
-    if (std::isnan(v)) return "-";
-    if (std::isinf(v)) return v > 0 ? (sign ? "+inf" : "inf") : "-inf";
-    if (sign && v == 0.0) return "0";
-    const double a = std::abs(v);
-    const char* suffix = "";
-    double x = v;
-    if (a >= 1e12)
-        x = v / 1e12, suffix = "T";
-    else if (a >= 1e9)
-        x = v / 1e9, suffix = "B";
-    else if (a >= 1e6)
-        x = v / 1e6, suffix = "M";
-    else if (a >= 1e3)
-        x = v / 1e3, suffix = "k";
-    std::string s = sign ? fmt::format("{:+.{}f}{}", x, decimals, suffix)
-                         : fmt::format("{:.{}f}{}", x, decimals, suffix);
-    if (s.rfind("-0.00", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
-    return s;
-}
-
 bool is_share(const CompareRow& row) {
     return row.unit == "share";
 }
 
 std::string value_text(const CompareRow& row, double v, int decimals = 2) {
     if (is_share(row)) return std::isnan(v) ? "-" : fmt::format("{:.{}f}%", v * 100.0, decimals);
-    return human(v, false, decimals);
+    return human_number(v, false, decimals);
 }
 
 std::string diff_text(const CompareRow& row, double d, int decimals = 2) {
@@ -72,13 +49,13 @@ std::string diff_text(const CompareRow& row, double d, int decimals = 2) {
         if (d == 0.0) return "0";
         return fmt::format("{:+.{}f} pp", d * 100.0, decimals);
     }
-    return human(d, true, decimals);
+    return human_number(d, true, decimals);
 }
 
 /// A standard error: unsigned, shares in percentage points.
 std::string se_text(const CompareRow& row, double se, int decimals) {
     if (is_share(row) && !std::isnan(se)) return fmt::format("{:.{}f} pp", se * 100.0, decimals);
-    return human(se, false, decimals);
+    return human_number(se, false, decimals);
 }
 
 /// "mean ±se [p05, p95]" with the fewest decimals (2 to 8) at which numbers that differ read
@@ -264,6 +241,29 @@ std::vector<std::string> notes(const CompareResult& res) {
 }
 
 }  // namespace
+
+/// A readable number: k, M, B, T above a thousand, `decimals` decimals (two by default); `sign`
+/// adds "+" to positives.
+std::string human_number(double v, bool sign, int decimals) {
+    if (std::isnan(v)) return "-";
+    if (std::isinf(v)) return v > 0 ? (sign ? "+inf" : "inf") : "-inf";
+    if (sign && v == 0.0) return "0";
+    const double a = std::abs(v);
+    const char* suffix = "";
+    double x = v;
+    if (a >= 1e12)
+        x = v / 1e12, suffix = "T";
+    else if (a >= 1e9)
+        x = v / 1e9, suffix = "B";
+    else if (a >= 1e6)
+        x = v / 1e6, suffix = "M";
+    else if (a >= 1e3)
+        x = v / 1e3, suffix = "k";
+    std::string s = sign ? fmt::format("{:+.{}f}{}", x, decimals, suffix)
+                         : fmt::format("{:.{}f}{}", x, decimals, suffix);
+    if (s.rfind("-0.00", 0) == 0 && s.find_first_not_of("-0.") == std::string::npos) s.erase(0, 1);
+    return s;
+}
 
 /// `text` broken at spaces into lines of at most `width` columns (longer words stay whole),
 /// continuation lines indented by `indent`; each line ends in "\n".

@@ -28,6 +28,9 @@ std::string render_compare_table(const analysis::CompareResult& result);
 std::string render_compare_markdown(const analysis::CompareResult& result);
 /// The CSV text described above.
 std::string render_compare_csv(const analysis::CompareResult& result);
+/// A readable number: k, M, B, T above a thousand, `decimals` decimals; `sign` adds "+" to
+/// positives; "-" for NaN. Also for the fit report's tables.
+std::string human_number(double v, bool sign = false, int decimals = 2);
 /// `text` broken at spaces into lines of at most `width` columns (longer words stay whole),
 /// continuation lines indented by `indent`; each line ends in "\n". Also for other notes.
 std::string wrap(const std::string& text, std::size_t width, const std::string& indent);

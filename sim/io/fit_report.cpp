@@ -15,15 +15,9 @@ namespace {
 using analysis::FitRow;
 using analysis::Target;
 
-/// A readable number: k, M, B, T above ten thousand; shares with four decimals.
+/// A readable number as compare prints it; shares with four decimals.
 std::string human(double v, bool share) {
-    if (share) return fmt::format("{:.4f}", v);
-    const double a = std::abs(v);
-    if (a >= 1e12) return fmt::format("{:.2f}T", v / 1e12);
-    if (a >= 1e9) return fmt::format("{:.2f}B", v / 1e9);
-    if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
-    if (a >= 1e4) return fmt::format("{:.2f}k", v / 1e3);
-    return fmt::format("{:.2f}", v);
+    return share ? fmt::format("{:.4f}", v) : human_number(v);
 }
 
 bool is_share(const Target& t) {
