@@ -11,16 +11,12 @@
 #include "analysis/sobol.hpp"
 #include "analysis/sweep_design.hpp"
 #include "core/error.hpp"
+#include "sweep_params.hpp"
 
 using namespace ts::analysis;
+using ts::test::params;
 
 namespace {
-
-std::vector<SweepParameter> params(std::initializer_list<const char*> specs) {
-    std::vector<SweepParameter> out;
-    for (const char* s : specs) out.push_back(parse_sweep_parameter(s));
-    return out;
-}
 
 /// The values a variant passes to the model, as numbers.
 std::vector<double> values(const Variant& v) {
