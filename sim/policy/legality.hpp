@@ -161,16 +161,18 @@ class Legality {
         bool licensed = false;
         double approval = 1.0;
         int delay = 0;
-        std::vector<PolicyId> quotas;
+        bool capped = false;  // a quota in force covers the leg
     };
     /// Classifies a leg under the policies listed (any subset that contains every export
     /// control and quota in force selecting the offer; others are skipped). `named` (sorted)
     /// are the policies whose `buyers` selector names the leg's consignee: the end buyer's on
     /// its own legs, none on leg 1 of a hub route, the firm-level ones on a remote leg (see
-    /// targets in coverage.hpp).
+    /// targets in coverage.hpp). The quotas covering the leg are appended to `quotas` when it
+    /// is given (a scratch vector of the caller, reserved once, so that rebuilds at scheduled
+    /// parameter changes do not allocate).
     LegResult classify_leg(CountryId from, CountryId to, OfferId offer,
-                           std::span<const PolicyId> named,
-                           std::span<const PolicyId> policies) const;
+                           std::span<const PolicyId> named, std::span<const PolicyId> policies,
+                           std::vector<PolicyId>* quotas = nullptr) const;
     /// The policies naming the profile's buyers (empty for ProfileId::none()).
     std::span<const PolicyId> end_user_policies(ProfileId profile) const;
     std::span<const PolicyId> offer_controls(OfferId offer) const {
@@ -196,11 +198,12 @@ class Legality {
     RouteStatus remote_status(ProfileId profile, OfferId offer, RouteId route, CountryId origin,
                               CountryId dest);
     /// A route's status from its legs: leg 1 into `to1`, leg 2 (empty for a one-leg route) into
-    /// `to2`. A prohibited leg 2 makes the route diverted; it still needs leg 1's licence.
+    /// `to2`, with their quotas in leg_quotas_[0] and [1]. A prohibited leg 2 makes the route
+    /// diverted; it still needs leg 1's licence.
     RouteStatus status_of_legs(const LegResult& l1, CountryId to1, const LegResult& l2,
                                CountryId to2);
-    /// Appends the quota buckets of a leg into `to` to quota_pool_.
-    void add_quotas(const LegResult& leg, CountryId to);
+    /// Appends the quota buckets of the quotas listed (of a leg into `to`) to quota_pool_.
+    void add_quotas(const std::vector<PolicyId>& quotas, CountryId to);
     /// route_begin_/route_list_ from table_ (see candidate_routes).
     void list_candidate_routes();
     /// detection_: the seizure probability of a diverted shipment on each hub route.
@@ -224,6 +227,7 @@ class Legality {
     std::vector<std::vector<PolicyId>> profile_firm_policies_;  // of those, selecting the firm
 
     std::vector<PolicyId> all_policies_;  // 0..P−1, for leg()
+    std::vector<PolicyId> leg_quotas_[2];  // scratch of classify_leg: the quotas of legs 1 and 2
     // Rebuilt with the tables: per offer, the export controls and quotas in force selecting it
     // (CSR), and the remote_access policies in force. Most policies are tariffs, fees or not
     // in force, so the per-cell classification looks at a handful of policies.
