@@ -4,13 +4,13 @@
     check_targets.py TRADESIM SOURCE_DIR [WORK_DIR]
 
 Runs scenarios/chips/baseline.yaml, then `tradesim fit` with the chip targets file and checks:
-fit exits 0 (every target resolves against the run: an unknown supplier, product, country or
-an empty period would exit 2), the CSV has exactly one row per target of the file with the
-same ids and holdouts, and fit without --fail-outside stays 0 even with targets outside their
-band (scripts/run prints the table and must not fail). A copy with one misspelt key must exit
-2 and write nothing, so the check above can fail. The baseline is not yet recalibrated to
-these targets (issue 18), so whether targets lie inside their bands is not checked here.
-Standard library only.
+`tradesim fit --fail-outside` exits 0 (every target resolves against the run, and every target
+that is not a holdout lies inside its band: the baseline is calibrated to them), the CSV has
+exactly one row per target of the file with the same ids and holdouts, and its model values are
+those of the committed fit report (scenarios/chips/fit/fit-after.csv, written by
+scripts/chips-calibrate) to 1e-6: the committed baseline is the one that was fitted. A copy
+with one misspelt key must exit 2 and write nothing, so the check above can fail. Standard
+library only.
 """
 import csv
 import os
@@ -58,11 +58,12 @@ def main(argv):
     fit_csv = os.path.join(work, "fit.csv")
     if os.path.exists(fit_csv):
         os.remove(fit_csv)
-    done = run([tradesim, "fit", out, "--targets", targets, "-o", fit_csv])
+    done = run([tradesim, "fit", out, "--targets", targets, "-o", fit_csv, "--fail-outside"])
     print(done.stdout, end="")
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
-        failures.append(f"fit exited {done.returncode}, expected 0 (every target must resolve)")
+        failures.append(f"fit --fail-outside exited {done.returncode}, expected 0 (every target "
+                        "must resolve and every fitted one lie inside its band)")
     else:
         ids, holdouts = targets_of(targets)
         with open(fit_csv, newline="") as f:
@@ -77,6 +78,13 @@ def main(argv):
             failures.append(f"holdouts in the CSV {sorted(got_holdouts)} != file {sorted(holdouts)}")
         if any(not r["source"].strip() for r in rows):
             failures.append("a target without a source")
+        with open(os.path.join(source, "scenarios", "chips", "fit", "fit-after.csv"), newline="") as f:
+            committed = {r["id"]: float(r["model"]) for r in csv.DictReader(f)}
+        for r in rows:
+            want, have = committed.get(r["id"]), float(r["model"])
+            if want is None or abs(have - want) > 1e-6 * max(abs(want), 1.0):
+                failures.append(f"{r['id']}: model {have} differs from the committed fit report "
+                                f"({want}): run scripts/chips-calibrate again")
         print(f"{len(rows)} targets, {len(got_holdouts)} holdouts, "
               f"{sum(r['inside'] == 'no' for r in rows)} outside their band")
 

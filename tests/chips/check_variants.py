@@ -77,85 +77,108 @@ def metrics():
             return share(sum(seized.get(y, 0.0) for y in years), sum(units.get(y, 0.0) for y in years))
         return f
 
+    def flows(column, years, **match):
+        return lambda r: sum(r.flow_sum(column, **match).get(y, 0.0) for y in years)
+
+    def nvidia_revenue(fys):
+        return lambda r: sum(r.nvidia_revenue().get(y, 0.0) for y in fys)
+
+    def nvidia_china_revenue_fy(fys):
+        return lambda r: sum(r.nvidia_china_revenue().get(y, 0.0) for y in fys)
+
     return dict(
         china_compute_2023_26=china_compute(range(2023, 2027)),
         china_compute_2024_26=china_compute(range(2024, 2027)),
-        china_compute_2025=china_compute([2025]),
         china_compute_2026=china_compute([2026]),
-        huawei_share_2024_25=huawei_share([2024, 2025]),
-        huawei_share_2025=huawei_share([2025]),
-        huawei_share_2026=huawei_share([2026]),
+        huawei_share_2024_26=huawei_share(range(2024, 2027)),
         via_share_2024_26=via_share(range(2024, 2027)),
-        nvidia_china_share_fy2024_26=nvidia_china_share(range(2024, 2027)),
-        nvidia_china_share_fy2025_26=nvidia_china_share([2025, 2026]),
-        nvidia_china_share_fy2027=nvidia_china_share([2027]),
-        nvidia_china_revenue_2025=nvidia_china_revenue([2025]),
+        nvidia_revenue_fy2024_27=nvidia_revenue(range(2024, 2028)),
+        nvidia_china_revenue_fy2026_27=nvidia_china_revenue_fy([2026, 2027]),
+        nvidia_china_revenue_fy2027=nvidia_china_revenue_fy([2027]),
+        nvidia_china_share_fy2025_27=nvidia_china_share(range(2025, 2028)),
         nvidia_billed_sgp_fy2026_27=nvidia_billed("SGP", [2026, 2027]),
-        mys_imports_2025_26=country_sum("MYS", "imports_compute", [2025, 2026]),
-        china_remote_2025_26=country_sum("CHN", "remote_compute", [2025, 2026]),
-        diverted_2025=diverted([2025]),
-        diverted_2023_26=diverted(range(2023, 2027)),
-        diverted_via_sgp_mys_2024=lambda r: diverted([2024], "SGP")(r) + diverted([2024], "MYS")(r),
-        diverted_2024=diverted([2024]),
+        china_remote_2024_26=country_sum("CHN", "remote_compute", range(2024, 2027)),
+        diverted_2024_26=diverted(range(2024, 2027)),
+        diverted_via_sgp_mys_hkg_2024_25=lambda r: sum(diverted([2024, 2025], v)(r) for v in ("SGP", "MYS", "HKG")),
         seized_per_diverted_2025=seized_per_diverted([2025]),
-        us_price_index_2026=price_index("USA", [2026]),
-        us_tariff_revenue_2026=country_sum("USA", "tariff_revenue_usd", [2026]),
-        us_compute_2026=country_sum("USA", "compute_used", [2026]),
+        h200_licensed_china_2026=flows("units", [2026], product="H200", destination="CHN", channel="licensed"),
+        affiliates_us_chips_2026=flows("compute", [2026], buyer="cn-affiliates", supplier=("nvidia", "amd", "intel")),
+        us_price_index_2026H2_27=price_index("USA", [2027]),
+        us_tariff_revenue_2026_27=country_sum("USA", "tariff_revenue_usd", [2026, 2027]),
+        us_compute_2027=country_sum("USA", "compute_used", [2027]),
+        tier2_compute_2026=lambda r: sum(country_sum(c, "compute_used", [2026])(r) for c in ("MYS", "SGP", "IND", "VNM", "THA")),
     )
 
 
-# (variant file, metric, expected direction against the baseline, reason)
+# (variant file, metric, expectation against the baseline, reason). An expectation is UP or
+# DOWN, or (lo, hi): the relative change (variant / baseline - 1) lies in [lo, hi].
 EXPECTATIONS = [
     ("no-controls", "china_compute_2023_26", UP,
-     "without controls China buys A100/H100/B200 directly: nothing is blocked, taxed or risky"),
-    ("no-controls", "huawei_share_2024_25", DOWN,
-     "Huawei's output is capacity-bound while the Nvidia parts it substituted for become available"),
-    ("no-controls", "nvidia_china_share_fy2024_26", UP,
-     "China's budget is no longer confined to the H20, smuggling (billed to hubs) or remote use"),
+     "without controls China buys Hopper and Blackwell directly: nothing is blocked, licensed or risky"),
+    ("no-controls", "nvidia_revenue_fy2024_27", UP,
+     "China's budget pays for H100/B200 on the shared CoWoS what the H20 could not earn per package"),
+    ("no-controls", "nvidia_china_revenue_fy2026_27", UP,
+     "China's purchases are billed to China instead of hubs, remote sites or Huawei"),
+    ("no-controls", "huawei_share_2024_26", DOWN,
+     "Huawei's output is bound by dies and HBM while the parts it substituted for are open"),
+    ("no-controls", "diverted_2024_26", (-1.0, -0.99),
+     "nothing is left to smuggle"),
     ("controls-2022-only", "china_compute_2024_26", UP,
      "the A800/H800 (400 GB/s links) stay legal after 2023 instead of the far weaker H20"),
-    ("controls-2022-only", "via_share_2024_26", DOWN,
-     "a legal direct route to compliant high-TPP parts leaves less reason to smuggle or rent abroad"),
-    ("controls-2022-only", "nvidia_china_share_fy2025_26", UP,
-     "China's purchases stay with Nvidia's compliant parts through the H20 ban of 2025"),
-    ("diffusion-rule-kept", "mys_imports_2025_26", DOWN,
-     "Malaysia's tier-2 cap (49,901 H100e for 2025-27) binds within weeks of 15 May 2025"),
-    ("diffusion-rule-kept", "china_remote_2025_26", DOWN,
-     "chips for Chinese remote use go to Malaysian data centres and draw on the same cap"),
+    ("controls-2022-only", "via_share_2024_26", UP,
+     "without the headquarters rule Chinese firms rent far more compute abroad (remote counts as via)"),
+    ("controls-2022-only", "huawei_share_2024_26", DOWN,
+     "legal high-end Nvidia parts crowd out the input-bound Ascend in China's additions"),
+    ("diffusion-rule-kept", "tier2_compute_2026", DOWN,
+     "tier-2 country caps (49,901 H100e for 2025-27) bind in Malaysia, Singapore and India"),
     ("diffusion-rule-kept", "nvidia_billed_sgp_fy2026_27", DOWN,
      "Malaysian data centres are invoiced through Singapore; their purchases are capped"),
-    ("h20-banned", "nvidia_china_revenue_2025", DOWN,
-     "no H20 licences from August 2025: the residual H20 sales disappear"),
-    ("h20-banned", "huawei_share_2025", UP,
-     "Huawei's capacity-bound output is unchanged while Nvidia's legal share shrinks"),
-    ("h200-open", "china_compute_2026", UP,
-     "no licence queue, 25 % payment or volume cap on the H200 from December 2025"),
-    ("h200-open", "nvidia_china_share_fy2027", UP,
-     "uncapped H200 sales are billed to China"),
-    ("h200-open", "huawei_share_2026", DOWN,
-     "more H200 reaches China while Huawei's output is capacity-bound"),
-    ("hub-crackdown-2024", "diverted_via_sgp_mys_2024", DOWN,
-     "higher detection in Singapore and Malaysia from March/July 2024 raises the expected cost of smuggling there"),
-    ("hub-crackdown-2024", "diverted_2024", DOWN,
-     "rerouting through Thailand, Vietnam and the UAE is dearer and capacity-limited, so total smuggling falls"),
-    ("chip-tariff-232", "us_price_index_2026", UP,
-     "a 25 % tariff on Taiwan-made chips raises US buyers' landed cost of compute"),
-    ("chip-tariff-232", "us_tariff_revenue_2026", UP,
-     "chips are imported into the US from Taiwan and now pay the tariff"),
-    ("chip-tariff-232", "us_compute_2026", DOWN,
-     "dearer compute lowers US demand (price elasticity 0.3) and its share of rationed supply"),
-    ("chip-tariff-232-100", "us_price_index_2026", UP,
-     "a 100 % tariff doubles US buyers' landed cost of compute"),
-    ("strict-enforcement", "diverted_2023_26", DOWN,
+    ("h20-banned", "nvidia_china_revenue_fy2026_27", DOWN,
+     "no H20 licences from August 2025: the few H20 sold despite Beijing's boycott disappear"),
+    ("h20-banned", "china_compute_2026", (-0.03, 0.03),
+     "Beijing's avoidance already kept the H20 out: the ban changes China's compute by little"),
+    ("h200-closed", "china_compute_2026", (-0.03, 0.03),
+     "one gate closed behind another: Beijing's block already keeps the H200 out"),
+    ("beijing-opens-h200", "h200_licensed_china_2026", UP,
+     "conditional approvals let licensed H200 in for buyers whose purchases are half domestic"),
+    ("beijing-opens-h200", "nvidia_china_revenue_fy2027", UP,
+     "the licensed H200 are billed to China"),
+    ("hub-crackdown", "diverted_via_sgp_mys_hkg_2024_25", DOWN,
+     "earlier detection in Singapore, Malaysia and Hong Kong raises the expected cost of smuggling there"),
+    ("hub-crackdown", "diverted_2024_26", DOWN,
+     "rerouting through Thailand, Vietnam and the UAE is dearer (soft capacity), so total smuggling falls"),
+    ("chip-tariff-232", "us_tariff_revenue_2026_27", UP,
+     "the non-exempt makers' chips pay 25 % entering the US"),
+    ("chip-tariff-232", "us_compute_2027", (-0.02, 0.02),
+     "the investment exemption leaves Nvidia and AMD, most of US supply, untaxed: a small effect"),
+    ("chip-tariff-broad", "us_compute_2027", (-0.5, -0.03),
+     "a 100 % tariff on every chip moves compute from US buyers to others; with unit-elastic budgets the US loses between 0 and 1 - 1/2"),
+    ("chip-tariff-broad", "us_price_index_2026H2_27", UP,
+     "US buyers pay the tariff on top of the (lower) supplier price"),
+    ("chip-tariff-broad", "us_tariff_revenue_2026_27", UP,
+     "every accelerator bought by US buyers pays 100 %"),
+    ("strict-enforcement", "diverted_2024_26", DOWN,
      "tripled detection raises the expected cost c(1 + d/r)/(1 - d) of every diverted route"),
     ("strict-enforcement", "seized_per_diverted_2025", UP,
      "a larger share of what is still smuggled is caught"),
+    ("strict-enforcement", "china_compute_2024_26", DOWN,
+     "smuggling was a real channel; legal substitutes are bound (Huawei) or dearer (remote)"),
+    ("hq-rule-lifted", "china_remote_2024_26", UP,
+     "Chinese firms' data centres abroad buy US chips like any other buyer there"),
+    ("hq-rule-lifted", "china_compute_2024_26", UP,
+     "remote compute abroad adds to what Chinese firms use"),
+    ("hq-rule-lifted", "diverted_2024_26", DOWN,
+     "renting abroad legally is cheaper than smuggling"),
+    ("affiliates-rule-back", "affiliates_us_chips_2026", DOWN,
+     "listed parties' affiliates lose the H20 and their data centres' US chips from late 2025"),
 ]
 
 # Orderings between variants (a, b, metric, reason): a's value must exceed b's.
 ORDERINGS = [
-    ("chip-tariff-232-100", "chip-tariff-232", "us_price_index_2026",
-     "a 100 % tariff raises the US price index more than a 25 % one"),
+    ("chip-tariff-broad", "chip-tariff-232", "us_price_index_2026H2_27",
+     "a 100 % tariff on every chip raises the US price index more than a 25 % one with exemptions"),
+    ("no-controls", "controls-2022-only", "china_compute_2023_26",
+     "the 2022 controls alone still bar the A100/H100 (600 GB/s links) and listed buyers"),
 ]
 
 
@@ -193,7 +216,15 @@ def main(argv):
     rows, ok_all = [], True
     for variant, metric, direction, reason in EXPECTATIONS:
         base, value = m[metric](runs["baseline"]), m[metric](runs[variant])
-        ok = value > base if direction == UP else value < base
+        if direction == UP:
+            ok = value > base
+        elif direction == DOWN:
+            ok = value < base
+        else:
+            lo, hi = direction
+            change = value / base - 1 if base else float("inf")
+            ok = lo <= change <= hi
+            direction = f"{lo:+.0%}..{hi:+.0%} ({change:+.1%})"
         ok_all &= ok
         rows.append((variant, metric, f"{base:.4g}", f"{value:.4g}", direction, "ok" if ok else "FAIL", reason))
     for a, b, metric, reason in ORDERINGS:
