@@ -81,11 +81,19 @@ Identifiability identify_from_jacobian(std::vector<std::vector<double>> jacobian
             wj.col(static_cast<Eigen::Index>(j)).norm() * (parameters[j].hi - parameters[j].lo);
         if (r.sensitivity >= kFlatResidual) kept.push_back(j);
     }
+    // In unit coordinates (each column times its parameter's range), so that "no curvature"
+    // compares like with like: in raw units a demand of 10^5 and a share of 0.05 differ in
+    // curvature by 10^13 and every direction looks flat next to the steepest.
     Eigen::MatrixXd sub(wj.rows(), static_cast<Eigen::Index>(kept.size()));
-    for (std::size_t c = 0; c < kept.size(); ++c)
-        sub.col(static_cast<Eigen::Index>(c)) = wj.col(static_cast<Eigen::Index>(kept[c]));
+    Eigen::VectorXd scale(static_cast<Eigen::Index>(kept.size()));
+    for (std::size_t c = 0; c < kept.size(); ++c) {
+        const auto ic = static_cast<Eigen::Index>(c);
+        scale(ic) = parameters[kept[c]].hi - parameters[kept[c]].lo;
+        sub.col(ic) = wj.col(static_cast<Eigen::Index>(kept[c])) * scale(ic);
+    }
     std::vector<bool> degenerate(kept.size(), false);
-    const Eigen::MatrixXd cov = covariance(sub.transpose() * sub, degenerate);
+    const Eigen::MatrixXd cov =
+        scale.asDiagonal() * covariance(sub.transpose() * sub, degenerate) * scale.asDiagonal();
 
     for (auto& r : out.parameters) r.se = kInf;
     out.correlation.assign(k, std::vector<double>(k, std::nan("")));

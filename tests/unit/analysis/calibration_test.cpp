@@ -198,4 +198,16 @@ TEST_CASE("identifiability: standard errors of a linear model, flat and collinea
     CHECK(weak.parameters[0].se == Approx(20.0));
     CHECK_FALSE(weak.parameters[0].identified);
     CHECK(weak.parameters[0].warning.find("exceeds range/sqrt(12)") != std::string::npos);
+
+    // Parameters of very different scales (a demand in [1e5, 5e5], a taste weight in [0.01,
+    // 0.1]), each pinned by its own target: both identified, whatever their units. In raw
+    // units JᵀWJ has eigenvalues 1e-8 and 1e4, which a scale-dependent test reads as flat.
+    const std::vector<FreeParameter> scaled{{"demand", 1e5, 5e5, ""}, {"taste", 0.01, 0.1, ""}};
+    const auto mixed =
+        identify_from_jacobian({{1e-4, 0.0}, {0.0, 100.0}}, {0.5, 0.5}, scaled, {1.0, 1.0});
+    CHECK(mixed.parameters[0].se == Approx(1e4));
+    CHECK(mixed.parameters[1].se == Approx(0.01));
+    CHECK(mixed.parameters[0].identified);
+    CHECK(mixed.parameters[1].identified);
+    CHECK(mixed.parameters[0].warning.empty());
 }
