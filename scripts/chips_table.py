@@ -250,7 +250,14 @@ def print_table(runs, out=sys.stdout):
             cal_years, str, china_k)
     section("Share of it via third countries (diverted + transshipped + remote)", cal_years, str, via_share)
     section("Huawei's share of China's additions", cal_years, str, huawei_share)
-    section("Nvidia revenue by fiscal year (FY N = Feb N-1 .. Jan N; FY2027 has 11 months)", fys,
+    # Fiscal years the run covers only in part (the first and last), named from the months seen.
+    months_by_fy = defaultdict(set)
+    for row in base.markets:
+        months_by_fy[fiscal_year(row["date"])].add(row["date"][:7])
+    partial = [f"FY{y} has {len(m)} month{'s' if len(m) > 1 else ''}"
+               for y, m in sorted(months_by_fy.items()) if len(m) < 12]
+    section("Nvidia revenue by fiscal year (FY N = Feb N-1 .. Jan N"
+            + "".join(f"; {p}" for p in partial) + ")", fys,
             lambda y: f"FY{y}", nv_rev, fiscal_year)
     section("Nvidia revenue billed to China + Hong Kong: share of Nvidia's total (and USD)", fys,
             lambda y: f"FY{y}", nv_cn, fiscal_year)
