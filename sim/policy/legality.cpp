@@ -143,10 +143,10 @@ RouteStatus Legality::leg(CountryId from, CountryId to, OfferId offer,
     st.approval = r.approval;
     st.licence_delay = r.delay;
     st.needs_licence = r.licensed;
-    st.cls = r.prohibited        ? RouteClass::blocked
-             : r.licensed        ? RouteClass::licensed
-             : r.capped          ? RouteClass::capped
-                                 : RouteClass::open;
+    st.cls = r.prohibited ? RouteClass::blocked
+             : r.licensed ? RouteClass::licensed
+             : r.capped   ? RouteClass::capped
+                          : RouteClass::open;
     return st;
 }
 

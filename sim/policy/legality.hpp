@@ -226,7 +226,7 @@ class Legality {
         profile_policies_;  // sorted policy indices selecting the profile
     std::vector<std::vector<PolicyId>> profile_firm_policies_;  // of those, selecting the firm
 
-    std::vector<PolicyId> all_policies_;  // 0..P−1, for leg()
+    std::vector<PolicyId> all_policies_;   // 0..P−1, for leg()
     std::vector<PolicyId> leg_quotas_[2];  // scratch of classify_leg: the quotas of legs 1 and 2
     // Rebuilt with the tables: per offer, the export controls and quotas in force selecting it
     // (CSR), and the remote_access policies in force. Most policies are tariffs, fees or not
