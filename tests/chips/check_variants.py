@@ -212,6 +212,14 @@ def main(argv):
     if missing:
         sys.stderr.write(f"check_variants: missing scenario files: {', '.join(missing)}\n")
         return 1
+    # Each variant states its question in one line at its top.
+    for n in names[1:]:
+        with open(os.path.join(chips, n + ".yaml"), encoding="utf-8") as f:
+            first = f.readline().rstrip("\n")
+        if not (first.startswith("# Question: ") and first.endswith("?") and len(first) <= 100):
+            sys.stderr.write(f"check_variants: {n}.yaml does not start with a one-line "
+                             f"'# Question: ...?' (at most 100 columns): {first!r}\n")
+            return 1
     runs = {}
     for n in names:
         out = os.path.join(work, "chips-" + n)
