@@ -2,6 +2,7 @@
 // bytes, several documents), and what yaml-cpp accepts but a scenario must not hold (non-scalar
 // and duplicate keys, invalid UTF-8, alias bombs, deep nesting) is reported while converting.
 #include <algorithm>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -194,6 +195,21 @@ bool check_text(std::string_view& text, const std::string& file, Diagnostics& di
     return true;
 }
 
+/// Line and column (1-based) of the first TAB in a line's leading whitespace, if any.
+std::optional<std::pair<int, int>> first_indent_tab(std::string_view text) {
+    int line = 1;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        for (std::size_t k = start; k < end && (text[k] == ' ' || text[k] == '\t'); ++k)
+            if (text[k] == '\t') return std::pair{line, static_cast<int>(k - start) + 1};
+        if (end == text.size()) break;
+        start = end + 1;
+        ++line;
+    }
+    return std::nullopt;
+}
+
 /// How many YAML documents the text holds ('---' starting a line after content begins a new
 /// one; a scenario is one), and the line of the second one's '---'. Found by scanning the text:
 /// yaml-cpp's LoadAll loops for ever on some malformed inputs (found by fuzzing).
@@ -237,6 +253,13 @@ std::optional<Doc> parse_yaml(std::string_view text, const std::string& file, Di
                     fmt::format("maps and lists are nested more than {} levels deep", kMaxNesting));
         return std::nullopt;
     } catch (const YAML::Exception& e) {
+        // A TAB in the indentation is the common cause, and the parser's own message ("illegal
+        // block entry", "bad indentation") does not say so.
+        if (const auto tab = first_indent_tab(text)) {
+            diags.error(SourceLoc{file, tab->first, tab->second}, "",
+                        "invalid YAML: tabs are not allowed for indentation; indent with spaces");
+            return std::nullopt;
+        }
         diags.error(loc_of(file, e.mark), "", fmt::format("invalid YAML: {}", e.msg));
         return std::nullopt;
     }

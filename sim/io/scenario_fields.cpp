@@ -42,6 +42,16 @@ bool parse_whole(std::string_view text, Int& out) {
     return ec == std::errc{} && end == text.data() + text.size();
 }
 
+/// "25%" is a percentage where the scenario wants a fraction: the hint names the fraction.
+std::string percent_hint(std::string_view text) {
+    if (text.size() < 2 || text.back() != '%') return "";
+    std::string_view number = text.substr(0, text.size() - 1);
+    while (!number.empty() && number.back() == ' ') number.remove_suffix(1);
+    double x = 0.0;
+    if (parse_number(number, x) != NumberParse::ok) return "";
+    return fmt::format(" (rates and shares are fractions: for {} write {})", text, x / 100.0);
+}
+
 }  // namespace
 
 NumberParse parse_number(std::string_view text, double& out) {
@@ -112,7 +122,9 @@ std::optional<double> Fields::number(const Doc& node, const std::string& path,
         case NumberParse::ok:
             break;
         case NumberParse::not_a_number:
-            error(node.loc, path, fmt::format("expected {}, got '{}'", what, node.scalar));
+            error(node.loc, path,
+                  fmt::format("expected {}, got '{}'{}", what, node.scalar,
+                              percent_hint(node.scalar)));
             return std::nullopt;
         case NumberParse::not_finite:
         case NumberParse::out_of_range:
@@ -120,7 +132,13 @@ std::optional<double> Fields::number(const Doc& node, const std::string& path,
             return std::nullopt;
     }
     if (!within(rule, x)) {
-        error(node.loc, path, fmt::format("expected {}, got {}", what, node.scalar));
+        // A share written as a percentage (approval: 20) is the likely mistake.
+        const std::string hint =
+            rule.probability && x >= 5.0 && x <= 100.0
+                ? fmt::format(" (a share between 0 and 1: if {} means {} %, write {})", node.scalar,
+                              node.scalar, x / 100.0)
+                : "";
+        error(node.loc, path, fmt::format("expected {}, got {}{}", what, node.scalar, hint));
         return std::nullopt;
     }
     return x;
