@@ -480,4 +480,41 @@ void ScenarioBuilder::read_reactions(const MapReader& top) {
     }
 }
 
+void ScenarioBuilder::warn_exports_only() {
+    for (std::size_t i = 0; i < s_.policies.size(); ++i) {
+        const model::Policy& p = s_.policies[i];
+        if (p.type != model::PolicyType::export_control || !p.covers_exports ||
+            p.covers_reexports || p.by == kNone)
+            continue;
+        std::size_t selected = 0;
+        std::optional<std::size_t> example;
+        bool leaves = false;
+        for (std::size_t o = 0; o < s_.offers.size() && !leaves; ++o) {
+            if (!model::matches_offer(p.products, s_, static_cast<Index>(o), p.by)) continue;
+            ++selected;
+            const model::Supplier& sup = s_.suppliers[as_size(s_.offers[o].supplier)];
+            if (sup.ships_from == p.by)
+                leaves = true;
+            else if (!example)
+                example = o;
+        }
+        // Goods also leave the government's territory through it when it is a hub.
+        const bool hub = std::any_of(s_.routes.begin(), s_.routes.end(),
+                                     [&](const model::Route& r) { return r.via == p.by; });
+        if (selected == 0 || leaves || hub || !example) continue;
+        const model::Offer& off = s_.offers[*example];
+        const model::Supplier& sup = s_.suppliers[as_size(off.supplier)];
+        const auto loc = policies_.first_loc.find(p.id);
+        f_.warning(loc != policies_.first_loc.end() ? loc->second : SourceLoc{},
+                   fmt::format("policies[{}].covers", printable(p.id)),
+                   fmt::format("covers only exports from {}, but none of the {} offer(s) it "
+                               "selects ship from there ({}/{} ships from {}): it never applies; "
+                               "write covers: [exports, reexports] to follow {}'s goods abroad",
+                               s_.countries[as_size(p.by)].code, selected, sup.id,
+                               s_.products[as_size(off.product)].id,
+                               s_.countries[as_size(sup.ships_from)].code,
+                               s_.countries[as_size(p.by)].code));
+    }
+}
+
 }  // namespace ts::io::detail

@@ -822,6 +822,38 @@ TEST_CASE("policy dates map to ticks with a quarterly step; odd dates are warnin
           });
 }
 
+TEST_CASE("an export control on exports only, of goods shipped from elsewhere, is a warning",
+          "[reader][policies]") {
+    const std::string world = R"(name: w
+time: {start: 2024-01, ticks: 4}
+countries: [{code: USA}, {code: TWN}, {code: CHN}, {code: SGP}]
+products: [{id: H100}]
+suppliers: [{id: s, jurisdiction: USA, made_in: TWN, offers: [{product: H100, price: 10}]}]
+buyers: [{id: b, country: CHN, demand: 1, reference_cost: 10}]
+)";
+    const auto warnings_of = [&](const std::string& tail) {
+        std::vector<std::string> out;
+        for (const auto& w : ts::io::load_scenario_text(world + tail, "w.yaml").warnings)
+            out.push_back(w.format());
+        return out;
+    };
+    // The chips ship from Taiwan: a US control on exports alone never applies.
+    CHECK(
+        warnings_of("policies: [{id: ban, by: USA, type: export_control, covers: [exports]}]\n") ==
+        std::vector<std::string>{
+            "w.yaml:7:17: warning: policies[ban].covers: covers only exports from USA, but none "
+            "of the 1 offer(s) it selects ship from there (s/H100 ships from TWN): it never "
+            "applies; write covers: [exports, reexports] to follow USA's goods abroad"});
+    // With re-exports, from the country the goods leave, or by a hub: no warning.
+    CHECK(warnings_of("policies: [{id: ban, by: USA, type: export_control, covers: [exports, "
+                      "reexports]}]\n")
+              .empty());
+    CHECK(warnings_of("policies: [{id: ban, by: TWN, type: export_control}]\n").empty());
+    CHECK(warnings_of("routes: [{via: SGP}]\npolicies: [{id: ban, by: SGP, type: "
+                      "export_control}]\n")
+              .empty());
+}
+
 TEST_CASE("the resolved YAML loads back into the same scenario", "[reader][roundtrip]") {
     SECTION("full scenario") {
         const auto first = ts::io::load_scenario(kData + "/full.yaml");
