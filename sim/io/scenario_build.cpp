@@ -111,7 +111,7 @@ void ScenarioBuilder::build(const Doc& root) {
     read_transport(top);
     read_policies(top);
     read_reactions(top);
-    if (f_.error_count() == 0) warn_exports_only();
+    if (f_.error_count() == 0) warn_unreachable_policies();
 }
 
 std::string ScenarioBuilder::where(const SourceLoc& loc, const SourceLoc& here) {

@@ -104,9 +104,10 @@ class ScenarioBuilder {
 
     // scenario_policies.cpp
     void read_policies(const MapReader& top);
-    /// A warning for each export control that covers only `exports` while none of the goods it
-    /// selects leave the government's territory (the chips are made and shipped elsewhere).
-    void warn_exports_only();
+    /// Warnings for policies that can never apply: a product selector that selects no offer,
+    /// and an export control that covers only `exports` while none of the goods it selects
+    /// leave the government's territory (the chips are made and shipped elsewhere).
+    void warn_unreachable_policies();
     /// Reads a policy map: item `index` of `policies`, or a reaction's `then` (no index: no id,
     /// 'by' or dates).
     void read_policy(const Doc& node, const std::string& path, model::Policy& policy,

@@ -480,11 +480,22 @@ void ScenarioBuilder::read_reactions(const MapReader& top) {
     }
 }
 
-void ScenarioBuilder::warn_exports_only() {
+void ScenarioBuilder::warn_unreachable_policies() {
     for (std::size_t i = 0; i < s_.policies.size(); ++i) {
         const model::Policy& p = s_.policies[i];
-        if (p.type != model::PolicyType::export_control || !p.covers_exports ||
-            p.covers_reexports || p.by == kNone)
+        if (p.by == kNone) continue;
+        const auto loc = policies_.first_loc.find(p.id);
+        const SourceLoc at = loc != policies_.first_loc.end() ? loc->second : SourceLoc{};
+        bool any = false;
+        for (std::size_t o = 0; o < s_.offers.size() && !any; ++o)
+            any = model::matches_offer(p.products, s_, static_cast<Index>(o), p.by);
+        if (!any) {
+            f_.warning(at, fmt::format("policies[{}].products", printable(p.id)),
+                       "selects no offer of any supplier: the policy never applies (check the "
+                       "ids, kinds, bounds and origin fields of its product selector)");
+            continue;
+        }
+        if (p.type != model::PolicyType::export_control || !p.covers_exports || p.covers_reexports)
             continue;
         std::size_t selected = 0;
         std::optional<std::size_t> example;
@@ -504,9 +515,7 @@ void ScenarioBuilder::warn_exports_only() {
         if (selected == 0 || leaves || hub || !example) continue;
         const model::Offer& off = s_.offers[*example];
         const model::Supplier& sup = s_.suppliers[as_size(off.supplier)];
-        const auto loc = policies_.first_loc.find(p.id);
-        f_.warning(loc != policies_.first_loc.end() ? loc->second : SourceLoc{},
-                   fmt::format("policies[{}].covers", printable(p.id)),
+        f_.warning(at, fmt::format("policies[{}].covers", printable(p.id)),
                    fmt::format("covers only exports from {}, but none of the {} offer(s) it "
                                "selects ship from there ({}/{} ships from {}): it never applies; "
                                "write covers: [exports, reexports] to follow {}'s goods abroad",

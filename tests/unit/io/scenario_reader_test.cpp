@@ -822,7 +822,7 @@ TEST_CASE("policy dates map to ticks with a quarterly step; odd dates are warnin
           });
 }
 
-TEST_CASE("an export control on exports only, of goods shipped from elsewhere, is a warning",
+TEST_CASE("policies that can never apply are warnings: exports only, or no offer selected",
           "[reader][policies]") {
     const std::string world = R"(name: w
 time: {start: 2024-01, ticks: 4}
@@ -852,6 +852,13 @@ buyers: [{id: b, country: CHN, demand: 1, reference_cost: 10}]
     CHECK(warnings_of("routes: [{via: SGP}]\npolicies: [{id: ban, by: SGP, type: "
                       "export_control}]\n")
               .empty());
+    // A selector no offer meets (no product has that much TPP): the policy never applies.
+    CHECK(warnings_of("policies: [{id: t, by: CHN, type: tariff, rate: 0.1, products: {tpp_min: "
+                      "1}}]\n") ==
+          std::vector<std::string>{
+              "w.yaml:7:17: warning: policies[t].products: selects no offer of any supplier: the "
+              "policy never applies (check the ids, kinds, bounds and origin fields of its "
+              "product selector)"});
 }
 
 TEST_CASE("the resolved YAML loads back into the same scenario", "[reader][roundtrip]") {
