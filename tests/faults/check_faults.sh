@@ -234,9 +234,15 @@ case "$check" in
         wait_parts "$out/parts" 20 "$pid"
       fi
       sleep "0.$((attempt * 2))"
+      # Looked up for up to 2 s: under load a rank's /proc entry can be briefly unreadable.
       rank1=""
-      for p in $(pgrep -P "$pid"); do
-        tr '\0' '\n' < "/proc/$p/environ" | grep -qx OMPI_COMM_WORLD_RANK=1 && rank1=$p
+      for _ in $(seq 20); do
+        for p in $(pgrep -P "$pid"); do
+          { tr '\0' '\n' < "/proc/$p/environ"; } 2>/dev/null | grep -qx OMPI_COMM_WORLD_RANK=1 &&
+            rank1=$p
+        done
+        [ -z "$rank1" ] || break
+        sleep 0.1
       done
       [ -n "$rank1" ] || fail "rank 1 of mpiexec $pid not found"
       kill -TERM "$rank1"; finish "$pid"
