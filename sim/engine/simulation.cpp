@@ -141,7 +141,9 @@ void Simulation::init_offers() {
         const bool exists_at_start =
             of.launch_tick[o] == kAlways && policies_.offer_available(static_cast<Index>(o), 0);
         of.stock[o] = std::isfinite(cap) && exists_at_start ? cap : 0.0;
-        of.planned[o] = std::isfinite(cap) ? cap : 0.0;
+        // Tick 0's planned output, on which input purchases are based: an offer that does not
+        // exist yet plans none (it would otherwise buy inputs for output it cannot make).
+        of.planned[o] = std::isfinite(cap) && exists_at_start ? cap : 0.0;
         // Read only by start_pools: phase 2 sets both again every tick.
         of.capacity[o] = exists_at_start ? cap : 0.0;
         of.charged_price[o] = off.price;

@@ -206,3 +206,35 @@ TEST_CASE("remote compute is used when cheaper and allowed, and a remote_access 
     // The remote-access rule closes it.
     CHECK(remote_units(world(true, true, 0.35)) == 0.0);
 }
+
+TEST_CASE("an offer launched later buys no inputs at tick 0 for output it cannot make yet",
+          "[multitier]") {
+    test::ScenarioBuilder b(6);
+    const auto kor = b.country("KOR");
+    const auto chn = b.country("CHN");
+    const auto hbm = b.product("HBM", 0.0);
+    b.scenario().products[static_cast<std::size_t>(hbm)].kind = model::ProductKind::component;
+    const auto acc = b.product("ACC", 1.0);
+    b.offer(b.supplier("hynix", kor), hbm, 100.0, 1e6);
+    const auto huawei = b.supplier("huawei", chn);
+    const auto acc_o = b.offer(huawei, acc, 10000.0, 1000.0);
+    b.input(acc_o, hbm, 2.0);
+    // Launched 3 ticks after a (no-effect) policy in force from the start.
+    const auto anchor = b.tariff("anchor", chn, 0.0, {kor});
+    b.scenario().offers[static_cast<std::size_t>(acc_o)].available = model::Availability{anchor, 3};
+    b.buyer("cn-cloud", chn, 500.0, 10000.0, 0.0, 2.0, {0.0, 1.0});
+    b.purchase(huawei, hbm);
+    b.finish();
+    const auto r = run(b.scenario());
+    // Nothing is bought for the accelerator before it exists (its planned output is 0; before
+    // the fix tick 0 planned its full capacity and bought 2 × 1000 × (1 + stock target) HBM).
+    for (int t = 0; t < 3; ++t) {
+        CAPTURE(t);
+        CHECK(sup_rec(r, t, huawei, hbm).received == 0.0);
+        CHECK(sup_rec(r, t, huawei, hbm).pipeline == 0.0);
+    }
+    // Once launched and ordered, it buys.
+    double bought = 0.0;
+    for (int t = 3; t < 6; ++t) bought += sup_rec(r, t, huawei, hbm).received;
+    CHECK(bought > 0.0);
+}
