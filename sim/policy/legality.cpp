@@ -82,7 +82,7 @@ Legality::Legality(const PolicyBook& book) : book_(&book) {
     import_factor_.assign(profile_country_.size() * n_offers_, 1.0);
     pending_.assign(profile_country_.size() * n_offers_, 0);
     all_policies_.reserve(s.policies.size());
-    for (auto& q : leg_quotas_) q.reserve(s.policies.size() + s.reactions.size());
+    leg_quotas_.reserve(2 * (s.policies.size() + s.reactions.size()));
     for (std::size_t p = 0; p < s.policies.size(); ++p) all_policies_.emplace_back(p);
 }
 
@@ -111,6 +111,7 @@ Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId
     const auto& s = scenario();
     const auto& sup = s.suppliers[ix(at(s.offers, offer).supplier)];
     LegResult r;
+    if (quotas) r.quota_begin = r.quota_end = static_cast<std::uint32_t>(quotas->size());
     for (const PolicyId p : policies) {
         const auto& pol = at(s.policies, p);
         if (!book_->in_force(p.value()) ||
@@ -120,7 +121,10 @@ Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId
         if (!targets(*book_, p, to, std::binary_search(named.begin(), named.end(), p))) continue;
         if (pol.type == model::PolicyType::quota) {
             r.capped = true;
-            if (quotas) quotas->push_back(p);  // mapped to a bucket by the caller
+            if (quotas) {
+                quotas->push_back(p);  // mapped to a bucket by the caller
+                ++r.quota_end;
+            }
             continue;
         }
         if (!pol.licence || pol.licence->approval <= 0.0) {
@@ -214,9 +218,8 @@ void Legality::classify_routes() {
 
 RouteStatus Legality::direct_status(ProfileId profile, OfferId offer, CountryId origin,
                                     CountryId dest) {
-    for (auto& q : leg_quotas_) q.clear();
     const LegResult l = classify_leg(origin, dest, offer, end_user_policies(profile),
-                                     offer_controls(offer), &leg_quotas_[0]);
+                                     offer_controls(offer), &leg_quotas_);
     return status_of_legs(l, dest, LegResult{}, CountryId::none());
 }
 
@@ -227,10 +230,9 @@ RouteStatus Legality::hub_status(ProfileId profile, OfferId offer, RouteId route
     if (hub == dest || hub == origin) return {.cls = RouteClass::unavailable};
     const auto controls = offer_controls(offer);
     // Leg 1 names no buyer: the hub's consignee is not the end user.
-    for (auto& q : leg_quotas_) q.clear();
-    const LegResult l1 = classify_leg(origin, hub, offer, {}, controls, &leg_quotas_[0]);
+    const LegResult l1 = classify_leg(origin, hub, offer, {}, controls, &leg_quotas_);
     const LegResult l2 =
-        classify_leg(hub, dest, offer, end_user_policies(profile), controls, &leg_quotas_[1]);
+        classify_leg(hub, dest, offer, end_user_policies(profile), controls, &leg_quotas_);
     return status_of_legs(l1, hub, l2, dest);
 }
 
@@ -241,9 +243,8 @@ RouteStatus Legality::remote_status(ProfileId profile, OfferId offer, RouteId ro
     if (site == dest) return {.cls = RouteClass::unavailable};
     // The chips go to the data centre, whose operator is the consignee; only a rule on the
     // renting firm itself (by headquarters or buyer group) follows it to the data centre.
-    for (auto& q : leg_quotas_) q.clear();
     const LegResult l = classify_leg(origin, site, offer, at(profile_firm_policies_, profile),
-                                     offer_controls(offer), &leg_quotas_[0]);
+                                     offer_controls(offer), &leg_quotas_);
     RouteStatus st = status_of_legs(l, site, LegResult{}, CountryId::none());
     if (remote_closed(profile, offer, dest)) st.cls = RouteClass::blocked;
     return st;
@@ -258,8 +259,9 @@ RouteStatus Legality::status_of_legs(const LegResult& l1, CountryId to1, const L
     st.licence_delay = std::max(l1.delay, diverted ? 0 : l2.delay);
     st.needs_licence = l1.licensed || (!diverted && l2.licensed);
     st.quota_begin = static_cast<std::uint32_t>(quota_pool_.size());
-    add_quotas(leg_quotas_[0], to1);
-    if (!diverted) add_quotas(leg_quotas_[1], to2);
+    add_quotas(l1, to1);
+    if (!diverted) add_quotas(l2, to2);
+    leg_quotas_.clear();
     st.quota_end = static_cast<std::uint32_t>(quota_pool_.size());
     if (l1.prohibited)
         st.cls = RouteClass::blocked;
@@ -274,8 +276,9 @@ RouteStatus Legality::status_of_legs(const LegResult& l1, CountryId to1, const L
     return st;
 }
 
-void Legality::add_quotas(const std::vector<PolicyId>& quotas, CountryId to) {
-    for (const PolicyId p : quotas) quota_pool_.push_back(bucket(p, to));
+void Legality::add_quotas(const LegResult& leg, CountryId to) {
+    for (std::uint32_t i = leg.quota_begin; i < leg.quota_end; ++i)
+        quota_pool_.push_back(bucket(leg_quotas_[i], to));
 }
 
 void Legality::list_candidate_routes() {

@@ -162,14 +162,16 @@ class Legality {
         double approval = 1.0;
         int delay = 0;
         bool capped = false;  // a quota in force covers the leg
+        // Its quotas: leg_quotas_[quota_begin, quota_end) when classify_leg was given the
+        // scratch (empty otherwise).
+        std::uint32_t quota_begin = 0, quota_end = 0;
     };
     /// Classifies a leg under the policies listed (any subset that contains every export
     /// control and quota in force selecting the offer; others are skipped). `named` (sorted)
     /// are the policies whose `buyers` selector names the leg's consignee: the end buyer's on
     /// its own legs, none on leg 1 of a hub route, the firm-level ones on a remote leg (see
-    /// targets in coverage.hpp). The quotas covering the leg are appended to `quotas` when it
-    /// is given (a scratch vector of the caller, reserved once, so that rebuilds at scheduled
-    /// parameter changes do not allocate).
+    /// targets in coverage.hpp). With `quotas` (leg_quotas_), the quotas covering the leg are
+    /// appended to it and the result says where they are.
     LegResult classify_leg(CountryId from, CountryId to, OfferId offer,
                            std::span<const PolicyId> named, std::span<const PolicyId> policies,
                            std::vector<PolicyId>* quotas = nullptr) const;
@@ -198,12 +200,12 @@ class Legality {
     RouteStatus remote_status(ProfileId profile, OfferId offer, RouteId route, CountryId origin,
                               CountryId dest);
     /// A route's status from its legs: leg 1 into `to1`, leg 2 (empty for a one-leg route) into
-    /// `to2`, with their quotas in leg_quotas_[0] and [1]. A prohibited leg 2 makes the route
-    /// diverted; it still needs leg 1's licence.
+    /// `to2`. A prohibited leg 2 makes the route diverted; it still needs leg 1's licence.
+    /// Consumes the legs' quotas: leg_quotas_ is empty again afterwards.
     RouteStatus status_of_legs(const LegResult& l1, CountryId to1, const LegResult& l2,
                                CountryId to2);
-    /// Appends the quota buckets of the quotas listed (of a leg into `to`) to quota_pool_.
-    void add_quotas(const std::vector<PolicyId>& quotas, CountryId to);
+    /// Appends the quota buckets of a leg into `to` to quota_pool_.
+    void add_quotas(const LegResult& leg, CountryId to);
     /// route_begin_/route_list_ from table_ (see candidate_routes).
     void list_candidate_routes();
     /// detection_: the seizure probability of a diverted shipment on each hub route.
@@ -226,8 +228,10 @@ class Legality {
         profile_policies_;  // sorted policy indices selecting the profile
     std::vector<std::vector<PolicyId>> profile_firm_policies_;  // of those, selecting the firm
 
-    std::vector<PolicyId> all_policies_;   // 0..P−1, for leg()
-    std::vector<PolicyId> leg_quotas_[2];  // scratch of classify_leg: the quotas of legs 1 and 2
+    std::vector<PolicyId> all_policies_;  // 0..P−1, for leg()
+    // Scratch of classify_leg for a route's legs, reserved once so that a rebuild at a scheduled
+    // parameter change does not allocate.
+    std::vector<PolicyId> leg_quotas_;
     // Rebuilt with the tables: per offer, the export controls and quotas in force selecting it
     // (CSR), and the remote_access policies in force. Most policies are tariffs, fees or not
     // in force, so the per-cell classification looks at a handful of policies.
