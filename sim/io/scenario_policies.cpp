@@ -481,48 +481,44 @@ void ScenarioBuilder::read_reactions(const MapReader& top) {
 }
 
 void ScenarioBuilder::warn_unreachable_policies() {
-    for (std::size_t i = 0; i < s_.policies.size(); ++i) {
-        const model::Policy& p = s_.policies[i];
+    for (const model::Policy& p : s_.policies) {
         if (p.by == kNone) continue;
+        // One pass over the offers: how many the policy selects, and the first of them that
+        // does not ship from the government's territory (when none does).
+        std::size_t selected = 0;
+        std::optional<std::size_t> elsewhere;
+        bool ships_from_by = false;
+        for (std::size_t o = 0; o < s_.offers.size(); ++o) {
+            if (!model::matches_offer(p.products, s_, static_cast<Index>(o), p.by)) continue;
+            ++selected;
+            if (s_.suppliers[as_size(s_.offers[o].supplier)].ships_from == p.by)
+                ships_from_by = true;
+            else if (!elsewhere)
+                elsewhere = o;
+        }
         const auto loc = policies_.first_loc.find(p.id);
         const SourceLoc at = loc != policies_.first_loc.end() ? loc->second : SourceLoc{};
-        bool any = false;
-        for (std::size_t o = 0; o < s_.offers.size() && !any; ++o)
-            any = model::matches_offer(p.products, s_, static_cast<Index>(o), p.by);
-        if (!any) {
+        if (selected == 0) {
             f_.warning(at, fmt::format("policies[{}].products", printable(p.id)),
                        "selects no offer of any supplier: the policy never applies (check the "
                        "ids, kinds, bounds and origin fields of its product selector)");
             continue;
         }
-        if (p.type != model::PolicyType::export_control || !p.covers_exports || p.covers_reexports)
-            continue;
-        std::size_t selected = 0;
-        std::optional<std::size_t> example;
-        bool leaves = false;
-        for (std::size_t o = 0; o < s_.offers.size() && !leaves; ++o) {
-            if (!model::matches_offer(p.products, s_, static_cast<Index>(o), p.by)) continue;
-            ++selected;
-            const model::Supplier& sup = s_.suppliers[as_size(s_.offers[o].supplier)];
-            if (sup.ships_from == p.by)
-                leaves = true;
-            else if (!example)
-                example = o;
-        }
         // Goods also leave the government's territory through it when it is a hub.
         const bool hub = std::any_of(s_.routes.begin(), s_.routes.end(),
                                      [&](const model::Route& r) { return r.via == p.by; });
-        if (selected == 0 || leaves || hub || !example) continue;
-        const model::Offer& off = s_.offers[*example];
+        if (p.type != model::PolicyType::export_control || !p.covers_exports ||
+            p.covers_reexports || ships_from_by || hub)
+            continue;
+        const model::Offer& off = s_.offers[*elsewhere];
         const model::Supplier& sup = s_.suppliers[as_size(off.supplier)];
+        const std::string& by = s_.countries[as_size(p.by)].code;
         f_.warning(at, fmt::format("policies[{}].covers", printable(p.id)),
                    fmt::format("covers only exports from {}, but none of the {} offer(s) it "
                                "selects ship from there ({}/{} ships from {}): it never applies; "
                                "write covers: [exports, reexports] to follow {}'s goods abroad",
-                               s_.countries[as_size(p.by)].code, selected, sup.id,
-                               s_.products[as_size(off.product)].id,
-                               s_.countries[as_size(sup.ships_from)].code,
-                               s_.countries[as_size(p.by)].code));
+                               by, selected, sup.id, s_.products[as_size(off.product)].id,
+                               s_.countries[as_size(sup.ships_from)].code, by));
     }
 }
 
