@@ -195,18 +195,16 @@ bool check_text(std::string_view& text, const std::string& file, Diagnostics& di
     return true;
 }
 
-/// Line and column (1-based) of the first TAB in a line's leading whitespace, if any.
-std::optional<std::pair<int, int>> first_indent_tab(std::string_view text) {
-    int line = 1;
+/// The column (1-based) of a TAB in the leading whitespace of line `line` (1-based), if any.
+std::optional<int> indent_tab_on(std::string_view text, int line) {
     std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t end = std::min(text.find('\n', start), text.size());
-        for (std::size_t k = start; k < end && (text[k] == ' ' || text[k] == '\t'); ++k)
-            if (text[k] == '\t') return std::pair{line, static_cast<int>(k - start) + 1};
-        if (end == text.size()) break;
-        start = end + 1;
-        ++line;
+    for (int l = 1; l < line; ++l) {
+        start = text.find('\n', start);
+        if (start == std::string_view::npos) return std::nullopt;
+        ++start;
     }
+    for (std::size_t k = start; k < text.size() && (text[k] == ' ' || text[k] == '\t'); ++k)
+        if (text[k] == '\t') return static_cast<int>(k - start) + 1;
     return std::nullopt;
 }
 
@@ -253,14 +251,15 @@ std::optional<Doc> parse_yaml(std::string_view text, const std::string& file, Di
                     fmt::format("maps and lists are nested more than {} levels deep", kMaxNesting));
         return std::nullopt;
     } catch (const YAML::Exception& e) {
-        // A TAB in the indentation is the common cause, and the parser's own message ("illegal
-        // block entry", "bad indentation") does not say so.
-        if (const auto tab = first_indent_tab(text)) {
-            diags.error(SourceLoc{file, tab->first, tab->second}, "",
+        // A TAB in the indentation of the line the parser stopped at is the common cause, and
+        // its own message ("illegal block entry", "bad indentation") does not say so.
+        const SourceLoc loc = loc_of(file, e.mark);
+        if (const auto column = indent_tab_on(text, loc.line)) {
+            diags.error(SourceLoc{file, loc.line, *column}, "",
                         "invalid YAML: tabs are not allowed for indentation; indent with spaces");
             return std::nullopt;
         }
-        diags.error(loc_of(file, e.mark), "", fmt::format("invalid YAML: {}", e.msg));
+        diags.error(loc, "", fmt::format("invalid YAML: {}", e.msg));
         return std::nullopt;
     }
     Converter converter(file, std::min(kBaseValueBudget + text.size() / 2, kMaxValues), diags);
