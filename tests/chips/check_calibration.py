@@ -154,6 +154,16 @@ def main(argv):
             orders += float(m["orders"])
     c.band("6 Huawei", "Huawei orders / output in 2025 (input-bound: > 1)", share(orders, made[2025]), 1.0, 100, fmt="{:.2f}")
 
+    # The analyst's table names the fiscal years the run covers only in part (Jan 2022 - Dec
+    # 2027: FY2022 is January 2022, FY2028 eleven months).
+    import io
+    from chips_table import print_table  # noqa: E402
+    table = io.StringIO()
+    print_table([r], out=table)
+    c.holds("table", "chips-table names the partial fiscal years", "Nvidia revenue header",
+            "FY2022 has 1 month; FY2028 has 11 months",
+            "FY2022 has 1 month; FY2028 has 11 months" in table.getvalue())
+
     print(f"chips calibration: {r.folder}\n")
     return 0 if c.report() else 1
 

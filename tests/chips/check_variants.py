@@ -18,7 +18,7 @@ UP, DOWN = "up", "down"
 
 def metrics():
     """Metric name -> function(Run) -> float. Years are calendar years unless 'FY'."""
-    from chips_table import Run, share, fiscal_year  # noqa: F401
+    from chips_table import share
 
     def china_compute(years):
         return lambda r: sum(r.china_compute().get(y, 0.0) for y in years)
@@ -36,17 +36,6 @@ def metrics():
             cc = r.china_compute()
             return share(sum(via.get(y, 0.0) for y in years), sum(cc.get(y, 0.0) for y in years))
         return f
-
-    def nvidia_china_share(fys):
-        def f(r):
-            nv = r.nvidia_revenue()
-            cn = r.nvidia_china_revenue()
-            return share(sum(cn.get(y, 0.0) for y in fys), sum(nv.get(y, 0.0) for y in fys))
-        return f
-
-    def nvidia_china_revenue(years):
-        return lambda r: sum(r.revenue_by("nvidia", ("CHN", "HKG"), period=lambda d: int(d[:4])).get(y, 0.0)
-                             for y in years)
 
     def nvidia_billed(country, fys):
         return lambda r: sum(r.revenue_by("nvidia", (country,)).get(y, 0.0) for y in fys)
@@ -95,7 +84,6 @@ def metrics():
         nvidia_revenue_fy2024_27=nvidia_revenue(range(2024, 2028)),
         nvidia_china_revenue_fy2026_27=nvidia_china_revenue_fy([2026, 2027]),
         nvidia_china_revenue_fy2027=nvidia_china_revenue_fy([2027]),
-        nvidia_china_share_fy2025_27=nvidia_china_share(range(2025, 2028)),
         nvidia_billed_sgp_fy2026_27=nvidia_billed("SGP", [2026, 2027]),
         china_remote_2024_26=country_sum("CHN", "remote_compute", range(2024, 2027)),
         diverted_2024_26=diverted(range(2024, 2027)),
