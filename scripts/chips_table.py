@@ -246,7 +246,7 @@ def print_table(runs, out=sys.stdout):
         return f"{(v - b) * 100:+.1f}pp"
 
     out.write(f"Chip scenarios: {base.name} and {len(runs) - 1} variant(s); variant rows are differences from {base.name}.\n")
-    section("Compute reaching China (H100-equivalents by TPP; chips delivered + smuggled + rented abroad), calendar year",
+    section("Compute reaching China (H100e by TPP: delivered + smuggled + rented abroad), calendar year",
             cal_years, str, china_k)
     section("Share of it via third countries (diverted + transshipped + remote)", cal_years, str, via_share)
     section("Huawei's share of China's additions", cal_years, str, huawei_share)
