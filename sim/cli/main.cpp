@@ -18,6 +18,7 @@
 #include "cli/compare_command.hpp"
 #include "cli/ensemble_commands.hpp"
 #include "cli/equilibrium_command.hpp"
+#include "cli/explain_command.hpp"
 #include "cli/fit_command.hpp"
 #include "cli/generate_command.hpp"
 #include "core/error.hpp"
@@ -36,6 +37,8 @@ Commands:
   validate SCENARIO.yaml  load and check only; print the world and the policy timeline
   equilibrium SCENARIO.yaml  solve the long-run market equilibrium for the policies at a date (no ticks)
   compare DIR_A DIR_B ...  headline metrics of run folders side by side, differences against a baseline
+  explain DIR --buyer ID --date D  why a buyer (or --offer) did what it did in one tick
+  explain DIR_A DIR_B --metric M  split a change between two runs among their scenarios' differences
   fit DIR... --targets FILE  run folders against observed targets: model, observed, z, inside the band
   sweep SCENARIO.yaml --param PATH=VALUES...  run variants x runs (grid, lhs:N, morris:R, sobol:N); MPI-aware
   calibrate SCENARIO.yaml --targets FILE --free PATH=LOW:HIGH...  fit parameters to targets
@@ -107,6 +110,7 @@ int dispatch(int argc, char** argv) {
     if (command == "equilibrium") return ts::cli::equilibrium_command(inv);
     if (command == "compare") return ts::cli::compare_command(inv);
     if (command == "fit") return ts::cli::fit_command(inv);
+    if (command == "explain") return ts::cli::explain_command(inv);
     if (command == "sweep") return ts::cli::sweep_command(inv);
     if (command == "calibrate") return ts::cli::calibrate_command(inv);
     if (command == "reduce") return ts::cli::reduce_command(inv);

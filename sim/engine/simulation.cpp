@@ -275,6 +275,7 @@ void Simulation::timed(Phase p, F&& phase) {
     phase();
     stats_.phase_seconds[static_cast<std::size_t>(p)] +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (probe_) probe_->after(p, *this);
 }
 
 void Simulation::step(Recorder& recorder) {

@@ -19,6 +19,16 @@
 
 namespace ts::engine {
 
+class Simulation;
+
+/// Looks at a simulation between its phases (tradesim explain, engine/trace.hpp): after() is
+/// called after every phase of every tick, with the state the phase left.
+class PhaseProbe {
+  public:
+    virtual ~PhaseProbe() = default;
+    virtual void after(Phase phase, const Simulation& sim) = 0;
+};
+
 class Simulation {
   public:
     Simulation(const model::Scenario& scenario, RunConfig config);
@@ -44,6 +54,20 @@ class Simulation {
     const policy::Legality& legality() const { return legality_; }
     /// Work counters and the seconds spent in each phase (EngineStats::phase_seconds).
     const EngineStats& stats() const { return stats_; }
+
+    /// A probe called after every phase (null: none); the run's results do not depend on it.
+    void set_probe(PhaseProbe* probe) { probe_ = probe; }
+    // The run state as the phases leave it, for probes.
+    TickContext tick_context() const { return context(); }
+    const OfferState& offer_state() const { return offers_; }
+    const BuyerState& buyer_state() const { return buyers_; }
+    const CandidateState& candidates() const { return cands_; }
+    const ConstraintState& constraints() const { return constraints_; }
+    const ClearingState& clearing() const { return clearing_; }
+    const LicenceQueue& licences() const { return licences_; }
+    const TransitState& transit() const { return transit_; }
+    const PoolState& pools() const { return pools_; }
+    const TickRecord& tick_record() const { return record_; }
 
     /// Features the scenario uses that this engine reads but does not simulate yet.
     static std::vector<std::string> unsimulated_features(const model::Scenario& scenario);
@@ -103,6 +127,7 @@ class Simulation {
     std::uint64_t route_checks_counted_ = 0, requests_counted_ = 0;
     TickRecord record_;
     std::vector<policy::Transition> transitions_;
+    PhaseProbe* probe_ = nullptr;
 };
 
 }  // namespace ts::engine

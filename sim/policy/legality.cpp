@@ -104,6 +104,13 @@ std::uint32_t Legality::bucket(PolicyId policy, CountryId country) {
     return static_cast<std::uint32_t>(buckets_.size() - 1);
 }
 
+bool Legality::leg_covered(PolicyId p, const model::Supplier& sup, CountryId from, CountryId to,
+                           OfferId offer, std::span<const PolicyId> named) const {
+    return book_->in_force(p.value()) && book_->selects_offer(p, offer) &&
+           covers_leg(at(scenario().policies, p), sup, from) &&
+           targets(*book_, p, to, std::binary_search(named.begin(), named.end(), p));
+}
+
 Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId offer,
                                            std::span<const PolicyId> named,
                                            std::span<const PolicyId> policies,
@@ -113,12 +120,8 @@ Legality::LegResult Legality::classify_leg(CountryId from, CountryId to, OfferId
     LegResult r;
     if (quotas) r.quota_begin = r.quota_end = static_cast<std::uint32_t>(quotas->size());
     for (const PolicyId p : policies) {
+        if (!leg_covered(p, sup, from, to, offer, named)) continue;
         const auto& pol = at(s.policies, p);
-        if (!book_->in_force(p.value()) ||
-            !book_->selects_offer(PolicyId{p.value()}, OfferId{offer.value()}) ||
-            !covers_leg(pol, sup, from))
-            continue;
-        if (!targets(*book_, p, to, std::binary_search(named.begin(), named.end(), p))) continue;
         if (pol.type == model::PolicyType::quota) {
             r.capped = true;
             if (quotas) {

@@ -150,6 +150,20 @@ class Legality {
     /// Classifies one leg for tests and reports: the status a single leg from -> to would have.
     RouteStatus leg(CountryId from, CountryId to, OfferId offer, BuyerId buyer_or_none) const;
 
+    /// Why a route has its status (tradesim explain): each policy in force that covers one of
+    /// its legs for the buyer, in leg and policy order, with what it does there. The same rule
+    /// as the tables (classify_leg), one policy at a time.
+    struct RouteCause {
+        enum class Effect : std::uint8_t { prohibits, licence, quota, closes_remote };
+        int leg = 1;  // 1: the first (or only) leg, 2: leg 2 of a hub route
+        CountryId from, to;
+        PolicyId policy;
+        Effect effect = Effect::prohibits;
+        double approval = 1.0;  // licence: its approval
+        int delay = 0;          // licence: ticks to decide
+    };
+    std::vector<RouteCause> route_causes(BuyerId buyer, OfferId offer, RouteId route) const;
+
   private:
     const model::Scenario& scenario() const { return book_->scenario(); }
     std::size_t cell(ProfileId profile, OfferId offer, RouteId route) const {
@@ -172,6 +186,11 @@ class Legality {
     /// its own legs, none on leg 1 of a hub route, the firm-level ones on a remote leg (see
     /// targets in coverage.hpp). With `quotas` (leg_quotas_), the quotas covering the leg are
     /// appended to it and the result says where they are.
+    /// Whether policy `p` covers the leg from -> to of the offer's goods (of supplier `sup`):
+    /// in force, selecting the offer, covering the leg (coverage.hpp) and targeting its
+    /// consignee (`named`: sorted, the policies whose `buyers` name the consignee).
+    bool leg_covered(PolicyId p, const model::Supplier& sup, CountryId from, CountryId to,
+                     OfferId offer, std::span<const PolicyId> named) const;
     LegResult classify_leg(CountryId from, CountryId to, OfferId offer,
                            std::span<const PolicyId> named, std::span<const PolicyId> policies,
                            std::vector<PolicyId>* quotas = nullptr) const;

@@ -1,0 +1,323 @@
+// tradesim explain A B --metric M: the change of a metric between two run folders, attributed
+// to the differences of their scenarios (Shapley values) and broken down by channel, route,
+// supplier and product.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "analysis/attribution.hpp"
+#include "analysis/summary.hpp"
+#include "engine/simulation.hpp"
+#include "io/compare_report.hpp"
+#include "io/csv.hpp"
+#include "io/doc_diff.hpp"
+#include "io/manifest.hpp"
+#include "io/output_dir.hpp"
+#include "io/scenario_reader.hpp"
+#include "run/explain_job.hpp"
+#include "run/interrupt.hpp"
+
+namespace ts::run {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+io::Doc load_tree(const fs::path& dir) {
+    const fs::path file = dir / io::kResolvedScenarioYaml;
+    if (!fs::is_regular_file(file))
+        throw InputError(
+            fmt::format("explain: {} has no {}: expected a folder written by 'tradesim run'",
+                        dir.string(), io::kResolvedScenarioYaml));
+    Diagnostics diags;
+    auto doc = io::load_doc(file.string(), diags);
+    diags.throw_if_errors();
+    return std::move(*doc);
+}
+
+/// Forwards the ticks in [from, until) only.
+class Window final : public engine::Recorder {
+  public:
+    Window(engine::Recorder& inner, std::int64_t from, std::int64_t until)
+        : inner_(inner), from_(from), until_(until) {}
+    void begin(const model::Scenario& s, int run) override { inner_.begin(s, run); }
+    void record(const engine::TickRecord& t) override {
+        if (t.tick >= from_ && t.tick < until_) inner_.record(t);
+    }
+    void end() override { inner_.end(); }
+
+  private:
+    engine::Recorder& inner_;
+    std::int64_t from_, until_;
+};
+
+/// Flows summed by (channel, origin, via, destination, supplier, product).
+using FlowKey =
+    std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>;
+using Breakdown = std::map<FlowKey, double>;
+
+class FlowCollector final : public engine::Recorder {
+  public:
+    FlowCollector(std::string scope, std::string key, std::string metric)
+        : scope_(std::move(scope)), key_(std::move(key)), metric_(std::move(metric)) {}
+    void begin(const model::Scenario& s, int) override { s_ = &s; }
+    void record(const engine::TickRecord& t) override {
+        for (const auto& f : t.flows) {
+            const auto& c = s_->countries;
+            if (scope_ == "country" && c[ix(f.destination)].code != key_) continue;
+            if (scope_ == "supplier" && s_->suppliers[ix(f.supplier)].id != key_) continue;
+            if (metric_ == "diverted_compute" && f.channel != engine::Channel::diverted) continue;
+            const double v = metric_.find("compute") != std::string::npos ? f.compute
+                             : metric_.find("usd") != std::string::npos   ? f.value_usd
+                             : metric_ == "seized_units"                  ? f.seized_units
+                                                                          : f.units;
+            sums[{engine::to_string(f.channel), c[ix(f.origin)].code,
+                  f.via == model::kNone ? "direct" : c[ix(f.via)].code, c[ix(f.destination)].code,
+                  s_->suppliers[ix(f.supplier)].id, s_->products[ix(f.product)].id}] += v;
+        }
+    }
+    Breakdown sums;
+
+  private:
+    static std::size_t ix(model::Index i) { return static_cast<std::size_t>(i); }
+    const model::Scenario* s_ = nullptr;
+    std::string scope_, key_, metric_;
+};
+
+/// Whether the metric is a sum over flows that the breakdown can split.
+bool flow_metric(const std::string& scope, const std::string& metric) {
+    static const std::vector<std::string> country{"imports_compute", "imports_units",
+                                                  "diverted_compute", "seized_units"};
+    static const std::vector<std::string> supplier{"units_shipped", "value_usd"};
+    const auto in = [&](const auto& v) { return std::find(v.begin(), v.end(), metric) != v.end(); };
+    return (scope == "country" && in(country)) || (scope == "supplier" && in(supplier)) ||
+           (scope == "world" && (in(country) || in(supplier) || metric == "compute_delivered"));
+}
+
+struct Evaluation {
+    double value = 0.0;
+    Breakdown flows;
+};
+
+/// The metric of the scenario `doc` (its runs averaged) and, with `flows`, its breakdown.
+Evaluation evaluate(const io::Doc& doc, const std::string& source, const AttributionJob& job,
+                    std::string& scope, std::string& key, bool flows) {
+    const auto loaded = io::load_scenario_doc(doc, source);
+    const auto& s = loaded.scenario;
+    const auto cal = s.time.calendar();
+    const std::int64_t from = job.from ? cal.nearest_boundary(*job.from) : 0;
+    const std::int64_t until = job.until ? cal.nearest_boundary(*job.until) : s.time.ticks;
+    Evaluation out;
+    for (int r = 0; r < job.runs; ++r) {
+        engine::RunConfig config;
+        config.run = r;
+        std::optional<model::Scenario> drawn;
+        if (loaded.uncertainty && job.runs > 1) drawn = loaded.uncertainty->scenario(r);
+        engine::Simulation sim(drawn ? *drawn : s, config);
+        analysis::SummaryCollector summary;
+        std::vector<const analysis::SummaryRow*> match;
+        FlowCollector collector(scope, key, job.metric);
+        {
+            engine::TeeRecorder tee({&summary, &collector});
+            Window window(tee, from, until);
+            sim.run(window, [](int, int) { throw_if_interrupted(); });
+        }
+        const auto rows = summary.rows();
+        std::vector<std::string> seen;
+        for (const auto& row : rows) {
+            if (row.metric != job.metric) continue;
+            seen.push_back(row.scope + " " + row.key);
+            if ((job.key.empty() || row.key == job.key) &&
+                (job.scope.empty() || row.scope == job.scope))
+                match.push_back(&row);
+        }
+        if (match.size() != 1)
+            throw InputError(fmt::format(
+                "explain: --metric {}{}{} {}: {}", job.metric,
+                job.key.empty() ? "" : " --key " + job.key,
+                job.scope.empty() ? "" : " --scope " + job.scope,
+                match.empty() ? "matches no row of the run summary" : "matches several rows",
+                seen.empty() ? "no such metric (see summary.csv for the names)"
+                             : "it exists for " + io::join(seen, ", ") +
+                                   " (choose with --key and --scope)"));
+        scope = match[0]->scope;
+        key = match[0]->key;
+        out.value += match[0]->value / job.runs;
+        if (flows)
+            for (const auto& [k, v] : collector.sums) out.flows[k] += v / job.runs;
+    }
+    return out;
+}
+
+std::string format_attribution(const AttributionJob& job, const std::string& scope,
+                               const std::string& key, const std::vector<std::string>& names,
+                               const std::vector<std::string>& what,
+                               const analysis::Attribution& at) {
+    const double delta = at.full - at.base;
+    std::string out =
+        fmt::format("{} {} ({}), mean of {} run(s)\n", job.metric, key, scope, job.runs);
+    out += fmt::format("  A  {:<40} {:>12}\n", job.a.string(), io::human_number(at.base));
+    out += fmt::format("  B  {:<40} {:>12}   Δ {}\n", job.b.string(), io::human_number(at.full),
+                       io::human_number(delta, true));
+    out += at.exact ? fmt::format(
+                          "Attributed to {} difference(s): exact Shapley values, {} "
+                          "evaluations\n",
+                          names.size(), at.evaluations)
+                    : fmt::format(
+                          "Attributed to {} groups of differences: Shapley values "
+                          "estimated from {} random orders ({} evaluations), ± one "
+                          "standard error\n",
+                          names.size(), job.permutations, at.evaluations);
+    out += fmt::format("  {:<44} {:<30} {:>10} {:>8}\n", "difference (A → B)", "change", "value",
+                       "share");
+    std::vector<std::size_t> order(names.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+        return std::abs(at.value[x]) > std::abs(at.value[y]);
+    });
+    for (const std::size_t i : order) {
+        std::string v = io::human_number(at.value[i], true);
+        if (!at.exact) v += " ±" + io::human_number(at.se[i]);
+        out +=
+            fmt::format("  {:<44} {:<30} {:>10} {:>7.1f}%\n", names[i].substr(0, 44),
+                        what[i].substr(0, 30), v, delta != 0.0 ? 100.0 * at.value[i] / delta : 0.0);
+    }
+    return out;
+}
+
+std::string format_breakdown(const Breakdown& a, const Breakdown& b, const std::string& what) {
+    // Aggregate the flow cells by channel, by route and by supplier/product.
+    std::map<std::string, std::pair<double, double>> by_channel, by_route, by_offer;
+    const auto add = [&](const Breakdown& m, bool second) {
+        for (const auto& [k, v] : m) {
+            const auto& [ch, origin, via, dest, sup, prod] = k;
+            for (auto* agg : {&by_channel, &by_route, &by_offer}) {
+                const std::string label = agg == &by_channel ? ch
+                                          : agg == &by_route ? origin + "/" + via + "/" + dest
+                                                             : sup + "/" + prod;
+                (second ? (*agg)[label].second : (*agg)[label].first) += v;
+            }
+        }
+    };
+    add(a, false);
+    add(b, true);
+    std::string out = "\n" + io::wrap("Where the change went, by " + what + ":", 96, "");
+    for (const auto& [title, agg] :
+         {std::pair{"channel", &by_channel}, std::pair{"route origin/via/destination", &by_route},
+          std::pair{"supplier/product", &by_offer}}) {
+        std::vector<std::pair<std::string, std::pair<double, double>>> rows(agg->begin(),
+                                                                            agg->end());
+        std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
+            return std::abs(x.second.second - x.second.first) >
+                   std::abs(y.second.second - y.second.first);
+        });
+        out += fmt::format("  {:<40} {:>12} {:>12} {:>12}\n", title, "A", "B", "Δ");
+        const std::size_t shown = std::min<std::size_t>(rows.size(), 8);
+        for (std::size_t i = 0; i < shown; ++i) {
+            const auto& [label, v] = rows[i];
+            out += fmt::format("  {:<40} {:>12} {:>12} {:>12}\n", label.substr(0, 40),
+                               io::human_number(v.first), io::human_number(v.second),
+                               io::human_number(v.second - v.first, true));
+        }
+        if (rows.size() > shown)
+            out += fmt::format("  … {} more (see breakdown.csv)\n", rows.size() - shown);
+    }
+    return out;
+}
+
+}  // namespace
+
+AttributionOutcome run_attribution_job(const AttributionJob& job) {
+    const io::Doc a = load_tree(job.a), b = load_tree(job.b);
+    const std::string source = (job.a / io::kResolvedScenarioYaml).string();
+    const auto diffs = io::differences(a, b);
+    // Players: the differences, or the items they belong to when there are too many.
+    std::vector<std::vector<std::size_t>> players;
+    if (diffs.size() <= job.exact_limit)
+        for (std::size_t i = 0; i < diffs.size(); ++i) players.push_back({i});
+    else
+        players = io::group_by_item(diffs);
+    std::vector<std::string> names, what;
+    for (const auto& p : players) {
+        const auto& d = diffs[p.front()];
+        if (p.size() == 1) {
+            names.push_back(d.name());
+            what.push_back(d.kind == io::Difference::Kind::added     ? "added in B"
+                           : d.kind == io::Difference::Kind::removed ? "removed in B"
+                                                                     : d.before + " → " + d.after);
+        } else {
+            const auto& s = d.path.front();
+            names.push_back(s.key + (s.item() ? "[" + s.label + "]" : ""));
+            what.push_back(fmt::format("{} changes", p.size()));
+        }
+    }
+    std::string scope = job.scope, key = job.key;
+    const auto f = [&](const std::vector<std::size_t>& on) {
+        std::vector<std::size_t> members;
+        for (const std::size_t p : on)
+            members.insert(members.end(), players[p].begin(), players[p].end());
+        try {
+            return evaluate(io::with_differences(a, b, diffs, members), source, job, scope, key,
+                            false)
+                .value;
+        } catch (const InputError& e) {
+            std::vector<std::string> switched;
+            for (const std::size_t p : on) switched.push_back(names[p]);
+            throw InputError(fmt::format(
+                "explain: A with only [{}] of B's differences is not a valid scenario, so they "
+                "cannot be switched separately: {}",
+                io::join(switched, ", "), e.what()));
+        }
+    };
+    const auto at = analysis::shapley(players.size(), f, job.exact_limit, job.permutations, 1);
+    const auto ea = evaluate(a, source, job, scope, key, true);
+    const auto eb =
+        evaluate(b, (job.b / io::kResolvedScenarioYaml).string(), job, scope, key, true);
+    AttributionOutcome out;
+    out.text = format_attribution(job, scope, key, names, what, at);
+    if (flow_metric(scope, job.metric))
+        out.text += format_breakdown(
+            ea.flows, eb.flows,
+            "shipments that left in the window, seized goods included (the metric counts what "
+            "arrived: the totals differ by goods in transit and seized)");
+    const fs::path dir = job.output.empty() ? job.b / "explain" : job.output;
+    const std::string stem = job.metric + (key == "all" || key.empty() ? "" : "-" + key);
+    io::create_parent_folders(dir / "x");
+    {
+        io::CsvWriter w(dir / ("attribution-" + stem + ".csv"),
+                        {"metric", "scope", "key", "difference", "change", "value", "se",
+                         "share_of_change", "exact"});
+        const double delta = at.full - at.base;
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            w.text(job.metric).text(scope).text(key).text(names[i]).text(what[i]);
+            w.number(at.value[i], 6).number(at.se[i], 6);
+            w.number(delta != 0.0 ? at.value[i] / delta : 0.0, 6).integer(at.exact ? 1 : 0);
+            w.end_row();
+        }
+        w.commit();
+        out.files.push_back(w.path());
+    }
+    if (flow_metric(scope, job.metric)) {
+        io::CsvWriter w(
+            dir / ("breakdown-" + stem + ".csv"),
+            {"channel", "origin", "via", "destination", "supplier", "product", "a", "b", "delta"});
+        Breakdown all = ea.flows;
+        for (const auto& [k, v] : eb.flows) all[k] += 0.0;
+        for (const auto& [k, v] : all) {
+            const auto& [ch, origin, via, dest, sup, prod] = k;
+            const double va = ea.flows.count(k) ? ea.flows.at(k) : 0.0;
+            const double vb = eb.flows.count(k) ? eb.flows.at(k) : 0.0;
+            w.text(ch).text(origin).text(via).text(dest).text(sup).text(prod);
+            w.number(va, 4).number(vb, 4).number(vb - va, 4);
+            w.end_row();
+        }
+        w.commit();
+        out.files.push_back(w.path());
+    }
+    return out;
+}
+
+}  // namespace ts::run
