@@ -15,6 +15,7 @@
 #include "io/compare_report.hpp"
 #include "io/observed.hpp"
 #include "io/scenario_reader.hpp"
+#include "run/explain_job.hpp"
 #include "run/run_job.hpp"
 
 namespace ts::cli {
@@ -185,6 +186,8 @@ int validate_command(const Invocation& inv) {
     const auto loaded = io::load_scenario(scenario.file, scenario.load);
     print_warnings(loaded.warnings);
     const auto& s = loaded.scenario;
+    print_warnings(
+        run::audit_policies(s, loaded.warnings));  // one silent run: policies that never matter
     print_world(s);
     for (const auto& note : engine::Simulation::unsimulated_features(s))
         fmt::print(stderr, "note: {}\n", note);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/policy_audit.hpp"
 #include "engine/simulation.hpp"
 #include "engine/trace.hpp"
 #include "io/explain_report.hpp"
@@ -126,6 +127,16 @@ TraceOutcome run_trace_job(const TraceJob& job) {
         io::write_offer_trace_csv(s, probe.offer(), job.run, out.csv);
     }
     return out;
+}
+
+std::vector<Diagnostic> audit_policies(const model::Scenario& scenario,
+                                       const std::vector<Diagnostic>& warnings) {
+    engine::Simulation sim(scenario, engine::RunConfig{});
+    engine::PolicyAudit audit(sim.world(), scenario.policies.size());
+    sim.set_probe(&audit);
+    NullRecorder sink;
+    sim.run(sink, [](int, int) { throw_if_interrupted(); });
+    return audit.warnings(warnings);
 }
 
 }  // namespace ts::run

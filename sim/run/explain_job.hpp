@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "core/date.hpp"
+#include "core/error.hpp"
+#include "model/scenario.hpp"
 
 namespace ts::run {
 
@@ -48,5 +50,10 @@ struct AttributionOutcome {
 };
 
 AttributionOutcome run_attribution_job(const AttributionJob& job);
+
+/// Simulates the scenario once (run 0, nothing written) under engine::PolicyAudit and returns
+/// its warnings about policies the reader's `warnings` do not name: what `validate` adds.
+std::vector<Diagnostic> audit_policies(const model::Scenario& scenario,
+                                       const std::vector<Diagnostic>& warnings);
 
 }  // namespace ts::run

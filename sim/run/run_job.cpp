@@ -9,6 +9,7 @@
 
 #include "core/date.hpp"
 #include "core/error.hpp"
+#include "engine/policy_audit.hpp"
 #include "engine/simulation.hpp"
 #include "io/ensemble_parts.hpp"
 #include "io/ensemble_plan.hpp"
@@ -50,10 +51,15 @@ struct Simulated {
 };
 
 /// The tick loop of a single run, writing per-tick files into `folder`.
+/// Warnings of the policy audit (engine/policy_audit.hpp) go to `feedback`, except for policies
+/// the reader already warned about (`warned`).
 Simulated simulate(const model::Scenario& s, const io::RunWriterOptions& options,
-                   const fs::path& folder, const Feedback& feedback) {
+                   const fs::path& folder, const Feedback& feedback,
+                   const std::vector<Diagnostic>& warned) {
     engine::Simulation sim(s, engine::RunConfig{});
     analysis::SummaryCollector summary;  // refers to the simulation's world: keep sim alive
+    engine::PolicyAudit audit(sim.world(), s.policies.size());
+    sim.set_probe(&audit);
     double loop_seconds = 0.0;
     {
         io::CsvRunWriter writer(sim.world(), folder, options);
@@ -66,6 +72,7 @@ Simulated simulate(const model::Scenario& s, const io::RunWriterOptions& options
         });
         loop_seconds = std::chrono::duration<double>(Clock::now() - loop_start).count();
     }
+    report_warnings(audit.warnings(warned), feedback);
     const auto& st = sim.stats();
     spdlog::info("engine: {} ticks, {} buyer-offer evaluations, {:.3f} s in the tick loop",
                  st.ticks, st.evaluations, loop_seconds);
@@ -120,7 +127,7 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
                                     ticks_done = done;
                                     feedback.progress(done, total);
                                 }};
-        simulated = simulate(s, options, dir.path(), counting);
+        simulated = simulate(s, options, dir.path(), counting, loaded.warnings);
         throw_if_interrupted();
     } catch (Interrupted& e) {
         e.set_detail(interrupted_detail(ticks_done, s.time.ticks, out, replacing));

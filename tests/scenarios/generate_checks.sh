@@ -23,7 +23,10 @@ case "$check" in
       head -5 "$tmp/s$seed.yaml" | grep -q "^# Command: tradesim generate --countries 20 " \
         || fail "header lacks the command"
       expect_code 0 "$bin" validate "$tmp/s$seed.yaml"
-      [ ! -s "$tmp/stderr" ] || fail "validate warned (seed $seed): $(cat "$tmp/stderr")"
+      # The reader must not warn; what the policy audit finds in the run ("in the run:") is
+      # about the synthetic world's behaviour, not the file.
+      ! grep -v ': in the run: ' "$tmp/stderr" | grep -q . \
+        || fail "validate warned (seed $seed): $(cat "$tmp/stderr")"
       grep -q "world      20 countries, 4 products, 10 suppliers with 40 offers, 200 buyers, 3 routes" \
         "$tmp/stdout" || fail "validate summary: $(cat "$tmp/stdout")"
       expect_code 0 "$bin" run "$tmp/s$seed.yaml" -o "$tmp/run$seed" --quiet
@@ -38,7 +41,7 @@ case "$check" in
       --ticks 300 -o "$tmp/w.yaml"
     grep -q "step: week, ticks: 300" "$tmp/w.yaml" || fail "not weekly"
     expect_code 0 "$bin" validate "$tmp/w.yaml"
-    [ ! -s "$tmp/stderr" ] || fail "validate warned: $(cat "$tmp/stderr")"
+    ! grep -v ': in the run: ' "$tmp/stderr" | grep -q . || fail "validate warned: $(cat "$tmp/stderr")"
     ;;
   determinism)
     mkdir "$tmp/a" "$tmp/b"
