@@ -110,6 +110,8 @@ struct Differ {
             p.push_back({e.key, ""});
             if (const Doc* other = b.find(e.key))
                 value(e.key, e.value, *other, p);
+            else if (e.value.is_sequence() && keyed(e.value, e.value, e.key))
+                items(e.key, e.value, Doc::make_sequence(), p);  // each item removed
             else
                 add(Difference::Kind::removed, p, &e.value, nullptr);
         }
@@ -118,7 +120,10 @@ struct Differ {
             if (a.find(e.key)) continue;
             auto p = path;
             p.push_back({e.key, ""});
-            add(Difference::Kind::added, p, nullptr, &e.value);
+            if (e.value.is_sequence() && keyed(e.value, e.value, e.key))
+                items(e.key, Doc::make_sequence(), e.value, p);  // each item added
+            else
+                add(Difference::Kind::added, p, nullptr, &e.value);
         }
     }
 
@@ -190,7 +195,7 @@ void apply(Doc& out, const Doc& b, const Difference& d) {
             parent->set(last.key, *from_b);
         } else {
             Doc* list = parent->find(last.key);
-            if (!list) throw InternalError("explain: lost the list of " + d.name());
+            if (!list) list = &parent->set(last.key, Doc::make_sequence());
             list->items.push_back(*from_b);
         }
     } else if (!last.item()) {

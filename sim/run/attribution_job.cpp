@@ -171,8 +171,7 @@ std::string format_attribution(const AttributionJob& job, const std::string& sco
                           "estimated from {} random orders ({} evaluations), ± one "
                           "standard error\n",
                           names.size(), job.permutations, at.evaluations);
-    out += fmt::format("  {:<44} {:<30} {:>10} {:>8}\n", "difference (A → B)", "change", "value",
-                       "share");
+    out += fmt::format("  {:<72} {:>12} {:>8}\n", "difference (A → B)", "value", "share");
     std::vector<std::size_t> order(names.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
@@ -181,9 +180,9 @@ std::string format_attribution(const AttributionJob& job, const std::string& sco
     for (const std::size_t i : order) {
         std::string v = io::human_number(at.value[i], true);
         if (!at.exact) v += " ±" + io::human_number(at.se[i]);
-        out +=
-            fmt::format("  {:<44} {:<30} {:>10} {:>7.1f}%\n", names[i].substr(0, 44),
-                        what[i].substr(0, 30), v, delta != 0.0 ? 100.0 * at.value[i] / delta : 0.0);
+        out += fmt::format("  {:<72} {:>12} {:>7.1f}%\n", names[i].substr(0, 72), v,
+                           delta != 0.0 ? 100.0 * at.value[i] / delta : 0.0);
+        out += "      " + io::wrap(what[i], 92, "      ");
     }
     return out;
 }
@@ -245,9 +244,13 @@ AttributionOutcome run_attribution_job(const AttributionJob& job) {
         const auto& d = diffs[p.front()];
         if (p.size() == 1) {
             names.push_back(d.name());
-            what.push_back(d.kind == io::Difference::Kind::added     ? "added in B"
-                           : d.kind == io::Difference::Kind::removed ? "removed in B"
-                                                                     : d.before + " → " + d.after);
+            // Lines are those of each folder's scenario.resolved.yaml.
+            what.push_back(d.kind == io::Difference::Kind::added
+                               ? fmt::format("added in B (its line {})", d.line_b)
+                           : d.kind == io::Difference::Kind::removed
+                               ? fmt::format("removed in B (A's line {})", d.line_a)
+                               : fmt::format("{} → {} (lines {} → {})", d.before, d.after, d.line_a,
+                                             d.line_b));
         } else {
             const auto& s = d.path.front();
             names.push_back(s.key + (s.item() ? "[" + s.label + "]" : ""));

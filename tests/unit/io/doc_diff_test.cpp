@@ -67,3 +67,20 @@ TEST_CASE("with_differences switches exactly the chosen differences", "[doc_diff
     CHECK(left[1].name() == "policies[rule]");
     CHECK(left[2].name() == "policies[old]");
 }
+
+TEST_CASE("a list only one side has differs item by item", "[doc_diff]") {
+    const io::Doc a = io::parse_yaml("name: a\nseed: 1\n", "a.yaml");
+    const io::Doc b = io::parse_yaml(
+        "name: b\nseed: 1\npolicies:\n  - {id: p1, by: USA, type: tariff}\n"
+        "  - {id: p2, by: CHN, type: tariff}\n",
+        "b.yaml");
+    const auto d = io::differences(a, b);
+    REQUIRE(d.size() == 2);
+    CHECK(d[0].name() == "policies[p1]");
+    CHECK(d[1].kind == io::Difference::Kind::added);
+    CHECK(io::differences(io::with_differences(a, b, d, {0, 1}), b).empty());
+    const auto back = io::differences(b, a);  // and removed one by one the other way
+    REQUIRE(back.size() == 2);
+    CHECK(back[1].kind == io::Difference::Kind::removed);
+    CHECK(io::differences(io::with_differences(b, a, back, {0, 1}), a).empty());
+}
