@@ -85,7 +85,7 @@ std::vector<RouteTrace> trace_routes(const TickContext& t, const Simulation& sim
         const bool in_list = std::any_of(listed.begin(), listed.end(),
                                          [&](const auto& rc) { return rc.route == r; });
         if (st.cls == policy::RouteClass::blocked)
-            rt.skipped = "blocked";
+            rt.skipped = "closed, not priced";
         else if (!in_list)
             rt.skipped = "dominated by the open direct route";
         if (*rt.skipped == '\0') {

@@ -22,6 +22,9 @@ struct Difference {
     std::vector<PathStep> path;
     std::string before, after;   // the values as one-line YAML ("" when absent)
     int line_a = 0, line_b = 0;  // where in the files (0: absent)
+    /// What changed, on one line: "0.05 → 0.3"; for a policy, each value inside it that changed
+    /// ("license.approval: 0.25 → 0; license.delay: 2 → 3"); "added", "removed".
+    std::string change;
     /// "policies[us-ctrl]", "buyers[cn-labs].substitution".
     std::string name() const;
 };

@@ -249,8 +249,7 @@ AttributionOutcome run_attribution_job(const AttributionJob& job) {
                                ? fmt::format("added in B (its line {})", d.line_b)
                            : d.kind == io::Difference::Kind::removed
                                ? fmt::format("removed in B (A's line {})", d.line_a)
-                               : fmt::format("{} → {} (lines {} → {})", d.before, d.after, d.line_a,
-                                             d.line_b));
+                               : fmt::format("{} (lines {} → {})", d.change, d.line_a, d.line_b));
         } else {
             const auto& s = d.path.front();
             names.push_back(s.key + (s.item() ? "[" + s.label + "]" : ""));

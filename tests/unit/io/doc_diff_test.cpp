@@ -45,6 +45,8 @@ TEST_CASE("differences: one per policy, one per other value, names ignored", "[d
     // A policy is one difference; what changed inside it is named.
     CHECK(d[2].before == "license: {approval: 0.2, delay: 2}");
     CHECK(d[2].after == "license: ~");
+    CHECK(d[2].change == "license: {approval: 0.2, delay: 2} → ~");
+    CHECK(d[1].change == "3.0 → 2.0");
     CHECK(d[3].name() == "policies[old]");
     CHECK(d[3].kind == io::Difference::Kind::removed);
     CHECK(d[4].name() == "policies[new]");
