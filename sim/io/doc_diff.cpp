@@ -82,6 +82,7 @@ struct Differ {
         d.path = std::move(path);
         if (a) d.before = one_line(*a), d.line_a = a->loc.line;
         if (b) d.after = one_line(*b), d.line_b = b->loc.line;
+        d.change = !a ? "added" : !b ? "removed" : d.before + " → " + d.after;
         out.push_back(std::move(d));
     }
 
@@ -90,16 +91,19 @@ struct Differ {
     void add_item_change(const std::vector<PathStep>& path, const Doc& a, const Doc& b) {
         Differ inner;
         inner.maps(a, b, {});
-        std::string before, after;
+        std::string before, after, change;
         for (const auto& d : inner.out) {
             const std::string key = d.name();
-            before +=
-                (before.empty() ? "" : "; ") + key + ": " + (d.before.empty() ? "~" : d.before);
-            after += (after.empty() ? "" : "; ") + key + ": " + (d.after.empty() ? "~" : d.after);
+            const std::string was = d.before.empty() ? "~" : d.before;
+            const std::string now = d.after.empty() ? "~" : d.after;
+            before += (before.empty() ? "" : "; ") + key + ": " + was;
+            after += (after.empty() ? "" : "; ") + key + ": " + now;
+            change += (change.empty() ? "" : "; ") + key + ": " + was + " → " + now;
         }
         add(Difference::Kind::changed, path, &a, &b);
         out.back().before = before;
         out.back().after = after;
+        out.back().change = change;
     }
 
     void maps(const Doc& a, const Doc& b, const std::vector<PathStep>& path) {
