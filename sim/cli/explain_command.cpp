@@ -59,6 +59,7 @@ CommandOptions explain_options() {
         "output,o", po::value<std::string>(),
         "trace: the CSV file (default RUN_DIR/explain/ID-DATE.csv); attribution: the folder "
         "(default RUN_B/explain)");
+    options.visible.add(terminal_options());
     options.hidden.add_options()("folders", po::value<std::vector<std::string>>(), "run folders");
     options.pos.add("folders", -1);
     return options;
