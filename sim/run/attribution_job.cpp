@@ -72,11 +72,18 @@ class FlowCollector final : public engine::Recorder {
             if (metric_ == "diverted_compute" && f.channel != engine::Channel::diverted) continue;
             const double v = metric_.find("compute") != std::string::npos ? f.compute
                              : metric_.find("usd") != std::string::npos   ? f.value_usd
-                             : metric_ == "seized_units"                  ? f.seized_units
                                                                           : f.units;
-            sums[{engine::to_string(f.channel), c[ix(f.origin)].code,
-                  f.via == model::kNone ? "direct" : c[ix(f.via)].code, c[ix(f.destination)].code,
-                  s_->suppliers[ix(f.supplier)].id, s_->products[ix(f.product)].id}] += v;
+            // The seized part of a shipment is its own channel: what was lost, not delivered.
+            const double seized = f.units > 0.0 ? v * f.seized_units / f.units : 0.0;
+            FlowKey key{engine::to_string(f.channel),
+                        c[ix(f.origin)].code,
+                        f.via == model::kNone ? "direct" : c[ix(f.via)].code,
+                        c[ix(f.destination)].code,
+                        s_->suppliers[ix(f.supplier)].id,
+                        s_->products[ix(f.product)].id};
+            if (metric_ != "seized_units") sums[key] += v - seized;
+            std::get<0>(key) = "seized";
+            if (seized > 0.0) sums[key] += seized;
         }
     }
     Breakdown sums;
@@ -283,8 +290,8 @@ AttributionOutcome run_attribution_job(const AttributionJob& job) {
     if (flow_metric(scope, job.metric))
         out.text += format_breakdown(
             ea.flows, eb.flows,
-            "shipments that left in the window, seized goods included (the metric counts what "
-            "arrived: the totals differ by goods in transit and seized)");
+            "shipments that left in the window, the seized part of each as channel 'seized' (the "
+            "metric counts what arrived: the totals differ by goods still in transit)");
     const fs::path dir = job.output.empty() ? job.b / "explain" : job.output;
     const std::string stem = job.metric + (key == "all" || key.empty() ? "" : "-" + key);
     io::create_parent_folders(dir / "x");

@@ -31,7 +31,8 @@ case "$check" in
     has "Δ +16.21k"
     has "policies[us-flagship-rule]                                                    +16.21k   100.0%"
     has "license: {approval: 0.2, delay: 2} → ~"
-    has "  diverted                                         0.00       37.43k      +37.43k"
+    has "  diverted                                         0.00       35.07k      +35.07k"
+    has "  seized                                           0.00        2.36k       +2.36k"
     [ -s "$tmp/ban/explain/attribution-imports_compute-CHN.csv" ] || fail "no attribution.csv"
     [ -s "$tmp/ban/explain/breakdown-imports_compute-CHN.csv" ] || fail "no breakdown.csv"
     expect_code 0 "$bin" explain "$tmp/licence" --buyer cn-cloud --date 2024-09
