@@ -120,8 +120,12 @@ std::string ScenarioBuilder::where(const SourceLoc& loc, const SourceLoc& here) 
 }
 
 void ScenarioBuilder::collect_ids(const Doc& root) {
-    const auto collect = [&](std::string_view list, IdTable& table) {
+    // A missing optional list (policies, reactions) has no ids: a reference to one is unknown.
+    // A missing required list, or one that is not a list, is reported where it is read, and
+    // references into it are not reported again.
+    const auto collect = [&](std::string_view list, IdTable& table, bool optional = false) {
         const Doc* items = root.find(list);
+        if (!items) table.usable = optional;
         if (!items || !items->is_sequence()) return;
         table.usable = true;
         const std::string_view key = merge_key_for(list);
@@ -135,8 +139,8 @@ void ScenarioBuilder::collect_ids(const Doc& root) {
     collect("products", products_);
     collect("suppliers", suppliers_);
     collect("buyers", buyers_);
-    collect("policies", policies_);
-    collect("reactions", reactions_);
+    collect("policies", policies_, true);
+    collect("reactions", reactions_, true);
 }
 
 std::optional<std::string> ScenarioBuilder::read_id(const MapReader& m, std::string_view key,

@@ -31,8 +31,9 @@ inline std::size_t as_size(model::Index i) {
 struct IdTable {
     std::string noun;  // "country", "product", ...: "unknown country 'MYA'"
     std::string what;  // "a country code", "a product id": "expected a country code, found a list"
-    bool usable =
-        false;  // the list exists: unknown references are errors (else they are not reported)
+    /// Unknown references are errors: the list exists, or is an optional one left out
+    /// (else they are consequences of an error reported already, and not reported).
+    bool usable = false;
     std::vector<std::string> ids;  // first occurrences, file order
     std::map<std::string, model::Index, std::less<>> index;
     std::map<std::string, SourceLoc, std::less<>> first_loc;

@@ -159,8 +159,17 @@ Evaluation evaluate(const io::Doc& doc, const std::string& source, const Attribu
     return out;
 }
 
-std::string format_attribution(const AttributionJob& job, const std::string& scope,
-                               const std::string& key, const std::vector<std::string>& names,
+/// `name` cut to `width` columns at a " + " between items, with " + …" for the rest.
+std::string shorten(const std::string& name, std::size_t width) {
+    if (name.size() <= width) return name;
+    const std::size_t cut = name.rfind(" + ", width - 4);
+    if (cut == std::string::npos || cut == 0) return name.substr(0, width - 1) + "…";
+    return name.substr(0, cut) + " + …";
+}
+
+std::string format_attribution(const AttributionJob& job, std::size_t differences,
+                               const std::string& scope, const std::string& key,
+                               const std::vector<std::string>& names,
                                const std::vector<std::string>& what,
                                const analysis::Attribution& at) {
     const double delta = at.full - at.base;
@@ -169,16 +178,19 @@ std::string format_attribution(const AttributionJob& job, const std::string& sco
     out += fmt::format("  A  {:<40} {:>12}\n", job.a.string(), io::human_number(at.base));
     out += fmt::format("  B  {:<40} {:>12}   Δ {}\n", job.b.string(), io::human_number(at.full),
                        io::human_number(delta, true));
-    out += at.exact ? fmt::format(
-                          "Attributed to {} difference(s): exact Shapley values, {} "
-                          "evaluations\n",
-                          names.size(), at.evaluations)
-                    : fmt::format(
-                          "Attributed to {} groups of differences: Shapley values "
-                          "estimated from {} random orders ({} evaluations), ± one "
-                          "standard error\n",
-                          names.size(), job.permutations, at.evaluations);
-    out += fmt::format("  {:<72} {:>12} {:>8}\n", "difference (A → B)", "value", "share");
+    const std::string players = differences == names.size()
+                                    ? fmt::format("{} difference(s)", differences)
+                                    : fmt::format("{} differences in {} groups switched together",
+                                                  differences, names.size());
+    out += io::wrap(at.exact ? fmt::format("Attributed to {}: exact Shapley values, {} "
+                                           "evaluations.",
+                                           players, at.evaluations)
+                             : fmt::format("Attributed to {}: Shapley values estimated from {} "
+                                           "random orders ({} evaluations), ± one standard "
+                                           "error.",
+                                           players, job.permutations, at.evaluations),
+                    96, "");
+    out += fmt::format("  {:<66} {:>18} {:>8}\n", "difference (A → B)", "value", "share");
     std::vector<std::size_t> order(names.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
@@ -187,7 +199,7 @@ std::string format_attribution(const AttributionJob& job, const std::string& sco
     for (const std::size_t i : order) {
         std::string v = io::human_number(at.value[i], true);
         if (!at.exact) v += " ±" + io::human_number(at.se[i]);
-        out += fmt::format("  {:<72} {:>12} {:>7.1f}%\n", names[i].substr(0, 72), v,
+        out += fmt::format("  {:<66} {:>18} {:>7.1f}%\n", shorten(names[i], 66), v,
                            delta != 0.0 ? 100.0 * at.value[i] / delta : 0.0);
         out += "      " + io::wrap(what[i], 92, "      ");
     }
@@ -234,6 +246,99 @@ std::string format_breakdown(const Breakdown& a, const Breakdown& b, const std::
     return out;
 }
 
+/// Union-find over difference indices.
+struct Groups {
+    std::vector<std::size_t> parent;
+    explicit Groups(std::size_t n) : parent(n) {
+        for (std::size_t i = 0; i < n; ++i) parent[i] = i;
+    }
+    std::size_t find(std::size_t i) { return parent[i] == i ? i : parent[i] = find(parent[i]); }
+    void join(std::size_t i, std::size_t j) { parent[find(i)] = find(j); }
+    std::vector<std::vector<std::size_t>> sets() {
+        std::map<std::size_t, std::size_t> at;
+        std::vector<std::vector<std::size_t>> out;
+        for (std::size_t i = 0; i < parent.size(); ++i) {
+            const auto [it, fresh] = at.emplace(find(i), out.size());
+            if (fresh) out.emplace_back();
+            out[it->second].push_back(i);
+        }
+        return out;
+    }
+};
+
+/// Whether an error of a partly switched scenario points to difference `d`: it is about a value
+/// inside d's item or d's value ("buyers[x].preferences" and "buyers[x].preferences.p"), or it
+/// names an unknown id that d's item defines ("unknown product 'p'" and products[p]).
+bool points_to(const Diagnostic& e, const io::Difference& d) {
+    const std::string name = d.name();
+    if (e.path.rfind(name, 0) == 0 || name.rfind(e.path, 0) == 0) return true;
+    const auto& top = d.path.front();
+    if (!top.item()) return false;
+    const std::size_t u = e.message.find("unknown ");
+    if (u == std::string::npos || e.message.find("'" + top.label + "'", u) == std::string::npos)
+        return false;
+    const std::string noun = e.message.substr(u + 8, e.message.find(' ', u + 8) - (u + 8));
+    const std::string plural =
+        noun.ends_with("y") ? noun.substr(0, noun.size() - 1) + "ies" : noun + "s";
+    return top.key == plural;
+}
+
+/// The players of the attribution: the differences, with those that cannot be switched alone
+/// (A with one of them, or B without it, is not a valid scenario: a policy an offer's
+/// `available.after` names, a product a new offer sells) joined to the differences their
+/// errors point to; above `limit` players, the differences of one item (a policy, buyer, supplier
+/// or top-level section) together.
+std::vector<std::vector<std::size_t>> players_of(const io::Doc& a, const io::Doc& b,
+                                                 const std::vector<io::Difference>& diffs,
+                                                 const std::string& source, std::size_t limit) {
+    const std::size_t n = diffs.size();
+    // The errors of A with the differences `on` switched to B's values.
+    const auto errors = [&](const std::vector<std::size_t>& on) -> std::vector<Diagnostic> {
+        try {
+            io::load_scenario_doc(io::with_differences(a, b, diffs, on), source);
+            return {};
+        } catch (const InputError& e) {
+            return e.diagnostics();
+        }
+    };
+    const auto all_but = [&](const std::vector<std::size_t>& out) {
+        std::vector<std::size_t> on;
+        for (std::size_t i = 0; i < n; ++i)
+            if (std::find(out.begin(), out.end(), i) == out.end()) on.push_back(i);
+        return on;
+    };
+    Groups g(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (g.find(i) != i) continue;  // already joined to another
+        // Switched on alone, and left out of all the others, the set must give valid scenarios:
+        // add the differences its errors point to until it does (or nothing more helps).
+        std::vector<std::size_t> set{i};
+        for (std::size_t round = 0; round < n; ++round) {
+            auto found = errors(set);
+            const auto other = errors(all_but(set));
+            found.insert(found.end(), other.begin(), other.end());
+            if (found.empty()) break;
+            const std::size_t before = set.size();
+            for (std::size_t k = 0; k < n; ++k)
+                if (std::find(set.begin(), set.end(), k) == set.end() &&
+                    std::any_of(found.begin(), found.end(),
+                                [&](const Diagnostic& d) { return points_to(d, diffs[k]); }))
+                    set.push_back(k);
+            if (set.size() == before) break;  // left to the evaluation to report
+        }
+        for (const std::size_t j : set) g.join(j, i);
+    }
+    auto players = g.sets();
+    if (players.size() <= limit) return players;
+    std::map<std::string, std::size_t> item_of;
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& s = diffs[i].path.front();
+        const auto [it, fresh] = item_of.emplace(s.key + (s.item() ? "[" + s.label + "]" : ""), i);
+        if (!fresh) g.join(i, it->second);
+    }
+    return g.sets();
+}
+
 }  // namespace
 
 AttributionOutcome run_attribution_job(const AttributionJob& job) {
@@ -241,11 +346,7 @@ AttributionOutcome run_attribution_job(const AttributionJob& job) {
     const std::string source = (job.a / io::kResolvedScenarioYaml).string();
     const auto diffs = io::differences(a, b);
     // Players: the differences, or the items they belong to when there are too many.
-    std::vector<std::vector<std::size_t>> players;
-    if (diffs.size() <= job.exact_limit)
-        for (std::size_t i = 0; i < diffs.size(); ++i) players.push_back({i});
-    else
-        players = io::group_by_item(diffs);
+    const auto players = players_of(a, b, diffs, source, job.exact_limit);
     std::vector<std::string> names, what;
     for (const auto& p : players) {
         const auto& d = diffs[p.front()];
@@ -257,11 +358,18 @@ AttributionOutcome run_attribution_job(const AttributionJob& job) {
                            : d.kind == io::Difference::Kind::removed
                                ? fmt::format("removed in B (A's line {})", d.line_a)
                                : fmt::format("{} (lines {} → {})", d.change, d.line_a, d.line_b));
-        } else {
-            const auto& s = d.path.front();
-            names.push_back(s.key + (s.item() ? "[" + s.label + "]" : ""));
-            what.push_back(fmt::format("{} changes", p.size()));
+            continue;
         }
+        std::vector<std::string> items, parts;
+        for (const std::size_t i : p) {
+            const auto& s = diffs[i].path.front();
+            const std::string item = s.key + (s.item() ? "[" + s.label + "]" : "");
+            if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+            parts.push_back(diffs[i].name());
+        }
+        names.push_back(io::join(items, " + "));
+        what.push_back(
+            fmt::format("{} changes switched together: {}", p.size(), io::join(parts, ", ")));
     }
     std::string scope = job.scope, key = job.key;
     const auto f = [&](const std::vector<std::size_t>& on) {
@@ -286,7 +394,7 @@ AttributionOutcome run_attribution_job(const AttributionJob& job) {
     const auto eb =
         evaluate(b, (job.b / io::kResolvedScenarioYaml).string(), job, scope, key, true);
     AttributionOutcome out;
-    out.text = format_attribution(job, scope, key, names, what, at);
+    out.text = format_attribution(job, diffs.size(), scope, key, names, what, at);
     if (flow_metric(scope, job.metric))
         out.text += format_breakdown(
             ea.flows, eb.flows,

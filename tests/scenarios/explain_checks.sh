@@ -76,6 +76,15 @@ PY
       --key CHN
     has "Δ 0"
     ;;
+  dependent-differences)  # a new offer needs its product and the policy it follows
+    pol="$repo/scenarios/examples/policies"
+    expect_code 0 "$bin" run "$pol/base.yaml" -o "$tmp/base" --quiet
+    expect_code 0 "$bin" run "$pol/available-after.yaml" -o "$tmp/after" --quiet
+    expect_code 0 "$bin" explain "$tmp/base" "$tmp/after" --metric imports_compute --key CHN
+    has "Attributed to 7 differences in 1 group(s)"
+    has "products[flagship-cn],"
+    has "policies[us-flagship-ban]"
+    ;;
   offer)
     run_ex ban
     expect_code 0 "$bin" explain "$tmp/ban" --offer us-designer/flagship --date 2024-09 \
