@@ -180,7 +180,7 @@ std::string format_attribution(const AttributionJob& job, std::size_t difference
                        io::human_number(delta, true));
     const std::string players = differences == names.size()
                                     ? fmt::format("{} difference(s)", differences)
-                                    : fmt::format("{} differences in {} groups switched together",
+                                    : fmt::format("{} differences in {} group(s) switched together",
                                                   differences, names.size());
     out += io::wrap(at.exact ? fmt::format("Attributed to {}: exact Shapley values, {} "
                                            "evaluations.",
