@@ -8,26 +8,58 @@
 
 namespace ts::analysis {
 
-Attribution shapley(std::size_t players,
-                    const std::function<double(const std::vector<std::size_t>&)>& f,
-                    std::size_t exact_limit, std::size_t permutations, std::uint64_t seed) {
+namespace {
+
+std::vector<std::size_t> members(const Coalition& c) {
+    std::vector<std::size_t> on;
+    for (std::size_t i = 0; i < c.size(); ++i)
+        if (c[i]) on.push_back(i);
+    return on;
+}
+
+}  // namespace
+
+Attribution shapley(std::size_t players, const BatchValue& f, std::size_t exact_limit,
+                    std::size_t permutations, std::uint64_t seed) {
     Attribution out;
     out.value.assign(players, 0.0);
     out.se.assign(players, 0.0);
-    std::map<std::vector<bool>, double> cache;
-    const auto v = [&](const std::vector<bool>& mask) {
-        const auto it = cache.find(mask);
-        if (it != cache.end()) return it->second;
-        std::vector<std::size_t> on;
-        for (std::size_t i = 0; i < players; ++i)
-            if (mask[i]) on.push_back(i);
-        const double y = f(on);
-        cache.emplace(mask, y);
-        return y;
+    out.exact = players <= exact_limit;
+    // The coalitions needed, each once, in a fixed order; then one batch evaluation.
+    std::map<Coalition, std::size_t> index;
+    std::vector<Coalition> needed;
+    const auto need = [&](const Coalition& c) {
+        if (index.emplace(c, needed.size()).second) needed.push_back(c);
     };
-    out.base = v(std::vector<bool>(players, false));
-    out.full = v(std::vector<bool>(players, true));
-    if (players <= exact_limit) {
+    need(Coalition(players, false));
+    need(Coalition(players, true));
+    std::vector<std::vector<std::size_t>> orders;
+    if (out.exact) {
+        for (std::uint64_t m = 0; m < (std::uint64_t{1} << players); ++m) {
+            Coalition c(players);
+            for (std::size_t i = 0; i < players; ++i) c[i] = (m >> i) & 1U;
+            need(c);
+        }
+    } else {
+        std::mt19937_64 rng(seed);
+        std::vector<std::size_t> order(players);
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        for (std::size_t p = 0; p < permutations; ++p) {
+            std::shuffle(order.begin(), order.end(), rng);
+            orders.push_back(order);
+            Coalition c(players, false);
+            for (const std::size_t i : order) {
+                c[i] = true;
+                need(c);
+            }
+        }
+    }
+    const std::vector<double> y = f(needed);
+    const auto v = [&](const Coalition& c) { return y.at(index.at(c)); };
+    out.evaluations = needed.size();
+    out.base = v(Coalition(players, false));
+    out.full = v(Coalition(players, true));
+    if (out.exact) {
         // φ_i = Σ over coalitions S without i of |S|!(n−|S|−1)!/n! · (v(S ∪ i) − v(S)).
         std::vector<double> weight(players, 1.0);  // weight[s] for |S| = s
         for (std::size_t s = 0; s < players; ++s) {
@@ -36,33 +68,24 @@ Attribution shapley(std::size_t players,
                 w *= static_cast<double>(j) / static_cast<double>(players - j);
             weight[s] = w;
         }
-        for (std::uint64_t m = 0; m < (std::uint64_t{1} << players); ++m) {
-            std::vector<bool> mask(players);
-            std::size_t size = 0;
-            for (std::size_t i = 0; i < players; ++i) size += (mask[i] = (m >> i) & 1U);
-            const double y = v(mask);
+        for (const auto& c : needed) {
+            const std::size_t size = members(c).size();
             for (std::size_t i = 0; i < players; ++i) {
-                if (mask[i]) continue;
-                auto with = mask;
+                if (c[i]) continue;
+                auto with = c;
                 with[i] = true;
-                out.value[i] += weight[size] * (v(with) - y);
+                out.value[i] += weight[size] * (v(with) - v(c));
             }
         }
-        out.evaluations = cache.size();
         return out;
     }
-    out.exact = false;
-    std::mt19937_64 rng(seed);
-    std::vector<std::size_t> order(players);
-    std::iota(order.begin(), order.end(), std::size_t{0});
     std::vector<double> sum(players, 0.0), sum2(players, 0.0);
-    for (std::size_t p = 0; p < permutations; ++p) {
-        std::shuffle(order.begin(), order.end(), rng);
-        std::vector<bool> mask(players, false);
+    for (const auto& order : orders) {
+        Coalition c(players, false);
         double before = out.base;
         for (const std::size_t i : order) {
-            mask[i] = true;
-            const double after = v(mask);
+            c[i] = true;
+            const double after = v(c);
             sum[i] += after - before;
             sum2[i] += (after - before) * (after - before);
             before = after;
@@ -74,8 +97,20 @@ Attribution shapley(std::size_t players,
         const double var = std::max(0.0, sum2[i] / m - out.value[i] * out.value[i]);
         out.se[i] = m > 1 ? std::sqrt(var / (m - 1)) : 0.0;
     }
-    out.evaluations = cache.size();
     return out;
+}
+
+Attribution shapley(std::size_t players,
+                    const std::function<double(const std::vector<std::size_t>&)>& f,
+                    std::size_t exact_limit, std::size_t permutations, std::uint64_t seed) {
+    return shapley(
+        players,
+        [&](const std::vector<Coalition>& all) {
+            std::vector<double> y;
+            for (const auto& c : all) y.push_back(f(members(c)));
+            return y;
+        },
+        exact_limit, permutations, seed);
 }
 
 }  // namespace ts::analysis

@@ -20,9 +20,18 @@ struct Attribution {
     double base = 0.0, full = 0.0;  // the metric with no player on (A) and all on (B)
 };
 
-/// Shapley values of `players` for f(coalition): f receives the players switched on. Exact
-/// (2^n evaluations of f, each coalition once) when n <= exact_limit, else estimated from
-/// `permutations` random orders (seeded), each evaluation cached by coalition.
+/// A coalition: which players are switched on.
+using Coalition = std::vector<bool>;
+/// The metric for each coalition given (in order): callers may evaluate them in parallel.
+using BatchValue = std::function<std::vector<double>(const std::vector<Coalition>&)>;
+
+/// Shapley values of `players`. Exact (2^n coalitions) when n <= exact_limit, else estimated
+/// from `permutations` random orders (seeded). Every coalition needed is evaluated once, all
+/// in one call of `f`.
+Attribution shapley(std::size_t players, const BatchValue& f, std::size_t exact_limit,
+                    std::size_t permutations, std::uint64_t seed);
+
+/// The same with f(players switched on), one coalition at a time.
 Attribution shapley(std::size_t players,
                     const std::function<double(const std::vector<std::size_t>&)>& f,
                     std::size_t exact_limit, std::size_t permutations, std::uint64_t seed);

@@ -1,6 +1,6 @@
 // tradesim explain RUN_DIR (--buyer ID | --offer SUPPLIER/PRODUCT) --date D [--run N] [-o FILE]
 // tradesim explain RUN_A RUN_B --metric M [--key K] [--scope S] [--from D] [--until D]
-//                  [--runs N] [--exact-limit N] [--permutations N] [-o DIR]
+//                  [--runs N] [--exact-limit N] [--permutations N] [--threads N] [-o DIR]
 // Thin: parse, call the job (sim/run/explain_job), print what it says and the files it wrote.
 #include "cli/explain_command.hpp"
 
@@ -56,6 +56,8 @@ CommandOptions explain_options() {
         "exact Shapley values up to this many differences (2^N runs); above it differences are "
         "grouped by item and, if still too many, sampled")(
         "permutations", po::value<int>()->default_value(200), "random orders when sampling")(
+        "threads", po::value<int>()->default_value(1),
+        "attribution: runs in parallel (0: one per core)")(
         "output,o", po::value<std::string>(),
         "trace: the CSV file (default RUN_DIR/explain/ID-DATE.csv); attribution: the folder "
         "(default RUN_B/explain)");
@@ -121,6 +123,7 @@ int explain_command(const Invocation& inv) {
         job.runs = positive(vm, "runs", 1);
         job.exact_limit = static_cast<std::size_t>(positive(vm, "exact-limit", 1));
         job.permutations = static_cast<std::size_t>(positive(vm, "permutations", 2));
+        job.threads = positive(vm, "threads", 0);
         job.output = text("output");
         const auto out = run::run_attribution_job(job);
         fmt::print("{}\n", out.text);

@@ -2,8 +2,13 @@
 // to the differences of their scenarios (Shapley values) and broken down by channel, route,
 // supplier and product.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <functional>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -107,11 +112,14 @@ bool flow_metric(const std::string& scope, const std::string& metric) {
 struct Evaluation {
     double value = 0.0;
     Breakdown flows;
+    std::string scope, key;  // of the summary row the metric is
 };
 
-/// The metric of the scenario `doc` (its runs averaged) and, with `flows`, its breakdown.
+/// The metric of the scenario `doc` (its runs averaged) at the summary row of `scope` and `key`
+/// (empty: any, if only one matches) and, with `flows`, its breakdown (give the row's scope and
+/// key then: flows are filtered by them).
 Evaluation evaluate(const io::Doc& doc, const std::string& source, const AttributionJob& job,
-                    std::string& scope, std::string& key, bool flows) {
+                    const std::string& scope, const std::string& key, bool flows) {
     const auto loaded = io::load_scenario_doc(doc, source);
     const auto& s = loaded.scenario;
     const auto cal = s.time.calendar();
@@ -137,8 +145,7 @@ Evaluation evaluate(const io::Doc& doc, const std::string& source, const Attribu
         for (const auto& row : rows) {
             if (row.metric != job.metric) continue;
             seen.push_back(row.scope + " " + row.key);
-            if ((job.key.empty() || row.key == job.key) &&
-                (job.scope.empty() || row.scope == job.scope))
+            if ((key.empty() || row.key == key) && (scope.empty() || row.scope == scope))
                 match.push_back(&row);
         }
         if (match.size() != 1)
@@ -150,8 +157,8 @@ Evaluation evaluate(const io::Doc& doc, const std::string& source, const Attribu
                 seen.empty() ? "no such metric (see summary.csv for the names)"
                              : "it exists for " + io::join(seen, ", ") +
                                    " (choose with --key and --scope)"));
-        scope = match[0]->scope;
-        key = match[0]->key;
+        out.scope = match[0]->scope;
+        out.key = match[0]->key;
         out.value += match[0]->value / job.runs;
         if (flows)
             for (const auto& [k, v] : collector.sums) out.flows[k] += v / job.runs;
@@ -266,6 +273,36 @@ struct Groups {
     }
 };
 
+/// f(0), ..., f(n − 1) on `threads` threads (0: one per core); the first exception thrown is
+/// rethrown after the others stop.
+std::vector<double> in_parallel(std::size_t n, int threads,
+                                const std::function<double(std::size_t)>& f) {
+    std::vector<double> y(n);
+    std::atomic<std::size_t> next{0};
+    std::exception_ptr error;
+    std::mutex mutex;
+    const auto work = [&] {
+        for (std::size_t i = next++; i < n; i = next++) {
+            try {
+                y[i] = f(i);
+            } catch (...) {
+                const std::lock_guard lock(mutex);
+                if (!error) error = std::current_exception();
+                next = n;
+            }
+        }
+    };
+    const unsigned cores = std::max(1U, std::thread::hardware_concurrency());
+    const std::size_t count =
+        std::min<std::size_t>(n, threads > 0 ? static_cast<unsigned>(threads) : cores);
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < count; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    if (error) std::rethrow_exception(error);
+    return y;
+}
+
 /// Whether an error of a partly switched scenario points to difference `d`: it is about a value
 /// inside d's item or d's value ("buyers[x].preferences" and "buyers[x].preferences.p"), or it
 /// names an unknown id that d's item defines ("unknown product 'p'" and products[p]).
@@ -371,28 +408,38 @@ AttributionOutcome run_attribution_job(const AttributionJob& job) {
         what.push_back(
             fmt::format("{} changes switched together: {}", p.size(), io::join(parts, ", ")));
     }
-    std::string scope = job.scope, key = job.key;
-    const auto f = [&](const std::vector<std::size_t>& on) {
+    // The summary row the metric is (an error names the choices), then A's and B's flows.
+    const auto row = evaluate(a, source, job, job.scope, job.key, false);
+    const std::string &scope = row.scope, &key = row.key;
+    const auto ea = evaluate(a, source, job, scope, key, true);
+    const auto eb =
+        evaluate(b, (job.b / io::kResolvedScenarioYaml).string(), job, scope, key, true);
+    const auto value_of = [&](const analysis::Coalition& on) {
         std::vector<std::size_t> members;
-        for (const std::size_t p : on)
-            members.insert(members.end(), players[p].begin(), players[p].end());
+        std::vector<std::string> switched;
+        for (std::size_t p = 0; p < on.size(); ++p)
+            if (on[p]) {
+                members.insert(members.end(), players[p].begin(), players[p].end());
+                switched.push_back(names[p]);
+            }
         try {
             return evaluate(io::with_differences(a, b, diffs, members), source, job, scope, key,
                             false)
                 .value;
         } catch (const InputError& e) {
-            std::vector<std::string> switched;
-            for (const std::size_t p : on) switched.push_back(names[p]);
             throw InputError(fmt::format(
                 "explain: A with only [{}] of B's differences is not a valid scenario, so they "
                 "cannot be switched separately: {}",
                 io::join(switched, ", "), e.what()));
         }
     };
-    const auto at = analysis::shapley(players.size(), f, job.exact_limit, job.permutations, 1);
-    const auto ea = evaluate(a, source, job, scope, key, true);
-    const auto eb =
-        evaluate(b, (job.b / io::kResolvedScenarioYaml).string(), job, scope, key, true);
+    const auto at = analysis::shapley(
+        players.size(),
+        [&](const std::vector<analysis::Coalition>& all) {
+            return in_parallel(all.size(), job.threads,
+                               [&](std::size_t i) { return value_of(all[i]); });
+        },
+        job.exact_limit, job.permutations, 1);
     AttributionOutcome out;
     out.text = format_attribution(job, diffs.size(), scope, key, names, what, at);
     if (flow_metric(scope, job.metric))

@@ -41,6 +41,7 @@ struct AttributionJob {
     int runs = 1;                     // runs 0..runs-1 averaged at every evaluation
     std::size_t exact_limit = 10;     // exact Shapley values up to this many players
     std::size_t permutations = 200;   // random orders above it
+    int threads = 1;                  // evaluations in parallel (0: one per core)
     std::filesystem::path output;     // folder; empty: B/explain
 };
 

@@ -85,6 +85,15 @@ PY
     has "products[flagship-cn],"
     has "policies[us-flagship-ban]"
     ;;
+  threads-agree)  # sampled attribution: the same values on 1 and 2 threads
+    run_ex world; run_ex ban "$tmp/checked" --set routes.SGP.detection=0.3
+    for t in 1 2; do
+      expect_code 0 "$bin" explain "$tmp/world" "$tmp/checked" --metric imports_compute --key CHN \
+        --exact-limit 1 --permutations 40 --threads $t -o "$tmp/t$t"
+    done
+    has "estimated from 40"
+    same_files "$tmp/t1" "$tmp/t2" attribution-imports_compute-CHN.csv
+    ;;
   offer)
     run_ex ban
     expect_code 0 "$bin" explain "$tmp/ban" --offer us-designer/flagship --date 2024-09 \
