@@ -46,6 +46,7 @@ CHANNEL_COLORS = {
     "remote": "#B279A2",
 }
 DPI = 100
+DIRECT_VIA = "direct"  # flows.csv's via of a direct shipment
 
 
 class Run:
@@ -383,7 +384,7 @@ def chart_routes(run, out, start, end, destination):
         plt.close(fig)
         return path
     df = df.copy()
-    df["via"] = df["via"].fillna("")
+    df["via"] = df["via"].fillna("").replace(DIRECT_VIA, "")  # flows.csv writes "direct"
     g = df.groupby(["origin", "via", "destination", "channel"], sort=False)["compute"].sum() / run.runs
     g = g[g > 0]
     order = list(run.countries["country"].unique())

@@ -16,10 +16,10 @@ constexpr const char* kDiverted = "diverted";
 
 // Display order of the metrics of each scope (also the names --metric accepts).
 const std::vector<std::string> kWorldMetrics = {
-    "compute_imported", "compute_used",  "share_via_third_countries", "share_diverted",
-    "seized_units",     "unmet_compute", "tariff_revenue_usd",        "fee_revenue_usd"};
+    "imports_compute", "compute_used",  "share_via_third_countries", "share_diverted",
+    "seized_units",    "unmet_compute", "tariff_revenue_usd",        "fee_revenue_usd"};
 const std::vector<std::string> kCountryMetrics = {
-    "compute_imported", "compute_used",       "share_via_third_countries",
+    "imports_compute",  "compute_used",       "share_via_third_countries",
     "share_diverted",   "seized_units",       "unmet_compute",
     "price_index_mean", "tariff_revenue_usd", "fee_revenue_usd"};
 const std::vector<std::string> kRevenueMetrics = {"revenue_usd"};
@@ -308,7 +308,7 @@ double RunTotals::flow_value(const FlowAcc& f, const std::string& m) {
 }
 
 double RunTotals::country_value(const CountryAcc& c, const std::string& m) {
-    if (m == "compute_imported") return c.imports_compute;
+    if (m == "imports_compute") return c.imports_compute;
     if (m == "compute_used") return c.compute_used;
     if (m == "share_via_third_countries") return share(c.flow_compute_via, c.flow_compute);
     if (m == "share_diverted") return share(c.flow_compute_diverted, c.flow_compute);

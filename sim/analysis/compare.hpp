@@ -6,7 +6,7 @@
 // rendered by sim/io/compare_report.
 //
 // Definitions (sums over the ticks of the period, per run):
-//  - compute_imported, compute_used, unmet_compute, seized_units, tariff_revenue_usd,
+//  - imports_compute, compute_used, unmet_compute, seized_units, tariff_revenue_usd,
 //    fee_revenue_usd: Σ of the countries.csv columns (imports_compute, compute_used, ...) of the
 //    country; `world` sums the countries;
 //  - price_index_mean: the mean of countries.csv price_index over the ticks of the period;

@@ -76,7 +76,7 @@ std::vector<EnsembleRow> EnsembleSummary::rows() const {
 
 std::vector<MetricKey> headline_metrics(const model::Scenario& scenario) {
     std::vector<MetricKey> out;
-    for (const char* m : {"compute_delivered", "units_shipped", "value_usd", "tariff_revenue_usd",
+    for (const char* m : {"imports_compute", "units_shipped", "value_usd", "tariff_revenue_usd",
                           "fee_revenue_usd", "unmet_compute", "diverted_compute", "seized_units"})
         out.push_back({"world", "all", m});
     std::vector<char> has_buyer(scenario.countries.size(), 0);

@@ -55,7 +55,7 @@ void SummaryCollector::record(const engine::TickRecord& tick) {
         t.price_index_sum += c.price_index;
         ++t.price_index_ticks;
 
-        world_.compute_delivered += c.imports_compute;
+        world_.imports_compute += c.imports_compute;
         world_.tariff_revenue_usd += c.tariff_revenue_usd;
         world_.fee_revenue_usd += c.fee_revenue_usd;
         world_.unmet_compute += c.unmet_compute;
@@ -108,7 +108,7 @@ std::vector<SummaryRow> SummaryCollector::rows() const {
     };
 
     const std::string all = "all";
-    add("world", all, "compute_delivered", world_.compute_delivered);
+    add("world", all, "imports_compute", world_.imports_compute);
     add("world", all, "units_shipped", world_.units_shipped);
     add("world", all, "value_usd", world_.value_usd);
     add("world", all, "tariff_revenue_usd", world_.tariff_revenue_usd);

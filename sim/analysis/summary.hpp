@@ -20,7 +20,7 @@ struct SummaryRow {
 /// Sums over all ticks of a run (begin() starts afresh; the scenario must outlive the collector).
 ///
 /// Rows, in this order (countries, suppliers and offers in scenario order):
-///  - world/all: compute_delivered (Σ countries.imports_compute), units_shipped (Σ flows.units),
+///  - world/all: imports_compute (Σ countries.imports_compute), units_shipped (Σ flows.units),
 ///    value_usd (Σ flows.value_usd), tariff_revenue_usd, fee_revenue_usd, unmet_compute,
 ///    diverted_compute, seized_units (Σ of the countries.csv columns of the same names);
 ///  - country/CODE, for every country with a buyer or with imports (countries.imports_units or
@@ -66,7 +66,7 @@ class SummaryCollector final : public engine::Recorder {
         bool seen = false;
     };
     struct WorldTotals {
-        double compute_delivered = 0, units_shipped = 0, value_usd = 0, tariff_revenue_usd = 0,
+        double imports_compute = 0, units_shipped = 0, value_usd = 0, tariff_revenue_usd = 0,
                fee_revenue_usd = 0, unmet_compute = 0, diverted_compute = 0, seized_units = 0;
     };
 

@@ -14,7 +14,7 @@ namespace {
 
 // Metrics read from countries.csv when a target names no key other than `country`.
 const std::vector<std::string> kCountryMetrics = {
-    "compute_imported",   "compute_used",    "unmet_compute", "price_index_mean",
+    "imports_compute",    "compute_used",    "unmet_compute", "price_index_mean",
     "tariff_revenue_usd", "fee_revenue_usd", "seized_units"};
 // Metrics summed (or shared) over flows.csv.
 const std::vector<std::string> kFlowMetrics = {
@@ -61,7 +61,7 @@ using Measure = TargetAccumulator::Measure;
 
 Measure measure_of(const Target& t) {
     static const std::vector<std::pair<std::string, Measure>> countries = {
-        {"compute_imported", Measure::imports_compute},
+        {"imports_compute", Measure::imports_compute},
         {"compute_used", Measure::compute_used},
         {"unmet_compute", Measure::unmet_compute},
         {"price_index_mean", Measure::price_index},

@@ -49,7 +49,7 @@ CommandOptions compare_options() {
         "--by route gives origin > hub > destination totals (units, compute, value), the numbers "
         "of a Sankey\n"
         "diagram. Metrics by view:\n"
-        "  country   world and per country: compute_imported, compute_used, "
+        "  country   world and per country: imports_compute, compute_used, "
         "share_via_third_countries,\n"
         "            share_diverted, seized_units, unmet_compute, price_index_mean, "
         "tariff_revenue_usd,\n"

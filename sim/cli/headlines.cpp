@@ -28,7 +28,7 @@ void print_headlines(const model::Scenario& s, const std::vector<analysis::Summa
         if (r.scope == "country") country[r.key][r.metric] = r.value;
         if (r.scope == "supplier") supplier[r.key][r.metric] = r.value;
     }
-    fmt::print("\n{:<10} {:>16} {:>14} {:>14} {:>16}\n", "country", "compute_imported",
+    fmt::print("\n{:<10} {:>16} {:>14} {:>14} {:>16}\n", "country", "imports_compute",
                "unmet_compute", "price_index", "tariff_rev_usd");
     for (const auto& c : s.countries) {
         auto it = country.find(c.code);
@@ -112,8 +112,8 @@ void print_sweep_results(const run::SweepResults& results, const fs::path& out, 
             if (plan.metrics[m].scope == "world" && plan.metrics[m].metric == metric) return m;
         return plan.metrics.size();
     };
-    const std::size_t delivered = col("compute_delivered"), unmet = col("unmet_compute");
-    fmt::print("\n{:>7} {:>18} {:>14}  {}\n", "variant", "compute_delivered", "unmet_compute",
+    const std::size_t delivered = col("imports_compute"), unmet = col("unmet_compute");
+    fmt::print("\n{:>7} {:>18} {:>14}  {}\n", "variant", "imports_compute", "unmet_compute",
                "parameters");
     for (std::size_t v = 0; v < shown; ++v) {
         const auto& means = results.variant_means[v];

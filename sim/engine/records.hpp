@@ -14,6 +14,7 @@ namespace ts::engine {
 using model::Index;
 
 enum class Channel { direct, licensed, transshipped, diverted, remote };
+inline constexpr std::size_t kChannels = 5;
 const char* to_string(Channel c);
 
 enum class EventKind { announced, in_force, lapsed, triggered, launched, capacity };
@@ -35,6 +36,7 @@ struct FlowRecord {
     double tariff_usd = 0.0;  // paid to the destination government
     double fee_usd = 0.0;     // export fee paid by the supplier
     double seized_units = 0.0;
+    int arrival_tick = 0;  // tick the unseized units reach the buyer (tick + the route's delay)
 };
 
 /// tick × supplier × product (one per offer).
@@ -45,7 +47,8 @@ struct MarketRecord {
     double produced = 0.0;
     double orders = 0.0;
     double shipped = 0.0;
-    double stock = 0.0;  // closing stock
+    double stock = 0.0;          // closing stock
+    double opening_stock = 0.0;  // opening + produced = shipped + stock
 };
 
 /// tick × country.
@@ -93,6 +96,7 @@ struct PoolRecord {
 struct RevenueRecord {
     Index supplier = model::kNone;
     Index billing_country = model::kNone;
+    Channel channel = Channel::direct;  // of the flows billed
     double units = 0.0;
     double revenue_usd = 0.0;  // value less export fees
 };

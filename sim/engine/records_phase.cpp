@@ -18,6 +18,7 @@ void market_records(const OfferState& offers, TickRecord& record) {
         m.orders = offers.orders[o];
         m.shipped = offers.shipped[o];
         m.stock = offers.stock[o];
+        m.opening_stock = offers.opening_stock[o];
     }
 }
 
@@ -41,25 +42,29 @@ void country_records(const BuyerState& buyers, RecordScratch& scratch, TickRecor
     }
 }
 
-/// Revenue by supplier and billing country, in index order. Diverted sales are invoiced to the
-/// front buyer in the hub; chips for remote use to the data centre abroad.
+/// Revenue by supplier, billing country and channel, in index order. Diverted sales are
+/// invoiced to the front buyer in the hub; chips for remote use to the data centre abroad.
 void revenue_records(const model::Scenario& s, const BuyerState& buyers, RecordScratch& scratch,
                      TickRecord& record) {
     const std::size_t nc = s.countries.size();
-    scratch.rev_units.assign(s.suppliers.size() * nc, 0.0);
-    scratch.rev_usd.assign(s.suppliers.size() * nc, 0.0);
+    const std::size_t cells = s.suppliers.size() * nc * kChannels;
+    scratch.rev_units.assign(cells, 0.0);
+    scratch.rev_usd.assign(cells, 0.0);
     for (const auto& f : record.flows) {
         const Index billing = f.channel == Channel::diverted || f.channel == Channel::remote
                                   ? f.via
                                   : buyers.billing[ix(f.buyer)];
-        const std::size_t cell = ix(f.supplier) * nc + ix(billing);
+        const std::size_t cell =
+            (ix(f.supplier) * nc + ix(billing)) * kChannels + static_cast<std::size_t>(f.channel);
         scratch.rev_units[cell] += f.units;
         scratch.rev_usd[cell] += f.value_usd - f.fee_usd;
     }
-    for (std::size_t cell = 0; cell < scratch.rev_units.size(); ++cell) {
+    for (std::size_t cell = 0; cell < cells; ++cell) {
         if (scratch.rev_units[cell] <= 0.0) continue;
-        record.revenue.push_back(RevenueRecord{static_cast<Index>(cell / nc),
-                                               static_cast<Index>(cell % nc),
+        const std::size_t sc = cell / kChannels;
+        record.revenue.push_back(RevenueRecord{static_cast<Index>(sc / nc),
+                                               static_cast<Index>(sc % nc),
+                                               static_cast<Channel>(cell % kChannels),
                                                scratch.rev_units[cell], scratch.rev_usd[cell]});
     }
 }

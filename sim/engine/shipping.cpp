@@ -86,6 +86,7 @@ void ship(const TickContext& t, std::uint64_t run, const OfferState& offers,
     }
     const std::size_t r = static_cast<std::size_t>(agg.route);
     const int delay = t.is_hub(agg.route) ? s.routes[r - 1].delay_ticks : s.transport_delay_ticks;
+    f.arrival_tick = t.tick + delay;
     tr.shipped[r] += f.units;
     tr.seized[r] += f.seized_units;
     tr.in_transit[r] += f.units - f.seized_units;
@@ -95,6 +96,22 @@ void ship(const TickContext& t, std::uint64_t run, const OfferState& offers,
         if (buyers.purchaser_of[ix(f.buyer)] >= 0)
             inputs.purchasers[static_cast<std::size_t>(buyers.purchaser_of[ix(f.buyer)])]
                 .in_transit += f.units - f.seized_units;
+    }
+    // A route's licensed and unlicensed fills can share a channel (remote use): one row per
+    // (supplier, product, route, buyer, channel), as flows.csv's primary key says.
+    if (!record.flows.empty()) {
+        auto& last = record.flows.back();
+        if (last.offer == f.offer && last.via == f.via && last.destination == f.destination &&
+            last.buyer == f.buyer && last.channel == f.channel &&
+            last.arrival_tick == f.arrival_tick) {
+            last.units += f.units;
+            last.compute += f.compute;
+            last.value_usd += f.value_usd;
+            last.tariff_usd += f.tariff_usd;
+            last.fee_usd += f.fee_usd;
+            last.seized_units += f.seized_units;
+            return;
+        }
     }
     record.flows.push_back(f);
 }

@@ -249,6 +249,9 @@ void Simulation::reserve_tick_lists() {
     clearing_.next_active.reserve(nb);
     transit_.sorted_fills.reserve(fills_bound);
     record_.flows.reserve(fills_bound);
+    // Revenue: a record per supplier, billing country and channel with a flow.
+    record_.revenue.reserve(
+        std::min(fills_bound, s.suppliers.size() * s.countries.size() * kChannels));
     for (auto& slot : transit_.slots) slot.reserve(fills_bound);
     // Installations: one per equipment delivery (≤ 2 per candidate and round: licensed or
     // not), waiting at most the longest installation lag.

@@ -192,7 +192,7 @@ std::vector<std::string> notes(const CompareResult& res) {
     out.push_back(units);
     if (res.by == CompareBy::country)
         out.push_back(
-            "compute_imported: chips arriving (countries.csv imports_compute); compute_used: "
+            "imports_compute: chips arriving (countries.csv imports_compute); compute_used: "
             "compute in use, "
             "including compute rented abroad (remote); share_via_third_countries: of the compute "
             "shipped to the "

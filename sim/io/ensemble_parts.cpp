@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "io/csv.hpp"
 #include "io/csv_reader.hpp"
+#include "io/output_schema.hpp"
 
 namespace ts::io {
 
@@ -154,7 +155,10 @@ void write_file_shared(const fs::path& path, std::string_view text) {
 
 void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows,
                                 const fs::path& path) {
-    CsvWriter w(path, {"scope", "key", "metric", "mean", "sd", "p05", "p50", "p95", "runs", "se"});
+    const auto& columns = ensemble_summary_file().columns;
+    std::vector<std::string_view> header;
+    for (const auto& c : columns) header.push_back(c.name);
+    CsvWriter w(path, header);
     for (const auto& r : rows) {
         w.text(r.metric.scope).text(r.metric.key).text(r.metric.metric);
         w.number(r.stats.mean, kSummaryDecimals)

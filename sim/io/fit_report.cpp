@@ -44,7 +44,7 @@ std::string indent(const std::string& text) {
     return out;
 }
 
-/// What a target measures, short: "compute_imported CHN", "revenue_usd us-designer bill CHN",
+/// What a target measures, short: "imports_compute CHN", "revenue_usd us-designer bill CHN",
 /// "compute TWN>SGP>CHN diverted", "seized_units world" (the CSV has the long form).
 std::string what(const Target& t) {
     const analysis::TargetKeys& k = t.keys;

@@ -105,17 +105,22 @@ OutputEstimate estimate_run_output(const model::Scenario& s, RunWriterOptions::D
         const double rows = rows_per_tick * per_run * n_runs;
         files.push_back(FileEstimate{std::move(name), rows, rows * (prefix + width)});
     };
-    const double flow_width = supplier + product + 3.0 * country + 13.0 + 6.0 * kNumberWidth;
+    // via may be "direct"; arrival_tick and arrival_date close each row.
+    const double flow_width = supplier + product + 3.0 * std::max(country, 6.0) + 13.0 +
+                              7.0 * kNumberWidth + 11.0;
     if (detail == RunWriterOptions::Detail::buyer)
         add(std::string(kFlowsCsv), buyer_rows, flow_width + buyer);
     else if (detail == RunWriterOptions::Detail::country)
         add(std::string(kFlowsCsv), country_rows, flow_width + 1.0);
     add(std::string(kCountriesCsv), static_cast<double>(s.countries.size()),
         country + 10.0 * kNumberWidth);
-    add(std::string(kMarketsCsv), offers, supplier + product + 6.0 * kNumberWidth);
+    add(std::string(kMarketsCsv), offers, supplier + product + 7.0 * kNumberWidth);
+    // revenue.csv: a row per supplier, billing country and channel, never more than flows.
     add(std::string(kRevenueCsv),
-        static_cast<double>(s.suppliers.size()) * static_cast<double>(s.countries.size()),
-        supplier + country + 2.0 * kNumberWidth);
+        std::min(static_cast<double>(s.suppliers.size()) *
+                     static_cast<double>(s.countries.size()) * 5.0,
+                 buyer_rows),
+        supplier + country + 13.0 + 2.0 * kNumberWidth);
     double purchases = 0.0;
     for (const auto& sup : s.suppliers) purchases += static_cast<double>(sup.purchases.size());
     if (purchases > 0)

@@ -89,7 +89,7 @@ void read_flows(const fs::path& path, analysis::TickSink& totals) {
         r.supplier = f[supplier];
         r.product = f[product];
         r.origin = f[origin];
-        r.via = f[via];
+        r.via = f[via] == kDirectVia ? std::string{} : f[via];  // older folders: ""
         r.destination = f[destination];
         r.channel = f[channel];
         r.units = csv.number(f, units);

@@ -9,6 +9,7 @@
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "engine/soft_routes.hpp"
+#include "io/output_schema.hpp"
 
 namespace ts::io {
 
@@ -16,15 +17,6 @@ namespace fs = std::filesystem;
 using engine::Index;
 
 namespace {
-
-std::vector<std::string_view> header(bool run_column,
-                                     std::initializer_list<std::string_view> columns) {
-    std::vector<std::string_view> h;
-    h.reserve(columns.size() + 1);
-    if (run_column) h.push_back("run");
-    h.insert(h.end(), columns);
-    return h;
-}
 
 const std::string& name_of(const std::vector<std::string>& names, Index i, const char* what) {
     static const std::string kEmpty;
@@ -86,32 +78,17 @@ CsvRunWriter::CsvRunWriter(const model::Scenario& scenario, const fs::path& dir,
                            RunWriterOptions options)
     : scenario_(&scenario),
       options_(options),
-      countries_csv_(
-          in_dir(dir, kCountriesCsv),
-          header(options.run_column,
-                 {"tick", "date", "country", "imports_units", "imports_compute", "diverted_compute",
-                  "seized_units", "unmet_compute", "price_index", "tariff_revenue_usd",
-                  "fee_revenue_usd", "remote_compute", "compute_used"}),
-          options.sync),
-      markets_csv_(
-          in_dir(dir, kMarketsCsv),
-          header(options.run_column, {"tick", "date", "supplier", "product", "price", "capacity",
-                                      "produced", "orders", "shipped", "stock"}),
-          options.sync),
-      revenue_csv_(in_dir(dir, kRevenueCsv),
-                   header(options.run_column,
-                          {"tick", "date", "supplier", "billing_country", "units", "revenue_usd"}),
+      countries_csv_(in_dir(dir, kCountriesCsv), output_header(kCountriesCsv, options.run_column),
+                     options.sync),
+      markets_csv_(in_dir(dir, kMarketsCsv), output_header(kMarketsCsv, options.run_column),
                    options.sync),
-      events_csv_(in_dir(dir, kEventsCsv),
-                  header(options.run_column, {"tick", "date", "actor", "id", "event", "detail"}),
+      revenue_csv_(in_dir(dir, kRevenueCsv), output_header(kRevenueCsv, options.run_column),
+                   options.sync),
+      events_csv_(in_dir(dir, kEventsCsv), output_header(kEventsCsv, options.run_column),
                   options.sync) {
     if (options.flows_detail != RunWriterOptions::Detail::none) {
         flows_ = std::make_unique<CsvWriter>(
-            in_dir(dir, kFlowsCsv),
-            header(options.run_column, {"tick", "date", "supplier", "product", "origin", "via",
-                                        "destination", "buyer", "channel", "units", "compute",
-                                        "value_usd", "tariff_usd", "fee_usd", "seized_units"}),
-            options.sync);
+            in_dir(dir, kFlowsCsv), output_header(kFlowsCsv, options.run_column), options.sync);
     }
     // suppliers.csv exists only for multi-tier worlds (suppliers that buy inputs or equipment).
     const bool multi_tier =
@@ -119,27 +96,20 @@ CsvRunWriter::CsvRunWriter(const model::Scenario& scenario, const fs::path& dir,
                     [](const model::Supplier& sup) { return !sup.purchases.empty(); });
     if (multi_tier) {
         suppliers_csv_ = std::make_unique<CsvWriter>(
-            in_dir(dir, kSuppliersCsv),
-            header(options.run_column, {"tick", "date", "supplier", "product", "role", "opening",
-                                        "received", "used", "closing", "pipeline", "capacity"}),
+            in_dir(dir, kSuppliersCsv), output_header(kSuppliersCsv, options.run_column),
             options.sync);
     }
     // soft_routes.csv exists only when a route or remote channel is soft (a *_doubles_at key).
     if (engine::has_soft_routes(scenario)) {
         soft_routes_csv_ = std::make_unique<CsvWriter>(
-            in_dir(dir, kSoftRoutesCsv),
-            header(options.run_column, {"tick", "date", "channel", "via", "buyer", "volume",
-                                        "priced_volume", "markup", "detection"}),
+            in_dir(dir, kSoftRoutesCsv), output_header(kSoftRoutesCsv, options.run_column),
             options.sync);
     }
     // pools.csv exists only for worlds with capacity pools.
     if (std::any_of(scenario.suppliers.begin(), scenario.suppliers.end(),
                     [](const model::Supplier& sup) { return !sup.pools.empty(); })) {
         pools_csv_ = std::make_unique<CsvWriter>(
-            in_dir(dir, kPoolsCsv),
-            header(options.run_column, {"tick", "date", "supplier", "pool", "capacity", "demand",
-                                        "granted", "used", "binding"}),
-            options.sync);
+            in_dir(dir, kPoolsCsv), output_header(kPoolsCsv, options.run_column), options.sync);
     }
     cache_names(scenario);
 }
@@ -164,13 +134,21 @@ void CsvRunWriter::begin(const model::Scenario& scenario, int run) {
     run_ = run;
 }
 
+const std::string& CsvRunWriter::arrival_date(int tick) {
+    if (tick != arrival_tick_) {
+        arrival_tick_ = tick;
+        arrival_date_ = format_date(scenario_->time.calendar().date_of(tick));
+    }
+    return arrival_date_;
+}
+
 void CsvRunWriter::write_flow(const engine::FlowRecord& f, bool with_buyer) {
     CsvWriter& w = *flows_;
     w.preformatted(prefix_)
         .preformatted(name_of(suppliers_, f.supplier, "supplier"))
         .preformatted(name_of(products_, f.product, "product"))
         .preformatted(name_of(countries_, f.origin, "country"))
-        .preformatted(name_of(countries_, f.via, "country"))
+        .preformatted(f.via == model::kNone ? kDirectVia : name_of(countries_, f.via, "country"))
         .preformatted(name_of(countries_, f.destination, "country"));
     if (with_buyer)
         w.preformatted(name_of(buyers_, f.buyer, "buyer"));
@@ -183,6 +161,8 @@ void CsvRunWriter::write_flow(const engine::FlowRecord& f, bool with_buyer) {
         .number(f.tariff_usd, kUsdDecimals)
         .number(f.fee_usd, kUsdDecimals)
         .number(f.seized_units, kQuantityDecimals)
+        .integer(f.arrival_tick)
+        .preformatted(arrival_date(f.arrival_tick))
         .end_row();
 }
 
@@ -267,6 +247,7 @@ void CsvRunWriter::record(const engine::TickRecord& tick) {
             .number(m.orders, kQuantityDecimals)
             .number(m.shipped, kQuantityDecimals)
             .number(m.stock, kQuantityDecimals)
+            .number(m.opening_stock, kQuantityDecimals)
             .end_row();
     }
 
@@ -276,6 +257,7 @@ void CsvRunWriter::record(const engine::TickRecord& tick) {
             .preformatted(name_of(countries_, r.billing_country, "country"))
             .number(r.units, kQuantityDecimals)
             .number(r.revenue_usd, kUsdDecimals)
+            .preformatted(engine::to_string(r.channel))
             .end_row();
     }
 
@@ -353,7 +335,7 @@ void CsvRunWriter::end() {
 
 void write_summary_csv(const std::vector<analysis::SummaryRow>& rows, const fs::path& path,
                        bool sync) {
-    CsvWriter w(path, {"scope", "key", "metric", "value"}, sync);
+    CsvWriter w(path, output_header(kSummaryCsv, false), sync);
     for (const auto& r : rows)
         w.text(r.scope).text(r.key).text(r.metric).number(r.value, kSummaryDecimals).end_row();
     w.commit();

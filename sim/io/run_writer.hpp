@@ -27,6 +27,8 @@ inline constexpr std::string_view kSuppliersCsv = "suppliers.csv";
 inline constexpr std::string_view kSoftRoutesCsv = "soft_routes.csv";
 inline constexpr std::string_view kPoolsCsv = "pools.csv";
 inline constexpr std::string_view kSummaryCsv = "summary.csv";
+/// flows.csv's `via` for a direct shipment (an explicit value: pandas reads "" as missing).
+inline constexpr std::string_view kDirectVia = "direct";
 
 // Decimals in the CSV files.
 inline constexpr int kQuantityDecimals = 4;  // units, compute, capacity, produced, stock, ...
@@ -80,6 +82,7 @@ class CsvRunWriter final : public engine::Recorder {
 
     void cache_names(const model::Scenario& scenario);
     void write_flow(const engine::FlowRecord& f, bool with_buyer);
+    const std::string& arrival_date(int tick);
     void write_flows(const engine::TickRecord& tick);
     void check_open(const char* what) const;
 
@@ -90,7 +93,9 @@ class CsvRunWriter final : public engine::Recorder {
 
     // Ids as CSV fields, by index.
     std::vector<std::string> countries_, products_, suppliers_, buyers_;
-    std::string prefix_;  // "[run,]tick,date" of the current tick
+    std::string prefix_;     // "[run,]tick,date" of the current tick
+    int arrival_tick_ = -1;  // the tick arrival_date_ is the date of
+    std::string arrival_date_;
 
     std::unique_ptr<CsvWriter> flows_;
     std::unique_ptr<CsvWriter> suppliers_csv_;    // multi-tier worlds only

@@ -127,6 +127,13 @@ class TargetsBuilder {
     void read_metric(const MapReader& m, const std::string& metric, Target& t) {
         const auto& names = analysis::target_metric_names();
         const Doc& at = *m.get("metric");
+        if (metric == "compute_imported" || metric == "compute_delivered") {
+            fields_.error(at.loc, m.path("metric"),
+                          fmt::format("'{}' is now 'imports_compute' (one name for compute "
+                                      "arriving at a country's buyers, as in countries.csv)",
+                                      metric));
+            return;
+        }
         if (std::find(names.begin(), names.end(), metric) == names.end()) {
             fields_.error(at.loc, m.path("metric"),
                           fmt::format("unknown metric '{}'{} (expected one of: {})",

@@ -106,7 +106,7 @@ bool flow_metric(const std::string& scope, const std::string& metric) {
     static const std::vector<std::string> supplier{"units_shipped", "value_usd"};
     const auto in = [&](const auto& v) { return std::find(v.begin(), v.end(), metric) != v.end(); };
     return (scope == "country" && in(country)) || (scope == "supplier" && in(supplier)) ||
-           (scope == "world" && (in(country) || in(supplier) || metric == "compute_delivered"));
+           (scope == "world" && (in(country) || in(supplier) || metric == "imports_compute"));
 }
 
 struct Evaluation {

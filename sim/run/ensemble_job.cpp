@@ -8,6 +8,7 @@
 #include "io/ensemble_parts.hpp"
 #include "io/manifest.hpp"
 #include "io/output_dir.hpp"
+#include "io/output_schema.hpp"
 #include "io/uncertainty.hpp"
 #include "run/ensemble_runner.hpp"
 #include "run/interrupt.hpp"
@@ -97,6 +98,7 @@ EnsembleResult execute_merged(const EnsembleJob& job, MpiSession& mpi, const Fee
             ensemble_manifest(*job.plan, job.ensemble.threads, *job.clock, job.command_line);
         result.wall_seconds = m.wall_seconds;
         io::write_text_file(dir->path() / io::kManifestJson, io::manifest_json(m));
+        write_datapackage_of(*job.plan, dir->path());
         throw_if_interrupted();  // a signal during the last writes
     } catch (Interrupted& e) {
         mark_interrupted(e, job.out, existed, assembler ? assembler->added() : 0,

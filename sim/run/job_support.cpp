@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "io/output_schema.hpp"
 #include "io/sha256.hpp"
 
 namespace ts::run {
@@ -47,6 +48,12 @@ io::EnsemblePlan plan_of(io::EnsemblePlan::Kind kind, const model::Scenario& s, 
     plan.observed = io::observed_record(s.time);
     plan.runs = runs;
     return plan;
+}
+
+void write_datapackage_of(const io::EnsemblePlan& plan, const std::filesystem::path& dir) {
+    if (plan.kind != io::EnsemblePlan::Kind::run) return;
+    io::write_datapackage(
+        dir, {plan.scenario_name, true, plan.detail == io::RunWriterOptions::Detail::buyer});
 }
 
 io::Manifest ensemble_manifest(const io::EnsemblePlan& plan, int threads, const JobClock& clock,

@@ -46,6 +46,10 @@ io::EnsemblePlan plan_of(io::EnsemblePlan::Kind kind, const model::Scenario& s, 
 io::Manifest ensemble_manifest(const io::EnsemblePlan& plan, int threads, const JobClock& clock,
                                const std::vector<std::string>& command_line);
 
+/// datapackage.json of an ensemble folder of kind run (per-tick files with a run column);
+/// sweeps' folders hold no per-tick files and get none.
+void write_datapackage_of(const io::EnsemblePlan& plan, const std::filesystem::path& dir);
+
 /// Errors after the ranks started working: one rank failing would leave the others waiting,
 /// so under MPI the job is aborted after the message.
 template <class F>

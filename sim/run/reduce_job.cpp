@@ -77,6 +77,7 @@ ReduceOutcome reduce_parts(const ReduceJob& job) {
         assembler.finish();
         const auto m = ensemble_manifest(plan, 1, clock, job.command_line);
         io::write_text_file(out / io::kManifestJson, io::manifest_json(m));
+        write_datapackage_of(plan, out);
         outcome.wall_seconds = m.wall_seconds;
         outcome.results.variant_means = assembler.variant_means();
         outcome.results.morris = assembler.morris();

@@ -16,6 +16,7 @@
 #include "io/manifest.hpp"
 #include "io/output_dir.hpp"
 #include "io/output_estimate.hpp"
+#include "io/output_schema.hpp"
 #include "io/run_writer.hpp"
 #include "io/scenario_reader.hpp"
 #include "io/sha256.hpp"
@@ -149,6 +150,8 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
     m.command_line = job.command_line;
     m.wall_seconds = clock.seconds();
     io::write_text_file(dir.path() / "manifest.json", io::manifest_json(m));
+    io::write_datapackage(
+        dir.path(), {s.name, false, job.output.detail == io::RunWriterOptions::Detail::buyer});
     if (const int sig = pending_signal(); sig != 0) {  // a signal during the last writes
         Interrupted e(sig);
         e.set_detail(interrupted_detail(s.time.ticks, s.time.ticks, out, replacing));

@@ -4,7 +4,8 @@
 # CASE_DIR/args holds the tradesim arguments (paths relative to the repo root); the output
 # folder is added as -o. Every file in CASE_DIR/approved must match byte for byte, or, for CSV
 # files, within the floating-point tolerance of csv_close.py (last printed digit of a
-# 16-significant-digit figure; see docs/performance.md).
+# 16-significant-digit figure; see docs/performance.md); and its datapackage.json must describe
+# the files (check_datapackage.py).
 set -euo pipefail
 bin="$1"; root="$2"; case_dir="$3"; mode="${4:-check}"
 cd "$root"
@@ -16,7 +17,7 @@ if ! "$bin" "${args[@]}" -o "$tmp/out" --quiet 2> "$tmp/stderr"; then
 fi
 if [ "$mode" = "--approve" ]; then
   mkdir -p "$case_dir/approved"
-  for f in flows.csv countries.csv markets.csv revenue.csv events.csv suppliers.csv soft_routes.csv pools.csv summary.csv scenario.resolved.yaml; do
+  for f in flows.csv countries.csv markets.csv revenue.csv events.csv suppliers.csv soft_routes.csv pools.csv summary.csv scenario.resolved.yaml datapackage.json; do
     [ -f "$tmp/out/$f" ] && cp "$tmp/out/$f" "$case_dir/approved/$f"
   done
   echo "approved $case_dir"
@@ -33,5 +34,7 @@ for f in "$case_dir"/approved/*; do
     echo "FAIL: $name differs from $f:"; head -40 "$tmp/diff"; status=1
   fi
 done
+# The data package describes every file, column, type and key of the folder.
+/usr/bin/python3 "$(dirname "$0")/check_datapackage.py" "$tmp/out" || status=1
 [ $status -eq 0 ] && echo "ok: $case_dir matches its approved outputs"
 exit $status

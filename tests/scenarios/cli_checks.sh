@@ -73,10 +73,10 @@ case "$check" in
     ;;
   outputs-complete)
     expect_code 0 "$bin" run "$ex" -o "$tmp/out" --quiet
-    for f in flows.csv countries.csv markets.csv revenue.csv events.csv summary.csv manifest.json scenario.resolved.yaml; do
+    for f in flows.csv countries.csv markets.csv revenue.csv events.csv summary.csv manifest.json scenario.resolved.yaml datapackage.json; do
       [ -s "$tmp/out/$f" ] || fail "$f missing or empty"
     done
-    head -1 "$tmp/out/flows.csv" | grep -q "^tick,date,supplier,product,origin,via,destination,buyer,channel,units,compute,value_usd,tariff_usd,fee_usd,seized_units$" || fail "flows.csv header"
+    head -1 "$tmp/out/flows.csv" | grep -q "^tick,date,supplier,product,origin,via,destination,buyer,channel,units,compute,value_usd,tariff_usd,fee_usd,seized_units,arrival_tick,arrival_date$" || fail "flows.csv header"
     grep -q '"status": "complete"' "$tmp/out/manifest.json" || fail "manifest status"
     ;;
   no-temp-files)

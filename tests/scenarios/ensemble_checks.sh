@@ -49,7 +49,7 @@ case "$check" in
     same_files "$tmp/s1" "$tmp/s2" $sweep_files
     [ "$(wc -l < "$tmp/s1/runs.csv")" -eq 13 ] || fail "runs.csv: expected 4 variants x 3 runs"
     [ "$(wc -l < "$tmp/s1/summary.csv")" -eq 5 ] || fail "summary.csv: expected one row per variant"
-    head -1 "$tmp/s1/runs.csv" | grep -q "^variant,routes.SGP.detection,buyers.cn-cloud.risk_tolerance,run,world.compute_delivered," \
+    head -1 "$tmp/s1/runs.csv" | grep -q "^variant,routes.SGP.detection,buyers.cn-cloud.risk_tolerance,run,world.imports_compute," \
       || fail "runs.csv header"
     grep -q "^3,0.2,0.6,3," "$tmp/s1/summary.csv" || fail "summary.csv: variant 3 row"
     ;;
@@ -191,7 +191,7 @@ case "$check" in
     grep -q "^country.CHN.imports_compute,1,policies.us-flagship-licence.license.approval," "$tmp/m/morris.csv" \
       || { grep CHN.imports "$tmp/m/morris.csv"; fail "approval is not the top parameter for CHN imports"; }
     grep -q "^country.CHN.imports_compute,3,description,0.000000," "$tmp/m/morris.csv" || fail "description ranked"
-    grep -q "Morris ranking for world.compute_delivered" "$tmp/stdout" || fail "no ranking printed"
+    grep -q "Morris ranking for world.imports_compute" "$tmp/stdout" || fail "no ranking printed"
     # lhs: N points, reproducible from the scenario seed, another seed gives other points.
     expect_code 0 "$bin" sweep "$lic" --param routes.SGP.markup=0.02:0.2 --design lhs:4 -o "$tmp/l1" --quiet
     expect_code 0 "$bin" sweep "$lic" --param routes.SGP.markup=0.02:0.2 --design lhs:4 -o "$tmp/l2" --quiet

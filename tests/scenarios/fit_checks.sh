@@ -27,7 +27,7 @@ case "$check" in
     out="$tmp/stdout"
     grep -q "calibration-world ($tmp/run): 1 run, 2024-01-01 .. 2025-12-31, observed until 2025-06" \
       "$out" || fail "heading: $(head -3 "$out")"
-    grep -Eq "^  chn-imp-2024 +compute_imported CHN +2024 +78\.65k +80\.00k +0\.983 +-0\.28 +in$" \
+    grep -Eq "^  chn-imp-2024 +imports_compute CHN +2024 +78\.65k +80\.00k +0\.983 +-0\.28 +in$" \
       "$out" || fail "chn-imp-2024 row: $(grep chn-imp-2024 "$out")"
     grep -Eq "^  rev-fy25q3 +revenue_usd us-designer +FY2025Q3 " "$out" \
       || fail "fiscal quarter row"
@@ -79,7 +79,7 @@ sys.exit(0 if rows and all(r["runs"] == "3" and r["model_sd"] != "" for r in row
     head -1 "$tmp/sub/fit.csv" | grep -q "^folder,scenario,runs,holdout,id,metric,scope,period," \
       || fail "csv header"
     [ "$(wc -l < "$tmp/sub/fit.csv")" -eq 10 ] || fail "csv rows"
-    grep -q ",yes,chn-imp-2025h1,compute_imported,country CHN," "$tmp/sub/fit.csv" \
+    grep -q ",yes,chn-imp-2025h1,imports_compute,country CHN," "$tmp/sub/fit.csv" \
       || fail "holdout row"
     ls -a "$tmp/sub" | grep -q tmp && fail "temporary file left: $(ls -a "$tmp/sub")"
     # The objective is the sum of weighted_z2.
@@ -89,7 +89,7 @@ print("%.4f" % sum(float(r["weighted_z2"]) for r in rows if r["weighted_z2"]))' 
     [ "$sum" = "13.8714" ] || fail "weighted_z2 sums to $sum"
     # Bad input: exit 2, the CSV neither written nor replaced.
     cp "$tmp/sub/fit.csv" "$tmp/before.csv"
-    printf 'targets:\n  - {id: a, metric: compute_imported, country: CHM, period: 2024, observed: 1, sd: 1, source: x}\n' \
+    printf 'targets:\n  - {id: a, metric: imports_compute, country: CHM, period: 2024, observed: 1, sd: 1, source: x}\n' \
       > "$tmp/bad.yaml"
     expect_code 2 "$bin" fit "$tmp/run" --targets "$tmp/bad.yaml" -o "$tmp/sub/fit.csv"
     grep -q "bad.yaml:2:5: error: targets\[a\]: country 'CHM' is not in run folder" "$tmp/stderr" \

@@ -35,7 +35,7 @@ case "$check" in
     grep -q "^world.tariff_revenue_usd,,$approval,,,,,,,8,0.000000,0$" "$tmp/s/sobol.csv" \
       || fail "a constant metric has indices"
     ! grep -q nan "$tmp/s/sobol.csv" || fail "nan in sobol.csv"
-    grep -q "Sobol indices for world.compute_delivered (V = " "$tmp/stdout" || fail "no ranking printed"
+    grep -q "Sobol indices for world.imports_compute (V = " "$tmp/stdout" || fail "no ranking printed"
     grep -q "1000 resamples" "$tmp/stdout" || fail "the default bootstrap is 1000"
     # The ranking fits 100 columns (the variants table above it lists values, as for Morris).
     awk '/^Sobol indices/ { on = 1 } on && length > 100 { exit 1 }' "$tmp/stdout" \
@@ -56,7 +56,7 @@ case "$check" in
       "country.CHN.imports_compute world.value_usd " ] || fail "sobol.csv: the metrics named, in order"
     [ "$(cut -d, -f12 "$tmp/m/sobol.csv" | tail -n +2 | sort -u)" = "20" ] || fail "--bootstrap 20"
     grep -q "Sobol indices for country.CHN.imports_compute" "$tmp/stdout" || fail "named metric not printed"
-    ! grep -q "Sobol indices for world.compute_delivered" "$tmp/stdout" || fail "unnamed metric printed"
+    ! grep -q "Sobol indices for world.imports_compute" "$tmp/stdout" || fail "unnamed metric printed"
     # The indices of a metric do not depend on which others are named.
     expect_code 0 "$bin" sweep "$lic" "${args[@]}" --bootstrap 20 -o "$tmp/all" --quiet
     grep "^country.CHN.imports_compute," "$tmp/all/sobol.csv" > "$tmp/a.txt"
@@ -73,7 +73,7 @@ case "$check" in
     expect_code 0 "$bin" sweep "$lic" "${args[@]}" --shard 0/2 -o "$tmp/sh" --quiet
     expect_code 0 "$bin" reduce "$tmp/sh"
     same_files "$tmp/one" "$tmp/sh" $files
-    grep -q "Sobol indices for world.compute_delivered" "$tmp/stdout" || fail "reduce prints no ranking"
+    grep -q "Sobol indices for world.imports_compute" "$tmp/stdout" || fail "reduce prints no ranking"
     ;;
   mpi)
     # Two MPI ranks give the same files as one process (rank 0 merges and estimates).

@@ -19,7 +19,7 @@ case "$check" in
       cmp -s "$tmp/t1/$f" "$tmp/t2/$f" || fail "$f differs between 1 and 2 threads"
     done
     # The drawn parameters make the runs differ (without them, this world's runs are identical).
-    awk -F, '$1 == "world" && $3 == "compute_delivered" && $5 + 0 > 0 {ok = 1} END {exit !ok}' \
+    awk -F, '$1 == "world" && $3 == "imports_compute" && $5 + 0 > 0 {ok = 1} END {exit !ok}' \
       "$tmp/t1/summary.csv" || fail "runs do not differ"
     # The run's own summary says what its spread includes, and that a plain world has none.
     expect_code 0 "$bin" run "$u" --runs 3 -o "$tmp/t3"
@@ -88,7 +88,7 @@ case "$check" in
     # Variant 0 (risk tolerance 0.5 -> 0.3) of the sweep: its runs are those of `run --set`.
     expect_code 0 "$bin" run "$u" --runs 3 -o "$tmp/v0" --quiet --detail none \
       --set buyers.cn-cloud.risk_tolerance=0.3
-    a=$(awk -F, '$1 == "world" && $3 == "compute_delivered" {print $4}' "$tmp/v0/summary.csv")
+    a=$(awk -F, '$1 == "world" && $3 == "imports_compute" {print $4}' "$tmp/v0/summary.csv")
     b=$(awk -F, 'NR == 2 {print $4}' "$tmp/sw/summary.csv")
     [ "$a" = "$b" ] || fail "sweep variant 0 mean $b differs from run --set $a"
     ;;
@@ -99,14 +99,14 @@ case "$check" in
   compare)
     expect_code 0 "$bin" run "$u" --runs 8 -o "$tmp/b" --quiet
     expect_code 0 "$bin" run "$ul" --runs 8 -o "$tmp/l" --quiet
-    expect_code 0 "$bin" compare "$tmp/b" "$tmp/l" --metric compute_imported -o "$tmp/c.csv"
+    expect_code 0 "$bin" compare "$tmp/b" "$tmp/l" --metric imports_compute -o "$tmp/c.csv"
     grep -q "uncertainty-licence: the 8 runs include licence draws, seizure draws, parameters" \
       "$tmp/stdout" || fail "compare: no line on what the runs include"
     grep -q "mean ±se \[p05, p95\]" "$tmp/stdout" || fail "compare: no se in the table"
     head -1 "$tmp/c.csv" | grep -q ",diff_pct,se,diff_se$" || fail "compare CSV: se, diff_se"
     expect_code 0 "$bin" run scenarios/examples/policies/base.yaml --runs 3 -o "$tmp/d" --quiet \
       --set routes.SGP.detection=0 --set routes.MYS.detection=0
-    expect_code 0 "$bin" compare "$tmp/d" "$tmp/d" --metric compute_imported
+    expect_code 0 "$bin" compare "$tmp/d" "$tmp/d" --metric imports_compute
     grep -q "no random parts: all 3 runs are identical" "$tmp/stdout" || fail "deterministic ensemble"
     ;;
   *) fail "unknown check '$check'" ;;

@@ -83,9 +83,9 @@ TEST_CASE("headline metrics: world, countries with buyers, suppliers' revenue", 
     s.suppliers.push_back(sup);
     const auto m = ts::analysis::headline_metrics(s);
     REQUIRE(m.size() == 8 + 4 + 1);
-    CHECK(m[0] == MetricKey{"world", "all", "compute_delivered"});
+    CHECK(m[0] == MetricKey{"world", "all", "imports_compute"});
     CHECK(m[8] == MetricKey{"country", "CHN", "imports_compute"});
     CHECK(m[12] == MetricKey{"supplier", "nv", "revenue_usd"});
     CHECK(std::isnan(ts::analysis::find_metric({{"world", "all", "x", 1.0}}, m[0])));
-    CHECK(ts::analysis::find_metric({{"world", "all", "compute_delivered", 7.0}}, m[0]) == 7.0);
+    CHECK(ts::analysis::find_metric({{"world", "all", "imports_compute", 7.0}}, m[0]) == 7.0);
 }

@@ -68,7 +68,9 @@ std::vector<TickRecord> make_ticks() {
     t0.countries = {{0, 0, 0, 0, 0, 0, 0, 0, 0},
                     {1, 18, 14, 2, 0.5, 3, 20000, 1500, 0},
                     {2, 4, 4, 0, 0, 0, 0, 0, 0}};
-    t0.revenue = {{0, 1, 10, 249000}, {0, 2, 4, 100000}, {1, 1, 10, 165000}};
+    t0.revenue = {{0, 1, Channel::direct, 10, 249000},
+                  {0, 2, Channel::diverted, 4, 100000},
+                  {1, 1, Channel::direct, 10, 165000}};
 
     TickRecord& t1 = ticks[1];
     t1.tick = 1;
@@ -78,7 +80,7 @@ std::vector<TickRecord> make_ticks() {
     };
     t1.markets = {{0, 26000, 100, 50, 4, 4, 132}, {2, 16000, 50, 5, 5, 5, 0}};
     t1.countries = {{1, 9, 7, 4, 1, 1, 21000, 500, 250}};
-    t1.revenue = {{0, 1, 4, 100000}, {1, 1, 5, 82500}};
+    t1.revenue = {{0, 1, Channel::direct, 4, 100000}, {1, 1, Channel::direct, 5, 82500}};
     return ticks;
 }
 
@@ -97,7 +99,7 @@ TEST_CASE("SummaryCollector sums the headline metrics of a run", "[analysis][sum
     c.begin(scenario, 0);
     for (const auto& t : make_ticks()) c.record(t);
     const std::vector<SummaryRow> expected = {
-        {"world", "all", "compute_delivered", 25},
+        {"world", "all", "imports_compute", 25},
         {"world", "all", "units_shipped", 33},
         {"world", "all", "value_usd", 697500},
         {"world", "all", "tariff_revenue_usd", 2000},
@@ -166,7 +168,7 @@ TEST_CASE("SummaryCollector starts afresh at begin()", "[analysis][summary]") {
     c.record(make_ticks()[1]);
     const auto rows = c.rows();
     REQUIRE(rows.size() >= 2);
-    CHECK(rows[0] == SummaryRow{"world", "all", "compute_delivered", 7});
+    CHECK(rows[0] == SummaryRow{"world", "all", "imports_compute", 7});
     CHECK(rows[1] == SummaryRow{"world", "all", "units_shipped", 9});
 }
 
@@ -178,7 +180,7 @@ TEST_CASE("SummaryCollector without activity gives zeros, not NaN", "[analysis][
     SummaryCollector c;
     c.begin(scenario, 0);
     TickRecord t;
-    t.revenue = {{0, 1, 0, 0}};  // a billing pair with zero revenue
+    t.revenue = {{0, 1, Channel::direct, 0, 0}};  // a billing pair with zero revenue
     c.record(t);
     const auto rows = c.rows();
     for (const auto& r : rows) {

@@ -80,7 +80,7 @@ TEST_CASE("targets: malformed periods and fiscal periods without a start month",
 }
 
 TEST_CASE("targets: z with sd, and a band read as a 90 % interval on each side", "[targets]") {
-    Target t = target("a", "compute_imported", TargetSource::countries, 100, 10);
+    Target t = target("a", "imports_compute", TargetSource::countries, 100, 10);
     CHECK(z_score(t, 120) == Approx(2.0));
     CHECK(z_score(t, 95) == Approx(-0.5));
     t.sd.reset();
@@ -97,8 +97,8 @@ TEST_CASE("targets: z with sd, and a band read as a 90 % interval on each side",
 TEST_CASE("targets: ensembles use the mean, report sd, p05, p95; the objective skips holdouts",
           "[targets]") {
     TargetSet set{"f",
-                  {target("a", "compute_imported", TargetSource::countries, 10, 2),
-                   target("b", "compute_imported", TargetSource::countries, 0, 1)}};
+                  {target("a", "imports_compute", TargetSource::countries, 10, 2),
+                   target("b", "imports_compute", TargetSource::countries, 0, 1)}};
     set.targets[0].weight = 3;
     // Runs of [a, b]: a = 10, 12, 14, 16 (mean 13); b = 1 in every run.
     const std::vector<std::vector<double>> runs = {{10, 1}, {12, 1}, {14, 1}, {16, 1}};
@@ -119,7 +119,7 @@ TEST_CASE("targets: ensembles use the mean, report sd, p05, p95; the objective s
 }
 
 TEST_CASE("targets: targets ending after observed_until are projected", "[targets]") {
-    TargetSet set{"f", {target("a", "compute_imported", TargetSource::countries, 1, 1)}};
+    TargetSet set{"f", {target("a", "imports_compute", TargetSource::countries, 1, 1)}};
     CHECK_FALSE(fit(set, {{1}}, std::string("2024-12")).rows[0].projected);
     CHECK(fit(set, {{1}}, std::string("2024-11")).rows[0].projected);
     CHECK_FALSE(fit(set, {{1}}).rows[0].projected);
@@ -131,11 +131,11 @@ TEST_CASE("targets: metrics and keys choose the file the value comes from", "[ta
     country.country = "CHN";
     supplier.supplier = "nv";
     billing.billing = "CHN";
-    CHECK(target_source("compute_imported", country, why) == TargetSource::countries);
+    CHECK(target_source("imports_compute", country, why) == TargetSource::countries);
     CHECK(target_source("seized_units", none, why) == TargetSource::countries);
     CHECK(target_source("seized_units", supplier, why) == TargetSource::flows);
     CHECK(target_source("revenue_usd", billing, why) == TargetSource::revenue);
-    CHECK_FALSE(target_source("compute_imported", supplier, why));
+    CHECK_FALSE(target_source("imports_compute", supplier, why));
     CHECK(why.find("flows") != std::string::npos);
     CHECK_FALSE(target_source("revenue_usd", country, why));
     CHECK(why.find("billing") != std::string::npos);
@@ -144,7 +144,7 @@ TEST_CASE("targets: metrics and keys choose the file the value comes from", "[ta
 }
 
 TEST_CASE("targets: the accumulator sums what each target's period and keys select", "[targets]") {
-    Target imports = target("imp", "compute_imported", TargetSource::countries, 1, 1);
+    Target imports = target("imp", "imports_compute", TargetSource::countries, 1, 1);
     imports.keys.country = "CHN";
     imports.first = "2024-02-01";  // leaves out the first tick
     Target share = target("share", "share_via_third_countries", TargetSource::flows, 1, 1);
@@ -238,10 +238,10 @@ TEST_CASE("targets: the span ends the day before the tick after the last", "[tar
 }
 
 TEST_CASE("targets: check() names targets whose keys or period the run lacks", "[targets]") {
-    Target t = target("imp", "compute_imported", TargetSource::countries, 1, 1);
+    Target t = target("imp", "imports_compute", TargetSource::countries, 1, 1);
     t.keys.country = "CHM";
     t.loc = ts::SourceLoc{"t.yaml", 4, 5};
-    Target late = target("late", "compute_imported", TargetSource::countries, 1, 1);
+    Target late = target("late", "imports_compute", TargetSource::countries, 1, 1);
     late.first = "2025-01-01";
     late.last = "2025-01-31";
     late.period = "2025-01..2025-01";

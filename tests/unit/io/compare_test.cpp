@@ -147,7 +147,7 @@ TEST_CASE("compare: ensemble means, intervals and paired differences by run inde
 
     // CHN compute: baseline 20..24, variant {18, 10, 16, 12, 14}; paired d = {−2, −11, −6, −11,
     // −10}.
-    const auto& chn = row(res, "country", "CHN", "compute_imported");
+    const auto& chn = row(res, "country", "CHN", "imports_compute");
     CHECK(chn.unit == "compute");
     const auto& b = chn.cells[0];
     CHECK(b.value.mean == Approx(22));
@@ -205,7 +205,7 @@ TEST_CASE("compare: ensemble means, intervals and paired differences by run inde
     CHECK_FALSE(sgp.cells[1].diff_pct);
 
     // USA is identical in both scenarios: zero differences, kept (its values are not zero).
-    CHECK(row(res, "country", "USA", "compute_imported").cells[1].diff.mean == 0.0);
+    CHECK(row(res, "country", "USA", "imports_compute").cells[1].diff.mean == 0.0);
     // Rows that are zero everywhere (unmet compute, tariffs, fees) are left out.
     for (const auto& r : res.rows) CHECK(r.metric != "unmet_compute");
     CHECK(res.zero_rows_left_out > 0);
@@ -239,15 +239,15 @@ TEST_CASE("compare: the period keeps only the ticks within it") {
     CHECK(in.base.ticks_in_period() == 1);
     CHECK(in.base.span().ticks == 2);  // comparability looks at the whole run
     CompareOptions opt;
-    opt.metrics = {"compute_imported"};
+    opt.metrics = {"imports_compute"};
     const auto res = compare_runs(in.scenarios, opt);
     // Tick 1 only: baseline 10 + r, variant T_r − 5 = {13, 5, 11, 7, 9}; d = {3, −6, −1, −6, −5}.
-    const auto& chn = row(res, "country", "CHN", "compute_imported");
+    const auto& chn = row(res, "country", "CHN", "imports_compute");
     CHECK(chn.cells[0].value.mean == Approx(12));
     CHECK(chn.cells[1].diff.mean == Approx(-3));
     CHECK(chn.cells[1].diff.p05 == Approx(-6));   // sorted −6 −6 −5 −1 3: −6 + 0.2·0
     CHECK(chn.cells[1].diff.p95 == Approx(2.2));  // −1 + 0.8·(3 − (−1))
-    for (const auto& r : res.rows) CHECK(r.metric == "compute_imported");
+    for (const auto& r : res.rows) CHECK(r.metric == "imports_compute");
     CHECK(res.period_ticks == 1);
     CHECK(res.period_first == "2024-02-01");
 }
@@ -262,7 +262,7 @@ TEST_CASE("compare: runs missing from the baseline are left out of the pairing, 
     CHECK(res.warnings[0] ==
           "'variant' has 5 run(s) and the baseline 'base' 3: differences are paired over the 3 run "
           "index(es) they share");
-    const auto& chn = row(res, "country", "CHN", "compute_imported");
+    const auto& chn = row(res, "country", "CHN", "imports_compute");
     CHECK(chn.cells[1].value.n == 5);
     CHECK(chn.cells[1].diff.n == 3);
     CHECK(chn.cells[1].diff.mean == Approx((-2 - 11 - 6) / 3.0));
@@ -322,16 +322,16 @@ TEST_CASE("compare CSV: the long form of the table, with intervals for ensembles
     write_ensembles(dir.path() / "base", dir.path() / "variant");
     Loaded in(dir.path() / "base", dir.path() / "variant");
     CompareOptions opt;
-    opt.metrics = {"compute_imported", "share_diverted"};
+    opt.metrics = {"imports_compute", "share_diverted"};
     const auto res = compare_runs(in.scenarios, opt);
     const std::string csv = ts::io::render_compare_csv(res);
     // Ensembles: se and diff_se at the end.
     CHECK(csv.rfind("scope,key,metric,unit,scenario,runs,value,p05,p95,diff,diff_p05,diff_p95,"
                     "diff_pct,se,diff_se\n",
                     0) == 0);
-    CHECK(csv.find("country,CHN,compute_imported,compute,base,5,22.0000,20.2000,23.8000,0.0000,0."
+    CHECK(csv.find("country,CHN,imports_compute,compute,base,5,22.0000,20.2000,23.8000,0.0000,0."
                    "0000,0.0000,0.0000,0.7071,0.0000\n") != std::string::npos);
-    CHECK(csv.find("country,CHN,compute_imported,compute,variant,5,14.0000,10.4000,17.6000,-8.0000,"
+    CHECK(csv.find("country,CHN,imports_compute,compute,variant,5,14.0000,10.4000,17.6000,-8.0000,"
                    "-11.0000,-2.8000,"
                    "-36.3636,1.4142,1.7607\n") != std::string::npos);
     CHECK(csv.find("country,CHN,share_diverted,share,variant,5,0.500000,0.500000,0.500000,0.500000,"
@@ -343,7 +343,7 @@ TEST_CASE("compare CSV: the long form of the table, with intervals for ensembles
     CHECK(table.find("-36.36%") != std::string::npos);
     CHECK(table.find("+50.00 pp ±0.00 pp [+50.00 pp, +50.00 pp]") != std::string::npos);
     const std::string md = ts::io::render_compare_markdown(res);
-    CHECK(md.find("| country | CHN | compute_imported | compute | 22.00 ±0.71 [20.20, 23.80] | "
+    CHECK(md.find("| country | CHN | imports_compute | compute | 22.00 ±0.71 [20.20, 23.80] | "
                   "14.00 ±1.41 [10.40, 17.60] | -8.00 ±1.76 [-11.00, -2.80] | -36.36% |") !=
           std::string::npos);
 }
@@ -355,14 +355,14 @@ TEST_CASE("compare: standard errors of the mean and of the paired mean differenc
     const auto res = compare_runs(in.scenarios, {});
     // CHN compute of the variant {18, 10, 16, 12, 14}: sd² = 40/4, se = √(10/5); paired d =
     // {−2, −11, −6, −11, −10}: Σ(d − d̄)² = 62, se = √(62/4/5).
-    const auto& v = row(res, "country", "CHN", "compute_imported").cells[1];
+    const auto& v = row(res, "country", "CHN", "imports_compute").cells[1];
     CHECK(v.value.se == Approx(std::sqrt(2.0)));
     CHECK(v.diff.se == Approx(std::sqrt(62.0 / 20.0)));
     const std::string csv = ts::io::render_compare_csv(res);
     CHECK(csv.rfind("scope,key,metric,unit,scenario,runs,value,p05,p95,diff,diff_p05,diff_p95,"
                     "diff_pct,se,diff_se\n",
                     0) == 0);
-    CHECK(csv.find("country,CHN,compute_imported,compute,variant,5,14.0000,10.4000,17.6000,"
+    CHECK(csv.find("country,CHN,imports_compute,compute,variant,5,14.0000,10.4000,17.6000,"
                    "-8.0000,-11.0000,-2.8000,-36.3636,1.4142,1.7607\n") != std::string::npos);
 }
 
@@ -391,7 +391,7 @@ TEST_CASE("compare: a band that is not zero never reads x [x, x]") {
     res.identical_runs = {false};
     res.projection = {std::nullopt};
     res.ensemble = true;
-    CompareRow r{"world", "all", "compute_imported", "compute", {}};
+    CompareRow r{"world", "all", "imports_compute", "compute", {}};
     CompareCell c;
     c.present = true;
     c.value = {2.0316e6, 2.0301e6, 2.0339e6, 200, 110.0};

@@ -41,7 +41,7 @@ EnsemblePlan sweep_plan() {
     p.runs = 2;
     p.design = ts::analysis::parse_design("morris:1");
     p.parameters = {"routes.SGP.detection", "countries.SGP.groups"};
-    p.metrics = {{"world", "all", "compute_delivered"}, {"country", "C,N", "x"}};
+    p.metrics = {{"world", "all", "imports_compute"}, {"country", "C,N", "x"}};
     ts::analysis::Variant v0;
     v0.values = {"0", "[tier2, hub]"};
     v0.unit = {0.0, 1.0 / 3.0};
@@ -206,19 +206,19 @@ TEST_CASE("the assembler writes a sweep's runs.csv, per-variant summary.csv and 
     const auto plan = sweep_plan();
     const fs::path parts = tmp.path() / "parts", out = tmp.path() / "out";
     fs::create_directories(out);
-    // y = compute_delivered: variant 0 runs 10, 14; variant 1 runs 30, 34 (effect of +2/3: 30).
+    // y = imports_compute: variant 0 runs 10, 14; variant 1 runs 30, 34 (effect of +2/3: 30).
     const double y[4] = {10, 14, 30, 34};
     for (std::size_t t = 0; t < 4; ++t) {
         fs::create_directories(parts / plan.part_name(t));
-        write_part_summary({{"world", "all", "compute_delivered", y[t]}},
+        write_part_summary({{"world", "all", "imports_compute", y[t]}},
                            parts / plan.part_name(t) / "summary.csv");
     }
     EnsembleAssembler a(plan, out);
     for (std::size_t t = 0; t < 4; ++t) a.add(t, parts / plan.part_name(t));
     a.finish();
     CHECK(read_file(out / "runs.csv") ==
-          "variant,trajectory,point,routes.SGP.detection,countries.SGP.groups,run,world.compute_"
-          "delivered,"
+          "variant,trajectory,point,routes.SGP.detection,countries.SGP.groups,run,world.imports_"
+          "compute,"
           "\"country.C,N.x\"\n"  // a column name is quoted as a whole when needed
           "0,0,0,0,\"[tier2, hub]\",0,10.000000,nan\n"
           "0,0,0,0,\"[tier2, hub]\",1,14.000000,nan\n"
@@ -230,8 +230,8 @@ TEST_CASE("the assembler writes a sweep's runs.csv, per-variant summary.csv and 
           std::string::npos);
     CHECK(read_file(out / "morris.csv") ==
           "metric,rank,parameter,mu_star,mu,sigma,effects\n"
-          "world.compute_delivered,1,routes.SGP.detection,30.000000,30.000000,0.000000,1\n"
-          "world.compute_delivered,2,countries.SGP.groups,nan,nan,nan,0\n"
+          "world.imports_compute,1,routes.SGP.detection,30.000000,30.000000,0.000000,1\n"
+          "world.imports_compute,2,countries.SGP.groups,nan,nan,nan,0\n"
           "\"country.C,N.x\",1,routes.SGP.detection,nan,nan,nan,0\n"
           "\"country.C,N.x\",2,countries.SGP.groups,nan,nan,nan,0\n");
 }
@@ -244,7 +244,7 @@ TEST_CASE("a Sobol sweep's plan round-trips, the assembler writes block, row and
     plan.design = ts::analysis::parse_design("sobol:2");
     plan.parameters = {"x"};
     plan.bootstrap = 50;
-    plan.sobol_metrics = {"world.compute_delivered"};
+    plan.sobol_metrics = {"world.imports_compute"};
     plan.variants.clear();
     for (int row = 0; row < 2; ++row)
         for (int block = 0; block < 3; ++block) {  // A, B, AB_1 (= B with one parameter)
@@ -277,7 +277,7 @@ TEST_CASE("a Sobol sweep's plan round-trips, the assembler writes block, row and
     fs::create_directories(out);
     for (std::size_t t = 0; t < 6; ++t) {
         fs::create_directories(parts / plan.part_name(t));
-        write_part_summary({{"world", "all", "compute_delivered", y[t]}},
+        write_part_summary({{"world", "all", "imports_compute", y[t]}},
                            parts / plan.part_name(t) / "summary.csv");
     }
     EnsembleAssembler a(plan, out);
@@ -288,7 +288,7 @@ TEST_CASE("a Sobol sweep's plan round-trips, the assembler writes block, row and
     CHECK(runs.find("\n5,AB_1,1,5,0,4.000000,") != std::string::npos);
     const std::string sobol = read_file(out / "sobol.csv");
     CHECK(sobol.rfind("metric,rank,parameter,s1,s1_low,s1_high,st,st_low,st_high,n,variance,"
-                      "resamples\nworld.compute_delivered,1,x,0.400000,",
+                      "resamples\nworld.imports_compute,1,x,0.400000,",
                       0) == 0);
     CHECK(sobol.find(",0.400000,") != sobol.rfind(",0.400000,"));  // S1 and ST
     CHECK(sobol.find(",2,1.250000,50\n") != std::string::npos);

@@ -81,10 +81,10 @@ ts::model::Scenario make_scenario() {
 
 ts::engine::FlowRecord flow(int offer, int supplier, int product, int origin, int via,
                             int destination, int buyer, Channel channel, double units,
-                            double compute, double value, double tariff, double fee,
-                            double seized) {
-    return {offer,   supplier, product, origin, via,    destination, buyer,
-            channel, units,    compute, value,  tariff, fee,         seized};
+                            double compute, double value, double tariff, double fee, double seized,
+                            int arrival) {
+    return {offer, supplier, product, origin, via, destination, buyer,  channel,
+            units, compute,  value,   tariff, fee, seized,      arrival};
 }
 
 std::vector<TickRecord> make_ticks() {
@@ -93,25 +93,27 @@ std::vector<TickRecord> make_ticks() {
     t0.tick = 0;
     t0.date = {2024, 1, 1};
     t0.flows = {
-        flow(0, 0, 0, 0, kNone, 1, 0, Channel::direct, 10, 10, 250000, 0, 0, 0),
-        flow(0, 0, 0, 0, 2, 1, 0, Channel::diverted, 2.5, 2.5, 62500.126, 0, 0, 0.5),
-        flow(1, 1, 1, 1, kNone, 1, 0, Channel::direct, 4, 2.4, 66000, 0, 0, -0.0),
+        flow(0, 0, 0, 0, kNone, 1, 0, Channel::direct, 10, 10, 250000, 0, 0, 0, 1),
+        flow(0, 0, 0, 0, 2, 1, 0, Channel::diverted, 2.5, 2.5, 62500.126, 0, 0, 0.5, 2),
+        flow(1, 1, 1, 1, kNone, 1, 0, Channel::direct, 4, 2.4, 66000, 0, 0, -0.0, 1),
     };
     t0.markets = {{0, 25000, 100, 100, 112.5, 12.5, 87.5}, {1, 16500, kUnlimited, 4, 4, 4, 0}};
     t0.countries = {{0, 0, 0, 0, 0, 0, 0, 0, 0},
                     {1, 14, 12.4, 2.5, 0.5, 1.23456, 21000.123456, 0, 0},
                     {2, 0, 0, 0, 0, 0, kUnlimited, 0, 0}};
-    t0.revenue = {{0, 1, 12.5, 312500.126}, {1, 1, 4, 66000}};
+    t0.revenue = {{0, 1, Channel::direct, 10, 250000},
+                  {0, 1, Channel::diverted, 2.5, 62500.126},
+                  {1, 1, Channel::direct, 4, 66000}};
     t0.events.push_back({"CHN", "cn-tariff", EventKind::in_force, "rate 34%, \"reciprocal\""});
 
     TickRecord& t1 = ticks[1];
     t1.tick = 1;
     t1.date = {2024, 2, 1};
     t1.flows = {
-        flow(0, 0, 0, 0, kNone, 1, 0, Channel::licensed, 11.25, 11.25, 281250, 95625.5, 100, 0)};
-    t1.markets = {{0, 26250, 100, 25, 11.25, 11.25, 101.25}};
+        flow(0, 0, 0, 0, kNone, 1, 0, Channel::licensed, 11.25, 11.25, 281250, 95625.5, 100, 0, 2)};
+    t1.markets = {{0, 26250, 100, 25, 11.25, 11.25, 101.25, 87.5}};
     t1.countries = {{1, 11.25, 11.25, 0, 0, 0, 25000, 95625.5, 100}};
-    t1.revenue = {{0, 1, 11.25, 281150}};
+    t1.revenue = {{0, 1, Channel::licensed, 11.25, 281150}};
     t1.events.push_back({"nvidia", "H100-cn", EventKind::launched, ""});
     return ticks;
 }
@@ -125,18 +127,18 @@ void run_all(CsvRunWriter& w, const ts::model::Scenario& s, const std::vector<Ti
 
 const std::string kFlowsHeader =
     "tick,date,supplier,product,origin,via,destination,buyer,channel,units,compute,value_usd,"
-    "tariff_usd,fee_usd,"
-    "seized_units\n";
+    "tariff_usd,fee_usd,seized_units,arrival_tick,arrival_date\n";
 
 const std::string kExpectedFlows =
     kFlowsHeader +
-    "0,2024-01-01,nvidia,H100,TWN,,CHN,cn-cloud,direct,10.0000,10.0000,250000.00,0.00,0.00,0.0000\n"
-    "0,2024-01-01,nvidia,H100,TWN,SGP,CHN,cn-cloud,diverted,2.5000,2.5000,62500.13,0.00,0.00,0."
-    "5000\n"
-    "0,2024-01-01,huawei,Ascend910B,CHN,,CHN,cn-cloud,direct,4.0000,2.4000,66000.00,0.00,0.00,0."
-    "0000\n"
-    "1,2024-02-01,nvidia,H100,TWN,,CHN,cn-cloud,licensed,11.2500,11.2500,281250.00,95625.50,100.00,"
-    "0.0000\n";
+    "0,2024-01-01,nvidia,H100,TWN,direct,CHN,cn-cloud,direct,10.0000,10.0000,250000.00,0.00,0.00,"
+    "0.0000,1,2024-02-01\n"
+    "0,2024-01-01,nvidia,H100,TWN,SGP,CHN,cn-cloud,diverted,2.5000,2.5000,62500.13,0.00,0.00,"
+    "0.5000,2,2024-03-01\n"
+    "0,2024-01-01,huawei,Ascend910B,CHN,direct,CHN,cn-cloud,direct,4.0000,2.4000,66000.00,0.00,"
+    "0.00,0.0000,1,2024-02-01\n"
+    "1,2024-02-01,nvidia,H100,TWN,direct,CHN,cn-cloud,licensed,11.2500,11.2500,281250.00,95625.50,"
+    "100.00,0.0000,2,2024-03-01\n";
 
 const std::string kExpectedCountries =
     "tick,date,country,imports_units,imports_compute,diverted_compute,seized_units,unmet_compute,"
@@ -149,16 +151,17 @@ const std::string kExpectedCountries =
     "0000\n";
 
 const std::string kExpectedMarkets =
-    "tick,date,supplier,product,price,capacity,produced,orders,shipped,stock\n"
-    "0,2024-01-01,nvidia,H100,25000.0000,100.0000,100.0000,112.5000,12.5000,87.5000\n"
-    "0,2024-01-01,huawei,Ascend910B,16500.0000,inf,4.0000,4.0000,4.0000,0.0000\n"
-    "1,2024-02-01,nvidia,H100,26250.0000,100.0000,25.0000,11.2500,11.2500,101.2500\n";
+    "tick,date,supplier,product,price,capacity,produced,orders,shipped,stock,opening_stock\n"
+    "0,2024-01-01,nvidia,H100,25000.0000,100.0000,100.0000,112.5000,12.5000,87.5000,0.0000\n"
+    "0,2024-01-01,huawei,Ascend910B,16500.0000,inf,4.0000,4.0000,4.0000,0.0000,0.0000\n"
+    "1,2024-02-01,nvidia,H100,26250.0000,100.0000,25.0000,11.2500,11.2500,101.2500,87.5000\n";
 
 const std::string kExpectedRevenue =
-    "tick,date,supplier,billing_country,units,revenue_usd\n"
-    "0,2024-01-01,nvidia,CHN,12.5000,312500.13\n"
-    "0,2024-01-01,huawei,CHN,4.0000,66000.00\n"
-    "1,2024-02-01,nvidia,CHN,11.2500,281150.00\n";
+    "tick,date,supplier,billing_country,units,revenue_usd,channel\n"
+    "0,2024-01-01,nvidia,CHN,10.0000,250000.00,direct\n"
+    "0,2024-01-01,nvidia,CHN,2.5000,62500.13,diverted\n"
+    "0,2024-01-01,huawei,CHN,4.0000,66000.00,direct\n"
+    "1,2024-02-01,nvidia,CHN,11.2500,281150.00,licensed\n";
 
 const std::string kExpectedEvents =
     "tick,date,actor,id,event,detail\n"
@@ -237,9 +240,9 @@ TEST_CASE("CsvRunWriter appends sequential runs until end()", "[io][run_writer]"
     w.record(ticks[1]);
     w.end();
     CHECK(read_file(dir.path() / "revenue.csv") ==
-          "run,tick,date,supplier,billing_country,units,revenue_usd\n"
-          "0,1,2024-02-01,nvidia,CHN,11.2500,281150.00\n"
-          "1,1,2024-02-01,nvidia,CHN,11.2500,281150.00\n");
+          "run,tick,date,supplier,billing_country,units,revenue_usd,channel\n"
+          "0,1,2024-02-01,nvidia,CHN,11.2500,281150.00,licensed\n"
+          "1,1,2024-02-01,nvidia,CHN,11.2500,281150.00,licensed\n");
 }
 
 TEST_CASE("CsvRunWriter with country detail sums flows over buyers in first-seen order",
@@ -253,13 +256,13 @@ TEST_CASE("CsvRunWriter with country detail sums flows over buyers in first-seen
     t.tick = 3;
     t.date = {2024, 4, 1};
     t.flows = {
-        flow(0, 0, 0, 0, kNone, 1, 0, Channel::direct, 10, 10, 250000, 1000, 10, 0),
-        flow(0, 0, 0, 0, 2, 1, 0, Channel::diverted, 2.5, 2.5, 62500, 0, 0, 0.5),
-        flow(0, 0, 0, 0, kNone, 1, 1, Channel::direct, 5, 5, 125000, 500, 5, 0),
-        flow(1, 1, 1, 1, kNone, 1, 1, Channel::direct, 4, 2.4, 66000, 0, 0, 0),
-        flow(0, 0, 0, 0, 2, 1, 1, Channel::diverted, 1.25, 1.25, 31250, 0, 0, 0.25),
+        flow(0, 0, 0, 0, kNone, 1, 0, Channel::direct, 10, 10, 250000, 1000, 10, 0, 4),
+        flow(0, 0, 0, 0, 2, 1, 0, Channel::diverted, 2.5, 2.5, 62500, 0, 0, 0.5, 5),
+        flow(0, 0, 0, 0, kNone, 1, 1, Channel::direct, 5, 5, 125000, 500, 5, 0, 4),
+        flow(1, 1, 1, 1, kNone, 1, 1, Channel::direct, 4, 2.4, 66000, 0, 0, 0, 4),
+        flow(0, 0, 0, 0, 2, 1, 1, Channel::diverted, 1.25, 1.25, 31250, 0, 0, 0.25, 5),
         // Same route and buyer but another channel: a separate row.
-        flow(0, 0, 0, 0, kNone, 1, 1, Channel::licensed, 1, 1, 25000, 0, 0, 0),
+        flow(0, 0, 0, 0, kNone, 1, 1, Channel::licensed, 1, 1, 25000, 0, 0, 0, 4),
     };
     RunWriterOptions options;
     options.flows_detail = RunWriterOptions::Detail::country;
@@ -271,18 +274,18 @@ TEST_CASE("CsvRunWriter with country detail sums flows over buyers in first-seen
     t.flows.resize(1);  // sums start afresh every tick
     w.record(t);
     w.end();
-    CHECK(
-        read_file(dir.path() / "flows.csv") ==
-        kFlowsHeader +
-            "3,2024-04-01,nvidia,H100,TWN,,CHN,,direct,15.0000,15.0000,375000.00,1500.00,15.00,0."
-            "0000\n"
-            "3,2024-04-01,nvidia,H100,TWN,SGP,CHN,,diverted,3.7500,3.7500,93750.00,0.00,0.00,0."
-            "7500\n"
-            "3,2024-04-01,huawei,Ascend910B,CHN,,CHN,,direct,4.0000,2.4000,66000.00,0.00,0.00,0."
-            "0000\n"
-            "3,2024-04-01,nvidia,H100,TWN,,CHN,,licensed,1.0000,1.0000,25000.00,0.00,0.00,0.0000\n"
-            "4,2024-05-01,nvidia,H100,TWN,,CHN,,direct,10.0000,10.0000,250000.00,1000.00,10.00,0."
-            "0000\n");
+    CHECK(read_file(dir.path() / "flows.csv") ==
+          kFlowsHeader +
+              "3,2024-04-01,nvidia,H100,TWN,direct,CHN,,direct,15.0000,15.0000,375000.00,1500.00,"
+              "15.00,0.0000,4,2024-05-01\n"
+              "3,2024-04-01,nvidia,H100,TWN,SGP,CHN,,diverted,3.7500,3.7500,93750.00,0.00,0.00,"
+              "0.7500,5,2024-06-01\n"
+              "3,2024-04-01,huawei,Ascend910B,CHN,direct,CHN,,direct,4.0000,2.4000,66000.00,0.00,"
+              "0.00,0.0000,4,2024-05-01\n"
+              "3,2024-04-01,nvidia,H100,TWN,direct,CHN,,licensed,1.0000,1.0000,25000.00,0.00,0.00,"
+              "0.0000,4,2024-05-01\n"
+              "4,2024-05-01,nvidia,H100,TWN,direct,CHN,,direct,10.0000,10.0000,250000.00,1000.00,"
+              "10.00,0.0000,4,2024-05-01\n");
 }
 
 TEST_CASE("CsvRunWriter with detail none writes no flows.csv", "[io][run_writer]") {
@@ -314,7 +317,7 @@ TEST_CASE("CsvRunWriter rejects records naming indices outside the scenario", "[
     CsvRunWriter w(scenario, dir.path());
     w.begin(scenario, 0);
     TickRecord t;
-    t.flows = {flow(0, 0, 5, 0, kNone, 1, 0, Channel::direct, 1, 1, 1, 0, 0, 0)};
+    t.flows = {flow(0, 0, 5, 0, kNone, 1, 0, Channel::direct, 1, 1, 1, 0, 0, 0, 1)};
     try {
         w.record(t);
         FAIL("no exception");
@@ -357,7 +360,8 @@ TEST_CASE("write_summary_csv writes scope,key,metric,value with 6 decimals", "[i
     CHECK(listing(dir.path()) == std::vector<std::string>{"summary.csv"});
 }
 
-// --- manifest.json ----------------------------------------------------------------------------
+// --- manifest.json
+// ----------------------------------------------------------------------------
 
 TEST_CASE("manifest_json is pretty, ordered and complete", "[io][manifest]") {
     ts::io::Manifest m;

@@ -61,7 +61,7 @@ std::vector<std::string> errors_of(const std::string& yaml) {
 
 const std::string kHead = "fiscal_year_start: 2\ntargets:\n";
 const std::string kOne =
-    "  - id: a\n    metric: compute_imported\n    country: CHN\n    period: 2024\n"
+    "  - id: a\n    metric: imports_compute\n    country: CHN\n    period: 2024\n"
     "    observed: 10\n    sd: 1\n    source: test\n";
 
 }  // namespace
@@ -101,11 +101,11 @@ TEST_CASE("targets reader: errors are located, with did-you-mean hints", "[targe
                                    "holdout, country, supplier, product, billing, channel, "
                                    "route, headquarters"});
     std::string bad = kHead + kOne;
-    bad.replace(bad.find("compute_imported"), 16, "compute_imprted");
+    bad.replace(bad.find("imports_compute"), 15, "imports_compte");
     const auto e = errors_of(bad);
     REQUIRE(e.size() == 1);
-    CHECK(e[0].rfind("t.yaml:4:13: error: targets[a].metric: unknown metric 'compute_imprted' "
-                     "(did you mean 'compute_imported'?)",
+    CHECK(e[0].rfind("t.yaml:4:13: error: targets[a].metric: unknown metric 'imports_compte' "
+                     "(did you mean 'imports_compute'?)",
                      0) == 0);
     CHECK(errors_of(kHead + kOne + kOne).at(0) ==
           "t.yaml:10:9: error: targets[a].id: duplicate target id 'a'");

@@ -68,7 +68,7 @@ std::string targets_text(const std::vector<double>& observed, const std::vector<
     std::string text = "targets:\n";
     for (std::size_t i = 0; i < std::size(kMoments); ++i)
         text += fmt::format(
-            "  - {{id: {}, metric: compute_imported, country: {}, period: {}, observed: {}, sd: "
+            "  - {{id: {}, metric: imports_compute, country: {}, period: {}, observed: {}, sd: "
             "{}, source: the world's own run with noise}}\n",
             kMoments[i].id, kMoments[i].country, kMoments[i].period, observed[i], sd[i]);
     return text;
