@@ -106,8 +106,8 @@ OutputEstimate estimate_run_output(const model::Scenario& s, RunWriterOptions::D
         files.push_back(FileEstimate{std::move(name), rows, rows * (prefix + width)});
     };
     // via may be "direct"; arrival_tick and arrival_date close each row.
-    const double flow_width = supplier + product + 3.0 * std::max(country, 6.0) + 13.0 +
-                              7.0 * kNumberWidth + 11.0;
+    const double flow_width =
+        supplier + product + 3.0 * std::max(country, 6.0) + 13.0 + 7.0 * kNumberWidth + 11.0;
     if (detail == RunWriterOptions::Detail::buyer)
         add(std::string(kFlowsCsv), buyer_rows, flow_width + buyer);
     else if (detail == RunWriterOptions::Detail::country)
@@ -117,9 +117,9 @@ OutputEstimate estimate_run_output(const model::Scenario& s, RunWriterOptions::D
     add(std::string(kMarketsCsv), offers, supplier + product + 7.0 * kNumberWidth);
     // revenue.csv: a row per supplier, billing country and channel, never more than flows.
     add(std::string(kRevenueCsv),
-        std::min(static_cast<double>(s.suppliers.size()) *
-                     static_cast<double>(s.countries.size()) * 5.0,
-                 buyer_rows),
+        std::min(
+            static_cast<double>(s.suppliers.size()) * static_cast<double>(s.countries.size()) * 5.0,
+            buyer_rows),
         supplier + country + 13.0 + 2.0 * kNumberWidth);
     double purchases = 0.0;
     for (const auto& sup : s.suppliers) purchases += static_cast<double>(sup.purchases.size());
