@@ -89,7 +89,8 @@ void read_flows(const fs::path& path, analysis::TickSink& totals) {
         r.supplier = f[supplier];
         r.product = f[product];
         r.origin = f[origin];
-        r.via = f[via] == kDirectVia ? std::string{} : f[via];  // older folders: ""
+        // "direct" in flows.csv (older folders: ""); the row's field outlives the record.
+        r.via = f[via] == kDirectVia ? std::string_view{} : std::string_view(f[via]);
         r.destination = f[destination];
         r.channel = f[channel];
         r.units = csv.number(f, units);
