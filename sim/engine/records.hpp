@@ -37,6 +37,16 @@ struct FlowRecord {
     double fee_usd = 0.0;     // export fee paid by the supplier
     double seized_units = 0.0;
     int arrival_tick = 0;  // tick the unseized units reach the buyer (tick + the route's delay)
+
+    /// Adds the quantities of another shipment of the same key.
+    void add(const FlowRecord& o) {
+        units += o.units;
+        compute += o.compute;
+        value_usd += o.value_usd;
+        tariff_usd += o.tariff_usd;
+        fee_usd += o.fee_usd;
+        seized_units += o.seized_units;
+    }
 };
 
 /// tick × supplier × product (one per offer).

@@ -104,12 +104,7 @@ void ship(const TickContext& t, std::uint64_t run, const OfferState& offers,
         if (last.offer == f.offer && last.via == f.via && last.destination == f.destination &&
             last.buyer == f.buyer && last.channel == f.channel &&
             last.arrival_tick == f.arrival_tick) {
-            last.units += f.units;
-            last.compute += f.compute;
-            last.value_usd += f.value_usd;
-            last.tariff_usd += f.tariff_usd;
-            last.fee_usd += f.fee_usd;
-            last.seized_units += f.seized_units;
+            last.add(f);
             return;
         }
     }

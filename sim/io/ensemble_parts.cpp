@@ -155,10 +155,7 @@ void write_file_shared(const fs::path& path, std::string_view text) {
 
 void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows,
                                 const fs::path& path) {
-    const auto& columns = ensemble_summary_file().columns;
-    std::vector<std::string_view> header;
-    for (const auto& c : columns) header.push_back(c.name);
-    CsvWriter w(path, header);
+    CsvWriter w(path, output_header(ensemble_summary_file(), false));
     for (const auto& r : rows) {
         w.text(r.metric.scope).text(r.metric.key).text(r.metric.metric);
         w.number(r.stats.mean, kSummaryDecimals)

@@ -117,9 +117,9 @@ OutputEstimate estimate_run_output(const model::Scenario& s, RunWriterOptions::D
     add(std::string(kMarketsCsv), offers, supplier + product + 7.0 * kNumberWidth);
     // revenue.csv: a row per supplier, billing country and channel, never more than flows.
     add(std::string(kRevenueCsv),
-        std::min(
-            static_cast<double>(s.suppliers.size()) * static_cast<double>(s.countries.size()) * 5.0,
-            buyer_rows),
+        std::min(static_cast<double>(s.suppliers.size()) * static_cast<double>(s.countries.size()) *
+                     static_cast<double>(engine::kChannels),
+                 buyer_rows),
         supplier + country + 13.0 + 2.0 * kNumberWidth);
     double purchases = 0.0;
     for (const auto& sup : s.suppliers) purchases += static_cast<double>(sup.purchases.size());

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "engine/records.hpp"
 #include "io/manifest.hpp"
 
 namespace ts::io {
@@ -15,8 +16,13 @@ namespace {
 
 const OutputColumn kTick{"tick", "integer", "tick", "tick index, 0 for the scenario's start"};
 const OutputColumn kDate{"date", "date", "", "first day of the tick (ISO 8601)"};
-const std::vector<std::string_view> kChannelNames{"direct", "licensed", "transshipped", "diverted",
-                                                  "remote"};
+/// The channel names as the writers print them (engine::to_string).
+const std::vector<std::string_view> kChannelNames = [] {
+    std::vector<std::string_view> names;
+    for (std::size_t c = 0; c < engine::kChannels; ++c)
+        names.emplace_back(engine::to_string(static_cast<engine::Channel>(c)));
+    return names;
+}();
 
 OutputColumn text(std::string_view name, std::string_view description) {
     return {name, "string", "", description};
@@ -242,7 +248,10 @@ const OutputFile& output_file(std::string_view name) {
 }
 
 std::vector<std::string_view> output_header(std::string_view file, bool run_column) {
-    const auto& f = output_file(file);
+    return output_header(output_file(file), run_column);
+}
+
+std::vector<std::string_view> output_header(const OutputFile& f, bool run_column) {
     std::vector<std::string_view> h;
     h.reserve(f.columns.size() + 1);
     if (run_column) h.push_back("run");

@@ -33,6 +33,7 @@ const OutputFile& output_file(std::string_view name);
 
 /// The header row of `file`: `run` first when `run_column`, then the table's columns.
 std::vector<std::string_view> output_header(std::string_view file, bool run_column);
+std::vector<std::string_view> output_header(const OutputFile& file, bool run_column);
 
 /// summary.csv of an ensemble (statistics over runs instead of one value).
 const OutputFile& ensemble_summary_file();

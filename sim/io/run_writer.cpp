@@ -197,13 +197,7 @@ void CsvRunWriter::write_flows(const engine::TickRecord& tick) {
             used_slots_.push_back(slot);
             continue;
         }
-        auto& s = summed_[summed_slots_[slot] - 1];
-        s.units += f.units;
-        s.compute += f.compute;
-        s.value_usd += f.value_usd;
-        s.tariff_usd += f.tariff_usd;
-        s.fee_usd += f.fee_usd;
-        s.seized_units += f.seized_units;
+        summed_[summed_slots_[slot] - 1].add(f);
     }
     for (const auto& f : summed_) write_flow(f, false);
 }
