@@ -24,6 +24,8 @@ void SummaryCollector::begin(const model::Scenario& scenario, int /*run*/) {
     suppliers_.assign(scenario.suppliers.size(), {});
     offers_.assign(scenario.offers.size(), {});
     revenue_.assign(scenario.suppliers.size() * scenario.countries.size(), {});
+    routes_.clear();
+    channels_ = {};
     for (const auto& b : scenario.buyers)
         countries_[checked(b.country, countries_.size(), "country")].has_buyer = true;
 }
@@ -78,6 +80,15 @@ void SummaryCollector::record(const engine::TickRecord& tick) {
         }
         world_.units_shipped += f.units;
         world_.value_usd += f.value_usd;
+        const auto add_flow = [&f](FlowTotals& t) {
+            t.units += f.units;
+            t.compute += f.compute;
+            t.value_usd += f.value_usd;
+            t.seized_units += f.seized_units;
+        };
+        checked(f.origin, n_countries, "country");
+        add_flow(routes_[{f.origin, f.via + 1, f.destination}]);
+        add_flow(channels_[static_cast<std::size_t>(f.channel)]);
     }
 
     for (const auto& m : tick.markets) {
@@ -95,6 +106,7 @@ void SummaryCollector::record(const engine::TickRecord& tick) {
         auto& cell = revenue_[s * n_countries + c];
         cell.revenue_usd += r.revenue_usd;
         cell.seen = true;
+        channels_[static_cast<std::size_t>(r.channel)].revenue_usd += r.revenue_usd;
     }
 }
 
@@ -168,6 +180,29 @@ std::vector<SummaryRow> SummaryCollector::rows() const {
             add("revenue", key, "revenue_usd", cell.revenue_usd);
             add("revenue", key, "share", total != 0 ? cell.revenue_usd / total : 0.0);
         }
+    }
+
+    const auto code = [&sc](model::Index c) {
+        return sc.countries[static_cast<std::size_t>(c)].code;
+    };
+    for (const auto& [route, t] : routes_) {
+        const auto [origin, via, destination] = route;
+        const std::string key = code(origin) + "/" +
+                                (via == 0 ? std::string(engine::kDirectVia) : code(via - 1)) + "/" +
+                                code(destination);
+        add("route", key, "units", t.units);
+        add("route", key, "compute", t.compute);
+        add("route", key, "value_usd", t.value_usd);
+        add("route", key, "seized_units", t.seized_units);
+    }
+    for (std::size_t c = 0; c < engine::kChannels; ++c) {
+        const auto& t = channels_[c];
+        const std::string key = engine::to_string(static_cast<engine::Channel>(c));
+        add("channel", key, "units", t.units);
+        add("channel", key, "compute", t.compute);
+        add("channel", key, "value_usd", t.value_usd);
+        add("channel", key, "seized_units", t.seized_units);
+        add("channel", key, "revenue_usd", t.revenue_usd);
     }
     return out;
 }

@@ -1,7 +1,10 @@
 #pragma once
 // Headline metrics of one run (summary.csv), accumulated tick by tick from the engine's records,
 // so a run's ticks are never held in memory. No I/O here: sim/io writes the rows.
+#include <array>
+#include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "engine/records.hpp"
@@ -33,7 +36,13 @@ struct SummaryRow {
 ///  - offer/SUPPLIER/PRODUCT for every offer: units_shipped (Σ its flows), produced (Σ markets),
 ///    and, when the offer has market records, price_final (last tick's) and price_mean;
 ///  - revenue/SUPPLIER/BILLING for every (supplier, billing country) pair with revenue records,
-///    by supplier then country: revenue_usd and share (of the supplier's revenue; 0 if none).
+///    by supplier then country: revenue_usd and share (of the supplier's revenue; 0 if none);
+///  - route/ORIGIN/VIA/DESTINATION (VIA `direct` for direct shipments) for every route with
+///    flows, by origin, then hub (direct first), then destination, in scenario order: units,
+///    compute, value_usd, seized_units (Σ the flows.csv columns of the same names);
+///  - channel/NAME for each of the five channels (direct, licensed, transshipped, diverted,
+///    remote): units, compute, value_usd, seized_units (Σ its flows) and revenue_usd (Σ its
+///    revenue records).
 /// A record naming an index outside the scenario throws ts::RunError.
 class SummaryCollector final : public engine::Recorder {
   public:
@@ -65,6 +74,9 @@ class SummaryCollector final : public engine::Recorder {
         double revenue_usd = 0;
         bool seen = false;
     };
+    struct FlowTotals {
+        double units = 0, compute = 0, value_usd = 0, seized_units = 0, revenue_usd = 0;
+    };
     struct WorldTotals {
         double imports_compute = 0, units_shipped = 0, value_usd = 0, tariff_revenue_usd = 0,
                fee_revenue_usd = 0, unmet_compute = 0, diverted_compute = 0, seized_units = 0;
@@ -78,6 +90,10 @@ class SummaryCollector final : public engine::Recorder {
     std::vector<SupplierTotals> suppliers_;
     std::vector<OfferTotals> offers_;
     std::vector<RevenueTotals> revenue_;  // supplier × billing country
+    // (origin, via + 1, destination): direct (via kNone) sorts first; a map, since the routes
+    // used are few next to countries³.
+    std::map<std::tuple<model::Index, model::Index, model::Index>, FlowTotals> routes_;
+    std::array<FlowTotals, engine::kChannels> channels_{};
 };
 
 }  // namespace ts::analysis

@@ -28,8 +28,8 @@ po::options_description design_options() {
         "design", po::value<std::string>()->default_value("grid"),
         "grid, lhs:N (N points), morris:R (R trajectories) or sobol:N (Saltelli, N rows: "
         "N*(k+2) variants)")("metric", po::value<std::vector<std::string>>()->composing(),
-                             "sobol: a runs.csv column to give indices (repeatable; default: "
-                             "every headline metric)")(
+                             "sobol: a headline metric SCOPE.KEY.METRIC (world.METRIC) to give "
+                             "indices (repeatable; default: every headline metric)")(
         "bootstrap", po::value<int>(),
         fmt::format("sobol: bootstrap resamples of the 95% intervals (default {})",
                     analysis::kSobolBootstrapDefault)
@@ -60,25 +60,26 @@ void sobol_settings(const po::variables_map& vm, run::SweepJob& job) {
 int sweep_command(const Invocation& inv) {
     CommandOptions options(
         "Usage: tradesim sweep SCENARIO.yaml --param PATH=v1,v2,...|PATH=lo:hi[:step] ...\n"
-        "                      [--design grid|lhs:N|morris:R|sobol:N] [--metric COLUMN]... "
+        "                      [--design grid|lhs:N|morris:R|sobol:N] [--metric METRIC]... "
         "[--bootstrap B]\n"
         "                      [--runs N] [--threads T] [--shard I/N] [-o DIR] [--set "
         "PATH=VALUE]... [--seed N]\n"
         "                      [--max-output SIZE] [--force] [--quiet]\n\n"
         "Run variants of a scenario (each --param overrides a value by dotted path, as --set does) "
         "x N runs.\n"
-        "Writes runs.csv (one row per variant x run), summary.csv (one row per variant: mean, sd, "
-        "p05, p50,\n"
-        "p95 of each headline metric) and, for Morris, morris.csv (mu*, mu, sigma ranking of the "
-        "parameters\n"
-        "per metric), for Sobol, sobol.csv (first-order and total indices, 95% bootstrap "
-        "intervals) "
-        "into\n"
-        "DIR (default out/<scenario name>-sweep). Run r of every variant uses the same random "
-        "streams\n"
-        "(common random numbers). Under mpirun the runs are spread over the ranks; with --shard "
-        "I/N only\n"
-        "shard I is computed into DIR/parts and 'tradesim reduce DIR' merges the shards.\nOptions");
+        "Writes runs.csv (a row per variant x run x metric of the run's summary.csv), "
+        "summary.csv (a row\n"
+        "per variant x metric: mean, sd, p05, p50, p95, runs, se) and, for Morris, morris.csv "
+        "(mu*, mu,\n"
+        "sigma ranking of the parameters per metric), for Sobol, sobol.csv (first-order and "
+        "total indices,\n"
+        "95% bootstrap intervals) into DIR (default out/<scenario name>-sweep), with "
+        "datapackage.json.\n"
+        "Run r of every variant uses the same random streams (common random numbers). Under "
+        "mpirun the\n"
+        "runs are spread over the ranks; with --shard I/N only shard I is computed into "
+        "DIR/parts and\n"
+        "'tradesim reduce DIR' merges the shards.\nOptions");
     options.visible.add(terminal_options(kQuietHelp))
         .add(design_options())
         .add(ensemble_options("Monte Carlo runs per variant"))

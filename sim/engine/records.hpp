@@ -4,6 +4,7 @@
 // the engine (sim/io writes CSV, sim/analysis summarises), so the engine never does I/O.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/date.hpp"
@@ -16,6 +17,10 @@ using model::Index;
 enum class Channel { direct, licensed, transshipped, diverted, remote };
 inline constexpr std::size_t kChannels = 5;
 const char* to_string(Channel c);
+
+/// The `via` of a direct shipment wherever a route is named (flows.csv, summary.csv route keys):
+/// an explicit value, since pandas reads "" as missing.
+inline constexpr std::string_view kDirectVia = "direct";
 
 enum class EventKind { announced, in_force, lapsed, triggered, launched, capacity };
 const char* to_string(EventKind e);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <climits>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <system_error>
 
@@ -170,30 +171,42 @@ void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows,
     w.commit();
 }
 
+std::vector<OutputColumn> sweep_leading_columns(const EnsemblePlan& plan) {
+    std::vector<OutputColumn> c{
+        {"variant", "integer", "", "variant number of the design (0 first)"}};
+    if (plan.design.kind == analysis::DesignKind::morris) {
+        c.push_back({"trajectory", "integer", "", "Morris trajectory of the variant"});
+        c.push_back({"point", "integer", "", "point 0 .. k within its trajectory"});
+    }
+    if (plan.design.kind == analysis::DesignKind::sobol) {
+        c.push_back({"block", "string", "", "Saltelli block: A, B or AB_i (parameter i from B)"});
+        c.push_back({"row", "integer", "", "row of the Saltelli matrices"});
+    }
+    for (std::size_t i = 0; i < plan.parameters.size(); ++i) {
+        // A column is a number when every variant's value reads as one (most sweeps).
+        const bool numeric =
+            std::all_of(plan.variants.begin(), plan.variants.end(), [&](const auto& v) {
+                const std::string& x = v.values[i];
+                char* end = nullptr;
+                std::strtod(x.c_str(), &end);
+                return !x.empty() && end == x.c_str() + x.size();
+            });
+        c.push_back({plan.parameters[i], numeric ? "number" : "string", "",
+                     "value of the swept parameter (--param), as given in the scenario"});
+    }
+    return c;
+}
+
 // ---------------------------------------------------------------------------------------------
 // EnsembleAssembler
 
 EnsembleAssembler::EnsembleAssembler(const EnsemblePlan& plan, fs::path out_dir)
     : plan_(plan), out_(std::move(out_dir)) {
     if (plan_.kind == EnsemblePlan::Kind::run) return;
-    const bool morris = plan_.design.kind == analysis::DesignKind::morris;
-    std::vector<std::string> head{"variant"};
-    if (morris) head.insert(head.end(), {"trajectory", "point"});
-    if (plan_.design.kind == analysis::DesignKind::sobol) head.insert(head.end(), {"block", "row"});
-    head.insert(head.end(), plan_.parameters.begin(), plan_.parameters.end());
-    std::vector<std::string> runs_head = head;
-    runs_head.push_back("run");
-    for (const auto& m : plan_.metrics) runs_head.push_back(m.column());
-    std::vector<std::string> sum_head = head;
-    sum_head.push_back("runs");
-    for (const auto& m : plan_.metrics)
-        for (const char* s : {"mean", "sd", "p05", "p50", "p95", "se"})
-            sum_head.push_back(m.column() + "." + s);
-    const auto views = [](const std::vector<std::string>& v) {
-        return std::vector<std::string_view>(v.begin(), v.end());
-    };
-    runs_csv_ = std::make_unique<CsvWriter>(out_ / kRunsCsv, views(runs_head));
-    summary_csv_ = std::make_unique<CsvWriter>(out_ / kSummaryCsv, views(sum_head));
+    leading_ = sweep_leading_columns(plan_);
+    const auto files = sweep_files(leading_);
+    runs_csv_ = std::make_unique<CsvWriter>(out_ / kRunsCsv, output_header(files[0], false));
+    summary_csv_ = std::make_unique<CsvWriter>(out_ / kSummaryCsv, output_header(files[1], false));
     current_.assign(plan_.metrics.size(), {});
     variant_means_.reserve(plan_.variants.size());
 }
@@ -274,33 +287,36 @@ void EnsembleAssembler::add_sweep_part(std::size_t task, const fs::path& part_di
     const std::size_t variant = plan_.variant_of(task);
     const int run = plan_.run_of(task);
     const auto rows = read_part_summary(part_dir / kSummaryCsv);
-    design_fields(*runs_csv_, variant);
-    runs_csv_->integer(run);
-    for (std::size_t m = 0; m < plan_.metrics.size(); ++m) {
-        const double value = analysis::find_metric(rows, plan_.metrics[m]);
-        runs_csv_->number(value, kSummaryDecimals);
-        current_[m].push_back(value);
+    for (const auto& r : rows) {
+        design_fields(*runs_csv_, variant);
+        runs_csv_->integer(run).text(r.scope).text(r.key).text(r.metric);
+        runs_csv_->number(r.value, kSummaryDecimals).end_row();
     }
-    runs_csv_->end_row();
-    if (run + 1 == plan_.runs) write_sweep_summary_row(variant);
+    for (std::size_t m = 0; m < plan_.metrics.size(); ++m)
+        current_[m].push_back(analysis::find_metric(rows, plan_.metrics[m]));
+    variant_summary_.add_run(rows);
+    if (run + 1 == plan_.runs) write_sweep_summary_rows(variant);
 }
 
-void EnsembleAssembler::write_sweep_summary_row(std::size_t variant) {
-    design_fields(*summary_csv_, variant);
-    summary_csv_->integer(plan_.runs);
+void EnsembleAssembler::write_sweep_summary_rows(std::size_t variant) {
+    for (const auto& r : variant_summary_.rows()) {
+        design_fields(*summary_csv_, variant);
+        summary_csv_->text(r.metric.scope).text(r.metric.key).text(r.metric.metric);
+        summary_csv_->number(r.stats.mean, kSummaryDecimals)
+            .number(r.stats.sd, kSummaryDecimals)
+            .number(r.stats.p05, kSummaryDecimals)
+            .number(r.stats.p50, kSummaryDecimals)
+            .number(r.stats.p95, kSummaryDecimals)
+            .integer(r.stats.runs)
+            .number(r.stats.se, kSummaryDecimals)
+            .end_row();
+    }
+    variant_summary_ = {};
     std::vector<double> means;
     for (auto& values : current_) {
-        const auto s = analysis::ensemble_stats(values);
-        summary_csv_->number(s.mean, kSummaryDecimals)
-            .number(s.sd, kSummaryDecimals)
-            .number(s.p05, kSummaryDecimals)
-            .number(s.p50, kSummaryDecimals)
-            .number(s.p95, kSummaryDecimals)
-            .number(s.se, kSummaryDecimals);
-        means.push_back(s.mean);
+        means.push_back(analysis::ensemble_stats(values).mean);
         values.clear();
     }
-    summary_csv_->end_row();
     variant_means_.push_back(std::move(means));
 }
 

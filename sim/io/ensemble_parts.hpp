@@ -25,6 +25,7 @@
 #include "io/csv.hpp"
 #include "io/ensemble_plan.hpp"
 #include "io/output_dir.hpp"
+#include "io/output_schema.hpp"
 
 namespace ts::io {
 
@@ -76,6 +77,10 @@ void write_file_shared(const std::filesystem::path& path, std::string_view text)
 void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows,
                                 const std::filesystem::path& path);
 
+/// The columns a sweep's runs.csv and summary.csv start with: variant, the design's (trajectory
+/// and point; block and row) and one per swept parameter (views into `plan`).
+std::vector<OutputColumn> sweep_leading_columns(const EnsemblePlan& plan);
+
 class EnsembleAssembler {
   public:
     /// Final files go into `out_dir` (each through an AtomicFile: none appears before finish()).
@@ -104,7 +109,7 @@ class EnsembleAssembler {
   private:
     void add_run_part(const std::filesystem::path& part_dir);
     void add_sweep_part(std::size_t task, const std::filesystem::path& part_dir);
-    void write_sweep_summary_row(std::size_t variant);
+    void write_sweep_summary_rows(std::size_t variant);
     void design_fields(CsvWriter& w, std::size_t variant) const;
     std::vector<double> metric_outputs(std::size_t metric) const;
     void write_morris();
@@ -126,8 +131,10 @@ class EnsembleAssembler {
     std::vector<analysis::EnsembleRow> ensemble_rows_;
 
     // sweep
+    std::vector<OutputColumn> leading_;
     std::unique_ptr<CsvWriter> runs_csv_, summary_csv_;
-    std::vector<std::vector<double>> current_;  // [metric][run] of the variant being merged
+    analysis::EnsembleSummary variant_summary_;  // the runs of the variant being merged
+    std::vector<std::vector<double>> current_;   // [metric][run] of the variant being merged
     std::vector<std::vector<double>> variant_means_;
     std::vector<std::vector<analysis::MorrisEffect>> morris_;
     std::vector<analysis::SobolMetric> sobol_;

@@ -139,8 +139,7 @@ OutputEstimate estimate_run_output(const model::Scenario& s, RunWriterOptions::D
         FileEstimate{std::string(kEventsCsv), events * n_runs, events * n_runs * (prefix + 60.0)});
     // summary.csv: a few metrics per country, offer, supplier and buyer (five statistics each
     // for ensembles), plus the resolved scenario and manifest.
-    const double metrics = 6.0 * static_cast<double>(s.countries.size() + s.offers.size() +
-                                                     s.suppliers.size() + s.buyers.size());
+    const double metrics = summary_rows_estimate(s);
     files.push_back(FileEstimate{std::string(kSummaryCsv), metrics * (runs > 1 ? 5.0 : 1.0),
                                  metrics * (runs > 1 ? 5.0 : 1.0) * 60.0});
     std::stable_sort(files.begin(), files.end(), [](const FileEstimate& a, const FileEstimate& b) {
@@ -164,17 +163,28 @@ OutputEstimate estimate_run_output(const model::Scenario& s, RunWriterOptions::D
     return OutputEstimate{std::move(files), std::move(advice)};
 }
 
+double summary_rows_estimate(const model::Scenario& s) {
+    // A few metrics per country, offer, supplier and buyer; four per route (hub routes and a
+    // direct one per country); five for each channel.
+    return 6.0 * static_cast<double>(s.countries.size() + s.offers.size() + s.suppliers.size() +
+                                     s.buyers.size()) +
+           4.0 * static_cast<double>(s.routes.size() + s.countries.size()) +
+           5.0 * static_cast<double>(engine::kChannels);
+}
+
 OutputEstimate estimate_sweep_output(std::size_t variants, int runs, std::size_t parameters,
-                                     std::size_t metrics) {
+                                     double summary_rows) {
     const double v = static_cast<double>(variants);
     const double r = std::max(1, runs);
     const double p = static_cast<double>(parameters);
-    const double m = static_cast<double>(metrics);
-    const double label = digits(std::max(1.0, v)) + digits(r) + 2.0;
+    const double m = std::max(1.0, summary_rows);
+    // Every row repeats the variant's columns, then scope, key and metric (~40 characters).
+    const double label = digits(std::max(1.0, v)) + p * kNumberWidth + 42.0;
     std::vector<FileEstimate> files;
-    files.push_back(FileEstimate{"runs.csv", v * r, v * r * (label + (p + m) * kNumberWidth)});
     files.push_back(
-        FileEstimate{std::string(kSummaryCsv), v, v * (label + (p + 5.0 * m) * kNumberWidth)});
+        FileEstimate{"runs.csv", v * r * m, v * r * m * (label + digits(r) + 1.0 + kNumberWidth)});
+    files.push_back(
+        FileEstimate{std::string(kSummaryCsv), v * m, v * m * (label + 7.0 * kNumberWidth)});
     std::stable_sort(files.begin(), files.end(), [](const FileEstimate& a, const FileEstimate& b) {
         return a.bytes > b.bytes;
     });

@@ -34,9 +34,13 @@ struct OutputEstimate {
 /// `tradesim run` with `runs` runs (a `run` column when runs > 1) at flows detail `detail`.
 OutputEstimate estimate_run_output(const model::Scenario& scenario, RunWriterOptions::Detail detail,
                                    int runs);
-/// `tradesim sweep`: runs.csv (variants x runs rows) and summary.csv (one row per variant).
+/// Rows of a run's summary.csv, estimated from the scenario's size (an upper bound in
+/// practice: countries without buyers or imports and unused routes have no rows).
+double summary_rows_estimate(const model::Scenario& scenario);
+/// `tradesim sweep`: runs.csv (variants x runs x summary rows) and summary.csv (variants x
+/// summary rows), long like a run's summary.csv.
 OutputEstimate estimate_sweep_output(std::size_t variants, int runs, std::size_t parameters,
-                                     std::size_t metrics);
+                                     double summary_rows);
 
 /// The default of --max-output: 100 GB (docs/reliability.md, "Bad input", says why).
 inline constexpr double kDefaultMaxOutputBytes = 100e9;

@@ -14,6 +14,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// The statistics of a metric over an ensemble's runs (summary.csv of ensembles and sweeps).
+const OutputColumn kStats[] = {{"mean", "number", "", "sample mean over runs (the metric's unit)"},
+                               {"sd", "number", "", "sample standard deviation over runs"},
+                               {"p05", "number", "", "5th percentile over runs (type 7)"},
+                               {"p50", "number", "", "median over runs"},
+                               {"p95", "number", "", "95th percentile over runs"},
+                               {"runs", "integer", "", "number of runs"},
+                               {"se", "number", "", "standard error of the mean, sd / sqrt(runs)"}};
+
 const OutputColumn kTick{"tick", "integer", "tick", "tick index, 0 for the scenario's start"};
 const OutputColumn kDate{"date", "date", "", "first day of the tick (ISO 8601)"};
 /// The channel names as the writers print them (engine::to_string).
@@ -23,6 +32,12 @@ const std::vector<std::string_view> kChannelNames = [] {
         names.emplace_back(engine::to_string(static_cast<engine::Channel>(c)));
     return names;
 }();
+
+const OutputColumn kScope{"scope",
+                          "string",
+                          "",
+                          "what the metric is about (docs/outputs.md, summary.csv)",
+                          {"world", "country", "supplier", "offer", "revenue", "route", "channel"}};
 
 OutputColumn text(std::string_view name, std::string_view description) {
     return {name, "string", "", description};
@@ -162,8 +177,7 @@ std::vector<OutputFile> other_files() {
                      {"tick", "supplier", "pool"}});
     files.push_back({"summary.csv",
                      "headline metric per scope (docs/outputs.md)",
-                     {text("scope", "world, country, supplier, offer or revenue"),
-                      text("key", "the scope's id"), text("metric", "metric name"),
+                     {kScope, text("key", "the scope's id"), text("metric", "metric name"),
                       number("value", "", "the metric over the run (its unit is in its name)")},
                      {"scope", "key", "metric"},
                      false});
@@ -260,26 +274,79 @@ std::vector<std::string_view> output_header(const OutputFile& f, bool run_column
 }
 
 const OutputFile& ensemble_summary_file() {
-    static const OutputFile f{"summary.csv",
-                              "headline metric per scope: statistics over the ensemble's runs",
-                              {text("scope", "world, country, supplier, offer or revenue"),
-                               text("key", "the scope's id"),
-                               text("metric", "metric name"),
-                               number("mean", "", "sample mean over runs (the metric's unit)"),
-                               number("sd", "", "sample standard deviation over runs"),
-                               number("p05", "", "5th percentile over runs (type 7)"),
-                               number("p50", "", "median over runs"),
-                               number("p95", "", "95th percentile over runs"),
-                               {"runs", "integer", "", "number of runs"},
-                               number("se", "", "standard error of the mean, sd / sqrt(runs)")},
-                              {"scope", "key", "metric"},
-                              false};
+    static const OutputFile f{
+        "summary.csv",
+        "headline metric per scope: statistics over the ensemble's runs",
+        {kScope, text("key", "the scope's id"), text("metric", "metric name"), kStats[0], kStats[1],
+         kStats[2], kStats[3], kStats[4], kStats[5], kStats[6]},
+        {"scope", "key", "metric"},
+        false};
     return f;
+}
+
+std::vector<OutputFile> sweep_files(const std::vector<OutputColumn>& leading) {
+    const OutputColumn key = text("key", "the scope's id");
+    const OutputColumn metric = text("metric", "metric name");
+    OutputFile runs{"runs.csv",
+                    "variant x run x metric: the run's summary.csv rows",
+                    leading,
+                    {"variant", "run", "scope", "key", "metric"},
+                    false};
+    runs.columns.insert(runs.columns.end(),
+                        {{"run", "integer", "", "run number of the variant (0 first)"},
+                         kScope,
+                         key,
+                         metric,
+                         number("value", "", "the metric over the run (its unit is in its name)")});
+    OutputFile summary{"summary.csv",
+                       "variant x metric: statistics over the variant's runs",
+                       leading,
+                       {"variant", "scope", "key", "metric"},
+                       false};
+    summary.columns.insert(summary.columns.end(), {kScope, key, metric});
+    summary.columns.insert(summary.columns.end(), std::begin(kStats), std::end(kStats));
+    const OutputColumn rank{"rank", "integer", "",
+                            "rank of the parameter for the metric (1 first)"};
+    const OutputColumn parameter = text("parameter", "the swept parameter's path");
+    const OutputColumn column = text("metric", "the metric, as scope.key.metric (world.metric)");
+    OutputFile morris{"morris.csv",
+                      "metric x parameter: Morris elementary effects (docs/ensembles.md)",
+                      {column,
+                       rank,
+                       parameter,
+                       number("mu_star", "", "mean absolute elementary effect per unit range"),
+                       number("mu", "", "mean elementary effect per unit range"),
+                       number("sigma", "", "standard deviation of the elementary effects"),
+                       {"effects", "integer", "", "number of elementary effects"}},
+                      {"metric", "parameter"},
+                      false};
+    const auto index = [](std::string_view name, std::string_view what) {
+        return OutputColumn{name, "number", "", what};
+    };
+    OutputFile sobol{"sobol.csv",
+                     "metric x parameter: Sobol indices with bootstrap intervals (empty when the "
+                     "metric does not vary)",
+                     {column,
+                      rank,
+                      parameter,
+                      index("s1", "first-order index"),
+                      index("s1_low", "first-order index, lower end of the interval"),
+                      index("s1_high", "first-order index, upper end of the interval"),
+                      index("st", "total-order index"),
+                      index("st_low", "total-order index, lower end of the interval"),
+                      index("st_high", "total-order index, upper end of the interval"),
+                      {"n", "integer", "", "rows of the Saltelli matrices"},
+                      number("variance", "", "variance of the metric over blocks A and B"),
+                      {"resamples", "integer", "", "bootstrap resamples"}},
+                     {"metric", "parameter"},
+                     false};
+    return {std::move(runs), std::move(summary), std::move(morris), std::move(sobol),
+            output_file("parameters.csv")};
 }
 
 std::string datapackage_json(const fs::path& dir, const DataPackageOptions& options) {
     std::string resources;
-    for (const auto& f : table()) {
+    for (const auto& f : options.files ? *options.files : table()) {
         std::error_code ec;
         if (!fs::is_regular_file(dir / fs::path(f.name), ec)) continue;
         if (!resources.empty()) resources += ",\n";

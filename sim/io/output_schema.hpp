@@ -38,13 +38,21 @@ std::vector<std::string_view> output_header(const OutputFile& file, bool run_col
 /// summary.csv of an ensemble (statistics over runs instead of one value).
 const OutputFile& ensemble_summary_file();
 
+/// The files of a sweep folder: runs.csv and summary.csv (the long layout of a run's
+/// summary.csv, after the `leading` columns: variant, design and parameter columns, which must
+/// outlive the result), morris.csv, sobol.csv and parameters.csv.
+std::vector<OutputFile> sweep_files(const std::vector<OutputColumn>& leading);
+
 struct DataPackageOptions {
     std::string name;  // the scenario's name
     bool run_column = false;
     bool flows_by_buyer = true;  // false with --detail country: buyer is empty, not in the key
+    /// The files the folder may hold; nullptr: a run folder's (the table).
+    const std::vector<OutputFile>* files = nullptr;
 };
 
-/// datapackage.json for the table's CSV files present in `dir`, in table order.
+/// datapackage.json for the CSV files of the table (or `options.files`) present in `dir`, in
+/// table order.
 std::string datapackage_json(const std::filesystem::path& dir, const DataPackageOptions& options);
 
 /// Writes datapackage_json(dir, options) to dir/datapackage.json.

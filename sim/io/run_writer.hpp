@@ -27,8 +27,8 @@ inline constexpr std::string_view kSuppliersCsv = "suppliers.csv";
 inline constexpr std::string_view kSoftRoutesCsv = "soft_routes.csv";
 inline constexpr std::string_view kPoolsCsv = "pools.csv";
 inline constexpr std::string_view kSummaryCsv = "summary.csv";
-/// flows.csv's `via` for a direct shipment (an explicit value: pandas reads "" as missing).
-inline constexpr std::string_view kDirectVia = "direct";
+/// flows.csv's `via` for a direct shipment (engine::kDirectVia).
+using engine::kDirectVia;
 
 // Decimals in the CSV files.
 inline constexpr int kQuantityDecimals = 4;  // units, compute, capacity, produced, stock, ...

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "io/ensemble_parts.hpp"
 #include "io/output_schema.hpp"
 #include "io/sha256.hpp"
 
@@ -51,9 +52,14 @@ io::EnsemblePlan plan_of(io::EnsemblePlan::Kind kind, const model::Scenario& s, 
 }
 
 void write_datapackage_of(const io::EnsemblePlan& plan, const std::filesystem::path& dir) {
-    if (plan.kind != io::EnsemblePlan::Kind::run) return;
-    io::write_datapackage(
-        dir, {plan.scenario_name, true, plan.detail == io::RunWriterOptions::Detail::buyer});
+    if (plan.kind == io::EnsemblePlan::Kind::run) {
+        io::write_datapackage(
+            dir, {plan.scenario_name, true, plan.detail == io::RunWriterOptions::Detail::buyer});
+        return;
+    }
+    const auto leading = io::sweep_leading_columns(plan);
+    const auto files = io::sweep_files(leading);
+    io::write_datapackage(dir, {plan.scenario_name, false, true, &files});
 }
 
 io::Manifest ensemble_manifest(const io::EnsemblePlan& plan, int threads, const JobClock& clock,

@@ -63,7 +63,7 @@ void check_sobol_metrics(const std::vector<std::string>& names,
         const std::string hint = did_you_mean(name, columns);
         throw InputError(fmt::format(
             "tradesim sweep: --metric '{}' is not a headline metric of this scenario{}; the "
-            "metrics are the columns of runs.csv, e.g. '{}' or '{}'",
+            "headline metrics are the morris.csv and sobol.csv names, e.g. '{}' or '{}'",
             name, hint, columns.front(), columns.back()));
     }
 }
@@ -113,9 +113,10 @@ void prepare_sweep(const SweepJob& job, const MpiSession& mpi, SweepSetup& setup
     if (setup.base->uncertainty) check_not_swept(design, setup.base->uncertainty->uncertainty());
     if (setup.drawn)
         setup.parameters_csv = setup.base->uncertainty->parameters_csv(job.ensemble.runs);
-    io::check_output_size(io::estimate_sweep_output(design.variants.size(), job.ensemble.runs,
-                                                    design.parameters.size(), plan.metrics.size()),
-                          job.output.max_output, "sweep");
+    io::check_output_size(
+        io::estimate_sweep_output(design.variants.size(), job.ensemble.runs,
+                                  design.parameters.size(), io::summary_rows_estimate(s)),
+        job.output.max_output, "sweep");
     // Every variant is loaded and validated before anything runs: a bad value exits 2.
     setup.variants.reserve(design.variants.size());
     for (std::size_t v = 0; v < design.variants.size(); ++v)

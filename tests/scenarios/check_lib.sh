@@ -15,3 +15,21 @@ same_files() {  # same_files DIR_A DIR_B FILE...: each FILE non-empty and identi
     cmp -s "$a/$f" "$b/$f" || { diff "$a/$f" "$b/$f" | head -5; fail "$f differs between $a and $b"; }
   done
 }
+# metric_rows FILE SCOPE KEY METRIC: the rows of one metric in a sweep's long runs.csv or
+# summary.csv, as CSV lines without the scope, key and metric cells (the first line is the
+# header, likewise shortened).
+metric_rows() {
+  /usr/bin/python3 - "$@" <<'PY'
+import csv, sys
+path, scope, key, metric = sys.argv[1:5]
+with open(path, newline="", encoding="utf-8") as fh:
+    rows = csv.reader(fh)
+    head = next(rows)
+    at = head.index("scope")
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(head[:at] + head[at + 3:])
+    for r in rows:
+        if r[at:at + 3] == [scope, key, metric]:
+            out.writerow(r[:at] + r[at + 3:])
+PY
+}

@@ -47,11 +47,22 @@ case "$check" in
     expect_code 0 "$bin" sweep "$ex" "${sweep_args[@]}" --runs 3 --threads 1 -o "$tmp/s1" --quiet
     expect_code 0 "$bin" sweep "$ex" "${sweep_args[@]}" --runs 3 --threads 2 -o "$tmp/s2" --quiet
     same_files "$tmp/s1" "$tmp/s2" $sweep_files
-    [ "$(wc -l < "$tmp/s1/runs.csv")" -eq 13 ] || fail "runs.csv: expected 4 variants x 3 runs"
-    [ "$(wc -l < "$tmp/s1/summary.csv")" -eq 5 ] || fail "summary.csv: expected one row per variant"
-    head -1 "$tmp/s1/runs.csv" | grep -q "^variant,routes.SGP.detection,buyers.cn-cloud.risk_tolerance,run,world.imports_compute," \
+    # Long, like a run's summary.csv: a row per variant (and run) and metric.
+    metric_rows "$tmp/s1/runs.csv" world all imports_compute > "$tmp/runs"
+    metric_rows "$tmp/s1/summary.csv" world all imports_compute > "$tmp/sum"
+    [ "$(wc -l < "$tmp/runs")" -eq 13 ] || fail "runs.csv: expected 4 variants x 3 runs"
+    [ "$(wc -l < "$tmp/sum")" -eq 5 ] || fail "summary.csv: expected one row per variant"
+    head -1 "$tmp/s1/runs.csv" | grep -qx "variant,routes.SGP.detection,buyers.cn-cloud.risk_tolerance,run,scope,key,metric,value" \
       || fail "runs.csv header"
-    grep -q "^3,0.2,0.6,3," "$tmp/s1/summary.csv" || fail "summary.csv: variant 3 row"
+    head -1 "$tmp/s1/summary.csv" | grep -qx "variant,routes.SGP.detection,buyers.cn-cloud.risk_tolerance,scope,key,metric,mean,sd,p05,p50,p95,runs,se" \
+      || fail "summary.csv header"
+    grep -q "^3,0.2,0.6,.*,3,[^,]*$" "$tmp/sum" || fail "summary.csv: variant 3 row"
+    # Every scope of a run's summary, routes and channels included, for every variant.
+    for scope in world country supplier offer revenue route channel; do
+      [ "$(awk -F, -v s=$scope '$4 == s {print $1}' "$tmp/s1/summary.csv" | sort -u | wc -l)" -eq 4 ] \
+        || fail "summary.csv: scope $scope missing from some variant"
+    done
+    /usr/bin/python3 "$(dirname "$0")/check_datapackage.py" "$tmp/s1" || fail "datapackage.json of a sweep"
     ;;
   sweep-quoted-id)
     # --param addresses an id containing '=' and '.' in double quotes, as --set does; shards
@@ -62,7 +73,8 @@ case "$check" in
     expect_code 0 "$bin" sweep "$tmp/base.yaml" "${p[@]}" --runs 2 -o "$tmp/q" --quiet
     head -1 "$tmp/q/runs.csv" | grep -q '^variant,"buyers.""sg=dc.x"".demand",run,' || fail "runs.csv header"
     grep -q '^1,5000,' "$tmp/q/summary.csv" || fail "summary.csv: variant 1 row"
-    [ "$(grep -c '^0,1000,' "$tmp/q/runs.csv")" -eq 2 ] || fail "runs.csv: variant 0 rows"
+    [ "$(metric_rows "$tmp/q/runs.csv" world all imports_compute | grep -c '^0,1000,')" -eq 2 ] \
+      || fail "runs.csv: variant 0 rows"
     expect_code 0 "$bin" sweep "$tmp/base.yaml" "${p[@]}" --runs 2 --shard 0/1 -o "$tmp/qs" --quiet
     expect_code 0 "$bin" reduce "$tmp/qs" --quiet
     same_files "$tmp/q" "$tmp/qs" $sweep_files
@@ -78,7 +90,8 @@ case "$check" in
     head -1 "$tmp/sp/runs.csv" | grep -q "^variant,$path,run," || fail "runs.csv header"
     grep -q '^0,20000,' "$tmp/sp/summary.csv" || fail "summary.csv: variant 0 row"
     grep -q '^1,40000,' "$tmp/sp/summary.csv" || fail "summary.csv: variant 1 row"
-    [ "$(sed -n 2p "$tmp/sp/summary.csv" | cut -d, -f4)" != "$(sed -n 3p "$tmp/sp/summary.csv" | cut -d, -f4)" ] ||
+    metric_rows "$tmp/sp/summary.csv" world all imports_compute > "$tmp/sum"
+    [ "$(sed -n 2p "$tmp/sum" | cut -d, -f3)" != "$(sed -n 3p "$tmp/sum" | cut -d, -f3)" ] ||
       fail "the two capacities at 2025-01 gave the same compute"
     expect_code 0 "$bin" run "$sched" --set "$path=40000" -o "$tmp/sp1" --quiet
     grep -q "2025-01-01: 40000" "$tmp/sp1/scenario.resolved.yaml" || fail "resolved YAML lacks the point"
@@ -184,8 +197,10 @@ case "$check" in
   morris)
     expect_code 0 "$bin" sweep "$lic" --param policies.us-flagship-licence.license.approval=0.1:0.9 \
       --param routes.SGP.markup=0.02:0.2 --param description=a,b --design morris:3 --runs 2 -o "$tmp/m"
-    [ "$(wc -l < "$tmp/m/summary.csv")" -eq 13 ] || fail "3 trajectories x (3 + 1) points"
-    [ "$(wc -l < "$tmp/m/runs.csv")" -eq 25 ] || fail "12 variants x 2 runs"
+    [ "$(metric_rows "$tmp/m/summary.csv" world all imports_compute | wc -l)" -eq 13 ] \
+      || fail "3 trajectories x (3 + 1) points"
+    [ "$(metric_rows "$tmp/m/runs.csv" world all imports_compute | wc -l)" -eq 25 ] || fail "12 variants x 2 runs"
+    /usr/bin/python3 "$(dirname "$0")/check_datapackage.py" "$tmp/m" || fail "datapackage.json of a Morris sweep"
     head -1 "$tmp/m/morris.csv" | grep -qx "metric,rank,parameter,mu_star,mu,sigma,effects" || fail "morris.csv header"
     # The licence approval drives China's imports; the description changes nothing (mu* = 0, last).
     grep -q "^country.CHN.imports_compute,1,policies.us-flagship-licence.license.approval," "$tmp/m/morris.csv" \
@@ -197,7 +212,7 @@ case "$check" in
     expect_code 0 "$bin" sweep "$lic" --param routes.SGP.markup=0.02:0.2 --design lhs:4 -o "$tmp/l2" --quiet
     expect_code 0 "$bin" sweep "$lic" --param routes.SGP.markup=0.02:0.2 --design lhs:4 -o "$tmp/l3" --quiet --seed 99
     same_files "$tmp/l1" "$tmp/l2" runs.csv summary.csv
-    [ "$(wc -l < "$tmp/l1/summary.csv")" -eq 5 ] || fail "lhs:4 gives 4 variants"
+    [ "$(metric_rows "$tmp/l1/summary.csv" world all imports_compute | wc -l)" -eq 5 ] || fail "lhs:4 gives 4 variants"
     ! cmp -s <(cut -d, -f2 "$tmp/l1/summary.csv") <(cut -d, -f2 "$tmp/l3/summary.csv") || fail "--seed does not move the lhs points"
     ;;
   mpi-run)

@@ -17,13 +17,16 @@ files="runs.csv summary.csv sobol.csv scenario.resolved.yaml"
 case "$check" in
   outputs)
     expect_code 0 "$bin" sweep "$lic" "${args[@]}" -o "$tmp/s"
-    [ "$(wc -l < "$tmp/s/summary.csv")" -eq 41 ] || fail "summary.csv: 8 rows x (3 + 2) variants"
-    [ "$(wc -l < "$tmp/s/runs.csv")" -eq 81 ] || fail "runs.csv: 40 variants x 2 runs"
-    head -1 "$tmp/s/runs.csv" | grep -q "^variant,block,row,$approval,routes.SGP.markup,description,run," \
+    metric_rows "$tmp/s/summary.csv" world all imports_compute > "$tmp/sum"
+    [ "$(wc -l < "$tmp/sum")" -eq 41 ] || fail "summary.csv: 8 rows x (3 + 2) variants"
+    [ "$(metric_rows "$tmp/s/runs.csv" world all imports_compute | wc -l)" -eq 81 ] \
+      || fail "runs.csv: 40 variants x 2 runs"
+    head -1 "$tmp/s/runs.csv" | grep -qx "variant,block,row,$approval,routes.SGP.markup,description,run,scope,key,metric,value" \
       || fail "runs.csv header"
-    [ "$(cut -d, -f2 "$tmp/s/summary.csv" | sed -n 2,6p | tr '\n' ' ')" = "A B AB_1 AB_2 AB_3 " ] \
+    [ "$(cut -d, -f2 "$tmp/sum" | sed -n 2,6p | tr '\n' ' ')" = "A B AB_1 AB_2 AB_3 " ] \
       || fail "summary.csv: blocks of row 0"
-    grep -q "^39,AB_3,7," "$tmp/s/summary.csv" || fail "summary.csv: the last variant"
+    grep -q "^39,AB_3,7," "$tmp/sum" || fail "summary.csv: the last variant"
+    /usr/bin/python3 "$(dirname "$0")/check_datapackage.py" "$tmp/s" || fail "datapackage.json of a Sobol sweep"
     head -1 "$tmp/s/sobol.csv" \
       | grep -qx "metric,rank,parameter,s1,s1_low,s1_high,st,st_low,st_high,n,variance,resamples" \
       || fail "sobol.csv header"

@@ -89,7 +89,7 @@ case "$check" in
     expect_code 0 "$bin" run "$u" --runs 3 -o "$tmp/v0" --quiet --detail none \
       --set buyers.cn-cloud.risk_tolerance=0.3
     a=$(awk -F, '$1 == "world" && $3 == "imports_compute" {print $4}' "$tmp/v0/summary.csv")
-    b=$(awk -F, 'NR == 2 {print $4}' "$tmp/sw/summary.csv")
+    b=$(metric_rows "$tmp/sw/summary.csv" world all imports_compute | awk -F, 'NR == 2 {print $3}')
     [ "$a" = "$b" ] || fail "sweep variant 0 mean $b differs from run --set $a"
     ;;
   equilibrium)

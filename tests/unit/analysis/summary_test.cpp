@@ -151,6 +151,49 @@ TEST_CASE("SummaryCollector sums the headline metrics of a run", "[analysis][sum
         {"revenue", "nvidia/SGP", "share", 100000.0 / 449000.0},
         {"revenue", "huawei/CHN", "revenue_usd", 247500},
         {"revenue", "huawei/CHN", "share", 1},
+        // Routes by origin, hub (direct first), destination; the two diverted flows join.
+        {"route", "TWN/direct/CHN", "units", 8},
+        {"route", "TWN/direct/CHN", "compute", 8},
+        {"route", "TWN/direct/CHN", "value_usd", 200000},
+        {"route", "TWN/direct/CHN", "seized_units", 0},
+        {"route", "TWN/direct/SGP", "units", 4},
+        {"route", "TWN/direct/SGP", "compute", 4},
+        {"route", "TWN/direct/SGP", "value_usd", 100000},
+        {"route", "TWN/direct/SGP", "seized_units", 0},
+        {"route", "TWN/SGP/CHN", "units", 6},
+        {"route", "TWN/SGP/CHN", "compute", 6},
+        {"route", "TWN/SGP/CHN", "value_usd", 150000},
+        {"route", "TWN/SGP/CHN", "seized_units", 1.5},
+        {"route", "CHN/direct/CHN", "units", 15},
+        {"route", "CHN/direct/CHN", "compute", 9},
+        {"route", "CHN/direct/CHN", "value_usd", 247500},
+        {"route", "CHN/direct/CHN", "seized_units", 0},
+        // Every channel, used or not; revenue from the revenue records of the channel.
+        {"channel", "direct", "units", 27},
+        {"channel", "direct", "compute", 21},
+        {"channel", "direct", "value_usd", 547500},
+        {"channel", "direct", "seized_units", 0},
+        {"channel", "direct", "revenue_usd", 596500},
+        {"channel", "licensed", "units", 0},
+        {"channel", "licensed", "compute", 0},
+        {"channel", "licensed", "value_usd", 0},
+        {"channel", "licensed", "seized_units", 0},
+        {"channel", "licensed", "revenue_usd", 0},
+        {"channel", "transshipped", "units", 0},
+        {"channel", "transshipped", "compute", 0},
+        {"channel", "transshipped", "value_usd", 0},
+        {"channel", "transshipped", "seized_units", 0},
+        {"channel", "transshipped", "revenue_usd", 0},
+        {"channel", "diverted", "units", 6},
+        {"channel", "diverted", "compute", 6},
+        {"channel", "diverted", "value_usd", 150000},
+        {"channel", "diverted", "seized_units", 1.5},
+        {"channel", "diverted", "revenue_usd", 100000},
+        {"channel", "remote", "units", 0},
+        {"channel", "remote", "compute", 0},
+        {"channel", "remote", "value_usd", 0},
+        {"channel", "remote", "seized_units", 0},
+        {"channel", "remote", "revenue_usd", 0},
     };
     const auto rows = c.rows();
     INFO(show(rows));
@@ -190,7 +233,13 @@ TEST_CASE("SummaryCollector without activity gives zeros, not NaN", "[analysis][
     // The buyer's country is listed even without imports (mean price index 0 without ticks).
     CHECK(std::count_if(rows.begin(), rows.end(),
                         [](const SummaryRow& r) { return r.scope == "country"; }) == 10);
-    CHECK(rows.back() == SummaryRow{"revenue", "nvidia/CHN", "share", 0});
+    CHECK(std::count(rows.begin(), rows.end(), SummaryRow{"revenue", "nvidia/CHN", "share", 0}) ==
+          1);
+    // No flows: no route rows, but every channel's five.
+    CHECK(std::none_of(rows.begin(), rows.end(),
+                       [](const SummaryRow& r) { return r.scope == "route"; }));
+    CHECK(std::count_if(rows.begin(), rows.end(),
+                        [](const SummaryRow& r) { return r.scope == "channel"; }) == 25);
 }
 
 TEST_CASE("SummaryCollector rejects records outside the scenario", "[analysis][summary]") {

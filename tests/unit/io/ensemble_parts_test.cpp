@@ -216,18 +216,27 @@ TEST_CASE("the assembler writes a sweep's runs.csv, per-variant summary.csv and 
     EnsembleAssembler a(plan, out);
     for (std::size_t t = 0; t < 4; ++t) a.add(t, parts / plan.part_name(t));
     a.finish();
+    // Long, like a run's summary.csv: a row per variant, run and metric the part has (the plan's
+    // metric "country.C,N.x" is in no part, so in no row).
     CHECK(read_file(out / "runs.csv") ==
-          "variant,trajectory,point,routes.SGP.detection,countries.SGP.groups,run,world.imports_"
-          "compute,"
-          "\"country.C,N.x\"\n"  // a column name is quoted as a whole when needed
-          "0,0,0,0,\"[tier2, hub]\",0,10.000000,nan\n"
-          "0,0,0,0,\"[tier2, hub]\",1,14.000000,nan\n"
-          "1,0,1,0.666666666667,\"[tier2, hub]\",0,30.000000,nan\n"
-          "1,0,1,0.666666666667,\"[tier2, hub]\",1,34.000000,nan\n");
-    const std::string summary = read_file(out / "summary.csv");
-    CHECK(summary.find("1,0,1,0.666666666667,\"[tier2, "
-                       "hub]\",2,32.000000,2.828427,30.200000,32.000000,33.800000") !=
-          std::string::npos);
+          "variant,trajectory,point,routes.SGP.detection,countries.SGP.groups,run,scope,key,"
+          "metric,value\n"
+          "0,0,0,0,\"[tier2, hub]\",0,world,all,imports_compute,10.000000\n"
+          "0,0,0,0,\"[tier2, hub]\",1,world,all,imports_compute,14.000000\n"
+          "1,0,1,0.666666666667,\"[tier2, hub]\",0,world,all,imports_compute,30.000000\n"
+          "1,0,1,0.666666666667,\"[tier2, hub]\",1,world,all,imports_compute,34.000000\n");
+    CHECK(read_file(out / "summary.csv") ==
+          "variant,trajectory,point,routes.SGP.detection,countries.SGP.groups,scope,key,metric,"
+          "mean,sd,p05,p50,p95,runs,se\n"
+          "0,0,0,0,\"[tier2, hub]\",world,all,imports_compute,12.000000,2.828427,10.200000,"
+          "12.000000,13.800000,2,2.000000\n"
+          "1,0,1,0.666666666667,\"[tier2, hub]\",world,all,imports_compute,32.000000,2.828427,"
+          "30.200000,32.000000,33.800000,2,2.000000\n");
+    // The columns of the data package: numbers where every variant's value is one.
+    const auto leading = ts::io::sweep_leading_columns(plan);
+    REQUIRE(leading.size() == 5);
+    CHECK(leading[3].type == "number");
+    CHECK(leading[4].type == "string");
     CHECK(read_file(out / "morris.csv") ==
           "metric,rank,parameter,mu_star,mu,sigma,effects\n"
           "world.imports_compute,1,routes.SGP.detection,30.000000,30.000000,0.000000,1\n"
@@ -284,8 +293,8 @@ TEST_CASE("a Sobol sweep's plan round-trips, the assembler writes block, row and
     for (std::size_t t = 0; t < 6; ++t) a.add(t, parts / plan.part_name(t));
     a.finish();
     const std::string runs = read_file(out / "runs.csv");
-    CHECK(runs.rfind("variant,block,row,x,run,", 0) == 0);
-    CHECK(runs.find("\n5,AB_1,1,5,0,4.000000,") != std::string::npos);
+    CHECK(runs.rfind("variant,block,row,x,run,scope,key,metric,value\n", 0) == 0);
+    CHECK(runs.find("\n5,AB_1,1,5,0,world,all,imports_compute,4.000000\n") != std::string::npos);
     const std::string sobol = read_file(out / "sobol.csv");
     CHECK(sobol.rfind("metric,rank,parameter,s1,s1_low,s1_high,st,st_low,st_high,n,variance,"
                       "resamples\nworld.imports_compute,1,x,0.400000,",

@@ -161,6 +161,7 @@ TEST_CASE("check_output_size refuses above the limit with advice", "[estimate]")
     CHECK(advice(Detail::none, 1).find("; use fewer ticks, or --max-output") != std::string::npos);
     const auto sweep = ts::io::estimate_sweep_output(101, 10000, 1, 8);
     CHECK(sweep.files.front().name == "runs.csv");
-    CHECK(sweep.files.front().rows == Approx(101.0 * 10000.0));
+    CHECK(sweep.files.front().rows == Approx(101.0 * 10000.0 * 8.0));  // long: a row per metric
+    CHECK(sweep.files.back().rows == Approx(101.0 * 8.0));
     CHECK_THROWS_AS(ts::io::check_output_size(sweep, 10e6, "sweep"), ts::InputError);
 }
