@@ -69,7 +69,33 @@ case "$check" in
     expect_code 0 "$bin" validate scenarios/examples/markets/schedules.yaml
     grep -q "^schedules$" "$tmp/stdout" || fail "schedules missing"
     grep -q "^      2024-04-01 (tick 3) = 0.1, 2024-10-01 (tick 9) = 0.25," "$tmp/stdout" || fail "schedule points"
-    ! sed -n '/^schedules$/,$p' "$tmp/stdout" | awk 'length > 100' | grep -q . || fail "a schedule line is over 100 columns"
+    ! sed -n '/^schedules$/,/^$/p' "$tmp/stdout" | awk 'length > 100' | grep -q . || fail "a schedule line is over 100 columns"
+    # It extends the policies' base: its changes fit in 100 columns too (→ is one column).
+    width=$(sed -n '/^changes /,/^$/p' "$tmp/stdout" | LC_ALL=C.UTF-8 wc -L)
+    [ "$width" -gt 0 ] && [ "$width" -le 100 ] || fail "changes are $width columns wide"
+    ;;
+  validate-variant-changes)
+    # A file that extends another: what it adds, overrides and removes, at its lines.
+    v=tests/scenarios/variant-changes
+    expect_code 0 "$bin" validate $v/variant.yaml
+    out=$(sed -n '/^changes /,/^ok:/p' "$tmp/stdout")
+    for want in "^changes    against $v/base.yaml: 2 overrides, 2 additions, 2 removals\$" \
+                '^      5  removes    policies\[cn-tariff\] (base line 17)$' \
+                '^      6  removes    routes\[SGP\] (base line 12)$' \
+                '^      9  overrides  buyers\[cn-cloud\].demand: 500 → 800 (base line 10)$' \
+                '^      9  adds       buyers\[cn-cloud\].growth = 0.01$' \
+                '^     12  overrides  policies\[us-licence\]: license.approval: 0.5 → 0.2 (base line 14)$' \
+                '^     13  adds       policies\[us-ban\]$'; do
+      grep -q "$want" <<<"$out" || fail "validate changes lack '$want': $out"
+    done
+    tail -1 "$tmp/stdout" | grep -q "^ok: " || fail "ok is not the last line"
+    # A bundled variant whose base extends another file: inherited places name that file.
+    expect_code 0 "$bin" validate scenarios/chips/h20-banned.yaml
+    grep -q '^     12  removes    policies\[us-h20-licence\] (from scenarios/chips/world.yaml:[0-9]*)$' \
+      "$tmp/stdout" || fail "h20-banned removal: $(cat "$tmp/stdout")"
+    # A file without extends has no such section.
+    expect_code 0 "$bin" validate $v/base.yaml
+    ! grep -q "^changes " "$tmp/stdout" || fail "changes printed for a file without extends"
     ;;
   outputs-complete)
     expect_code 0 "$bin" run "$ex" -o "$tmp/out" --quiet
