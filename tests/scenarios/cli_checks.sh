@@ -97,6 +97,30 @@ case "$check" in
     expect_code 0 "$bin" validate $v/base.yaml
     ! grep -q "^changes " "$tmp/stdout" || fail "changes printed for a file without extends"
     ;;
+  debug-log)
+    # --log-level debug: the job's and the engine's phase times, each policy transition and
+    # each rebuild of the legality tables, on stderr only.
+    lic=scenarios/examples/policies/licence.yaml
+    expect_code 0 "$bin" run $lic -o "$tmp/out" --quiet --log-level debug
+    for want in '^debug: tick 6 (2024-07-01): policy us-flagship-licence takes force: export_control by USA to CHN, licence approval 0.5 after 2 tick(s), covers exports and re-exports$' \
+                '^debug: tick 0 (2024-01-01): legality tables rebuilt (start of the run): 3 routes, [0-9]* candidate routes$' \
+                '^debug: tick 6 (2024-07-01): legality tables rebuilt (policies in force or announced changed): ' \
+                '^debug: engine phase policy: [0-9.]* s ([0-9.]* % of the tick loop)$' \
+                '^debug: run phase simulate (the tick loop, per-tick files): [0-9.]* s$'; do
+      grep -q "$want" "$tmp/stderr" || fail "debug log lacks '$want': $(cat "$tmp/stderr")"
+    done
+    ! grep -q "debug:" "$tmp/stdout" || fail "debug lines on stdout"
+    # A scheduled value the tables hold, a reaction triggered.
+    expect_code 0 "$bin" run scenarios/examples/markets/schedules.yaml -o "$tmp/s" --quiet --log-level debug
+    grep -q '^debug: tick 9 (2024-10-01): legality tables rebuilt (a scheduled value the tables hold changed)' \
+      "$tmp/stderr" || fail "no schedule rebuild: $(cat "$tmp/stderr")"
+    expect_code 0 "$bin" run scenarios/examples/policies/reaction.yaml -o "$tmp/r" --quiet --log-level debug
+    grep -q '^debug: tick [0-9]* ([0-9-]*): triggered us-closes-malaysia by USA: ' "$tmp/stderr" \
+      || fail "no reaction line: $(cat "$tmp/stderr")"
+    # Above debug, none of it.
+    expect_code 0 "$bin" run $lic -o "$tmp/info" --quiet
+    ! grep -q "debug:" "$tmp/stderr" || fail "debug lines at the info level"
+    ;;
   outputs-complete)
     expect_code 0 "$bin" run "$ex" -o "$tmp/out" --quiet
     for f in flows.csv countries.csv markets.csv revenue.csv events.csv summary.csv manifest.json scenario.resolved.yaml datapackage.json; do
