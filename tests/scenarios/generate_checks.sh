@@ -98,6 +98,36 @@ case "$check" in
     bad "countries" --countries lots "${base[@]}" -o "$tmp/out.yaml"
     bad "does not exist" --countries 20 "${base[@]}" -o "$tmp/no/such/dir/out.yaml"
     ;;
+  large-table)
+    # A large world's result table: the 15 countries (suppliers) largest by imports_compute
+    # (revenue_usd), then how many more are in summary.csv.
+    expect_code 0 "$bin" generate --countries 60 --suppliers 25 --products 3 --buyers 300 --hubs 3 \
+      --ticks 12 -o "$tmp/big.yaml"
+    expect_code 0 "$bin" run "$tmp/big.yaml" -o "$tmp/big"
+    table() {  # table HEADER: the rows of the table under HEADER, up to the blank line
+      sed -n "/^$1 /,/^\$/p" "$tmp/stdout" | sed '1d;/^$/d'
+    }
+    top() {  # top SCOPE METRIC: the 15 keys of summary.csv largest by METRIC
+      grep "^$1,[^,]*,$2," "$tmp/big/summary.csv" | sort -t, -k4,4 -g -r -s | head -15 | cut -d, -f2
+    }
+    [ "$(table country | grep -c '^X')" -eq 15 ] || fail "not 15 country rows: $(table country)"
+    [ "$(table country | grep '^X' | cut -d' ' -f1)" = "$(top country imports_compute)" ] \
+      || fail "countries are not the largest by imports_compute: $(table country)"
+    table country | grep -q '^… 45 more (in summary.csv); the 15 countries above are the largest by imports_compute$' \
+      || fail "no '… 45 more' line: $(table country)"
+    [ "$(table supplier | grep -c '^s')" -eq 15 ] || fail "not 15 supplier rows: $(table supplier)"
+    [ "$(table supplier | grep '^s' | cut -d' ' -f1)" = "$(top supplier revenue_usd)" ] \
+      || fail "suppliers are not the largest by revenue_usd: $(table supplier)"
+    grep -q '^… 10 more (in summary.csv); the 15 suppliers above are the largest by revenue_usd$' \
+      "$tmp/stdout" || fail "no '… 10 more' supplier line: $(cat "$tmp/stdout")"
+    # A small world (20 countries, 10 suppliers): every row, in scenario order.
+    expect_code 0 "$bin" generate "${small[@]}" --ticks 12 -o "$tmp/small.yaml"
+    expect_code 0 "$bin" run "$tmp/small.yaml" -o "$tmp/small"
+    ! grep -q "more (in summary.csv)" "$tmp/stdout" || fail "a small world's table was cut"
+    [ "$(table country | cut -d' ' -f1)" = "$(grep -o '^  - {code: X[A-Z]*' "$tmp/small.yaml" | cut -c12-)" ] \
+      || fail "countries not in scenario order: $(table country)"
+    [ "$(table supplier | wc -l)" -eq 10 ] || fail "not every supplier: $(table supplier)"
+    ;;
   *) fail "unknown check '$check'" ;;
 esac
 echo "ok: $check"
