@@ -15,6 +15,7 @@
 #include "io/compare_report.hpp"
 #include "io/observed.hpp"
 #include "io/scenario_reader.hpp"
+#include "io/variant_changes.hpp"
 #include "run/explain_job.hpp"
 #include "run/run_job.hpp"
 
@@ -191,6 +192,8 @@ int validate_command(const Invocation& inv) {
     print_world(s);
     for (const auto& note : engine::Simulation::unsimulated_features(s))
         fmt::print(stderr, "note: {}\n", note);
+    if (const auto changes = io::variant_changes(scenario.file))
+        fmt::print("{}", io::render_variant_changes(*changes));
     fmt::print("\nok: {} is valid\n", s.source_file);
     return 0;
 }

@@ -130,16 +130,21 @@ int generate_command(const Invocation& inv) {
     const bool to_stdout = output == "-";
     if (!to_stdout) check_output_file(output, vm.count("force") > 0);
 
-    const std::string text = io::generate_scenario(spec);
+    io::GeneratedSize size;
+    const std::string text = io::generate_scenario(spec, &size);
     if (to_stdout) {
         std::cout << text;
         std::cout.flush();
         if (!std::cout) throw RunError("cannot write the scenario to standard output");
+        // The scenario is on standard output: what it holds goes to stderr.
+        fmt::print(stderr, "wrote the scenario to standard output ({} bytes): {}\n", text.size(),
+                   io::describe(size));
         return 0;
     }
     io::AtomicFile file{fs::path(output)};
     file.write(text);
     file.commit();
+    fmt::print("wrote {} ({} bytes): {}\n", output, text.size(), io::describe(size));
     return 0;
 }
 

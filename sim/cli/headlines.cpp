@@ -22,29 +22,61 @@ std::string human(double v) {
     return fmt::format("{:.2f}", v);
 }
 
+namespace {
+
+using Metrics = std::map<std::string, double>;
+
+/// The rows of a headline table: in scenario order when there are at most kHeadlineAll, else
+/// the kHeadlineTop largest by `main` (descending; ties in scenario order). Returns how many
+/// were left out.
+std::size_t table_rows(std::vector<std::pair<std::string, Metrics*>>& rows, const char* main) {
+    if (rows.size() <= kHeadlineAll) return 0;
+    std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+        return (*a.second)[main] > (*b.second)[main];
+    });
+    const std::size_t left = rows.size() - kHeadlineTop;
+    rows.resize(kHeadlineTop);
+    return left;
+}
+
+/// What follows a cut table: what the rows shown are and where the rest is.
+void print_rest(std::size_t left, std::size_t shown, const char* what, const char* main) {
+    if (left == 0) return;
+    fmt::print("… {} more (in summary.csv); the {} {} above are the largest by {}\n", left, shown,
+               what, main);
+}
+
+}  // namespace
+
 void print_headlines(const model::Scenario& s, const std::vector<analysis::SummaryRow>& rows) {
-    std::map<std::string, std::map<std::string, double>> country, supplier;
+    std::map<std::string, Metrics> country, supplier;
     for (const auto& r : rows) {
         if (r.scope == "country") country[r.key][r.metric] = r.value;
         if (r.scope == "supplier") supplier[r.key][r.metric] = r.value;
     }
+    std::vector<std::pair<std::string, Metrics*>> countries, suppliers;
+    for (const auto& c : s.countries)
+        if (auto it = country.find(c.code); it != country.end())
+            countries.emplace_back(c.code, &it->second);
+    for (const auto& sup : s.suppliers)
+        if (auto it = supplier.find(sup.id); it != supplier.end())
+            suppliers.emplace_back(sup.id, &it->second);
+
+    const std::size_t countries_left = table_rows(countries, "imports_compute");
     fmt::print("\n{:<10} {:>16} {:>14} {:>14} {:>16}\n", "country", "imports_compute",
                "unmet_compute", "price_index", "tariff_rev_usd");
-    for (const auto& c : s.countries) {
-        auto it = country.find(c.code);
-        if (it == country.end()) continue;
-        auto& m = it->second;
-        fmt::print("{:<10} {:>16} {:>14} {:>14} {:>16}\n", c.code, human(m["imports_compute"]),
-                   human(m["unmet_compute"]), human(m["price_index_mean"]),
-                   human(m["tariff_revenue_usd"]));
-    }
+    for (const auto& [code, m] : countries)
+        fmt::print("{:<10} {:>16} {:>14} {:>14} {:>16}\n", code, human((*m)["imports_compute"]),
+                   human((*m)["unmet_compute"]), human((*m)["price_index_mean"]),
+                   human((*m)["tariff_revenue_usd"]));
+    print_rest(countries_left, countries.size(), "countries", "imports_compute");
+
+    const std::size_t suppliers_left = table_rows(suppliers, "revenue_usd");
     fmt::print("\n{:<16} {:>16} {:>14}\n", "supplier", "revenue_usd", "units_shipped");
-    for (const auto& sup : s.suppliers) {
-        auto it = supplier.find(sup.id);
-        if (it == supplier.end()) continue;
-        fmt::print("{:<16} {:>16} {:>14}\n", sup.id, human(it->second["revenue_usd"]),
-                   human(it->second["units_shipped"]));
-    }
+    for (const auto& [id, m] : suppliers)
+        fmt::print("{:<16} {:>16} {:>14}\n", id, human((*m)["revenue_usd"]),
+                   human((*m)["units_shipped"]));
+    print_rest(suppliers_left, suppliers.size(), "suppliers", "revenue_usd");
 }
 
 void print_shard_outcome(const std::string& what, const run::ShardOutcome& o, const fs::path& out,

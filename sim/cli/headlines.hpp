@@ -16,6 +16,13 @@ namespace ts::cli {
 /// A number for a table, readable at any magnitude ("1.25M").
 std::string human(double v);
 
+/// A headline table of at most this many rows is shown whole, in scenario order; a longer one
+/// shows its kHeadlineTop largest rows by its first column and "… N more (in summary.csv)".
+inline constexpr std::size_t kHeadlineAll = 20;
+inline constexpr std::size_t kHeadlineTop = 15;
+
+/// The countries (imports_compute, unmet_compute, price index, tariff revenue) and the
+/// suppliers (revenue, units shipped) of a run's summary.
 void print_headlines(const model::Scenario& s, const std::vector<analysis::SummaryRow>& rows);
 
 /// `what` is the command ("run", "sweep"); `seconds` the job's wall time.

@@ -119,19 +119,39 @@ void launch_events(int tick, const World& world, const BehaviourState& behaviour
 
 }  // namespace
 
-void phase_policy(int tick, const World& world, const BehaviourState& behaviour,
-                  policy::PolicyBook& policies, policy::Legality& legality,
-                  std::vector<policy::Transition>& transitions, const BuyerState& buyers,
-                  CandidateState& cands, ConstraintState& constraints, TickRecord& record,
-                  bool tables_moved) {
+const char* to_string(Rebuild r) {
+    switch (r) {
+        case Rebuild::none:
+            return "none";
+        case Rebuild::start:
+            return "start of the run";
+        case Rebuild::policies:
+            return "policies in force or announced changed";
+        case Rebuild::schedule:
+            return "a scheduled value the tables hold changed";
+    }
+    return "?";
+}
+
+Rebuild phase_policy(int tick, const World& world, const BehaviourState& behaviour,
+                     policy::PolicyBook& policies, policy::Legality& legality,
+                     std::vector<policy::Transition>& transitions, const BuyerState& buyers,
+                     CandidateState& cands, ConstraintState& constraints, TickRecord& record,
+                     bool tables_moved) {
     transitions.clear();
-    if (policies.advance(tick, transitions) || tick == 0 || tables_moved) {
+    const bool changed = policies.advance(tick, transitions);
+    const Rebuild why = tick == 0      ? Rebuild::start
+                        : changed      ? Rebuild::policies
+                        : tables_moved ? Rebuild::schedule
+                                       : Rebuild::none;
+    if (why != Rebuild::none) {
         legality.rebuild();
         refresh_candidates(policies, legality, buyers, cands);
     }
     reset_quota_periods(tick, world.scenario, legality, constraints);
     transition_events(tick, world.scenario, policies, transitions, record);
     launch_events(tick, world, behaviour, record);
+    return why;
 }
 
 }  // namespace ts::engine

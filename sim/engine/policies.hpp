@@ -12,10 +12,15 @@
 
 namespace ts::engine {
 
-void phase_policy(int tick, const World& world, const BehaviourState& behaviour,
-                  policy::PolicyBook& policies, policy::Legality& legality,
-                  std::vector<policy::Transition>& transitions, const BuyerState& buyers,
-                  CandidateState& cands, ConstraintState& constraints, TickRecord& record,
-                  bool tables_moved = false);
+/// Why phase_policy rebuilt the legality tables in a tick (none: it did not): the first tick,
+/// a change of the policies in force or announced, or a scheduled value the tables hold.
+enum class Rebuild { none, start, policies, schedule };
+const char* to_string(Rebuild r);
+
+Rebuild phase_policy(int tick, const World& world, const BehaviourState& behaviour,
+                     policy::PolicyBook& policies, policy::Legality& legality,
+                     std::vector<policy::Transition>& transitions, const BuyerState& buyers,
+                     CandidateState& cands, ConstraintState& constraints, TickRecord& record,
+                     bool tables_moved = false);
 
 }  // namespace ts::engine

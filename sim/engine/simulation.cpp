@@ -294,8 +294,8 @@ void Simulation::step(Recorder& recorder) {
     else
         phase_ = Phase::schedules;  // nothing scheduled: not even the clock is read
     timed(Phase::policy, [&] {
-        phase_policy(tick_, now_, behaviour_, policies_, legality_, transitions_, buyers_, cands_,
-                     constraints_, record_, tables_moved_);
+        rebuild_ = phase_policy(tick_, now_, behaviour_, policies_, legality_, transitions_,
+                                buyers_, cands_, constraints_, record_, tables_moved_);
     });
     timed(Phase::production, [&] { phase_production(t, inputs_, offers_, pools_, record_); });
     timed(Phase::demand, [&] { phase_demand(t, inputs_, offers_, buyers_); });

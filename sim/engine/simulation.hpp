@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/engine_state.hpp"
+#include "engine/policies.hpp"
 #include "engine/records.hpp"
 #include "engine/records_phase.hpp"
 #include "engine/world.hpp"
@@ -68,6 +69,10 @@ class Simulation {
     const TransitState& transit() const { return transit_; }
     const PoolState& pools() const { return pools_; }
     const TickRecord& tick_record() const { return record_; }
+    /// The policies that were announced, took force or lapsed in the last tick's policy phase,
+    /// and why that phase rebuilt the legality tables (Rebuild::none: it did not).
+    const std::vector<policy::Transition>& transitions() const { return transitions_; }
+    Rebuild rebuild() const { return rebuild_; }
 
     /// Features the scenario uses that this engine reads but does not simulate yet.
     static std::vector<std::string> unsimulated_features(const model::Scenario& scenario);
@@ -127,6 +132,7 @@ class Simulation {
     std::uint64_t route_checks_counted_ = 0, requests_counted_ = 0;
     TickRecord record_;
     std::vector<policy::Transition> transitions_;
+    Rebuild rebuild_ = Rebuild::none;
     PhaseProbe* probe_ = nullptr;
 };
 

@@ -225,6 +225,13 @@ std::string Difference::name() const {
     return out;
 }
 
+const Doc* find_path(const Doc& root, const std::vector<PathStep>& path) {
+    const Doc* node = &root;
+    for (const auto& step : path)
+        if (!(node = step_in(*node, step))) return nullptr;
+    return node;
+}
+
 std::vector<Difference> differences(const Doc& a, const Doc& b) {
     Differ d;
     d.maps(a, b, {});

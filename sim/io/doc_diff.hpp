@@ -34,6 +34,9 @@ struct Difference {
 /// `name` and `description` are ignored.
 std::vector<Difference> differences(const Doc& a, const Doc& b);
 
+/// The node at `path` in `root` (a map), or null: where a difference's value is in a tree.
+const Doc* find_path(const Doc& root, const std::vector<PathStep>& path);
+
 /// Differences grouped by the item they belong to (policies[x], buyers[y], time, ...): the
 /// members of each group in order.
 std::vector<std::vector<std::size_t>> group_by_item(const std::vector<Difference>& diffs);

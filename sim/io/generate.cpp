@@ -173,6 +173,13 @@ class Generator {
   public:
     explicit Generator(const GenerateSpec& spec) : spec_(spec) {}
 
+    /// The world's size, once run() has written it.
+    GeneratedSize size() const {
+        return {countries_.size(), products_.size(), suppliers_.size(),
+                offers_.size(),    sz(spec_.buyers), hubs_.size(),
+                policies_,         sz(spec_.ticks),  weekly_ ? "week" : "month"};
+    }
+
     std::string run() {
         make_time();
         make_countries();
@@ -189,6 +196,13 @@ class Generator {
     void line(fmt::format_string<Args...> f, Args&&... args) {
         out_ += fmt::format(f, std::forward<Args>(args)...);
         out_ += '\n';
+    }
+
+    /// A line that is one policy.
+    template <typename... Args>
+    void policy_line(fmt::format_string<Args...> f, Args&&... args) {
+        line(f, std::forward<Args>(args)...);
+        ++policies_;
     }
 
     Rng stream(Stream s) const { return Rng(spec_.seed, 0, s, Purpose::parameter_draw); }
@@ -513,13 +527,13 @@ class Generator {
         line(
             "  # the main producer jurisdiction licenses high-end chips to group D5, rarely "
             "granted");
-        line(
+        policy_line(
             "  - {{id: high-end-control, by: {}, type: export_control, {}, products: {}, "
             "destinations: {{groups: [D5]}}, license: {{approval: {:.2f}, delay: 2}}, covers: "
             "[exports, reexports]}}",
             main, dates(0.15, 0.2, -1.0), high, approval);
         line("  # ... and prohibits the top chip there for a while (lapses before the end)");
-        line(
+        policy_line(
             "  - {{id: top-chip-ban, by: {}, type: export_control, {}, products: {}, "
             "destinations: {{groups: [D5]}}, covers: [exports, reexports]}}",
             main, dates(0.45, 0.5, 0.85), top);
@@ -530,7 +544,7 @@ class Generator {
                 1.0, std::round(0.5 * tier2_demand_ * per_quarter * static_cast<double>(high_end_) /
                                 static_cast<double>(products_.size())));
             line("  # a quota on high-end chips for the second tier, per destination and quarter");
-            line(
+            policy_line(
                 "  - {{id: tier2-quota, by: {}, type: quota, {}, products: {}, destinations: "
                 "{{groups: [tier2]}}, cap: {:.0f}, period: quarter}}",
                 main, dates(-1.0, 0.35, -1.0), high, cap);
@@ -538,27 +552,28 @@ class Generator {
         line(
             "  # tariffs: the rival on everything made elsewhere, the main jurisdiction on a "
             "second producer");
-        line(
+        policy_line(
             "  - {{id: rival-tariff, by: {}, type: tariff, {}, rate: 0.25, origins: {{all: true, "
             "except: [{}]}}, products: {{all: true}}}}",
             rival, dates(0.25, 0.3, -1.0), rival);
         if (producers_ >= 2) {
-            line(
+            policy_line(
                 "  - {{id: main-tariff, by: {}, type: tariff, {}, rate: 0.10, origins: "
                 "{{countries: [{}]}}, products: {{all: true}}}}",
                 main, dates(-1.0, 0.6, 0.9), countries_[producers_ - 1].code);
         }
         line("  # a fee on the chips still allowed to D5, paid by the supplier");
-        line(
+        policy_line(
             "  - {{id: d5-export-fee, by: {}, type: export_fee, {}, rate: 0.15, products: {}, "
             "destinations: {{groups: [D5]}}}}",
             main, dates(-1.0, 0.55, -1.0), below_high);
         if (!hubs_.empty()) {
-            line("  - {{id: hub-enforcement, by: {}, type: enforcement, {}, detection: 0.25}}",
-                 countries_[hubs_.front()].code, dates(-1.0, 0.4, -1.0));
+            policy_line(
+                "  - {{id: hub-enforcement, by: {}, type: enforcement, {}, detection: 0.25}}",
+                countries_[hubs_.front()].code, dates(-1.0, 0.4, -1.0));
         }
         line("  # the rival asks its buyers to avoid the entry chip");
-        line(
+        policy_line(
             "  - {{id: rival-avoids-entry-chip, by: {}, type: import_restriction, {}, products: "
             "{{ids: [{}]}}, compliance: 0.5}}",
             rival, dates(-1.0, 0.7, -1.0), products_.back().id);
@@ -569,6 +584,7 @@ class Generator {
 
     const GenerateSpec& spec_;
     std::string out_;
+    size_t policies_ = 0;
     Calendar calendar_;
     bool weekly_ = false;
     double ticks_per_year_ = 12.0;
@@ -616,9 +632,20 @@ void check_generate_spec(const GenerateSpec& spec) {
     throw InputError(std::move(problems));
 }
 
-std::string generate_scenario(const GenerateSpec& spec) {
+std::string generate_scenario(const GenerateSpec& spec, GeneratedSize* size) {
     check_generate_spec(spec);
-    return Generator(spec).run();
+    Generator g(spec);
+    std::string text = g.run();
+    if (size) *size = g.size();
+    return text;
+}
+
+std::string describe(const GeneratedSize& s) {
+    return fmt::format(
+        "{} countries, {} products, {} suppliers with {} offers, {} buyers, {} hubs, {} "
+        "policies, {} ticks of one {}",
+        s.countries, s.products, s.suppliers, s.offers, s.buyers, s.hubs, s.policies, s.ticks,
+        s.step);
 }
 
 }  // namespace ts::io

@@ -14,6 +14,7 @@
 //
 // The text is a pure function of the spec (ts::Rng streams keyed by the seed; no unordered
 // iteration): the same spec gives byte-identical YAML.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -43,7 +44,17 @@ inline constexpr int kMaxOffersPerBuyer = 12;
 /// Throws InputError (one message per problem) if the sizes cannot be represented.
 void check_generate_spec(const GenerateSpec& spec);
 
-/// The scenario YAML. Calls check_generate_spec first.
-std::string generate_scenario(const GenerateSpec& spec);
+/// What a generated scenario holds, for the message of `tradesim generate`.
+struct GeneratedSize {
+    std::size_t countries = 0, products = 0, suppliers = 0, offers = 0, buyers = 0, hubs = 0,
+                policies = 0, ticks = 0;
+    const char* step = "month";
+};
+/// "20 countries, 4 products, 10 suppliers with 40 offers, 200 buyers, 3 hubs, 7 policies, 24
+/// ticks of one month".
+std::string describe(const GeneratedSize& size);
+
+/// The scenario YAML. Calls check_generate_spec first. `size` (if given) gets its size.
+std::string generate_scenario(const GenerateSpec& spec, GeneratedSize* size = nullptr);
 
 }  // namespace ts::io

@@ -94,6 +94,8 @@ class Legality {
             static_cast<std::size_t>(profile(buyer.value())) * n_offers_ + offer.index();
         return {route_begin_[c], route_begin_[c + 1]};
     }
+    /// The candidate routes of every buyer profile and offer in the tables (a diagnostic).
+    std::size_t route_choice_count() const { return route_list_.size(); }
     std::span<const RouteChoice> route_choices(std::uint32_t begin, std::uint32_t end) const {
         return {route_list_.data() + begin, end - begin};
     }

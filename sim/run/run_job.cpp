@@ -26,6 +26,7 @@
 #include "run/interrupt.hpp"
 #include "run/job_support.hpp"
 #include "run/mpi_session.hpp"
+#include "run/tick_log.hpp"
 
 namespace fs = std::filesystem;
 
@@ -67,7 +68,9 @@ Simulated simulate(const model::Scenario& s, const io::RunWriterOptions& options
         engine::TeeRecorder tee({&writer, &summary});
         spdlog::info("running '{}': {} ticks", s.name, s.time.ticks);
         const auto loop_start = Clock::now();
+        const bool debug = spdlog::should_log(spdlog::level::debug);
         sim.run(tee, [&](int done, int total) {
+            if (debug) log_policy_tick(sim);
             feedback.progress(done, total);
             throw_if_interrupted();  // SIGINT/SIGTERM: stop after this tick
         });
@@ -82,7 +85,9 @@ Simulated simulate(const model::Scenario& s, const io::RunWriterOptions& options
     for (std::size_t p = 1; p < engine::kPhases; ++p) {
         const char* phase = engine::to_string(static_cast<engine::Phase>(p));
         engine.phase_seconds.emplace_back(phase, st.phase_seconds[p]);
-        spdlog::debug("engine phase {}: {:.6f} s", phase, st.phase_seconds[p]);
+        spdlog::debug("engine phase {}: {:.6f} s ({:.1f} % of the tick loop)", phase,
+                      st.phase_seconds[p],
+                      loop_seconds > 0 ? 100 * st.phase_seconds[p] / loop_seconds : 0.0);
     }
     return {std::move(engine), summary.rows()};
 }
@@ -105,6 +110,13 @@ std::string random_parts_of(const io::LoadedScenario& loaded, bool drawn) {
 
 /// One run into a staging folder that replaces `out` when complete.
 RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
+    auto phase_start = Clock::now();
+    const auto phase_done = [&](const char* phase) {  // --log-level debug: the job's phases
+        const auto now = Clock::now();
+        spdlog::debug("run phase {}: {:.6f} s", phase,
+                      std::chrono::duration<double>(now - phase_start).count());
+        phase_start = now;
+    };
     auto loaded = io::load_scenario(job.scenario.file, job.scenario.load, job.scenario.uncertain);
     report_warnings(loaded.warnings, feedback);
     warn_undrawn(loaded);
@@ -114,6 +126,8 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
                           "run");
     io::OutputDir::check_available(out, job.output.force);  // before anything is written
     for (const auto& note : engine::Simulation::unsimulated_features(s)) spdlog::warn("{}", note);
+
+    phase_done("load (read, check, estimate the output)");
 
     // From here on, failures are run failures (exit 1); the staging folder is removed.
     const JobClock clock;
@@ -130,6 +144,7 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
                                 }};
         simulated = simulate(s, options, dir.path(), counting, loaded.warnings);
         throw_if_interrupted();
+        phase_done("simulate (the tick loop, per-tick files)");
     } catch (Interrupted& e) {
         e.set_detail(interrupted_detail(ticks_done, s.time.ticks, out, replacing));
         throw;  // `dir` removes the staging folder on the way out
@@ -158,6 +173,7 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
         throw e;
     }
     dir.commit();
+    phase_done("finish (summary, manifest, move into place)");
 
     RunOutcome outcome;
     outcome.kind = RunOutcome::Kind::single;

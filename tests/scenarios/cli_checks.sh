@@ -69,7 +69,57 @@ case "$check" in
     expect_code 0 "$bin" validate scenarios/examples/markets/schedules.yaml
     grep -q "^schedules$" "$tmp/stdout" || fail "schedules missing"
     grep -q "^      2024-04-01 (tick 3) = 0.1, 2024-10-01 (tick 9) = 0.25," "$tmp/stdout" || fail "schedule points"
-    ! sed -n '/^schedules$/,$p' "$tmp/stdout" | awk 'length > 100' | grep -q . || fail "a schedule line is over 100 columns"
+    ! sed -n '/^schedules$/,/^$/p' "$tmp/stdout" | awk 'length > 100' | grep -q . || fail "a schedule line is over 100 columns"
+    # It extends the policies' base: its changes fit in 100 columns too (→ is one column).
+    width=$(sed -n '/^changes /,/^$/p' "$tmp/stdout" | LC_ALL=C.UTF-8 wc -L)
+    [ "$width" -gt 0 ] && [ "$width" -le 100 ] || fail "changes are $width columns wide"
+    ;;
+  validate-variant-changes)
+    # A file that extends another: what it adds, overrides and removes, at its lines.
+    v=tests/scenarios/variant-changes
+    expect_code 0 "$bin" validate $v/variant.yaml
+    out=$(sed -n '/^changes /,/^ok:/p' "$tmp/stdout")
+    for want in "^changes    against $v/base.yaml: 2 overrides, 2 additions, 2 removals\$" \
+                '^      5  removes    policies\[cn-tariff\] (base line 17)$' \
+                '^      6  removes    routes\[SGP\] (base line 12)$' \
+                '^      9  overrides  buyers\[cn-cloud\].demand: 500 → 800 (base line 10)$' \
+                '^      9  adds       buyers\[cn-cloud\].growth = 0.01$' \
+                '^     12  overrides  policies\[us-licence\]: license.approval: 0.5 → 0.2 (base line 14)$' \
+                '^     13  adds       policies\[us-ban\]$'; do
+      grep -q "$want" <<<"$out" || fail "validate changes lack '$want': $out"
+    done
+    tail -1 "$tmp/stdout" | grep -q "^ok: " || fail "ok is not the last line"
+    # A bundled variant whose base extends another file: inherited places name that file.
+    expect_code 0 "$bin" validate scenarios/chips/h20-banned.yaml
+    grep -q '^     12  removes    policies\[us-h20-licence\] (from scenarios/chips/world.yaml:[0-9]*)$' \
+      "$tmp/stdout" || fail "h20-banned removal: $(cat "$tmp/stdout")"
+    # A file without extends has no such section.
+    expect_code 0 "$bin" validate $v/base.yaml
+    ! grep -q "^changes " "$tmp/stdout" || fail "changes printed for a file without extends"
+    ;;
+  debug-log)
+    # --log-level debug: the job's and the engine's phase times, each policy transition and
+    # each rebuild of the legality tables, on stderr only.
+    lic=scenarios/examples/policies/licence.yaml
+    expect_code 0 "$bin" run $lic -o "$tmp/out" --quiet --log-level debug
+    for want in '^debug: tick 6 (2024-07-01): policy us-flagship-licence takes force: export_control by USA to CHN, licence approval 0.5 after 2 tick(s), covers exports and re-exports$' \
+                '^debug: tick 0 (2024-01-01): legality tables rebuilt (start of the run): 3 routes, [0-9]* candidate routes$' \
+                '^debug: tick 6 (2024-07-01): legality tables rebuilt (policies in force or announced changed): ' \
+                '^debug: engine phase policy: [0-9.]* s ([0-9.]* % of the tick loop)$' \
+                '^debug: run phase simulate (the tick loop, per-tick files): [0-9.]* s$'; do
+      grep -q "$want" "$tmp/stderr" || fail "debug log lacks '$want': $(cat "$tmp/stderr")"
+    done
+    ! grep -q "debug:" "$tmp/stdout" || fail "debug lines on stdout"
+    # A scheduled value the tables hold, a reaction triggered.
+    expect_code 0 "$bin" run scenarios/examples/markets/schedules.yaml -o "$tmp/s" --quiet --log-level debug
+    grep -q '^debug: tick 9 (2024-10-01): legality tables rebuilt (a scheduled value the tables hold changed)' \
+      "$tmp/stderr" || fail "no schedule rebuild: $(cat "$tmp/stderr")"
+    expect_code 0 "$bin" run scenarios/examples/policies/reaction.yaml -o "$tmp/r" --quiet --log-level debug
+    grep -q '^debug: tick [0-9]* ([0-9-]*): triggered us-closes-malaysia by USA: ' "$tmp/stderr" \
+      || fail "no reaction line: $(cat "$tmp/stderr")"
+    # Above debug, none of it.
+    expect_code 0 "$bin" run $lic -o "$tmp/info" --quiet
+    ! grep -q "debug:" "$tmp/stderr" || fail "debug lines at the info level"
     ;;
   outputs-complete)
     expect_code 0 "$bin" run "$ex" -o "$tmp/out" --quiet

@@ -20,6 +20,10 @@ case "$check" in
       expect_code 0 "$bin" generate "${small[@]}" --ticks 24 --seed "$seed" -o "$tmp/s$seed.yaml"
       [ ! -s "$tmp/stderr" ] || fail "generate printed: $(cat "$tmp/stderr")"
       [ -s "$tmp/s$seed.yaml" ] || fail "no file written"
+      # It says what it wrote: the file, its size and the world's.
+      grep -q "^wrote $tmp/s$seed.yaml ($(wc -c < "$tmp/s$seed.yaml") bytes): 20 countries, 4 products, 10 suppliers with 40 offers, 200 buyers, 3 hubs, [0-9]* policies, 24 ticks of one month$" \
+        "$tmp/stdout" || fail "generate message: $(cat "$tmp/stdout")"
+      policies=$(sed -n 's/.* hubs, \([0-9]*\) policies,.*/\1/p' "$tmp/stdout")
       head -5 "$tmp/s$seed.yaml" | grep -q "^# Command: tradesim generate --countries 20 " \
         || fail "header lacks the command"
       expect_code 0 "$bin" validate "$tmp/s$seed.yaml"
@@ -29,6 +33,7 @@ case "$check" in
         || fail "validate warned (seed $seed): $(cat "$tmp/stderr")"
       grep -q "world      20 countries, 4 products, 10 suppliers with 40 offers, 200 buyers, 3 routes" \
         "$tmp/stdout" || fail "validate summary: $(cat "$tmp/stdout")"
+      grep -q "^policies   $policies (" "$tmp/stdout" || fail "generate said $policies policies: $(cat "$tmp/stdout")"
       expect_code 0 "$bin" run "$tmp/s$seed.yaml" -o "$tmp/run$seed" --quiet
       for kind in announced in_force lapsed; do
         grep -q ",$kind," "$tmp/run$seed/events.csv" || fail "no '$kind' event (seed $seed)"
@@ -40,6 +45,8 @@ case "$check" in
     expect_code 0 "$bin" generate --countries 6 --suppliers 3 --products 2 --buyers 30 --hubs 1 \
       --ticks 300 -o "$tmp/w.yaml"
     grep -q "step: week, ticks: 300" "$tmp/w.yaml" || fail "not weekly"
+    grep -q ": 6 countries, 2 products, 3 suppliers with 6 offers, 30 buyers, 1 hubs, [0-9]* policies, 300 ticks of one week$" \
+      "$tmp/stdout" || fail "generate message: $(cat "$tmp/stdout")"
     expect_code 0 "$bin" validate "$tmp/w.yaml"
     ! grep -v ': in the run: ' "$tmp/stderr" | grep -q . || fail "validate warned: $(cat "$tmp/stderr")"
     ;;
@@ -50,6 +57,9 @@ case "$check" in
     cmp -s "$tmp/a/s.yaml" "$tmp/b/s.yaml" || fail "same arguments gave different files"
     expect_code 0 "$bin" generate "${small[@]}" --ticks 24 --seed 5 -o -
     cp "$tmp/stdout" "$tmp/one.yaml"
+    # The scenario alone on stdout; what it holds on stderr.
+    grep -q "^wrote the scenario to standard output ($(wc -c < "$tmp/one.yaml") bytes): 20 countries, " \
+      "$tmp/stderr" || fail "generate -o - message: $(cat "$tmp/stderr")"
     expect_code 0 "$bin" generate "${small[@]}" --ticks 24 --seed 6 -o -
     cmp -s "$tmp/stdout" "$tmp/one.yaml" && fail "another seed gave the same text"
     grep -q "^seed: 6$" "$tmp/stdout" || fail "seed not in the scenario"
@@ -87,6 +97,36 @@ case "$check" in
     bad "seed '-1'" --countries 20 "${base[@]}" --seed=-1 -o "$tmp/out.yaml"
     bad "countries" --countries lots "${base[@]}" -o "$tmp/out.yaml"
     bad "does not exist" --countries 20 "${base[@]}" -o "$tmp/no/such/dir/out.yaml"
+    ;;
+  large-table)
+    # A large world's result table: the 15 countries (suppliers) largest by imports_compute
+    # (revenue_usd), then how many more are in summary.csv.
+    expect_code 0 "$bin" generate --countries 60 --suppliers 25 --products 3 --buyers 300 --hubs 3 \
+      --ticks 12 -o "$tmp/big.yaml"
+    expect_code 0 "$bin" run "$tmp/big.yaml" -o "$tmp/big"
+    table() {  # table HEADER: the rows of the table under HEADER, up to the blank line
+      sed -n "/^$1 /,/^\$/p" "$tmp/stdout" | sed '1d;/^$/d'
+    }
+    top() {  # top SCOPE METRIC: the 15 keys of summary.csv largest by METRIC
+      grep "^$1,[^,]*,$2," "$tmp/big/summary.csv" | sort -t, -k4,4 -g -r -s | head -15 | cut -d, -f2
+    }
+    [ "$(table country | grep -c '^X')" -eq 15 ] || fail "not 15 country rows: $(table country)"
+    [ "$(table country | grep '^X' | cut -d' ' -f1)" = "$(top country imports_compute)" ] \
+      || fail "countries are not the largest by imports_compute: $(table country)"
+    table country | grep -q '^… 45 more (in summary.csv); the 15 countries above are the largest by imports_compute$' \
+      || fail "no '… 45 more' line: $(table country)"
+    [ "$(table supplier | grep -c '^s')" -eq 15 ] || fail "not 15 supplier rows: $(table supplier)"
+    [ "$(table supplier | grep '^s' | cut -d' ' -f1)" = "$(top supplier revenue_usd)" ] \
+      || fail "suppliers are not the largest by revenue_usd: $(table supplier)"
+    grep -q '^… 10 more (in summary.csv); the 15 suppliers above are the largest by revenue_usd$' \
+      "$tmp/stdout" || fail "no '… 10 more' supplier line: $(cat "$tmp/stdout")"
+    # A small world (20 countries, 10 suppliers): every row, in scenario order.
+    expect_code 0 "$bin" generate "${small[@]}" --ticks 12 -o "$tmp/small.yaml"
+    expect_code 0 "$bin" run "$tmp/small.yaml" -o "$tmp/small"
+    ! grep -q "more (in summary.csv)" "$tmp/stdout" || fail "a small world's table was cut"
+    [ "$(table country | cut -d' ' -f1)" = "$(grep -o '^  - {code: X[A-Z]*' "$tmp/small.yaml" | cut -c12-)" ] \
+      || fail "countries not in scenario order: $(table country)"
+    [ "$(table supplier | wc -l)" -eq 10 ] || fail "not every supplier: $(table supplier)"
     ;;
   *) fail "unknown check '$check'" ;;
 esac
