@@ -1,12 +1,14 @@
 #include "io/compare_report.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "io/csv.hpp"
 #include "io/manifest.hpp"
+#include "io/run_writer.hpp"
 
 namespace ts::io {
 
@@ -119,6 +121,9 @@ std::string period_text(const CompareResult& res) {
 // statistical significance next to differences, and "p" is the letter statistical offices use to
 // flag projected or provisional figures; it survives plain text, Markdown and terminals alike.
 constexpr std::string_view kProjectedMark = " (p)";
+
+/// The terminal width the table keeps to (wider tables continue below).
+constexpr std::size_t kTableWidth = 100;
 
 bool projected(const CompareResult& res, std::size_t i) {
     return i < res.projection.size() && res.projection[i] && res.projection[i]->projected_ticks > 0;
@@ -366,37 +371,80 @@ std::string render_compare_table(const CompareResult& res) {
         const std::size_t w = display_width(column_label(res, i));
         if (w > span) cols[a].width += w - span;
     }
-    // Group header line.
-    std::string line;
-    for (std::size_t k = 0; k < group_start.front(); ++k)
-        line += pad_right("", cols[k].width) + gap;
-    for (std::size_t i = 0; i < n; ++i) {
+    // Scenario groups side by side while they fit 100 columns; more scenarios continue in
+    // further tables of the same rows, each repeating key, metric, unit and the baseline.
+    const auto span_of = [&](std::size_t i) {
         const std::size_t a = group_start[i], b = i + 1 < n ? group_start[i + 1] : cols.size();
         std::size_t span = 0;
         for (std::size_t k = a; k < b; ++k) span += cols[k].width + (k > a ? gap.size() : 0);
-        line += pad_left(column_label(res, i), span) + (i + 1 < n ? gap + gap : "");
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    out += line + "\n";
-    auto emit = [&](auto cell_of) {
-        std::string l;
-        for (std::size_t k = 0; k < cols.size(); ++k) {
-            const std::string s = cell_of(k);
-            l += cols[k].left ? pad_right(s, cols[k].width) : pad_left(s, cols[k].width);
-            if (k + 1 < cols.size())
-                l += (std::find(group_start.begin(), group_start.end(), k + 1) !=
-                          group_start.end() &&
-                      k + 1 != group_start.front())
-                         ? gap + gap
-                         : gap;
-        }
-        while (!l.empty() && l.back() == ' ') l.pop_back();
-        out += l + "\n";
+        return span;
     };
-    emit([&](std::size_t k) { return cols[k].header; });
-    for (std::size_t r = 0; r < res.rows.size(); ++r) {
-        if (r > 0 && block_start[r]) out += "\n";
-        emit([&](std::size_t k) { return cols[k].cells[r]; });
+    std::size_t lead = 0;
+    for (std::size_t k = 0; k < group_start.front(); ++k) lead += cols[k].width + gap.size();
+    // Each table after the first repeats the baseline when it fits beside the next scenario.
+    std::vector<std::vector<std::size_t>> chunks;
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t beside = 2 * gap.size() + span_of(i);
+        if (!chunks.empty() && used + beside <= kTableWidth) {
+            chunks.back().push_back(i);
+            used += beside;
+            continue;
+        }
+        chunks.emplace_back();
+        used = lead + span_of(i);
+        if (i > 0 && lead + span_of(0) + beside <= kTableWidth) {
+            chunks.back().push_back(0);
+            used = lead + span_of(0) + beside;
+        }
+        chunks.back().push_back(i);
+    }
+    for (std::size_t c = 0; c < chunks.size(); ++c) {
+        const auto& groups = chunks[c];
+        std::vector<std::size_t> shown;  // column indices of this table
+        std::vector<bool> group_first;   // the column starts a scenario's group
+        for (std::size_t k = 0; k < group_start.front(); ++k) {
+            shown.push_back(k);
+            group_first.push_back(false);
+        }
+        for (const std::size_t i : groups) {
+            const std::size_t a = group_start[i], b = i + 1 < n ? group_start[i + 1] : cols.size();
+            for (std::size_t k = a; k < b; ++k) {
+                shown.push_back(k);
+                group_first.push_back(k == a && i != groups.front());
+            }
+        }
+        if (c > 0) {
+            std::string names;
+            for (const std::size_t g : groups)
+                if (g > 0) names += (names.empty() ? "" : ", ") + res.labels[g];
+            out += fmt::format("\n(continued, against the baseline {}: {})\n", res.labels.front(),
+                               names);
+        }
+        std::string line;
+        for (std::size_t k = 0; k < group_start.front(); ++k)
+            line += pad_right("", cols[k].width) + gap;
+        for (std::size_t g = 0; g < groups.size(); ++g)
+            line += pad_left(column_label(res, groups[g]), span_of(groups[g])) +
+                    (g + 1 < groups.size() ? gap + gap : "");
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        out += line + "\n";
+        auto emit = [&](auto cell_of) {
+            std::string l;
+            for (std::size_t j = 0; j < shown.size(); ++j) {
+                const std::size_t k = shown[j];
+                const std::string s = cell_of(k);
+                l += cols[k].left ? pad_right(s, cols[k].width) : pad_left(s, cols[k].width);
+                if (j + 1 < shown.size()) l += group_first[j + 1] ? gap + gap : gap;
+            }
+            while (!l.empty() && l.back() == ' ') l.pop_back();
+            out += l + "\n";
+        };
+        emit([&](std::size_t k) { return cols[k].header; });
+        for (std::size_t r = 0; r < res.rows.size(); ++r) {
+            if (r > 0 && block_start[r]) out += "\n";
+            emit([&](std::size_t k) { return cols[k].cells[r]; });
+        }
     }
     if (res.rows.empty()) out += "(no rows)\n";
     out += "\n";
@@ -427,7 +475,9 @@ std::string render_compare_markdown(const CompareResult& res) {
         out += fmt::format(" {} |", esc(column_label(res, i)));
         rule += " ---: |";
         if (i > 0) {
-            out += res.ensemble ? " Δ ±se [p05, p95] | Δ% |" : " Δ | Δ% |";
+            const std::string name = esc(res.labels[i]);
+            out += res.ensemble ? fmt::format(" Δ {} ±se [p05, p95] | Δ% {} |", name, name)
+                                : fmt::format(" Δ {} | Δ% {} |", name, name);
             rule += " ---: | ---: |";
         }
     }
@@ -450,11 +500,28 @@ std::string render_compare_markdown(const CompareResult& res) {
     return out;
 }
 
+/// A route's key "A > H > B" (or "A > B", direct) as origin, via (`direct`) and destination.
+std::array<std::string, 3> route_columns(const std::string& key) {
+    std::vector<std::string> p;
+    for (std::size_t start = 0;;) {
+        const auto pos = key.find(" > ", start);
+        p.push_back(key.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
+        if (pos == std::string::npos) break;
+        start = pos + 3;
+    }
+    if (p.size() == 2) p.insert(p.begin() + 1, std::string(kDirectVia));
+    if (p.size() != 3) return {key, "", ""};
+    return {p[0], p[1], p[2]};
+}
+
 std::string render_compare_csv(const CompareResult& res) {
     std::string out;
-    const char* header[] = {"scope", "key", "metric", "unit",     "scenario", "runs",    "value",
-                            "p05",   "p95", "diff",   "diff_p05", "diff_p95", "diff_pct"};
-    for (std::size_t i = 0; i < std::size(header); ++i) {
+    const bool routes = res.by == analysis::CompareBy::route;
+    std::vector<const char*> header = {"scope", "key"};
+    if (routes) header.insert(header.end(), {"origin", "via", "destination"});
+    header.insert(header.end(), {"metric", "unit", "scenario", "runs", "value", "p05", "p95",
+                                 "diff", "diff_p05", "diff_p95", "diff_pct"});
+    for (std::size_t i = 0; i < header.size(); ++i) {
         if (i > 0) out += ',';
         out += header[i];
     }
@@ -467,7 +534,17 @@ std::string render_compare_csv(const CompareResult& res) {
             const auto& c = row.cells[i];
             append_csv_field(out, row.scope);
             out += ',';
-            append_csv_field(out, row.key);
+            if (routes) {
+                // The key as in summary.csv (ORIGIN/VIA/DESTINATION), then its parts.
+                const auto parts = route_columns(row.key);
+                append_csv_field(out, parts[0] + "/" + parts[1] + "/" + parts[2]);
+                for (const auto& part : parts) {
+                    out += ',';
+                    append_csv_field(out, part);
+                }
+            } else {
+                append_csv_field(out, row.key);
+            }
             out += ',';
             append_csv_field(out, row.metric);
             out += ',';

@@ -228,6 +228,49 @@ TEST_CASE("compare: the route view and a route used only by the variant") {
     CHECK(direct.cells[1].diff.mean == Approx(-1000));
     CHECK(*direct.cells[1].diff_pct == Approx(-50));
     CHECK(row(res, "route", "TWN > SGP > CHN", "seized_units").cells[1].value.mean == Approx(2));
+    // The CSV names the route as summary.csv does, and gives its parts their own columns.
+    const std::string csv = ts::io::render_compare_csv(res);
+    CHECK(csv.rfind("scope,key,origin,via,destination,metric,unit,scenario,", 0) == 0);
+    CHECK(csv.find("\nroute,TWN/direct/CHN,TWN,direct,CHN,units,units,base,5,") !=
+          std::string::npos);
+    CHECK(csv.find("\nroute,TWN/SGP/CHN,TWN,SGP,CHN,compute,compute,variant,5,") !=
+          std::string::npos);
+}
+
+TEST_CASE("compare: a table of many scenarios continues below instead of passing 100 columns") {
+    TempDir dir("compare");
+    write_ensembles(dir.path() / "base", dir.path() / "variant", 1);
+    Loaded in(dir.path() / "base", dir.path() / "variant");
+    // The same variant four times under long names: five scenarios side by side would need
+    // about 180 columns.
+    auto scenarios = in.scenarios;
+    for (int i = 0; i < 3; ++i) scenarios.push_back(scenarios[1]);
+    for (std::size_t i = 1; i < scenarios.size(); ++i)
+        scenarios[i].label = "variant-with-a-long-name-" + std::to_string(i);
+    const auto res = compare_runs(scenarios, {});
+    const std::string table = ts::io::render_compare_table(res);
+    // From the table on (the scenario list above it names the temporary folders).
+    std::size_t widest = 0, start = table.find("\n\n");
+    std::string widest_line;
+    while (start < table.size()) {
+        const auto end = table.find('\n', start);
+        std::size_t w = 0;
+        for (std::size_t k = start; k < end; ++k)
+            if ((static_cast<unsigned char>(table[k]) & 0xC0) != 0x80) ++w;
+        if (w > widest) widest = w, widest_line = table.substr(start, end - start);
+        start = end + 1;
+    }
+    INFO(widest_line);
+    CHECK(widest <= 100);
+    CHECK(table.find("(continued, against the baseline base: variant-with-a-long-name-") !=
+          std::string::npos);
+    // Every scenario is shown, each beside the baseline.
+    for (int i = 1; i <= 4; ++i)
+        CHECK(table.find("variant-with-a-long-name-" + std::to_string(i)) != std::string::npos);
+    // Markdown names the scenario on its difference columns.
+    const std::string md = ts::io::render_compare_markdown(res);
+    CHECK(md.find("| Δ variant-with-a-long-name-2 | Δ% variant-with-a-long-name-2 |") !=
+          std::string::npos);
 }
 
 TEST_CASE("compare: the period keeps only the ticks within it") {

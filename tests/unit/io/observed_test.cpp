@@ -271,7 +271,9 @@ TEST_CASE("compare tables mark projected columns and say where the record ends",
     CHECK_THAT(table, Catch::Contains("- history: observed throughout the period (its record ends "
                                       "with 2027-06, time.observed_until)\n"));
     const std::string md = ts::io::render_compare_markdown(res);
-    CHECK_THAT(md, Catch::Contains("| history | outlook (p) | Δ | Δ% | plain | Δ | Δ% |"));
+    CHECK_THAT(
+        md, Catch::Contains(
+                "| history | outlook (p) | Δ outlook | Δ% outlook | plain | Δ plain | Δ% plain |"));
     CHECK_THAT(md, Catch::Contains("- (p) outlook: partly projection"));
 
     // A period wholly after the record is projection throughout.
