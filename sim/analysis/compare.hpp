@@ -260,6 +260,8 @@ struct CompareCell {
 struct CompareRow {
     std::string scope, key, metric, unit;
     std::vector<CompareCell> cells;  // one per scenario, the baseline first
+    std::string period = {};  // --by-period: its label ("2024", "2024Q3", "FY2025"); else empty
+    bool period_partial = false;
 };
 
 struct CompareOptions {
@@ -283,6 +285,14 @@ struct CompareResult {
     std::int64_t period_ticks = 0;
     std::vector<std::optional<Projection>> projection;  // per scenario, the baseline first
     std::vector<CompareRow> rows;
+    /// --by-period: the periods, in order; `partial` when the ticks compared do not cover it
+    /// (the run, or --from/--to, starts or ends inside it).
+    struct PeriodInfo {
+        std::string label, first_tick, last_tick;
+        std::int64_t ticks = 0;
+        bool partial = false;
+    };
+    std::vector<PeriodInfo> periods;
     std::size_t zero_rows_left_out = 0;
     std::vector<std::string> warnings;  // e.g. runs paired on fewer indices than run
 };

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "analysis/compare.hpp"
+#include "analysis/compare_period.hpp"
 #include "cli/options.hpp"
 #include "core/date.hpp"
 #include "core/error.hpp"
@@ -37,7 +38,8 @@ CommandOptions compare_options() {
         "Usage: tradesim compare DIR_A DIR_B [DIR...] [--baseline DIR] [--by "
         "country|product|supplier|route|headquarters]\n"
         "                        [--metric M]... [--from DATE] [--to DATE] [-o FILE] [--format "
-        "table|markdown|csv]\n\n"
+        "table|markdown|csv]\n"
+        "                        [--by-period year|quarter|fiscal-year [--fiscal-year-start M]]\n\n"
         "Headline metrics of run folders (written by 'tradesim run') side by side, with absolute "
         "and relative\n"
         "differences against the baseline (the first folder unless --baseline names another). The "
@@ -75,7 +77,12 @@ CommandOptions compare_options() {
         "first date of the period (YYYY-MM or YYYY-MM-DD; default: the start)")(
         "to", po::value<std::string>(),
         "last date of the period (YYYY-MM: through its end; default: the end)")(
-        "output,o", po::value<std::string>(), "also write the table as CSV to FILE")(
+        "by-period", po::value<std::string>(),
+        "split the totals by year, quarter or fiscal-year (rows per period)")(
+        "fiscal-year-start", po::value<int>(),
+        "with --by-period fiscal-year: the month (1-12) fiscal years start; FY named by the "
+        "year they end in")("output,o", po::value<std::string>(),
+                            "also write the table as CSV to FILE")(
         "format", po::value<std::string>()->default_value("table"),
         "printed form: table, markdown or csv")("all", "keep rows that are zero in every scenario");
     options.visible.add(terminal_options());
@@ -141,6 +148,40 @@ analysis::CompareOptions compare_settings(const po::variables_map& vm) {
     return options;
 }
 
+struct ByPeriod {
+    analysis::PeriodKind kind = analysis::PeriodKind::year;
+    int fiscal_year_start = 1;
+};
+
+/// --by-period and --fiscal-year-start.
+std::optional<ByPeriod> by_period_of(const po::variables_map& vm) {
+    if (!vm.count("by-period")) {
+        if (vm.count("fiscal-year-start"))
+            usage_error(kCommand, "--fiscal-year-start goes with --by-period fiscal-year");
+        return std::nullopt;
+    }
+    const std::string text = vm["by-period"].as<std::string>();
+    const auto kind = analysis::parse_period_kind(text);
+    if (!kind)
+        usage_error(kCommand, fmt::format("--by-period must be year, quarter or fiscal-year, not "
+                                          "'{}'",
+                                          text));
+    ByPeriod b{*kind, 1};
+    if (*kind == analysis::PeriodKind::fiscal_year) {
+        if (!vm.count("fiscal-year-start"))
+            usage_error(kCommand,
+                        "--by-period fiscal-year needs --fiscal-year-start MONTH (1-12), e.g. 2 "
+                        "for fiscal years that start in February");
+        b.fiscal_year_start = vm["fiscal-year-start"].as<int>();
+        if (b.fiscal_year_start < 1 || b.fiscal_year_start > 12)
+            usage_error(kCommand, fmt::format("--fiscal-year-start must be a month 1-12, not {}",
+                                              b.fiscal_year_start));
+    } else if (vm.count("fiscal-year-start")) {
+        usage_error(kCommand, "--fiscal-year-start goes with --by-period fiscal-year");
+    }
+    return b;
+}
+
 /// --from and --to.
 analysis::Period period_of(const po::variables_map& vm) {
     analysis::Period period;
@@ -153,17 +194,29 @@ analysis::Period period_of(const po::variables_map& vm) {
 
 /// Every folder's totals over the period, checked to be comparable (bad folders are input
 /// errors: exit 2, reported together). `totals` keeps what the scenarios point to.
+/// With --by-period, `splits` gets each folder's totals per period.
 std::vector<analysis::ScenarioRuns> read_runs(
     const std::vector<std::string>& folders, const analysis::Period& period, analysis::CompareBy by,
-    std::vector<std::unique_ptr<analysis::RunTotals>>& totals) {
+    const std::optional<ByPeriod>& by_period,
+    std::vector<std::unique_ptr<analysis::RunTotals>>& totals,
+    std::vector<std::unique_ptr<analysis::PeriodSplit>>& splits) {
     std::vector<analysis::ScenarioRuns> scenarios;
     std::vector<Diagnostic> problems;
     for (const auto& f : folders) {
         auto t = std::make_unique<analysis::RunTotals>(period);
+        std::unique_ptr<analysis::PeriodSplit> split;
+        if (by_period)
+            split = std::make_unique<analysis::PeriodSplit>(
+                by_period->kind, by_period->fiscal_year_start, period, *t);
         try {
-            if (by == analysis::CompareBy::headquarters)
-                t->set_headquarters(io::read_buyer_headquarters(f));
-            const auto info = io::read_run_folder(f, *t);
+            if (by == analysis::CompareBy::headquarters) {
+                const auto hq = io::read_buyer_headquarters(f);
+                if (split)
+                    split->set_headquarters(hq);
+                else
+                    t->set_headquarters(hq);
+            }
+            const auto info = split ? io::read_run_folder(f, *split) : io::read_run_folder(f, *t);
             if (by == analysis::CompareBy::headquarters && t->flows_without_buyer() > 0)
                 throw InputError(fmt::format(
                     "'{}': flows.csv has no buyers (written with --detail country); --by "
@@ -179,6 +232,7 @@ std::vector<analysis::ScenarioRuns> read_runs(
             s.totals = t.get();
             scenarios.push_back(s);
             totals.push_back(std::move(t));
+            if (split) splits.push_back(std::move(split));
         } catch (const InputError& e) {
             for (const auto& d : e.diagnostics()) problems.push_back(d);
         }
@@ -242,9 +296,17 @@ int compare_command(const Invocation& inv) {
     std::optional<fs::path> out;
     if (vm.count("output")) out = fs::path(vm["output"].as<std::string>());
 
+    const auto by_period = by_period_of(vm);
     std::vector<std::unique_ptr<analysis::RunTotals>> totals;
-    const auto scenarios = read_runs(folders, period, settings.by, totals);
-    report(analysis::compare_runs(scenarios, settings), *format, out);
+    std::vector<std::unique_ptr<analysis::PeriodSplit>> splits;
+    const auto scenarios = read_runs(folders, period, settings.by, by_period, totals, splits);
+    if (by_period) {
+        std::vector<const analysis::PeriodSplit*> views;
+        for (const auto& s : splits) views.push_back(s.get());
+        report(analysis::compare_by_period(scenarios, views, settings), *format, out);
+    } else {
+        report(analysis::compare_runs(scenarios, settings), *format, out);
+    }
     return 0;
 }
 

@@ -238,6 +238,13 @@ std::vector<std::string> notes(const CompareResult& res) {
             "index in both scenarios), mean ±se of the mean difference [p05, p95]");
         random_part_notes(res, out);
     }
+    for (const auto& p : res.periods)
+        if (p.partial)
+            out.push_back(
+                fmt::format("{} (partial): only the ticks {} .. {} ({} ticks) of it are compared; "
+                            "its totals are "
+                            "not those of the whole period",
+                            p.label, p.first_tick, p.last_tick, p.ticks));
     if (res.zero_rows_left_out > 0)
         out.push_back(
             fmt::format("{} row(s) zero in every scenario left out", res.zero_rows_left_out));
@@ -298,6 +305,164 @@ std::optional<CompareFormat> parse_compare_format(std::string_view text) {
     return std::nullopt;
 }
 
+namespace {
+
+struct Column {
+    std::string header;
+    std::vector<std::string> cells;
+    bool left = false;
+    std::size_t width = 0;
+};
+
+const std::string kGap = "  ";
+
+/// The table's columns: (period,) key, metric, unit, then per scenario value (the baseline) or
+/// value, Δ, Δ%; widths fitted to the cells and to the scenario names over their groups.
+struct TableLayout {
+    std::vector<Column> cols;
+    std::vector<std::size_t> group_start;  // first column of each scenario's group
+    std::vector<bool> block_start;         // per row: first of its block (period and key)
+    std::size_t group_end(std::size_t i) const {
+        return i + 1 < group_start.size() ? group_start[i + 1] : cols.size();
+    }
+    std::size_t span(std::size_t i) const {
+        std::size_t w = 0;
+        for (std::size_t k = group_start[i]; k < group_end(i); ++k)
+            w += cols[k].width + (k > group_start[i] ? kGap.size() : 0);
+        return w;
+    }
+};
+
+TableLayout table_layout(const CompareResult& res) {
+    TableLayout t;
+    auto& cols = t.cols;
+    const std::size_t n = res.labels.size();
+    const bool periods = !res.periods.empty();
+    cols.resize(periods ? 4 : 3);
+    if (periods) cols[0].header = "period";
+    cols[cols.size() - 3].header = "key";
+    cols[cols.size() - 2].header = "metric";
+    cols[cols.size() - 1].header = "unit";
+    for (auto& c : cols) c.left = true;
+    for (std::size_t i = 0; i < n; ++i) {
+        t.group_start.push_back(cols.size());
+        cols.push_back({res.ensemble ? "mean ±se [p05, p95]" : "value", {}, false, 0});
+        if (i > 0) {
+            cols.push_back({res.ensemble ? "Δ ±se [p05, p95]" : "Δ", {}, false, 0});
+            cols.push_back({"Δ%", {}, false, 0});
+        }
+    }
+    std::string last_key, last_period;
+    for (const auto& row : res.rows) {
+        // Blocks of rows by key; revenue by billing country joins its supplier's block.
+        std::string key = row.scope == "world" ? "world" : row.key;
+        std::string metric = row.metric;
+        if (row.scope == "revenue") {
+            const auto slash = key.rfind('/');
+            metric = fmt::format("{} billed to {}", row.metric, key.substr(slash + 1));
+            key = key.substr(0, slash);
+        }
+        const bool new_period = periods && (t.block_start.empty() || row.period != last_period);
+        const bool first = key != last_key || t.block_start.empty() || new_period;
+        t.block_start.push_back(first);
+        std::size_t col = 0;
+        if (periods)
+            cols[col++].cells.push_back(
+                new_period ? row.period + (row.period_partial ? " (partial)" : "") : "");
+        cols[col++].cells.push_back(first ? key : "");
+        last_key = key;
+        last_period = row.period;
+        cols[col++].cells.push_back(metric);
+        cols[col].cells.push_back(row.unit == "share" ? "%" : row.unit);
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& c = row.cells[i];
+            cols[t.group_start[i]].cells.push_back(value_cell(res, row, c));
+            if (i > 0) {
+                cols[t.group_start[i] + 1].cells.push_back(diff_cell(res, row, c));
+                cols[t.group_start[i] + 2].cells.push_back(c.present ? pct_text(c) : "-");
+            }
+        }
+    }
+    for (auto& c : cols) {
+        c.width = display_width(c.header);
+        for (const auto& s : c.cells) c.width = std::max(c.width, display_width(s));
+    }
+    // Scenario names over their groups: widen the group's first column if a name is longer.
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t w = display_width(column_label(res, i)), span = t.span(i);
+        if (w > span) cols[t.group_start[i]].width += w - span;
+    }
+    return t;
+}
+
+/// Scenario groups side by side while they fit kTableWidth; the rest continue in further
+/// tables, each repeating the baseline when it fits beside the next scenario.
+std::vector<std::vector<std::size_t>> table_chunks(const TableLayout& t) {
+    std::size_t lead = 0;
+    for (std::size_t k = 0; k < t.group_start.front(); ++k) lead += t.cols[k].width + kGap.size();
+    std::vector<std::vector<std::size_t>> chunks;
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < t.group_start.size(); ++i) {
+        const std::size_t beside = 2 * kGap.size() + t.span(i);
+        if (!chunks.empty() && used + beside <= kTableWidth) {
+            chunks.back().push_back(i);
+            used += beside;
+            continue;
+        }
+        chunks.emplace_back();
+        used = lead + t.span(i);
+        if (i > 0 && lead + t.span(0) + beside <= kTableWidth) {
+            chunks.back().push_back(0);
+            used = lead + t.span(0) + beside;
+        }
+        chunks.back().push_back(i);
+    }
+    return chunks;
+}
+
+/// One table: the key columns and the groups of `groups`, every row.
+void emit_table(const CompareResult& res, const TableLayout& t,
+                const std::vector<std::size_t>& groups, std::string& out) {
+    const auto& cols = t.cols;
+    std::vector<std::size_t> shown;  // column indices of this table
+    std::vector<bool> group_first;   // the column starts a scenario's group
+    for (std::size_t k = 0; k < t.group_start.front(); ++k) {
+        shown.push_back(k);
+        group_first.push_back(false);
+    }
+    for (const std::size_t i : groups)
+        for (std::size_t k = t.group_start[i]; k < t.group_end(i); ++k) {
+            shown.push_back(k);
+            group_first.push_back(k == t.group_start[i] && i != groups.front());
+        }
+    std::string line;
+    for (std::size_t k = 0; k < t.group_start.front(); ++k)
+        line += pad_right("", cols[k].width) + kGap;
+    for (std::size_t g = 0; g < groups.size(); ++g)
+        line += pad_left(column_label(res, groups[g]), t.span(groups[g])) +
+                (g + 1 < groups.size() ? kGap + kGap : "");
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+    auto emit = [&](auto cell_of) {
+        std::string l;
+        for (std::size_t j = 0; j < shown.size(); ++j) {
+            const std::size_t k = shown[j];
+            const std::string s = cell_of(k);
+            l += cols[k].left ? pad_right(s, cols[k].width) : pad_left(s, cols[k].width);
+            if (j + 1 < shown.size()) l += group_first[j + 1] ? kGap + kGap : kGap;
+        }
+        while (!l.empty() && l.back() == ' ') l.pop_back();
+        out += l + "\n";
+    };
+    emit([&](std::size_t k) { return cols[k].header; });
+    for (std::size_t r = 0; r < res.rows.size(); ++r) {
+        if (r > 0 && t.block_start[r]) out += "\n";
+        emit([&](std::size_t k) { return cols[k].cells[r]; });
+    }
+}
+
+}  // namespace
+
 std::string render_compare_table(const CompareResult& res) {
     std::string out;
     const std::size_t n = res.labels.size();
@@ -310,145 +475,21 @@ std::string render_compare_table(const CompareResult& res) {
                            pad_right(res.labels[i], lw), res.folders[i],
                            res.runs[i] > 1 ? fmt::format(" ({} runs)", res.runs[i]) : "");
     out += "\n";
-
-    // Columns: key, metric, unit, then per scenario: value (baseline) or value, Δ, Δ%.
-    struct Column {
-        std::string header;
-        std::vector<std::string> cells;
-        bool left = false;
-        std::size_t width = 0;
-    };
-    std::vector<Column> cols(3);
-    cols[0].header = "key";
-    cols[1].header = "metric";
-    cols[2].header = "unit";
-    for (auto& c : cols) c.left = true;
-    std::vector<std::size_t> group_start;  // first column of each scenario's group
-    for (std::size_t i = 0; i < n; ++i) {
-        group_start.push_back(cols.size());
-        cols.push_back({res.ensemble ? "mean ±se [p05, p95]" : "value", {}, false, 0});
-        if (i > 0) {
-            cols.push_back({res.ensemble ? "Δ ±se [p05, p95]" : "Δ", {}, false, 0});
-            cols.push_back({"Δ%", {}, false, 0});
-        }
-    }
-    std::vector<bool> block_start;
-    std::string last_key;
-    for (const auto& row : res.rows) {
-        // Blocks of rows by key; revenue by billing country joins its supplier's block.
-        std::string key = row.scope == "world" ? "world" : row.key;
-        std::string metric = row.metric;
-        if (row.scope == "revenue") {
-            const auto slash = key.rfind('/');
-            metric = fmt::format("{} billed to {}", row.metric, key.substr(slash + 1));
-            key = key.substr(0, slash);
-        }
-        const bool first = key != last_key || block_start.empty();
-        block_start.push_back(first);
-        cols[0].cells.push_back(first ? key : "");
-        last_key = key;
-        cols[1].cells.push_back(metric);
-        cols[2].cells.push_back(row.unit == "share" ? "%" : row.unit);
-        for (std::size_t i = 0; i < n; ++i) {
-            const auto& c = row.cells[i];
-            cols[group_start[i]].cells.push_back(value_cell(res, row, c));
-            if (i > 0) {
-                cols[group_start[i] + 1].cells.push_back(diff_cell(res, row, c));
-                cols[group_start[i] + 2].cells.push_back(c.present ? pct_text(c) : "-");
-            }
-        }
-    }
-    for (auto& c : cols) {
-        c.width = display_width(c.header);
-        for (const auto& s : c.cells) c.width = std::max(c.width, display_width(s));
-    }
-    // Scenario names over their groups: widen the group's first column if a name is longer.
-    const std::string gap = "  ";
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t a = group_start[i], b = i + 1 < n ? group_start[i + 1] : cols.size();
-        std::size_t span = 0;
-        for (std::size_t k = a; k < b; ++k) span += cols[k].width + (k > a ? gap.size() : 0);
-        const std::size_t w = display_width(column_label(res, i));
-        if (w > span) cols[a].width += w - span;
-    }
-    // Scenario groups side by side while they fit 100 columns; more scenarios continue in
-    // further tables of the same rows, each repeating key, metric, unit and the baseline.
-    const auto span_of = [&](std::size_t i) {
-        const std::size_t a = group_start[i], b = i + 1 < n ? group_start[i + 1] : cols.size();
-        std::size_t span = 0;
-        for (std::size_t k = a; k < b; ++k) span += cols[k].width + (k > a ? gap.size() : 0);
-        return span;
-    };
-    std::size_t lead = 0;
-    for (std::size_t k = 0; k < group_start.front(); ++k) lead += cols[k].width + gap.size();
-    // Each table after the first repeats the baseline when it fits beside the next scenario.
-    std::vector<std::vector<std::size_t>> chunks;
-    std::size_t used = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t beside = 2 * gap.size() + span_of(i);
-        if (!chunks.empty() && used + beside <= kTableWidth) {
-            chunks.back().push_back(i);
-            used += beside;
-            continue;
-        }
-        chunks.emplace_back();
-        used = lead + span_of(i);
-        if (i > 0 && lead + span_of(0) + beside <= kTableWidth) {
-            chunks.back().push_back(0);
-            used = lead + span_of(0) + beside;
-        }
-        chunks.back().push_back(i);
-    }
+    const TableLayout layout = table_layout(res);
+    const auto chunks = table_chunks(layout);
     for (std::size_t c = 0; c < chunks.size(); ++c) {
-        const auto& groups = chunks[c];
-        std::vector<std::size_t> shown;  // column indices of this table
-        std::vector<bool> group_first;   // the column starts a scenario's group
-        for (std::size_t k = 0; k < group_start.front(); ++k) {
-            shown.push_back(k);
-            group_first.push_back(false);
-        }
-        for (const std::size_t i : groups) {
-            const std::size_t a = group_start[i], b = i + 1 < n ? group_start[i + 1] : cols.size();
-            for (std::size_t k = a; k < b; ++k) {
-                shown.push_back(k);
-                group_first.push_back(k == a && i != groups.front());
-            }
-        }
         if (c > 0) {
             std::string names;
-            for (const std::size_t g : groups)
+            for (const std::size_t g : chunks[c])
                 if (g > 0) names += (names.empty() ? "" : ", ") + res.labels[g];
             out += fmt::format("\n(continued, against the baseline {}: {})\n", res.labels.front(),
                                names);
         }
-        std::string line;
-        for (std::size_t k = 0; k < group_start.front(); ++k)
-            line += pad_right("", cols[k].width) + gap;
-        for (std::size_t g = 0; g < groups.size(); ++g)
-            line += pad_left(column_label(res, groups[g]), span_of(groups[g])) +
-                    (g + 1 < groups.size() ? gap + gap : "");
-        while (!line.empty() && line.back() == ' ') line.pop_back();
-        out += line + "\n";
-        auto emit = [&](auto cell_of) {
-            std::string l;
-            for (std::size_t j = 0; j < shown.size(); ++j) {
-                const std::size_t k = shown[j];
-                const std::string s = cell_of(k);
-                l += cols[k].left ? pad_right(s, cols[k].width) : pad_left(s, cols[k].width);
-                if (j + 1 < shown.size()) l += group_first[j + 1] ? gap + gap : gap;
-            }
-            while (!l.empty() && l.back() == ' ') l.pop_back();
-            out += l + "\n";
-        };
-        emit([&](std::size_t k) { return cols[k].header; });
-        for (std::size_t r = 0; r < res.rows.size(); ++r) {
-            if (r > 0 && block_start[r]) out += "\n";
-            emit([&](std::size_t k) { return cols[k].cells[r]; });
-        }
+        emit_table(res, layout, chunks[c], out);
     }
     if (res.rows.empty()) out += "(no rows)\n";
     out += "\n";
-    for (const auto& note : notes(res)) out += wrap("- " + note, 100, "  ");
+    for (const auto& note : notes(res)) out += wrap("- " + note, kTableWidth, "  ");
     return out;
 }
 
@@ -469,8 +510,9 @@ std::string render_compare_markdown(const CompareResult& res) {
     const std::size_t n = res.labels.size();
     out += fmt::format("Comparison by {}, {}; baseline `{}`.\n\n", analysis::to_string(res.by),
                        period_text(res), esc(res.labels.front()));
-    out += "| scope | key | metric | unit |";
-    std::string rule = "| --- | --- | --- | --- |";
+    const bool periods = !res.periods.empty();
+    out += periods ? "| period | scope | key | metric | unit |" : "| scope | key | metric | unit |";
+    std::string rule = periods ? "| --- | --- | --- | --- | --- |" : "| --- | --- | --- | --- |";
     for (std::size_t i = 0; i < n; ++i) {
         out += fmt::format(" {} |", esc(column_label(res, i)));
         rule += " ---: |";
@@ -483,6 +525,8 @@ std::string render_compare_markdown(const CompareResult& res) {
     }
     out += "\n" + rule + "\n";
     for (const auto& row : res.rows) {
+        if (periods)
+            out += fmt::format("| {}{} ", row.period, row.period_partial ? " (partial)" : "");
         out += fmt::format("| {} | {} | {} | {} |", row.scope,
                            esc(row.scope == "world" ? "all" : row.key), row.metric,
                            row.unit == "share" ? "%" : row.unit);
@@ -517,7 +561,9 @@ std::array<std::string, 3> route_columns(const std::string& key) {
 std::string render_compare_csv(const CompareResult& res) {
     std::string out;
     const bool routes = res.by == analysis::CompareBy::route;
+    const bool periods = !res.periods.empty();
     std::vector<const char*> header = {"scope", "key"};
+    if (periods) header.insert(header.begin(), {"period", "period_partial"});
     if (routes) header.insert(header.end(), {"origin", "via", "destination"});
     header.insert(header.end(), {"metric", "unit", "scenario", "runs", "value", "p05", "p95",
                                  "diff", "diff_p05", "diff_p95", "diff_pct"});
@@ -532,6 +578,10 @@ std::string render_compare_csv(const CompareResult& res) {
         const int d = row.unit == "USD" ? 2 : row.unit == "share" ? 6 : 4;
         for (std::size_t i = 0; i < res.labels.size(); ++i) {
             const auto& c = row.cells[i];
+            if (periods) {
+                append_csv_field(out, row.period);
+                out += row.period_partial ? ",1," : ",0,";
+            }
             append_csv_field(out, row.scope);
             out += ',';
             if (routes) {

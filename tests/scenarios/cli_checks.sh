@@ -8,6 +8,41 @@ cd "$root"
 ex=scenarios/examples/two-suppliers.yaml
 
 case "$check" in
+  compare-by-period)
+    # Quarters (and years, fiscal years) add up to the whole: every total of the period split
+    # sums to the unsplit total; shares and means are not totals and are skipped.
+    for s in base export-control; do
+      expect_code 0 "$bin" run scenarios/examples/policies/$s.yaml -o "$tmp/$s" --quiet
+    done
+    expect_code 0 "$bin" compare "$tmp/base" "$tmp/export-control" --all --format csv
+    cp "$tmp/stdout" "$tmp/whole.csv"
+    for p in "quarter" "year" "fiscal-year --fiscal-year-start 7"; do
+      read -r -a by <<< "--by-period $p"
+      expect_code 0 "$bin" compare "$tmp/base" "$tmp/export-control" --all --format csv "${by[@]}"
+      /usr/bin/python3 - "$tmp/whole.csv" "$tmp/stdout" "$p" <<'PY' || fail "--by-period $p does not add up"
+import sys
+import pandas as pd
+whole, kind = pd.read_csv(sys.argv[1]), sys.argv[3]
+split = pd.read_csv(sys.argv[2], dtype={"period": str})
+keys = ["scope", "key", "metric", "scenario"]
+totals = whole[~whole.unit.isin(["share", "USD/compute"])]
+summed = split.groupby(keys, as_index=False)["value"].sum()
+both = totals.merge(summed, on=keys, suffixes=("", "_split"))
+assert len(both) == len(totals), "rows missing from the split"
+bad = both[(both.value - both.value_split).abs() > 1e-3 * both.value.abs().clip(lower=1)]
+assert bad.empty, bad.head().to_string()
+labels = list(split.period.unique())
+expect = {"quarter": ["2024Q1", "2025Q4"], "year": ["2024", "2025"],
+          "fiscal-year --fiscal-year-start 7": ["FY2024", "FY2026"]}[kind]
+assert [labels[0], labels[-1]] == expect, labels
+# Two whole years: only the fiscal years that start mid-2025 and end mid-2024 are partial.
+partial = set(split[split.period_partial == 1].period)
+assert partial == ({"FY2024", "FY2026"} if kind.startswith("fiscal") else set()), partial
+PY
+    done
+    expect_code 2 "$bin" compare "$tmp/base" "$tmp/export-control" --by-period month
+    grep -q "must be year, quarter or fiscal-year" "$tmp/stderr" || fail "bad --by-period message"
+    ;;
   help)
     expect_code 0 "$bin" --help; grep -q "Commands:" "$tmp/stdout" || fail "no command list"
     expect_code 0 "$bin" run --help; grep -q -- "--force" "$tmp/stdout" || fail "run --help lacks --force"
