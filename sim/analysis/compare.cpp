@@ -668,4 +668,12 @@ CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
     return res;
 }
 
+std::optional<std::string> retired_metric(std::string_view name) {
+    if (name != "compute_imported" && name != "compute_delivered") return std::nullopt;
+    return fmt::format(
+        "'{}' is now 'imports_compute' (one name for compute arriving at a country's buyers, as "
+        "in countries.csv)",
+        name);
+}
+
 }  // namespace ts::analysis

@@ -208,6 +208,10 @@ const std::vector<std::string>& headquarters_metrics();
 /// The metrics a view offers (for --metric and its did-you-mean).
 std::vector<std::string> metric_names(CompareBy by);
 
+/// For a metric name retired for one vocabulary (compute_imported, compute_delivered), the
+/// sentence that names its successor; nullopt for any other name.
+std::optional<std::string> retired_metric(std::string_view name);
+
 /// One scenario to compare: its label (scenario name), where it came from, its totals.
 struct ScenarioRuns {
     std::string label;

@@ -138,6 +138,8 @@ analysis::CompareOptions compare_settings(const po::variables_map& vm) {
     if (vm.count("metric")) {
         const auto known = analysis::metric_names(options.by);
         for (const auto& m : vm["metric"].as<std::vector<std::string>>()) {
+            if (const auto retired = analysis::retired_metric(m))
+                usage_error(kCommand, fmt::format("--metric {}", *retired));
             if (std::find(known.begin(), known.end(), m) == known.end())
                 usage_error(kCommand, fmt::format("--by {} has no metric '{}'{} (metrics: {})",
                                                   analysis::to_string(options.by), m,

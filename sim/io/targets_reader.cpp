@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "analysis/compare.hpp"
 #include "core/date.hpp"
 #include "io/doc.hpp"
 #include "io/scenario_fields.hpp"
@@ -127,11 +128,8 @@ class TargetsBuilder {
     void read_metric(const MapReader& m, const std::string& metric, Target& t) {
         const auto& names = analysis::target_metric_names();
         const Doc& at = *m.get("metric");
-        if (metric == "compute_imported" || metric == "compute_delivered") {
-            fields_.error(at.loc, m.path("metric"),
-                          fmt::format("'{}' is now 'imports_compute' (one name for compute "
-                                      "arriving at a country's buyers, as in countries.csv)",
-                                      metric));
+        if (const auto retired = analysis::retired_metric(metric)) {
+            fields_.error(at.loc, m.path("metric"), *retired);
             return;
         }
         if (std::find(names.begin(), names.end(), metric) == names.end()) {
