@@ -20,22 +20,6 @@ bool restricts(policy::RouteClass c) {
     return c == policy::RouteClass::blocked || c == policy::RouteClass::licensed;
 }
 
-const char* period_name(model::QuotaPeriod p) {
-    switch (p) {
-        case model::QuotaPeriod::tick:
-            return "tick";
-        case model::QuotaPeriod::month:
-            return "month";
-        case model::QuotaPeriod::quarter:
-            return "quarter";
-        case model::QuotaPeriod::year:
-            return "year";
-        case model::QuotaPeriod::policy:
-            return "policy period";
-    }
-    return "period";
-}
-
 }  // namespace
 
 PolicyAudit::PolicyAudit(const model::Scenario& world, std::size_t input_policies)
@@ -193,7 +177,7 @@ std::vector<Diagnostic> PolicyAudit::warnings(const std::vector<Diagnostic>& alr
             warn(
                 fmt::format("never binds: its cap of {:.10g} per {} is never reached, "
                             "so it changes nothing; lower the cap if it should bite",
-                            pol.cap, period_name(pol.period)));
+                            pol.cap, model::to_string(pol.period)));
         if (!f.moot.empty())
             warn("is moot for part of its target: " + f.moot +
                  "; add reexports to its covers, or the hub to its destinations, to close the "

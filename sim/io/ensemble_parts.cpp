@@ -36,6 +36,19 @@ std::string hostname() {
     return h;
 }
 
+/// The rest of a summary.csv row of an ensemble or sweep: scope, key, metric, the statistics.
+void stats_row(CsvWriter& w, const analysis::EnsembleRow& r) {
+    w.text(r.metric.scope).text(r.metric.key).text(r.metric.metric);
+    w.number(r.stats.mean, kSummaryDecimals)
+        .number(r.stats.sd, kSummaryDecimals)
+        .number(r.stats.p05, kSummaryDecimals)
+        .number(r.stats.p50, kSummaryDecimals)
+        .number(r.stats.p95, kSummaryDecimals)
+        .integer(r.stats.runs)
+        .number(r.stats.se, kSummaryDecimals)
+        .end_row();
+}
+
 [[noreturn]] void io_failure(std::string_view what, const fs::path& path,
                              const std::error_code& ec) {
     throw RunError(fmt::format("cannot {} '{}': {}", what, path.string(), ec.message()));
@@ -157,17 +170,7 @@ void write_file_shared(const fs::path& path, std::string_view text) {
 void write_ensemble_summary_csv(const std::vector<analysis::EnsembleRow>& rows,
                                 const fs::path& path) {
     CsvWriter w(path, output_header(ensemble_summary_file(), false));
-    for (const auto& r : rows) {
-        w.text(r.metric.scope).text(r.metric.key).text(r.metric.metric);
-        w.number(r.stats.mean, kSummaryDecimals)
-            .number(r.stats.sd, kSummaryDecimals)
-            .number(r.stats.p05, kSummaryDecimals)
-            .number(r.stats.p50, kSummaryDecimals)
-            .number(r.stats.p95, kSummaryDecimals)
-            .integer(r.stats.runs)
-            .number(r.stats.se, kSummaryDecimals)
-            .end_row();
-    }
+    for (const auto& r : rows) stats_row(w, r);
     w.commit();
 }
 
@@ -301,15 +304,7 @@ void EnsembleAssembler::add_sweep_part(std::size_t task, const fs::path& part_di
 void EnsembleAssembler::write_sweep_summary_rows(std::size_t variant) {
     for (const auto& r : variant_summary_.rows()) {
         design_fields(*summary_csv_, variant);
-        summary_csv_->text(r.metric.scope).text(r.metric.key).text(r.metric.metric);
-        summary_csv_->number(r.stats.mean, kSummaryDecimals)
-            .number(r.stats.sd, kSummaryDecimals)
-            .number(r.stats.p05, kSummaryDecimals)
-            .number(r.stats.p50, kSummaryDecimals)
-            .number(r.stats.p95, kSummaryDecimals)
-            .integer(r.stats.runs)
-            .number(r.stats.se, kSummaryDecimals)
-            .end_row();
+        stats_row(*summary_csv_, r);
     }
     variant_summary_ = {};
     std::vector<double> means;

@@ -4,6 +4,22 @@
 
 namespace ts::model {
 
+const char* to_string(QuotaPeriod p) {
+    switch (p) {
+        case QuotaPeriod::tick:
+            return "tick";
+        case QuotaPeriod::month:
+            return "month";
+        case QuotaPeriod::quarter:
+            return "quarter";
+        case QuotaPeriod::year:
+            return "year";
+        case QuotaPeriod::policy:
+            return "policy period";
+    }
+    return "period";
+}
+
 const char* to_string(PolicyType t) {
     switch (t) {
         case PolicyType::export_control:

@@ -255,6 +255,8 @@ enum class Inspection {
 };
 
 enum class QuotaPeriod { tick, month, quarter, year, policy };
+/// "tick", "month", "quarter", "year", "policy period": the period a quota's cap is per.
+const char* to_string(QuotaPeriod p);
 
 struct Licence {
     double approval = 0.0;  // share of requests granted

@@ -26,22 +26,6 @@ std::string countries(const model::Scenario& s, const model::CountrySelector& se
     return out;
 }
 
-const char* period_name(model::QuotaPeriod p) {
-    switch (p) {
-        case model::QuotaPeriod::tick:
-            return "tick";
-        case model::QuotaPeriod::month:
-            return "month";
-        case model::QuotaPeriod::quarter:
-            return "quarter";
-        case model::QuotaPeriod::year:
-            return "year";
-        case model::QuotaPeriod::policy:
-            return "policy";
-    }
-    return "?";
-}
-
 const char* kind_name(policy::Transition::Kind k) {
     switch (k) {
         case policy::Transition::Kind::announced:
@@ -84,7 +68,8 @@ std::string describe_policy(const model::Scenario& s, const model::Policy& p) {
                 p.inspection == model::Inspection::border ? "at its border" : "in hubs");
             break;
     }
-    if (p.type == T::quota) out += fmt::format(", cap {:g} per {}", p.cap, period_name(p.period));
+    if (p.type == T::quota)
+        out += fmt::format(", cap {:g} per {}", p.cap, model::to_string(p.period));
     if (p.licence)
         out += fmt::format(", licence approval {:g} after {} tick(s)", p.licence->approval,
                            p.licence->delay_ticks);
