@@ -1,6 +1,7 @@
 #include "analysis/compare.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -66,17 +67,8 @@ MetricSeries& add_series(std::vector<MetricSeries>& out, std::string scope, std:
 /// The ordering parts of a route "A > H > B" or "A > B": origin, hub (empty: direct, first),
 /// destination.
 std::vector<std::pair<char, std::string>> route_parts(const std::string& name) {
-    std::vector<std::string> p;
-    std::size_t start = 0;
-    while (true) {
-        const auto pos = name.find(" > ", start);
-        p.push_back(name.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
-        if (pos == std::string::npos) break;
-        start = pos + 3;
-    }
-    if (p.size() == 2) p.insert(p.begin() + 1, std::string());
     std::vector<std::pair<char, std::string>> parts;
-    for (const auto& x : p) parts.emplace_back('c', x);
+    for (auto& x : split_route(name)) parts.emplace_back('c', std::move(x));
     return parts;
 }
 
@@ -666,6 +658,19 @@ CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
         res.rows.push_back(std::move(row));
     }
     return res;
+}
+
+std::array<std::string, 3> split_route(const std::string& key) {
+    std::vector<std::string> p;
+    for (std::size_t start = 0;;) {
+        const auto pos = key.find(" > ", start);
+        p.push_back(key.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
+        if (pos == std::string::npos) break;
+        start = pos + 3;
+    }
+    if (p.size() == 2) p.insert(p.begin() + 1, std::string());
+    if (p.size() != 3) return {key, "", ""};
+    return {p[0], p[1], p[2]};
 }
 
 std::optional<std::string> retired_metric(std::string_view name) {

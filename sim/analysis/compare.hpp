@@ -24,6 +24,7 @@
 // against the baseline is paired: d_r = x_r − b_r for every run index r in both, reported as the
 // mean of d and its own p05-p95. Relative differences are mean(d) / |mean(b)| over the paired
 // runs.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -207,6 +208,10 @@ const std::vector<std::string>& headquarters_metrics();
 
 /// The metrics a view offers (for --metric and its did-you-mean).
 std::vector<std::string> metric_names(CompareBy by);
+
+/// A route key of the route view, "A > H > B" or "A > B" (direct), as origin, hub ("" when
+/// direct) and destination.
+std::array<std::string, 3> split_route(const std::string& key);
 
 /// For a metric name retired for one vocabulary (compute_imported, compute_delivered), the
 /// sentence that names its successor; nullopt for any other name.

@@ -1,7 +1,6 @@
 #include "io/compare_report.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -544,20 +543,6 @@ std::string render_compare_markdown(const CompareResult& res) {
     return out;
 }
 
-/// A route's key "A > H > B" (or "A > B", direct) as origin, via (`direct`) and destination.
-std::array<std::string, 3> route_columns(const std::string& key) {
-    std::vector<std::string> p;
-    for (std::size_t start = 0;;) {
-        const auto pos = key.find(" > ", start);
-        p.push_back(key.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
-        if (pos == std::string::npos) break;
-        start = pos + 3;
-    }
-    if (p.size() == 2) p.insert(p.begin() + 1, std::string(kDirectVia));
-    if (p.size() != 3) return {key, "", ""};
-    return {p[0], p[1], p[2]};
-}
-
 std::string render_compare_csv(const CompareResult& res) {
     std::string out;
     const bool routes = res.by == analysis::CompareBy::route;
@@ -586,7 +571,8 @@ std::string render_compare_csv(const CompareResult& res) {
             out += ',';
             if (routes) {
                 // The key as in summary.csv (ORIGIN/VIA/DESTINATION), then its parts.
-                const auto parts = route_columns(row.key);
+                auto parts = analysis::split_route(row.key);
+                if (parts[1].empty()) parts[1] = kDirectVia;
                 append_csv_field(out, parts[0] + "/" + parts[1] + "/" + parts[2]);
                 for (const auto& part : parts) {
                     out += ',';
