@@ -207,14 +207,21 @@ EnsembleAssembler::EnsembleAssembler(const EnsemblePlan& plan, fs::path out_dir)
     : plan_(plan), out_(std::move(out_dir)) {
     if (plan_.kind == EnsemblePlan::Kind::run) return;
     leading_ = sweep_leading_columns(plan_);
-    const auto files = sweep_files(leading_);
-    runs_csv_ = std::make_unique<CsvWriter>(out_ / kRunsCsv, output_header(files[0], false));
-    summary_csv_ = std::make_unique<CsvWriter>(out_ / kSummaryCsv, output_header(files[1], false));
+    files_ = sweep_files(leading_);
+    runs_csv_ = std::make_unique<CsvWriter>(out_ / kRunsCsv, header(kRunsCsv));
+    summary_csv_ = std::make_unique<CsvWriter>(out_ / kSummaryCsv, header(kSummaryCsv));
     current_.assign(plan_.metrics.size(), {});
     variant_means_.reserve(plan_.variants.size());
 }
 
 EnsembleAssembler::~EnsembleAssembler() = default;
+
+std::vector<std::string_view> EnsembleAssembler::header(std::string_view file) const {
+    const auto it = std::find_if(files_.begin(), files_.end(),
+                                 [&](const OutputFile& f) { return f.name == file; });
+    if (it == files_.end()) throw RunError(fmt::format("sweep: no columns for '{}'", file));
+    return output_header(*it, false);
+}
 
 void EnsembleAssembler::add(std::size_t task, const fs::path& part_dir) {
     if (task != next_)
@@ -345,8 +352,7 @@ std::vector<double> EnsembleAssembler::metric_outputs(std::size_t metric) const 
 }
 
 void EnsembleAssembler::write_morris() {
-    CsvWriter w(out_ / kMorrisCsv,
-                {"metric", "rank", "parameter", "mu_star", "mu", "sigma", "effects"});
+    CsvWriter w(out_ / kMorrisCsv, header(kMorrisCsv));
     for (std::size_t m = 0; m < plan_.metrics.size(); ++m) {
         auto ranking = analysis::morris_ranking(
             analysis::morris_effects(plan_.variants, plan_.parameters.size(), metric_outputs(m)));
@@ -378,8 +384,7 @@ void EnsembleAssembler::write_sobol() {
             throw RunError(fmt::format("sobol: the plan names an unknown metric '{}'", name));
         chosen.push_back(static_cast<std::size_t>(it - plan_.metrics.begin()));
     }
-    CsvWriter w(out_ / kSobolCsv, {"metric", "rank", "parameter", "s1", "s1_low", "s1_high", "st",
-                                   "st_low", "st_high", "n", "variance", "resamples"});
+    CsvWriter w(out_ / kSobolCsv, header(kSobolCsv));
     const std::size_t k = plan_.parameters.size();
     for (const std::size_t m : chosen) {
         auto result = analysis::sobol_indices(plan_.variants, k, metric_outputs(m), plan_.bootstrap,

@@ -131,7 +131,11 @@ class EnsembleAssembler {
     std::vector<analysis::EnsembleRow> ensemble_rows_;
 
     // sweep
+    /// The header of one of the sweep's files, from files_.
+    std::vector<std::string_view> header(std::string_view file) const;
+
     std::vector<OutputColumn> leading_;
+    std::vector<OutputFile> files_;  // sweep_files(leading_): the columns of every sweep file
     std::unique_ptr<CsvWriter> runs_csv_, summary_csv_;
     analysis::EnsembleSummary variant_summary_;  // the runs of the variant being merged
     std::vector<std::vector<double>> current_;   // [metric][run] of the variant being merged
