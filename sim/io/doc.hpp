@@ -105,6 +105,12 @@ std::optional<Doc> parse_yaml(std::string_view text, const std::string& file, Di
 /// As above, but throws InputError on any error.
 Doc parse_yaml(std::string_view text, const std::string& file);
 
+/// Reads a whole scenario file (at most the size limit of a scenario file); on failure returns
+/// nullopt and says why ("no such file", "it is a directory", ...).
+std::optional<std::string> read_text_file(const std::string& path, std::string& why);
+/// The file that `extends: NAME` in `child` names: NAME relative to child's folder, normalised.
+std::string extends_path(const std::string& child, const std::string& name);
+
 /// Loads a scenario file and resolves its `extends` chain (paths relative to the extending
 /// file) and `remove` lists. The result is a map with no `extends` or `remove` key. Problems
 /// go to `diags`; returns nullopt when a file of the chain cannot be read or parsed, the chain

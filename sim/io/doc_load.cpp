@@ -99,7 +99,8 @@ std::size_t remove_items(Doc& root, std::string_view list, std::string_view id) 
     return before - items->items.size();
 }
 
-/// Reads a whole file; on failure returns nullopt and says why.
+}  // namespace
+
 std::optional<std::string> read_text_file(const std::string& path, std::string& why) {
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
@@ -141,6 +142,12 @@ std::optional<std::string> read_text_file(const std::string& path, std::string& 
     }
     return text;
 }
+
+std::string extends_path(const std::string& child, const std::string& name) {
+    return (fs::path(child).parent_path() / fs::path(name)).lexically_normal().generic_string();
+}
+
+namespace {
 
 std::string canonical_name(const std::string& path) {
     std::error_code ec;
@@ -220,9 +227,7 @@ class Loader {
     }
 
     std::optional<Doc> load_parent(const Doc& extends_value, const std::string& child) {
-        const std::string display = (fs::path(child).parent_path() / fs::path(extends_value.scalar))
-                                        .lexically_normal()
-                                        .generic_string();
+        const std::string display = extends_path(child, extends_value.scalar);
         const std::string canon = canonical_name(display);
         if (std::find(canon_.begin(), canon_.end(), canon) != canon_.end()) {
             std::vector<std::string> names = chain_;

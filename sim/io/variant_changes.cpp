@@ -1,10 +1,7 @@
 #include "io/variant_changes.hpp"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -74,18 +71,11 @@ VariantChange place(const Difference& d, const Doc& base, const Doc& variant, co
     return c;
 }
 
-std::optional<std::string> read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 }  // namespace
 
 std::optional<VariantChanges> variant_changes(const std::string& path) {
-    const auto text = read_all(path);
+    std::string why;
+    const auto text = read_text_file(path, why);
     if (!text) return std::nullopt;
     Diagnostics diags;
     const auto own = parse_yaml(*text, path, diags);
@@ -94,10 +84,7 @@ std::optional<VariantChanges> variant_changes(const std::string& path) {
     if (!extends || !extends->is_scalar()) return std::nullopt;
     VariantChanges out;
     out.file = path;
-    out.base_file =
-        (std::filesystem::path(path).parent_path() / std::filesystem::path(extends->scalar))
-            .lexically_normal()
-            .generic_string();
+    out.base_file = extends_path(path, extends->scalar);
     const auto base = load_doc(out.base_file, diags);
     const auto variant = load_doc(path, diags);
     if (!base || !variant || diags.has_errors()) return std::nullopt;
