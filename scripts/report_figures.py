@@ -273,6 +273,19 @@ def routes_sankey(routes, runs, top=8):
     return fig
 
 
+def short_labels(labels, width=24):
+    """Axis labels of at most `width` characters: a long name keeps its start and its end (where
+    "[folder]" tells two runs of one scenario apart), joined by "…"; the full name is in the hover."""
+    out = []
+    for lb in labels:
+        if len(lb) <= width:
+            out.append(lb)
+        else:
+            half = (width - 1) // 2
+            out.append(lb[:half] + "…" + lb[-(width - 1 - half):])
+    return out if len(set(out)) == len(out) else list(labels)
+
+
 def _human(v):
     a = abs(v)
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
@@ -312,9 +325,11 @@ def revenue_by_billing(revenue, labels, top=8):
             ys = [float(g.get((s, b, lb), 0.0)) / 1e9 for lb in labels]
             if not any(ys):
                 continue
-            fig.add_trace(go.Bar(x=labels, y=ys, name=b, legendgroup=b, marker_color=colors[b],
+            fig.add_trace(go.Bar(x=short_labels(labels), y=ys, name=b, legendgroup=b, marker_color=colors[b],
                                  showlegend=not any(t.name == b and t.showlegend for t in fig.data),
-                                 hovertemplate=f"{s}, billed to {b}<br>%{{x}}: %{{y:,.2f}} B USD<extra></extra>"),
+                                 customdata=labels,
+                                 hovertemplate=f"{s}, billed to {b}<br>%{{customdata}}: %{{y:,.2f}} B USD"
+                                               "<extra></extra>"),
                           row=i // ncols + 1, col=i % ncols + 1)
     fig.update_layout(barmode="stack", legend=dict(title_text="billing country"))
     fig.update_yaxes(title_text="billion USD", col=1)
@@ -346,9 +361,9 @@ def revenue_by_channel(runs):
         d = df[df["channel"] == ch].set_index("scenario")["value"]
         if d.empty or not d.any():
             continue
-        fig.add_trace(go.Bar(x=labels, y=[float(d.get(lb, 0.0)) / 1e9 for lb in labels], name=ch,
-                             marker_color=tc.CHANNEL_COLORS.get(ch, tc.OTHER_COLOR),
-                             hovertemplate=f"{ch}<br>%{{x}}: %{{y:,.2f}} B USD<extra></extra>"))
+        fig.add_trace(go.Bar(x=short_labels(labels), y=[float(d.get(lb, 0.0)) / 1e9 for lb in labels], name=ch,
+                             marker_color=tc.CHANNEL_COLORS.get(ch, tc.OTHER_COLOR), customdata=labels,
+                             hovertemplate=f"{ch}<br>%{{customdata}}: %{{y:,.2f}} B USD<extra></extra>"))
     fig.update_layout(barmode="stack", legend=dict(title_text="channel"))
     fig.update_yaxes(title_text="billion USD")
     fig.update_xaxes(tickangle=-35)
