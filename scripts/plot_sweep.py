@@ -1,0 +1,563 @@
+#!/usr/bin/python3
+"""PNG charts from a tradesim sweep folder (written by `tradesim sweep`).
+
+    scripts/plot-sweep SWEEP_DIR [-o OUTDIR] [--metric NAME ...]
+
+Writes into OUTDIR (default out/sweep-charts/<folder name>):
+  response_<param>.png  grid and lhs designs: each metric against the parameter's value, one
+                        panel per metric: a point per variant (its mean over runs), the mean line
+                        over the variants at each value (lhs: in bins of the value) and, when
+                        variants have several runs, the p05-p95 band of their runs
+  morris.png            when morris.csv exists: mu* against sigma per metric, a labelled point per
+                        parameter (horizontal bars: mu*'s interval when the file has one)
+  sobol.png             when sobol.csv exists: first-order S1 and total ST per parameter and
+                        metric, with their 95% bootstrap intervals
+
+Metrics are named as in morris.csv and sobol.csv: world.METRIC, SCOPE.KEY.METRIC. By default the
+world metrics that vary over the sweep (at most 12 panels per chart; the footer names what is
+left out). Reads summary.csv, runs.csv, morris.csv, sobol.csv and manifest.json; needs matplotlib
+and pandas (Debian: python3-matplotlib python3-pandas, installed by scripts/setup).
+"""
+import argparse
+import difflib
+import json
+import os
+import re
+import sys
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+PROG = "plot-sweep"
+DPI = 100
+MAX_W_IN = 13.0  # 1300 px
+MAX_H_IN = 23.5  # 2350 px
+MAX_PANELS = 12
+MAX_PARAMS = 12  # bars or labelled points per panel
+FONT = 8  # smallest text, points
+SEQUENCE_COLUMNS = ("trajectory", "point", "block", "row")
+STAT_COLUMNS = ("scope", "key", "metric", "mean", "sd", "p05", "p50", "p95", "runs", "se")
+COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+class BadInput(Exception):
+    pass
+
+
+def fail(message):
+    raise BadInput(message)
+
+
+# ------------------------------------------------------------------------------------------
+# Reading
+
+
+def strip_guard(v):
+    """CSV safety (docs/reliability.md): a text cell starting with = + - @ TAB CR, or with an
+    apostrophe, was written with one more leading apostrophe; remove one."""
+    return v[1:] if isinstance(v, str) and v.startswith("'") else v
+
+
+def read_csv(path):
+    try:
+        df = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
+    except (OSError, ValueError, pd.errors.ParserError) as e:
+        fail(f"cannot read {path}: {e}")
+    for col in df.columns:
+        df[col] = df[col].map(strip_guard)
+    return df
+
+
+def numeric(df, columns):
+    for c in columns:
+        if c in df.columns:
+            df[c] = pd.to_numeric(df[c], errors="coerce")
+    return df
+
+
+def metric_names(df):
+    """world.METRIC for the world rows, SCOPE.KEY.METRIC for the others (as morris.csv)."""
+    world = df["scope"] == "world"
+    return np.where(world, "world." + df["metric"], df["scope"] + "." + df["key"] + "." + df["metric"])
+
+
+def design_of(manifest, columns):
+    """The --design of the command line (grid when absent), else what the columns say."""
+    args = manifest.get("command_line") or []
+    for i, a in enumerate(args):
+        if a == "--design" and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith("--design="):
+            return a.split("=", 1)[1]
+    if "trajectory" in columns:
+        return "morris"
+    if "block" in columns:
+        return "sobol"
+    return "grid"
+
+
+class Sweep:
+    """A sweep folder: summary.csv (required), runs.csv, morris.csv, sobol.csv, manifest.json."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        summary = os.path.join(folder, "summary.csv")
+        if not os.path.isdir(folder):
+            fail(f"'{folder}' is not a folder")
+        if not os.path.isfile(summary):
+            hint = " (it is a run folder: use scripts/plot)" if os.path.isfile(
+                os.path.join(folder, "countries.csv")) else ""
+            fail(f"'{folder}' is not a tradesim sweep folder (it has no summary.csv){hint}")
+        s = read_csv(summary)
+        if "variant" not in s.columns or not set(STAT_COLUMNS) <= set(s.columns):
+            hint = " (it is a run folder: use scripts/plot)" if "variant" not in s.columns else ""
+            fail(f"'{folder}' is not a tradesim sweep folder (its summary.csv has no variant, scope, key, "
+                 f"metric, mean, ... columns){hint}")
+        self.manifest = {}
+        try:
+            with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as f:
+                self.manifest = json.load(f)
+        except (OSError, ValueError):
+            pass
+        cols = list(s.columns)
+        self.params = [c for c in cols[1:cols.index("scope")] if c not in SEQUENCE_COLUMNS]
+        self.name = self.manifest.get("scenario_name") or os.path.basename(os.path.normpath(folder))
+        self.design = design_of(self.manifest, cols)
+        s = numeric(s, ["mean", "sd", "p05", "p50", "p95", "runs", "se"])
+        s["name"] = metric_names(s)
+        self.summary = s
+        self.variants = s["variant"].nunique()
+        self.runs = int(s["runs"].max()) if len(s) else 1
+        self.runs_table = None
+        path = os.path.join(folder, "runs.csv")
+        if self.runs > 1 and os.path.isfile(path):
+            r = numeric(read_csv(path), ["value"])
+            r["name"] = metric_names(r)
+            self.runs_table = r
+        self.morris = self._optional("morris.csv", ["rank", "mu_star", "mu", "sigma", "effects", "mu_star_low",
+                                                    "mu_star_high"])
+        self.sobol = self._optional("sobol.csv", ["rank", "s1", "s1_low", "s1_high", "st", "st_low", "st_high", "n",
+                                                  "variance", "resamples"])
+        self.values = {}  # parameter -> Series by variant (numbers, or text for lists of words)
+        first = s.drop_duplicates("variant").set_index("variant")
+        for p in self.params:
+            v = first[p]
+            num = pd.to_numeric(v, errors="coerce")
+            self.values[p] = num if num.notna().all() else v.astype(str)
+
+    def _optional(self, name, number_columns):
+        path = os.path.join(self.folder, name)
+        if not os.path.isfile(path):
+            return None
+        df = read_csv(path)
+        if "metric" not in df.columns or "parameter" not in df.columns:
+            fail(f"{path} has no metric and parameter columns")
+        return numeric(df, number_columns)
+
+    def known_metrics(self):
+        names = list(dict.fromkeys(self.summary["name"]))
+        for df in (self.morris, self.sobol):
+            if df is not None:
+                names += [m for m in dict.fromkeys(df["metric"]) if m not in names]
+        return names
+
+    def footer(self):
+        text = f"scenario {self.name}; design {self.design}; {self.variants} variants x {self.runs} run(s)"
+        return text + f"; folder {os.path.basename(os.path.normpath(self.folder))}"
+
+
+# ------------------------------------------------------------------------------------------
+# Names, units, layout
+
+
+def metric_unit(name):
+    m = name.rsplit(".", 1)[-1]
+    if m.endswith("_usd"):
+        return "USD"
+    if m.endswith("compute") or m == "compute":
+        return "compute units (H100-equivalents)"
+    if m.endswith("units") or m in ("units", "units_shipped", "produced"):
+        return "units"
+    if m.startswith("price_index"):
+        return "index (1 = reference cost)"
+    if m.startswith("price"):
+        return "USD per unit"
+    if m.startswith("share"):
+        return "share (0-1)"
+    return "the metric's unit"
+
+
+PARAM_UNITS = {  # last component of a --param path -> its unit (docs/scenario-format.md)
+    "approval": "share granted (0-1)", "delay": "ticks", "markup": "share of the price",
+    "detection": "probability", "price_elasticity": "elasticity", "substitution": "elasticity",
+    "demand": "compute units per tick", "capacity": "units per tick", "price": "USD per unit",
+    "unit_cost": "USD per unit", "reference_cost": "USD per compute unit", "risk_tolerance": "0-1",
+    "rate": "share of the value", "fee": "share of the value", "backlog": "share carried over",
+    "price_adjustment": "share per tick", "supply_elasticity": "elasticity",
+}
+
+
+def param_unit(path):
+    last = path.rsplit(".", 1)[-1]
+    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", last) and "." in path:  # a schedule point
+        last = path.rsplit(".", 2)[-2]
+    return PARAM_UNITS.get(last, "the scenario's unit")
+
+
+def short_names(paths):
+    """The shortest dotted suffix of each path that tells it apart from the others."""
+    out = {}
+    for p in paths:
+        parts = p.split(".")
+        for k in range(1, len(parts) + 1):
+            tail = ".".join(parts[-k:])
+            if sum(1 for q in paths if q == tail or q.endswith("." + tail)) == 1:
+                out[p] = tail
+                break
+        else:
+            out[p] = p
+    return out
+
+
+def key_text(short):
+    pairs = [f"{s} = {p}" for p, s in short.items() if s != p]
+    return "parameters: " + "; ".join(pairs) if pairs else ""
+
+
+def human(v, _pos=None):
+    a = abs(v)
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if a >= div:
+            return f"{v / div:.3g}{suffix}"
+    return f"{v:.3g}"
+
+
+def safe_name(label):
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", label).strip("_") or "parameter"
+
+
+def grid_shape(n, ncols):
+    ncols = max(1, min(ncols, n))
+    return ncols, (n + ncols - 1) // ncols
+
+
+def wrapped(text, width_in, size=FONT):
+    """Lines of `text` that fit the figure's width at `size` points."""
+    chars = max(40, int(width_in * 72 / (size * 0.56)))
+    lines = []
+    for part in text.split("\n"):
+        lines += textwrap.wrap(part, chars, break_on_hyphens=False) or [""]
+    return lines
+
+
+def new_figure(nrows, ncols, panel_h, title, footer_text, width_in=MAX_W_IN, sharex=False):
+    """A figure of at most MAX_W_IN x MAX_H_IN inches with a wrapped footer; returns (fig, axes,
+    rect for tight_layout)."""
+    foot = wrapped(footer_text, width_in)
+    foot_h = 0.16 * len(foot) + 0.15
+    title_lines = wrapped(title, width_in, 11)
+    title_h = 0.22 * len(title_lines) + 0.2
+    height = min(MAX_H_IN, panel_h * nrows + foot_h + title_h + 0.3)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width_in, height), squeeze=False, sharex=sharex)
+    fig.suptitle("\n".join(title_lines), fontsize=11, x=0.01, y=1 - 0.08 / height, ha="left", va="top")
+    fig.text(0.01, 0.06 / height, "\n".join(foot), fontsize=FONT, color="#444444", ha="left", va="bottom",
+             linespacing=1.25)
+    rect = (0, (foot_h + 0.05) / height, 1, 1 - title_h / height)
+    return fig, axes, rect
+
+
+def finish(fig, axes, used, rect, path):
+    for j in range(used, axes.size):
+        axes.flat[j].axis("off")
+    fig.tight_layout(rect=rect, h_pad=1.2, w_pad=1.5)
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path
+
+
+def left_out_text(what, left):
+    if not left:
+        return ""
+    shown = ", ".join(left[:6]) + (f" and {len(left) - 6} more" if len(left) > 6 else "")
+    return f"; not shown ({what}): {shown}"
+
+
+# ------------------------------------------------------------------------------------------
+# Metric choice
+
+
+def choose_metrics(sweep, wanted):
+    """The metrics of the charts: --metric as given (checked), else the varying world metrics."""
+    known = sweep.known_metrics()
+    if wanted:
+        unknown = [m for m in wanted if m not in known]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], known, n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            fail(f"unknown metric '{unknown[0]}'{hint}; known metrics in {sweep.folder}: {', '.join(known)}")
+        return list(dict.fromkeys(wanted)), []
+    world = [m for m in known if m.startswith("world.")]
+    s = sweep.summary
+    varying = [m for m in world if s.loc[s["name"] == m, "mean"].nunique() > 1]
+    constant = [m for m in world if m not in varying]
+    return (varying or world[:MAX_PANELS]), (constant if varying else [])
+
+
+def capped(metrics, available):
+    have = [m for m in metrics if m in available]
+    return have[:MAX_PANELS], have[MAX_PANELS:], [m for m in metrics if m not in available]
+
+
+# ------------------------------------------------------------------------------------------
+# Response charts
+
+
+def positions(values):
+    """x positions of a parameter's values: the numbers, or 0..k-1 for words (with their labels)."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values.astype(float), None
+    order = list(dict.fromkeys(values.sort_values()))
+    return values.map({v: i for i, v in enumerate(order)}).astype(float), order
+
+
+def groups_of(x, continuous):
+    """Group label per variant: its value (grid), or a bin of the value (lhs and other samples)."""
+    distinct = x.nunique()
+    if not continuous or distinct <= 12:
+        return x
+    bins = min(10, max(3, distinct // 4))
+    return pd.qcut(x.rank(method="first"), bins, labels=False)
+
+
+def panel_response(ax, sweep, metric, x, groups, labels):
+    s = sweep.summary[sweep.summary["name"] == metric].set_index("variant")
+    xs = x.reindex(s.index)
+    ax.scatter(xs, s["mean"], s=16, color=COLORS[0], alpha=0.75, zorder=3, label="variant (mean over runs)",
+               linewidths=0)
+    g = groups.reindex(s.index)
+    line = pd.DataFrame({"x": xs, "y": s["mean"], "g": g}).groupby("g").mean().sort_values("x")
+    ax.plot(line["x"], line["y"], color="#222222", linewidth=1.5, zorder=4, label="mean over variants")
+    if sweep.runs > 1:
+        if sweep.runs_table is not None:
+            r = sweep.runs_table[sweep.runs_table["name"] == metric]
+            r = pd.DataFrame({"g": g.reindex(r["variant"]).values, "v": r["value"].values})
+            q = r.groupby("g")["v"].quantile([0.05, 0.95]).unstack()
+            lo, hi = q[0.05].reindex(line.index), q[0.95].reindex(line.index)
+        else:  # the mean of the variants' own quantiles
+            band = pd.DataFrame({"g": g, "lo": s["p05"], "hi": s["p95"]}).groupby("g").mean()
+            lo, hi = band["lo"].reindex(line.index), band["hi"].reindex(line.index)
+        ax.fill_between(line["x"], lo, hi, color=COLORS[0], alpha=0.2, linewidth=0, label="p05-p95 over runs")
+    ax.set_title(metric, fontsize=9)
+    ax.set_ylabel(metric_unit(metric), fontsize=FONT)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(human))
+    ax.tick_params(labelsize=FONT)
+    ax.grid(alpha=0.3)
+    if labels is not None:
+        ax.set_xticks(range(len(labels)))
+        ax.set_xticklabels(labels, rotation=20, ha="right", fontsize=FONT)
+    if s.empty:
+        ax.text(0.5, 0.5, "no rows for this metric", transform=ax.transAxes, ha="center", fontsize=FONT)
+
+
+def value_range(values):
+    if pd.api.types.is_numeric_dtype(values):
+        return f"{human(values.min())} to {human(values.max())}"
+    return ", ".join(list(dict.fromkeys(values))[:4]) + (" ..." if values.nunique() > 4 else "")
+
+
+def chart_response(sweep, param, metrics, left, out):
+    x, labels = positions(sweep.values[param])
+    continuous = labels is None and sweep.design.split(":")[0] != "grid"
+    groups = groups_of(x, continuous)
+    binned = not groups.equals(x)
+    shown, more, missing = capped(metrics, set(sweep.summary["name"]))
+    others = [p for p in sweep.params if p != param]
+    ncols, nrows = grid_shape(max(1, len(shown)), 3)
+    title = f"Response of {len(shown)} metric(s) to {param} ({param_unit(param)})"
+    how = "mean line: mean over the variants at each value" if not binned else \
+        f"mean line and band: the variants in {groups.nunique()} bins of the value, at the bins' mean value"
+    foot = f"{sweep.footer()}; x: {param}, {value_range(sweep.values[param])} ({param_unit(param)}); {how}"
+    if sweep.runs > 1:
+        foot += f"; band: p05-p95 over the {sweep.runs} runs of the variants"
+    if others:
+        varied = ", ".join(f"{p} ({value_range(sweep.values[p])})" for p in others)
+        foot += f"; varied at the same time: {varied} (points spread over their values; the line averages them)"
+    foot += left_out_text("constant over the sweep", left) + left_out_text("panel limit", more)
+    foot += left_out_text("no rows in summary.csv", missing)
+    fig, axes, rect = new_figure(nrows, ncols, 3.0, title, foot)
+    for i, m in enumerate(shown):
+        ax = axes.flat[i]
+        panel_response(ax, sweep, m, x, groups, labels)
+        if i // ncols == nrows - 1 or i + ncols >= len(shown):
+            ax.set_xlabel(f"{short_names(sweep.params)[param]} ({param_unit(param)})", fontsize=FONT)
+    if shown:
+        handles, names = axes.flat[0].get_legend_handles_labels()
+        axes.flat[0].legend(handles, names, fontsize=FONT, frameon=False, loc="best")
+    else:
+        axes.flat[0].text(0.5, 0.5, "no metric to show", ha="center", transform=axes.flat[0].transAxes)
+    path = os.path.join(out, f"response_{safe_name(param)}.png")
+    return finish(fig, axes, max(1, len(shown)), rect, path)
+
+
+# ------------------------------------------------------------------------------------------
+# Morris and Sobol
+
+
+def panel_morris(ax, rows, short):
+    rows = rows.dropna(subset=["mu_star", "sigma"]).sort_values("mu_star", ascending=False)
+    hidden = max(0, len(rows) - MAX_PARAMS)
+    rows = rows.head(MAX_PARAMS)
+    if rows.empty:
+        ax.text(0.5, 0.5, "no elementary effects (the metric does not vary)", ha="center", va="center",
+                transform=ax.transAxes, fontsize=FONT)
+        return 0
+    xerr = None
+    if {"mu_star_low", "mu_star_high"} <= set(rows.columns) and rows["mu_star_low"].notna().any():
+        xerr = np.vstack([rows["mu_star"] - rows["mu_star_low"], rows["mu_star_high"] - rows["mu_star"]])
+    ax.errorbar(rows["mu_star"], rows["sigma"], xerr=xerr, fmt="o", color=COLORS[0], ecolor="#888888",
+                markersize=5, capsize=2, zorder=3)
+    top = max(rows["mu_star"].max(), rows["sigma"].max(), 1e-12) * 1.12
+    ax.plot([0, top], [0, top], color="#999999", linestyle="--", linewidth=0.8)
+    ax.text(top, top, "σ = μ*", fontsize=FONT, color="#666666", ha="right", va="bottom")
+    for k, (_, r) in enumerate(rows.iterrows()):
+        ax.annotate(short[r["parameter"]], (r["mu_star"], r["sigma"]), fontsize=FONT, xytext=(4, 3 - 10 * (k % 2)),
+                    textcoords="offset points", zorder=4)
+    ax.set_xlim(0, top * 1.25)
+    ax.set_ylim(0, top)
+    return hidden
+
+
+def panel_sobol(ax, rows, short):
+    rows = rows.sort_values(["rank", "st"], ascending=[True, False], na_position="last")
+    hidden = max(0, len(rows) - MAX_PARAMS)
+    rows = rows.head(MAX_PARAMS)
+    if rows["st"].isna().all():
+        ax.text(0.5, 0.5, "no indices (the metric does not vary)", ha="center", va="center", transform=ax.transAxes,
+                fontsize=FONT)
+        ax.set_yticks([])
+        return 0
+    y = np.arange(len(rows))
+    h = 0.38
+    for off, key, label, color in ((-h / 2, "s1", "S1 first-order", COLORS[0]), (h / 2, "st", "ST total", COLORS[1])):
+        v = rows[key].fillna(0)
+        err = np.vstack([(v - rows[key + "_low"]).clip(lower=0).fillna(0), (rows[key + "_high"] - v).clip(lower=0)
+                         .fillna(0)])
+        ax.barh(y + off, v, height=h, color=color, label=label, xerr=err, capsize=2,
+                error_kw={"ecolor": "#333333", "elinewidth": 0.8})
+    ax.set_yticks(y)
+    ax.set_yticklabels([short[p] for p in rows["parameter"]], fontsize=FONT)
+    ax.invert_yaxis()
+    ax.axvline(0, color="#555555", linewidth=0.6)
+    lo = min(0.0, float(rows[["s1_low", "st_low"]].min().min()))
+    hi = max(1.0, float(rows[["s1_high", "st_high"]].max().max()))
+    ax.set_xlim(lo - 0.02, hi + 0.02)
+    return hidden
+
+
+def chart_sensitivity(sweep, kind, metrics, left, out):
+    table = sweep.morris if kind == "morris" else sweep.sobol
+    shown, more, missing = capped(metrics, set(table["metric"]))
+    short = short_names(list(dict.fromkeys(table["parameter"])))
+    ncols, nrows = grid_shape(max(1, len(shown)), 2 if kind == "sobol" else 3)
+    nparams = min(MAX_PARAMS, table["parameter"].nunique())
+    panel_h = max(2.6, 0.36 * nparams + 1.0) if kind == "sobol" else 3.3
+    if kind == "morris":
+        title = "Morris screening: μ* (mean |elementary effect|) against σ (sd of the effects), per metric"
+        how = ("elementary effect EE = change of the metric (mean over runs) per change of the parameter by its "
+               "whole range; far right: influential; above the σ = μ* line: non-linear or interacting")
+        if "effects" in table.columns and table["effects"].notna().any():
+            how += f"; {int(table['effects'].max())} effects per parameter"
+    else:
+        title = "Sobol indices per metric: first-order S1 and total ST of each parameter, 95% bootstrap intervals"
+        how = "S1: share of the metric's variance a parameter explains alone; ST: alone or with others (ST - S1: " \
+              "interactions); bars: 95% bootstrap intervals"
+        if table["n"].notna().any():
+            how += f"; {int(table['n'].max())} rows, {int(table['resamples'].max())} resamples"
+    foot = f"{sweep.footer()}; {how}"
+    if key_text(short):
+        foot += "; " + key_text(short)
+    if table["parameter"].nunique() > MAX_PARAMS:
+        foot += f"; each panel shows its {MAX_PARAMS} highest-ranked parameters"
+    foot += left_out_text("constant over the sweep", left) + left_out_text("panel limit", more)
+    foot += left_out_text(f"not in {kind}.csv", missing)
+    fig, axes, rect = new_figure(nrows, ncols, panel_h, title, foot)
+    for i, m in enumerate(shown):
+        ax = axes.flat[i]
+        rows = table[table["metric"] == m]
+        hidden = (panel_morris if kind == "morris" else panel_sobol)(ax, rows, short)
+        ax.set_title(m + (f" (top {MAX_PARAMS}, {hidden} more)" if hidden else ""), fontsize=9)
+        ax.tick_params(labelsize=FONT)
+        ax.grid(alpha=0.3)
+        if kind == "morris":
+            unit = metric_unit(m)
+            ax.set_xlabel(f"μ*, {unit} per parameter range", fontsize=FONT)
+            ax.set_ylabel(f"σ, {unit} per parameter range", fontsize=FONT)
+            ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(human))
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(human))
+        else:
+            ax.set_xlabel("index (share of the metric's variance)", fontsize=FONT)
+    if kind == "sobol" and shown:
+        handles, names = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="upper right", fontsize=FONT, frameon=False, ncol=2,
+                   bbox_to_anchor=(0.99, rect[3] + 0.01))
+    if not shown:
+        axes.flat[0].text(0.5, 0.5, "no metric to show", ha="center", transform=axes.flat[0].transAxes)
+    return finish(fig, axes, max(1, len(shown)), rect, os.path.join(out, f"{kind}.png"))
+
+
+# ------------------------------------------------------------------------------------------
+
+
+def plan(sweep, metrics, left):
+    """The charts to draw: (function, arguments) per file, decided before anything is written."""
+    todo = []
+    if sweep.design.split(":")[0] in ("grid", "lhs"):
+        for p in sweep.params:
+            if sweep.values[p].nunique() > 1:
+                todo.append((chart_response, (sweep, p, metrics, left)))
+    for kind, table in (("morris", sweep.morris), ("sobol", sweep.sobol)):
+        if table is None:
+            continue
+        have = [m for m in metrics if m in set(table["metric"])]
+        if not have:  # e.g. sobol --metric chose other metrics: the world metrics it has, else its first
+            have = [m for m in dict.fromkeys(table["metric"]) if m.startswith("world.")] or \
+                list(dict.fromkeys(table["metric"]))
+        todo.append((chart_sensitivity, (sweep, kind, have, [m for m in left if m in set(table["metric"])])))
+    return todo
+
+
+def main(argv):
+    p = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog=__doc__.split("\n\n", 2)[2])
+    p.add_argument("folder", metavar="SWEEP_DIR", help="a folder written by 'tradesim sweep'")
+    p.add_argument("-o", "--output", help="output folder (default out/sweep-charts/<folder name>)")
+    p.add_argument("--metric", action="append", default=[], metavar="NAME",
+                   help="a metric to chart, as world.METRIC or SCOPE.KEY.METRIC (repeatable; default: the "
+                        "world metrics that vary)")
+    a = p.parse_args(argv)
+    try:
+        sweep = Sweep(a.folder)
+        metrics, left = choose_metrics(sweep, a.metric)
+        todo = plan(sweep, metrics, left)
+        if not todo:
+            fail(f"nothing to chart in '{a.folder}': design {sweep.design}, no parameter takes two values "
+                 "and there is no morris.csv or sobol.csv")
+    except BadInput as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return 2
+    out = a.output or os.path.join("out", "sweep-charts", safe_name(os.path.basename(os.path.normpath(a.folder))))
+    os.makedirs(out, exist_ok=True)
+    for fn, args in todo:
+        print(fn(*args, out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
