@@ -134,12 +134,6 @@ class Sweep:
         self.summary = s
         self.variants = s["variant"].nunique()
         self.runs = int(s["runs"].max()) if len(s) else 1
-        self.runs_table = None
-        path = os.path.join(folder, "runs.csv")
-        if self.runs > 1 and os.path.isfile(path):
-            r = numeric(read_csv(path), ["value"])
-            r["name"] = metric_names(r)
-            self.runs_table = r
         self.morris = self._optional("morris.csv", ["rank", "mu_star", "mu", "sigma", "effects", "mu_star_low",
                                                     "mu_star_high"])
         self.sobol = self._optional("sobol.csv", ["rank", "s1", "s1_low", "s1_high", "st", "st_low", "st_high", "n",
@@ -262,20 +256,31 @@ def new_figure(nrows, ncols, panel_h, title, footer_text, width_in=MAX_W_IN, sha
     foot = wrapped(footer_text, width_in)
     foot_h = 0.16 * len(foot) + 0.15
     title_lines = wrapped(title, width_in, 11)
-    title_h = 0.22 * len(title_lines) + 0.2
+    title_h = 0.19 * len(title_lines) + 0.15
     height = min(MAX_H_IN, panel_h * nrows + foot_h + title_h + 0.3)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width_in, height), squeeze=False, sharex=sharex)
-    fig.suptitle("\n".join(title_lines), fontsize=11, x=0.01, y=1 - 0.08 / height, ha="left", va="top")
+    # fig.text, not suptitle: tight_layout would make room for a suptitle a second time.
+    fig.text(0.01, 1 - 0.08 / height, "\n".join(title_lines), fontsize=11, ha="left", va="top")
     fig.text(0.01, 0.06 / height, "\n".join(foot), fontsize=FONT, color="#444444", ha="left", va="bottom",
              linespacing=1.25)
     rect = (0, (foot_h + 0.05) / height, 1, 1 - title_h / height)
     return fig, axes, rect
 
 
-def finish(fig, axes, used, rect, path):
+def finish(fig, axes, used, rect, path, legend=None):
+    """Blanks the unused panels, puts `legend` (handles, labels, title) in the first of them (else
+    at the top right, beside the title) and writes the figure at its exact size."""
     for j in range(used, axes.size):
         axes.flat[j].axis("off")
     fig.tight_layout(rect=rect, h_pad=1.2, w_pad=1.5)
+    if legend and legend[0]:
+        handles, labels, title = legend
+        if used < axes.size:
+            axes.flat[used].legend(handles, labels, loc="center", fontsize=9, title=title, title_fontsize=9,
+                                   frameon=False)
+        else:
+            fig.legend(handles, labels, loc="upper right", fontsize=FONT, frameon=False, ncol=min(3, len(labels)),
+                       bbox_to_anchor=(0.995, 0.999))
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
@@ -335,24 +340,32 @@ def groups_of(x, continuous):
     return pd.qcut(x.rank(method="first"), bins, labels=False)
 
 
-def panel_response(ax, sweep, metric, x, groups, labels):
+def panel_response(ax, sweep, metric, x, groups, labels, colour_by):
+    """One metric against x: a point per variant (coloured by `colour_by`'s value when given), the
+    mean over the variants of each group and the mean of their p05-p95 bands."""
     s = sweep.summary[sweep.summary["name"] == metric].set_index("variant")
     xs = x.reindex(s.index)
-    ax.scatter(xs, s["mean"], s=16, color=COLORS[0], alpha=0.75, zorder=3, label="variant (mean over runs)",
-               linewidths=0)
+    if s.empty:
+        ax.text(0.5, 0.5, "no rows for this metric", transform=ax.transAxes, ha="center", fontsize=FONT)
+    elif colour_by is None:
+        ax.scatter(xs, s["mean"], s=18, color=COLORS[0], alpha=0.8, zorder=3, linewidths=0,
+                   label="variant (mean over runs)")
+    else:
+        other = sweep.values[colour_by].reindex(s.index)
+        for k, v in enumerate(sorted(other.unique())):
+            sel = (other == v).values
+            order = np.argsort(xs.values[sel])
+            ax.plot(xs.values[sel][order], s["mean"].values[sel][order], "o-", color=COLORS[(k + 1) % len(COLORS)],
+                    markersize=4, linewidth=0.8, alpha=0.85, zorder=3,
+                    label=f"{short_label(sweep, colour_by)} = {human(v) if isinstance(v, float) else v}")
     g = groups.reindex(s.index)
-    line = pd.DataFrame({"x": xs, "y": s["mean"], "g": g}).groupby("g").mean().sort_values("x")
-    ax.plot(line["x"], line["y"], color="#222222", linewidth=1.5, zorder=4, label="mean over variants")
-    if sweep.runs > 1:
-        if sweep.runs_table is not None:
-            r = sweep.runs_table[sweep.runs_table["name"] == metric]
-            r = pd.DataFrame({"g": g.reindex(r["variant"]).values, "v": r["value"].values})
-            q = r.groupby("g")["v"].quantile([0.05, 0.95]).unstack()
-            lo, hi = q[0.05].reindex(line.index), q[0.95].reindex(line.index)
-        else:  # the mean of the variants' own quantiles
-            band = pd.DataFrame({"g": g, "lo": s["p05"], "hi": s["p95"]}).groupby("g").mean()
-            lo, hi = band["lo"].reindex(line.index), band["hi"].reindex(line.index)
-        ax.fill_between(line["x"], lo, hi, color=COLORS[0], alpha=0.2, linewidth=0, label="p05-p95 over runs")
+    table = pd.DataFrame({"x": xs, "y": s["mean"], "lo": s["p05"], "hi": s["p95"], "g": g})
+    line = table.groupby("g").mean().sort_values("x")
+    ax.plot(line["x"], line["y"], color="#222222", linewidth=1.8, zorder=4,
+            label="mean over variants" if groups.nunique() < len(groups) else "mean over runs")
+    if sweep.runs > 1 and not line.empty:
+        ax.fill_between(line["x"], line["lo"], line["hi"], color=COLORS[0], alpha=0.2, linewidth=0,
+                        label=f"p05-p95 over {sweep.runs} runs")
     ax.set_title(metric, fontsize=9)
     ax.set_ylabel(metric_unit(metric), fontsize=FONT)
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(human))
@@ -361,8 +374,10 @@ def panel_response(ax, sweep, metric, x, groups, labels):
     if labels is not None:
         ax.set_xticks(range(len(labels)))
         ax.set_xticklabels(labels, rotation=20, ha="right", fontsize=FONT)
-    if s.empty:
-        ax.text(0.5, 0.5, "no rows for this metric", transform=ax.transAxes, ha="center", fontsize=FONT)
+
+
+def short_label(sweep, param):
+    return short_names(sweep.params)[param]
 
 
 def value_range(values):
@@ -378,31 +393,35 @@ def chart_response(sweep, param, metrics, left, out):
     binned = not groups.equals(x)
     shown, more, missing = capped(metrics, set(sweep.summary["name"]))
     others = [p for p in sweep.params if p != param]
+    colour_by = others[0] if len(others) == 1 and not binned and sweep.values[others[0]].nunique() <= 8 else None
     ncols, nrows = grid_shape(max(1, len(shown)), 3)
     title = f"Response of {len(shown)} metric(s) to {param} ({param_unit(param)})"
-    how = "mean line: mean over the variants at each value" if not binned else \
-        f"mean line and band: the variants in {groups.nunique()} bins of the value, at the bins' mean value"
+    if others:
+        title += "\nvaried at the same time: " + ", ".join(
+            f"{p} ({value_range(sweep.values[p])})" for p in others)
+    how = ("mean line: mean over the variants at each value" if others else "line: each value's mean over runs") \
+        if not binned else f"mean line and band: the variants in {groups.nunique()} bins of the value, at the " \
+                           f"bins' mean value"
     foot = f"{sweep.footer()}; x: {param}, {value_range(sweep.values[param])} ({param_unit(param)}); {how}"
     if sweep.runs > 1:
-        foot += f"; band: p05-p95 over the {sweep.runs} runs of the variants"
+        foot += f"; band: p05-p95 over the {sweep.runs} runs of a variant" + \
+            (" (mean of the variants' p05 and p95)" if others else "")
     if others:
-        varied = ", ".join(f"{p} ({value_range(sweep.values[p])})" for p in others)
-        foot += f"; varied at the same time: {varied} (points spread over their values; the line averages them)"
+        foot += "; points: variants, spread by the other parameters' values" + \
+            (f" (colour: {colour_by})" if colour_by else "")
     foot += left_out_text("constant over the sweep", left) + left_out_text("panel limit", more)
     foot += left_out_text("no rows in summary.csv", missing)
     fig, axes, rect = new_figure(nrows, ncols, 3.0, title, foot)
     for i, m in enumerate(shown):
         ax = axes.flat[i]
-        panel_response(ax, sweep, m, x, groups, labels)
-        if i // ncols == nrows - 1 or i + ncols >= len(shown):
-            ax.set_xlabel(f"{short_names(sweep.params)[param]} ({param_unit(param)})", fontsize=FONT)
-    if shown:
-        handles, names = axes.flat[0].get_legend_handles_labels()
-        axes.flat[0].legend(handles, names, fontsize=FONT, frameon=False, loc="best")
-    else:
+        panel_response(ax, sweep, m, x, groups, labels, colour_by)
+        if i + ncols >= len(shown):
+            ax.set_xlabel(f"{short_label(sweep, param)} ({param_unit(param)})", fontsize=FONT)
+    if not shown:
         axes.flat[0].text(0.5, 0.5, "no metric to show", ha="center", transform=axes.flat[0].transAxes)
+    legend = axes.flat[0].get_legend_handles_labels() + (None,)
     path = os.path.join(out, f"response_{safe_name(param)}.png")
-    return finish(fig, axes, max(1, len(shown)), rect, path)
+    return finish(fig, axes, max(1, len(shown)), rect, path, legend)
 
 
 # ------------------------------------------------------------------------------------------
@@ -424,13 +443,30 @@ def panel_morris(ax, rows, short):
                 markersize=5, capsize=2, zorder=3)
     top = max(rows["mu_star"].max(), rows["sigma"].max(), 1e-12) * 1.12
     ax.plot([0, top], [0, top], color="#999999", linestyle="--", linewidth=0.8)
-    ax.text(top, top, "σ = μ*", fontsize=FONT, color="#666666", ha="right", va="bottom")
-    for k, (_, r) in enumerate(rows.iterrows()):
-        ax.annotate(short[r["parameter"]], (r["mu_star"], r["sigma"]), fontsize=FONT, xytext=(4, 3 - 10 * (k % 2)),
-                    textcoords="offset points", zorder=4)
-    ax.set_xlim(0, top * 1.25)
-    ax.set_ylim(0, top)
+    ax.set_xlim(-0.03 * top, top * 1.25)
+    ax.set_ylim(-0.05 * top, top)
+    place_labels(ax, rows["mu_star"].values, rows["sigma"].values, [short[p] for p in rows["parameter"]])
     return hidden
+
+
+def place_labels(ax, xs, ys, labels):
+    """Labels beside points, each at the first of a few offsets where it overlaps no label placed
+    before it (in points, from the axis' current size: approximate, good for a dozen labels)."""
+    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
+    height_pt = ax.get_position().height * ax.figure.get_figheight() * 72
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    placed = []
+    for x, y, text in zip(xs, ys, labels):
+        px, py = (x - x0) / (x1 - x0) * width_pt, (y - y0) / (y1 - y0) * height_pt
+        w, h = len(text) * FONT * 0.58, FONT * 1.2
+        choice = (5, 2)
+        for dx, dy in ((5, 2), (5, -11), (-5 - w, 2), (-5 - w, -11), (5, 13), (5, -22), (-w / 2, 13), (-w / 2, -22)):
+            box = (px + dx, py + dy, px + dx + w, py + dy + h)
+            if all(box[2] < b[0] or box[0] > b[2] or box[3] < b[1] or box[1] > b[3] for b in placed):
+                choice = (dx, dy)
+                break
+        placed.append((px + choice[0], py + choice[1], px + choice[0] + w, py + choice[1] + h))
+        ax.annotate(text, (x, y), xytext=choice, textcoords="offset points", fontsize=FONT, zorder=4)
 
 
 def panel_sobol(ax, rows, short):
@@ -470,7 +506,7 @@ def chart_sensitivity(sweep, kind, metrics, left, out):
     if kind == "morris":
         title = "Morris screening: μ* (mean |elementary effect|) against σ (sd of the effects), per metric"
         how = ("elementary effect EE = change of the metric (mean over runs) per change of the parameter by its "
-               "whole range; far right: influential; above the σ = μ* line: non-linear or interacting")
+               "whole range; far right: influential; above the dashed line σ = μ*: non-linear or interacting")
         if "effects" in table.columns and table["effects"].notna().any():
             how += f"; {int(table['effects'].max())} effects per parameter"
     else:
@@ -502,13 +538,10 @@ def chart_sensitivity(sweep, kind, metrics, left, out):
             ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(human))
         else:
             ax.set_xlabel("index (share of the metric's variance)", fontsize=FONT)
-    if kind == "sobol" and shown:
-        handles, names = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, names, loc="upper right", fontsize=FONT, frameon=False, ncol=2,
-                   bbox_to_anchor=(0.99, rect[3] + 0.01))
     if not shown:
         axes.flat[0].text(0.5, 0.5, "no metric to show", ha="center", transform=axes.flat[0].transAxes)
-    return finish(fig, axes, max(1, len(shown)), rect, os.path.join(out, f"{kind}.png"))
+    legend = axes.flat[0].get_legend_handles_labels() + (None,) if kind == "sobol" else None
+    return finish(fig, axes, max(1, len(shown)), rect, os.path.join(out, f"{kind}.png"), legend)
 
 
 # ------------------------------------------------------------------------------------------
