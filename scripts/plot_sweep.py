@@ -69,6 +69,7 @@ def read_csv(path):
         df = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
     except (OSError, ValueError, pd.errors.ParserError) as e:
         fail(f"cannot read {path}: {e}")
+    df.columns = [strip_guard(c) for c in df.columns]
     for col in df.columns:
         df[col] = df[col].map(strip_guard)
     return df
@@ -314,9 +315,12 @@ def choose_metrics(sweep, wanted):
     return (varying or world[:MAX_PANELS]), (constant if varying else [])
 
 
-def capped(metrics, available):
+def capped(metrics, available, ncols, panel_h):
+    """The metrics shown (at most MAX_PANELS, and as many rows of panels as fit in MAX_H_IN with
+    room for the title and footer), those left out, and those `available` does not have."""
     have = [m for m in metrics if m in available]
-    return have[:MAX_PANELS], have[MAX_PANELS:], [m for m in metrics if m not in available]
+    cap = min(MAX_PANELS, ncols * max(1, int((MAX_H_IN - 3.0) // panel_h)))
+    return have[:cap], have[cap:], [m for m in metrics if m not in available]
 
 
 # ------------------------------------------------------------------------------------------
@@ -386,12 +390,12 @@ def value_range(values):
     return ", ".join(list(dict.fromkeys(values))[:4]) + (" ..." if values.nunique() > 4 else "")
 
 
-def chart_response(sweep, param, metrics, left, out):
+def chart_response(sweep, param, metrics, left, name, out):
     x, labels = positions(sweep.values[param])
     continuous = labels is None and sweep.design.split(":")[0] != "grid"
     groups = groups_of(x, continuous)
     binned = not groups.equals(x)
-    shown, more, missing = capped(metrics, set(sweep.summary["name"]))
+    shown, more, missing = capped(metrics, set(sweep.summary["name"]), 3, 3.0)
     others = [p for p in sweep.params if p != param]
     colour_by = others[0] if len(others) == 1 and not binned and sweep.values[others[0]].nunique() <= 8 else None
     ncols, nrows = grid_shape(max(1, len(shown)), 3)
@@ -420,7 +424,7 @@ def chart_response(sweep, param, metrics, left, out):
     if not shown:
         axes.flat[0].text(0.5, 0.5, "no metric to show", ha="center", transform=axes.flat[0].transAxes)
     legend = axes.flat[0].get_legend_handles_labels() + (None,)
-    path = os.path.join(out, f"response_{safe_name(param)}.png")
+    path = os.path.join(out, f"response_{name}.png")
     return finish(fig, axes, max(1, len(shown)), rect, path, legend)
 
 
@@ -498,11 +502,11 @@ def panel_sobol(ax, rows, short):
 
 def chart_sensitivity(sweep, kind, metrics, left, out):
     table = sweep.morris if kind == "morris" else sweep.sobol
-    shown, more, missing = capped(metrics, set(table["metric"]))
+    nparams = min(MAX_PARAMS, table["parameter"].nunique())
+    panel_h = max(2.6, 0.34 * nparams + 1.0) if kind == "sobol" else 3.3
+    shown, more, missing = capped(metrics, set(table["metric"]), 2 if kind == "sobol" else 3, panel_h)
     short = short_names(list(dict.fromkeys(table["parameter"])))
     ncols, nrows = grid_shape(max(1, len(shown)), 2 if kind == "sobol" else 3)
-    nparams = min(MAX_PARAMS, table["parameter"].nunique())
-    panel_h = max(2.6, 0.36 * nparams + 1.0) if kind == "sobol" else 3.3
     if kind == "morris":
         title = "Morris screening: μ* (mean |elementary effect|) against σ (sd of the effects), per metric"
         how = ("elementary effect EE = change of the metric (mean over runs) per change of the parameter by its "
@@ -549,16 +553,21 @@ def chart_sensitivity(sweep, kind, metrics, left, out):
 
 def plan(sweep, metrics, left):
     """The charts to draw: (function, arguments) per file, decided before anything is written."""
-    todo = []
+    todo, names = [], set()
     if sweep.design.split(":")[0] in ("grid", "lhs"):
         for p in sweep.params:
             if sweep.values[p].nunique() > 1:
-                todo.append((chart_response, (sweep, p, metrics, left)))
+                name = safe_name(p)
+                while name in names:  # two paths with the same file name
+                    name += "_"
+                names.add(name)
+                todo.append((chart_response, (sweep, p, metrics, left, name)))
     for kind, table in (("morris", sweep.morris), ("sobol", sweep.sobol)):
         if table is None:
             continue
-        have = [m for m in metrics if m in set(table["metric"])]
-        if not have:  # e.g. sobol --metric chose other metrics: the world metrics it has, else its first
+        have = metrics
+        if not any(m in set(table["metric"]) for m in metrics):
+            # e.g. sobol --metric chose other metrics: the world metrics it has, else its first
             have = [m for m in dict.fromkeys(table["metric"]) if m.startswith("world.")] or \
                 list(dict.fromkeys(table["metric"]))
         todo.append((chart_sensitivity, (sweep, kind, have, [m for m in left if m in set(table["metric"])])))
