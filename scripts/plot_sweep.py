@@ -206,17 +206,27 @@ def param_unit(path):
 
 
 def short_names(paths):
-    """The shortest dotted suffix of each path that tells it apart from the others."""
+    """The shortest dotted suffix of each path that tells it apart from the others; a suffix over
+    28 characters becomes the parts that differ between the paths and the last one, joined by
+    '…' where parts are left out (s0…2025-01 for suppliers.s0.offers.x.capacity.2025-01)."""
     out = {}
-    for p in paths:
-        parts = p.split(".")
+    split = {p: p.split(".") for p in paths}
+    for p, parts in split.items():
+        out[p] = p
         for k in range(1, len(parts) + 1):
             tail = ".".join(parts[-k:])
             if sum(1 for q in paths if q == tail or q.endswith("." + tail)) == 1:
                 out[p] = tail
                 break
-        else:
-            out[p] = p
+        same = [q for q in paths if len(split[q]) == len(parts)]
+        if len(out[p]) > 28 and len(same) > 1:
+            keep = [i for i in range(len(parts)) if len({split[q][i] for q in same}) > 1 or i == len(parts) - 1]
+            text = ""
+            for j, i in enumerate(keep):
+                text += ("" if j == 0 else ("." if i == keep[j - 1] + 1 else "…")) + parts[i]
+            out[p] = text if keep[0] == 0 else "…" + text
+    if len(set(out.values())) < len(out):
+        return {p: p for p in paths}
     return out
 
 
