@@ -164,6 +164,8 @@ class Sweep:
 
     def footer(self):
         text = f"scenario {self.name}; design {self.design}; {self.variants} variants x {self.runs} run(s)"
+        if os.path.isfile(os.path.join(self.folder, "parameters.csv")):
+            text += " (each run also draws uncertain parameters: parameters.csv)"
         return text + f"; folder {os.path.basename(os.path.normpath(self.folder))}"
 
 
