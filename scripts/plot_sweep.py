@@ -237,12 +237,29 @@ def key_text(short):
     return "parameters: " + "; ".join(pairs) if pairs else ""
 
 
-def human(v, _pos=None):
+def human(v, _pos=None, digits=3):
     a = abs(v)
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if a >= div:
-            return f"{v / div:.3g}{suffix}"
-    return f"{v:.3g}"
+            return f"{v / div:.{digits}g}{suffix}"
+    return f"{v:.{digits}g}"
+
+
+class HumanFormatter(matplotlib.ticker.Formatter):
+    """Tick labels as 1.5k, 17.4B, with as many decimals as the tick spacing needs to tell
+    neighbouring ticks apart (1.055M, 1.060M)."""
+
+    def __call__(self, x, pos=None):
+        locs = [v for v in self.locs if np.isfinite(v)]
+        if len(locs) < 2:
+            return human(x)
+        step = min(abs(b - a) for a, b in zip(locs, locs[1:]) if b != a) if len(set(locs)) > 1 else 1.0
+        big = max(abs(v) for v in locs)
+        div = next((d for d in (1e12, 1e9, 1e6, 1e3) if big >= d), 1.0)
+        decimals = next((d for d in range(7) if abs(round(step / div, d) - step / div) <= 1e-6 * step / div), 6)
+        suffix = {1e12: "T", 1e9: "B", 1e6: "M", 1e3: "k"}.get(div, "")
+        text = f"{x / div:.{decimals}f}"
+        return "0" if float(text) == 0 else text + suffix
 
 
 def safe_name(label):
@@ -384,7 +401,7 @@ def panel_response(ax, sweep, metric, x, groups, labels, colour_by):
                         label=f"p05-p95 over {sweep.runs} runs")
     ax.set_title(metric, fontsize=9)
     ax.set_ylabel(metric_unit(metric), fontsize=FONT)
-    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(human))
+    ax.yaxis.set_major_formatter(HumanFormatter())
     ax.tick_params(labelsize=FONT)
     ax.grid(alpha=0.3)
     if labels is not None:
@@ -550,8 +567,8 @@ def chart_sensitivity(sweep, kind, metrics, left, out):
             unit = metric_unit(m)
             ax.set_xlabel(f"μ*, {unit} per parameter range", fontsize=FONT)
             ax.set_ylabel(f"σ, {unit} per parameter range", fontsize=FONT)
-            ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(human))
-            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(human))
+            ax.xaxis.set_major_formatter(HumanFormatter())
+            ax.yaxis.set_major_formatter(HumanFormatter())
         else:
             ax.set_xlabel("index (share of the metric's variance)", fontsize=FONT)
     if not shown:
@@ -563,7 +580,7 @@ def chart_sensitivity(sweep, kind, metrics, left, out):
 # ------------------------------------------------------------------------------------------
 
 
-def plan(sweep, metrics, left):
+def plan(sweep, metrics, left, chosen):
     """The charts to draw: (function, arguments) per file, decided before anything is written."""
     todo, names = [], set()
     if sweep.design.split(":")[0] in ("grid", "lhs"):
@@ -577,12 +594,13 @@ def plan(sweep, metrics, left):
     for kind, table in (("morris", sweep.morris), ("sobol", sweep.sobol)):
         if table is None:
             continue
-        have = metrics
-        if not any(m in set(table["metric"]) for m in metrics):
-            # e.g. sobol --metric chose other metrics: the world metrics it has, else its first
-            have = [m for m in dict.fromkeys(table["metric"]) if m.startswith("world.")] or \
-                list(dict.fromkeys(table["metric"]))
-        todo.append((chart_sensitivity, (sweep, kind, have, [m for m in left if m in set(table["metric"])])))
+        own = list(dict.fromkeys(table["metric"]))
+        have, constant = metrics, [m for m in left if m in own]
+        if not chosen and len(own) <= MAX_PANELS:  # a sobol sweep's own --metric list: all of it
+            have, constant = own, []
+        elif not any(m in own for m in metrics):  # --metric names none of the file's: its world ones
+            have = [m for m in own if m.startswith("world.")] or own
+        todo.append((chart_sensitivity, (sweep, kind, have, constant)))
     return todo
 
 
@@ -599,7 +617,7 @@ def main(argv):
     try:
         sweep = Sweep(a.folder)
         metrics, left = choose_metrics(sweep, a.metric)
-        todo = plan(sweep, metrics, left)
+        todo = plan(sweep, metrics, left, bool(a.metric))
         if not todo:
             fail(f"nothing to chart in '{a.folder}': design {sweep.design}, no parameter takes two values "
                  "and there is no morris.csv or sobol.csv")
