@@ -177,16 +177,16 @@ def metric_unit(name):
     m = name.rsplit(".", 1)[-1]
     if m.endswith("_usd"):
         return "USD"
-    if m.endswith("compute") or m == "compute":
+    if m.startswith("share"):
+        return "share (0-1)"
+    if m.startswith("price_index"):
+        return "USD per compute unit (landed)"
+    if "compute" in m:
         return "compute units (H100-equivalents)"
     if m.endswith("units") or m in ("units", "units_shipped", "produced"):
         return "units"
-    if m.startswith("price_index"):
-        return "index (1 = reference cost)"
     if m.startswith("price"):
         return "USD per unit"
-    if m.startswith("share"):
-        return "share (0-1)"
     return "the metric's unit"
 
 
@@ -364,12 +364,13 @@ def positions(values):
     return values.map({v: i for i, v in enumerate(order)}).astype(float), order
 
 
-def groups_of(x, continuous):
-    """Group label per variant: its value (grid), or a bin of the value (lhs and other samples)."""
+def groups_of(x, continuous, others):
+    """Group label per variant: its value (grids; samples of one parameter), or, for samples
+    (lhs) where other parameters vary too, one of up to 10 bins of equal counts of the value."""
     distinct = x.nunique()
-    if not continuous or distinct <= 12:
+    if not continuous or not others or distinct <= 3:
         return x
-    bins = min(10, max(3, distinct // 4))
+    bins = min(10, max(2, distinct // 3))
     return pd.qcut(x.rank(method="first"), bins, labels=False)
 
 
@@ -422,10 +423,10 @@ def value_range(values):
 def chart_response(sweep, param, metrics, left, name, out):
     x, labels = positions(sweep.values[param])
     continuous = labels is None and sweep.design.split(":")[0] != "grid"
-    groups = groups_of(x, continuous)
+    others = [p for p in sweep.params if p != param]
+    groups = groups_of(x, continuous, others)
     binned = not groups.equals(x)
     shown, more, missing = capped(metrics, set(sweep.summary["name"]), 3, 3.0)
-    others = [p for p in sweep.params if p != param]
     colour_by = others[0] if len(others) == 1 and not binned and sweep.values[others[0]].nunique() <= 8 else None
     ncols, nrows = grid_shape(max(1, len(shown)), 3)
     title = f"Response of {len(shown)} metric(s) to {param} ({param_unit(param)})"
