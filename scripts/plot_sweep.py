@@ -15,7 +15,7 @@ Writes into OUTDIR (default out/sweep-charts/<folder name>):
 
 Metrics are named as in morris.csv and sobol.csv: world.METRIC, SCOPE.KEY.METRIC. By default the
 world metrics that vary over the sweep (at most 12 panels per chart; the footer names what is
-left out). Reads summary.csv, runs.csv, morris.csv, sobol.csv and manifest.json; needs matplotlib
+left out). Reads summary.csv, morris.csv, sobol.csv and manifest.json; needs matplotlib
 and pandas (Debian: python3-matplotlib python3-pandas, installed by scripts/setup).
 """
 import argparse
@@ -104,7 +104,7 @@ def design_of(manifest, columns):
 
 
 class Sweep:
-    """A sweep folder: summary.csv (required), runs.csv, morris.csv, sobol.csv, manifest.json."""
+    """A sweep folder: summary.csv (required), morris.csv, sobol.csv, manifest.json."""
 
     def __init__(self, folder):
         self.folder = folder
@@ -610,7 +610,7 @@ def main(argv):
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
                                 epilog=__doc__.split("\n\n", 2)[2])
     p.add_argument("folder", metavar="SWEEP_DIR", help="a folder written by 'tradesim sweep'")
-    p.add_argument("-o", "--output", help="output folder (default out/sweep-charts/<folder name>)")
+    p.add_argument("-o", "--output", metavar="OUTDIR", help="output folder (default out/sweep-charts/<folder name>)")
     p.add_argument("--metric", action="append", default=[], metavar="NAME",
                    help="a metric to chart, as world.METRIC or SCOPE.KEY.METRIC (repeatable; default: the "
                         "world metrics that vary)")
