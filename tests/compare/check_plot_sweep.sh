@@ -2,7 +2,8 @@
 # scripts/plot-sweep on sweeps of the export-control example: a grid with three runs per variant
 # (bands), a Latin hypercube, a Morris and a Sobol design. Every expected chart is written, is a
 # PNG of bounded pixel size (at most 1400 x 2400), its path is printed; bad input (a folder that
-# is not a sweep, an unknown --metric) exits 2 with a message and writes nothing.
+# is not a sweep, an unknown --metric) exits 2 with a message and writes nothing; a cell with the
+# CSV apostrophe guard is read without it.
 #   check_plot_sweep.sh TRADESIM REPO_ROOT
 set -euo pipefail
 bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; root="$2"
@@ -71,6 +72,13 @@ while IFS= read -r m; do metrics+=(--metric "$m"); done < <(
 [ ${#metrics[@]} -eq 80 ] || { echo "FAIL: expected 40 metrics in the LHS summary, got $(( ${#metrics[@]} / 2 ))"; fail=1; }
 plot lhs "${metrics[@]}"
 check_pngs "$tmp/charts/lhs" "$tmp/lhs.txt" "response_$detection.png" "response_$elasticity.png"
+
+# CSV safety (docs/reliability.md): a guarded cell ("'..." quoted) is read without its apostrophe.
+cp -r "$tmp/sweeps/grid" "$tmp/sweeps/guarded"
+sed -i 's/,country,CHN,/,country,"'"'"'CHN",/' "$tmp/sweeps/guarded/summary.csv"
+grep -q ",country,\"'CHN\"," "$tmp/sweeps/guarded/summary.csv" || { echo "FAIL: no guarded cell to read"; fail=1; }
+plot guarded --metric country.CHN.imports_compute
+check_pngs "$tmp/charts/guarded" "$tmp/guarded.txt" "response_$detection.png" "response_$elasticity.png"
 
 expect_error() {  # PATTERN ARGS...: plot-sweep ARGS exits 2, prints PATTERN, writes nothing
   local pattern="$1"; shift
