@@ -541,6 +541,8 @@ def chart_sensitivity(sweep, kind, metrics, left, out):
         title = "Morris screening: μ* (mean |elementary effect|) against σ (sd of the effects), per metric"
         how = ("elementary effect EE = change of the metric (mean over runs) per change of the parameter by its "
                "whole range; far right: influential; above the dashed line σ = μ*: non-linear or interacting")
+        if {"mu_star_low", "mu_star_high"} <= set(table.columns):
+            how += "; horizontal bars: μ*'s interval (mu_star_low to mu_star_high)"
         if "effects" in table.columns and table["effects"].notna().any():
             how += f"; {int(table['effects'].max())} effects per parameter"
     else:
