@@ -360,7 +360,7 @@ def positions(values):
     """x positions of a parameter's values: the numbers, or 0..k-1 for words (with their labels)."""
     if pd.api.types.is_numeric_dtype(values):
         return values.astype(float), None
-    order = list(dict.fromkeys(values.sort_values()))
+    order = list(dict.fromkeys(values))  # the sweep's order of the --param list
     return values.map({v: i for i, v in enumerate(order)}).astype(float), order
 
 
@@ -429,14 +429,15 @@ def chart_response(sweep, param, metrics, left, name, out):
     shown, more, missing = capped(metrics, set(sweep.summary["name"]), 3, 3.0)
     colour_by = others[0] if len(others) == 1 and not binned and sweep.values[others[0]].nunique() <= 8 else None
     ncols, nrows = grid_shape(max(1, len(shown)), 3)
-    title = f"Response of {len(shown)} metric(s) to {param} ({param_unit(param)})"
+    unit = param_unit(param) if labels is None else "values of a list"
+    title = f"Response of {len(shown)} metric(s) to {param} ({unit})"
     if others:
         title += "\nvaried at the same time: " + ", ".join(
             f"{p} ({value_range(sweep.values[p])})" for p in others)
     how = ("mean line: mean over the variants at each value" if others else "line: each value's mean over runs") \
         if not binned else f"mean line and band: the variants in {groups.nunique()} bins of the value, at the " \
                            f"bins' mean value"
-    foot = f"{sweep.footer()}; x: {param}, {value_range(sweep.values[param])} ({param_unit(param)}); {how}"
+    foot = f"{sweep.footer()}; x: {param}, {value_range(sweep.values[param])} ({unit}); {how}"
     if sweep.runs > 1:
         foot += f"; band: p05-p95 over the {sweep.runs} runs of a variant" + \
             (" (mean of the variants' p05 and p95)" if others else "")
@@ -450,7 +451,7 @@ def chart_response(sweep, param, metrics, left, name, out):
         ax = axes.flat[i]
         panel_response(ax, sweep, m, x, groups, labels, colour_by)
         if i + ncols >= len(shown):
-            ax.set_xlabel(f"{short_label(sweep, param)} ({param_unit(param)})", fontsize=FONT)
+            ax.set_xlabel(f"{short_label(sweep, param)} ({unit})", fontsize=FONT)
     if not shown:
         axes.flat[0].text(0.5, 0.5, "no metric to show", ha="center", transform=axes.flat[0].transAxes)
     legend = axes.flat[0].get_legend_handles_labels() + (None,)
