@@ -109,6 +109,11 @@ def fmt_value(v, unit=""):
     return f"{v:.3g}" if a < 100 else f"{v:.0f}"
 
 
+def fmt_se(v, unit=""):
+    """A standard error: of a share in percentage points, else like the value."""
+    return f"{100 * v:.2g} pp" if unit == "share" else fmt_value(v, unit)
+
+
 def fmt_diff(d, pct, unit=""):
     if d is None or d != d:
         return ""
@@ -173,13 +178,13 @@ def section_headline(df, runs, countries):
             text = fmt_value(v, unit)
             title = f"{v:.10g}"
             if ensemble and row.get("se") == row.get("se") and r.runs > 1:
-                text += f" <span class='se'>±{fmt_value(row['se'], unit)}</span>"
+                text += f" <span class='se'>±{fmt_se(row['se'], unit)}</span>"
                 title += f" ± {row['se']:.4g} (standard error of the mean over {r.runs} runs)"
             sub = ""
             if k > 0:
                 d = fmt_diff(row["diff"], row["diff_pct"], unit)
                 if ensemble and row.get("diff_se") == row.get("diff_se") and r.runs > 1 and d and d != "no change":
-                    d += f" ±{fmt_value(row['diff_se'], unit)}"
+                    d += f" ±{fmt_se(row['diff_se'], unit)}"
                 sub = f"<br><span class='diff'>{esc(d)}</span>" if d else ""
             cells.append(f"<td title='{esc(title)}'>{text}{sub}</td>")
         where = "world" if scope == "world" else key

@@ -68,6 +68,7 @@ def differing_markers(base, variant):
 def policy_timeline(runs):
     """A Gantt chart per scenario (menu): each policy from coming into force to its lapse (or
     the end of the run); policies that differ from the baseline's are outlined and starred."""
+    start = min(r.countries["date"].min() for r in runs)
     end = max(r.countries["date"].max() for r in runs)
     base_spans = tc.policy_spans(runs[0])
     fig = go.Figure()
@@ -86,6 +87,12 @@ def policy_timeline(runs):
             lines.append(2.5 if differs else 0)
             until = "lapses " + f"{spans[pid][1]:%Y-%m}" if spans[pid][1] is not None else "in force to the end"
             hover.append(f"{pid}: in force {s:%Y-%m-%d}, {until}" + (" (differs from the baseline)" if differs else ""))
+        if not names:  # one trace per scenario all the same, so the menu's visibility lists line up
+            fig.add_trace(go.Scatter(x=[start + (end - start) / 2], y=["(none)"], mode="text",
+                                     text=[f"{r.label} has no policies"], textfont=dict(size=14), name=r.label,
+                                     hoverinfo="skip", visible=(k == 0), showlegend=False))
+            counts.append(0)
+            continue
         fig.add_trace(go.Bar(y=names, x=lengths, base=starts, orientation="h", marker_color=colors,
                              marker_line=dict(color="#000000", width=lines), width=0.7, name=r.label,
                              hovertext=hover, hoverinfo="text", visible=(k == 0), showlegend=False))
@@ -93,18 +100,18 @@ def policy_timeline(runs):
     buttons = [dict(label=r.label, method="update",
                     args=[{"visible": [j == k for j in range(len(runs))]},
                           {"height": _gantt_height(counts[k])}]) for k, r in enumerate(runs)]
-    fig.update_xaxes(type="date", range=[min(r.countries["date"].min() for r in runs), end], side="top")
+    fig.update_xaxes(type="date", range=[start, end], side="top")
     fig.update_yaxes(autorange="reversed", automargin=True)
     if len(runs) > 1:
-        fig.update_layout(updatemenus=[dict(buttons=buttons, x=1.0, xanchor="right", y=1.08, yanchor="bottom",
-                                            showactive=True)])
+        fig.update_layout(updatemenus=[dict(buttons=buttons, x=1.0, xanchor="right", y=1.0, yanchor="bottom",
+                                            pad=dict(b=36), showactive=True)])
     _layout(fig, "Policy timeline: in force from, to (* outlined: differs from the baseline)", _gantt_height(counts[0]))
-    fig.update_layout(margin=dict(l=220))
+    fig.update_layout(margin=dict(l=220, t=130))
     return fig
 
 
 def _gantt_height(n):
-    return min(1380, 160 + 26 * max(n, 3))  # rows get thinner past 47 policies
+    return min(1380, 200 + 26 * max(n, 3))  # rows get thinner past 47 policies
 
 
 # ------------------------------------------------------------------------------------------
