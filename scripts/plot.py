@@ -102,7 +102,7 @@ def human(v):
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if a >= div:
             return f"{v / div:.1f}{suffix}"
-    return f"{v:.0f}"
+    return f"{v:.3g}" if a else "0"
 
 
 def human_axis(ax):
@@ -222,12 +222,12 @@ class Canvas:
 
     def finish(self, title, path, tight=True, keep=False):
         fig = self.fig
-        fig.suptitle(title, fontsize=11, x=0.01, y=1 - 0.08 / self.height, ha="left", va="top")
-        fig.text(0.01, 0.06 / self.height, "\n".join(self.footer), fontsize=FOOT_PT, color="#444444",
-                 ha="left", va="bottom", linespacing=1.3)
-        if tight:
+        if tight:  # before the title: tight_layout would make room for it twice
             fig.tight_layout(rect=(0, self.foot_h / self.height, 1 - self.right / self.width,
                                    1 - self.title_h / self.height), h_pad=0.6, w_pad=0.8)
+        fig.text(0.01, 1 - 0.08 / self.height, title, fontsize=11, ha="left", va="top")
+        fig.text(0.01, 0.06 / self.height, "\n".join(self.footer), fontsize=FOOT_PT, color="#444444",
+                 ha="left", va="bottom", linespacing=1.3)
         fig.savefig(path, dpi=DPI)
         if keep:  # the tests look at the figure
             return path, fig
@@ -236,8 +236,9 @@ class Canvas:
 
 
 def grid(n, wide=4):
-    ncols = min(wide, n) if n > 4 else min(2 if wide < 4 else 3, n) if n > 1 else 1
-    return (n + ncols - 1) // ncols, ncols
+    """(rows, columns) for n panels, at most `wide` columns, rows as full as they can be."""
+    rows = max(1, -(-n // wide))
+    return rows, max(1, -(-n // rows))
 
 
 def blank_rest(canvas, n):
@@ -308,15 +309,17 @@ def chart_compute_by_destination(runs, out, start, end, ctx):
     col = compute_column(runs)
     series = destination_series(runs, col, start, end)
     base_tot = in_period(runs[0].countries, start, end).groupby("country")[col].sum() / runs[0].runs
-    drawn = [c for c in ctx["own"] if c in base_tot.index] or list(base_tot.index[:1])
-    left = [c for c in base_tot.index if c not in drawn and base_tot[c] > 0]
+    any_tot = pd.concat([in_period(r.countries, start, end).groupby("country")[col].sum() for r in runs])
+    positive = set(any_tot[any_tot > 0].index)
+    drawn = [c for c in ctx["own"] if c in positive] or list(base_tot.index[:1])
+    left = [c for c in positive if c not in drawn]
     diff = len(runs) - 1 > DIFF_ABOVE
     first, last = date_range(runs, start, end)
     dates = sorted(pd.concat([in_period(r.countries, start, end)["date"] for r in runs]).unique())
     unit = f"compute units {tc.per_step(runs)}"
     notes = []
     if left:
-        share = base_tot[left].sum() / max(base_tot.sum(), 1e-300)
+        share = base_tot.reindex(left).fillna(0.0).sum() / max(base_tot.sum(), 1e-300)
         notes.append(f"not drawn: {len(left)} other destination{'s' * (len(left) > 1)} "
                      f"({100 * share:.1f}% of the baseline's compute; --top N or --countries to choose)")
     if diff:
@@ -388,7 +391,7 @@ def chart_flows_by_channel(runs, out, start, end, destination, ctx):
              if len(runs) > len(shown) else "", marker_key_text(ctx["markers"], runs)]
     nrows, ncols = grid(len(shown), wide=4 if len(shown) > 4 else 2)
     cv = Canvas(nrows, ncols, 4.6 if ncols > 2 else 6.0, 2.8 if nrows > 2 else 3.3,
-                footer_text(runs, start, end, *notes), title_h=0.85, sharey=True)
+                footer_text(runs, start, end, *notes), title_h=0.7, sharey=True)
     for i, r in enumerate(shown):
         ax = cv.axes[i // ncols][i % ncols]
         ax.set_title(r.label + (" (baseline)" if i == 0 and len(runs) > 1 else ""), fontsize=10)
@@ -408,8 +411,8 @@ def chart_flows_by_channel(runs, out, start, end, destination, ctx):
         draw_markers(ax, ctx["markers"], r.label)
     blank_rest(cv, len(shown))
     handles = [Rectangle((0, 0), 1, 1, color=CHANNEL_COLORS[c], alpha=0.9) for c in CHANNELS]
-    cv.fig.legend(handles, CHANNELS, loc="upper right", frameon=False, ncol=len(CHANNELS), title="channel",
-                  bbox_to_anchor=(1.0, 1.0))
+    cv.fig.legend(handles, [f"channel: {c}" if c == CHANNELS[0] else c for c in CHANNELS], loc="upper left",
+                  frameon=False, ncol=len(CHANNELS), bbox_to_anchor=(0.0, 1 - 0.3 / cv.height))
     where = f"to {destination}" if destination else "to all destinations"
     title = f"Compute shipped {where} by channel, compute units (H100-equivalents) {tc.per_step(runs)}"
     return cv.finish(title, os.path.join(out, "flows_by_channel.png"))
@@ -445,7 +448,7 @@ def chart_revenue(runs, out, start, end, ctx):
         notes.append("other: the billing countries past the top ones (--top N, --countries)")
     n = max(1, len(suppliers))
     labels = [r.label for r in runs]
-    panel_w = min(6.0, max(3.6, 0.32 * len(labels) + 1.6))
+    panel_w = min(6.0, max(3.6, (0.5 if len(labels) <= 8 else 0.32) * len(labels) + 1.6))
     ncols = max(1, min(n, 3 if n <= 6 else 4, int((MAX_W - 1.6) // panel_w)))
     nrows = (n + ncols - 1) // ncols
     label_h = min(2.0, 0.065 * max(len(lb) for lb in labels) + 0.3)
