@@ -177,8 +177,8 @@ def fit_labels(fig, ax, texts, left, right):
         renderer = fig.canvas.get_renderer()
         fb = fig.bbox
         boxes = [t.get_window_extent(renderer) for t in texts]
-        over_l = max([fb.x0 - b.x0 for b in boxes] + [0])
-        over_r = max([b.x1 - fb.x1 for b in boxes] + [0])
+        over_l = max([fb.x0 + 10 - b.x0 for b in boxes] + [0])  # 10 px from the edges
+        over_r = max([b.x1 - fb.x1 + 10 for b in boxes] + [0])
         if over_l <= 0 and over_r <= 0:
             return True
         span = right - left
@@ -233,6 +233,8 @@ def chart_routes(run, routes, out, start, end, destination, ctx, keep_figure=Fal
         texts.append(ax.text(x, -height * 0.02, text, ha=align, va="bottom", fontsize=9, weight="bold"))
     ax.set_ylim(height * 1.01, -height * 0.08)
     ax.axis("off")
-    fig.tight_layout(rect=(0, cv.foot_h / cv.height, 1, 1 - cv.title_h / cv.height))
-    fit_labels(fig, ax, texts, -0.35, 2.5)
+    bottom, top = cv.foot_h / cv.height, 1 - cv.title_h / cv.height
+    ax.set_position([0.01, bottom, 0.98, top - bottom])
+    ax.set_xlim(-0.25, 2.35)
+    fit_labels(fig, ax, texts, -0.25, 2.35)
     return cv.finish(title, path, tight=False, keep=keep_figure)
