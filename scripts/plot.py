@@ -147,56 +147,78 @@ def shade_projection(ax, since, first, last):
 # Policy markers: numbered vertical lines, the numbers staggered where dates crowd, the key in
 # the footer (one numbering for every chart of the run set).
 def marker_key(runs, start, end):
-    """[(number, date, label, labels of the runs that have it)] over all runs, by date."""
+    """One number per policy date over all runs, by date: [(number, date, [(label, labels of
+    the runs that have it)])]."""
     found = {}
     for r in runs:
         for date, pid, event in tc.policy_markers(r, start, end):
-            key = (date, tc.marker_label(pid, event))
-            found.setdefault(key, []).append(r.label)
-    return [(i + 1, d, lb, who) for i, ((d, lb), who) in enumerate(sorted(found.items()))]
+            found.setdefault(date, {}).setdefault(tc.marker_label(pid, event), []).append(r.label)
+    return [(i + 1, d, sorted(found[d].items())) for i, d in enumerate(sorted(found))]
 
 
 def marker_key_text(key, runs):
+    """The footer's key: "[3] 2022-10 us-oct-2022, us-tools-2022; ...", a policy the baseline
+    does not have followed by the scenarios that have it."""
     if not key:
         return ""
+    base = runs[0].label
     parts = []
-    for n, d, lb, who in key:
-        note = ""
-        if len(runs) > 1 and len(who) < len(runs):
-            others = [r.label for r in runs if r.label not in who]
-            note = f" (only {', '.join(who)})" if len(who) <= len(others) else f" (not {', '.join(others)})"
-        parts.append(f"[{n}] {d:%Y-%m} {lb}{note}")
-    return "policy dates: " + "; ".join(parts)
+    for n, d, policies in key:
+        names = []
+        for lb, who in policies:
+            if len(runs) > 1 and base not in who:
+                lb += f" ({', '.join(who)})" if len(who) <= 2 else f" ({len(who)} variants)"
+            names.append(lb)
+        parts.append(f"[{n}] {d:%Y-%m} {', '.join(names)}")
+    lead = "policy dates (in brackets: the variants that have a policy the baseline has not): " \
+        if len(runs) > 1 else "policy dates: "
+    return lead + "; ".join(parts)
 
 
-def draw_markers(ax, key, label=None):
-    """The key's markers (of the run `label` only, when given) as dotted lines with their
-    numbers at the top, moved down a row when they would touch the previous ones."""
-    items = [(d, n) for n, d, _, who in key if label is None or label in who]
-    if not items:
-        return 0
-    by_date = {}
-    for d, n in items:
-        by_date.setdefault(d, []).append(str(n))
+def spread(xs, need, lo, hi):
+    """Positions as near `xs` (sorted) as they can be, at least `need` apart, within lo..hi."""
+    pos = []
+    for x in xs:
+        pos.append(max(x, lo + need / 2, pos[-1] + need if pos else -1e18))
+    for i in range(len(pos) - 1, -1, -1):
+        pos[i] = min(pos[i], hi - need / 2, pos[i + 1] - need if i + 1 < len(pos) else 1e18)
+    return pos
+
+
+def draw_markers(ax, key, label=None, numbers=True):
+    """The key's dates (those of the run `label` only, when given) as dotted lines, with their
+    numbers in two rows at the top of the panel, spread sideways where dates crowd (a thin
+    leader from each number to its line). Returns how many dates were drawn."""
+    dates = [(d, n) for n, d, policies in key if label is None or any(label in who for _, who in policies)]
     left, right = ax.get_xlim()
-    width_px = max(1.0, ax.get_window_extent().width) if ax.figure.canvas else 400.0
-    last_end = {}  # row -> the x (pixels) where its last label ends
-    for d in sorted(by_date):
-        x = matplotlib.dates.date2num(d)
-        ax.axvline(x, color="#555555", linewidth=0.7, linestyle=":", zorder=2.4)
-        text = ",".join(by_date[d])
-        px = (x - left) / (right - left) * width_px
-        need = 5.5 * len(text) + 6  # pixels a label takes at 8 pt, with a margin
-        row = 0
-        while row < 3 and last_end.get(row, -1e9) > px - need / 2:
-            row += 1
-        row = min(row, 3)
-        last_end[row] = px + need / 2
-        ax.text(x, 0.985 - 0.085 * row, text, transform=ax.get_xaxis_transform(), ha="center", va="top",
-                fontsize=8, color="#333333", zorder=12,
-                bbox=dict(facecolor="white", edgecolor="#888888", linewidth=0.4, pad=0.8, alpha=0.9))
+    for d, _ in dates:
+        ax.axvline(matplotlib.dates.date2num(d), color="#555555", linewidth=0.7, linestyle=":", zorder=2.4)
+    if not numbers or not dates:
+        return len(dates)
+    width_px = max(1.0, ax.get_window_extent().width)
+    per_px = (right - left) / width_px
+    need = (5.2 * max(len(str(n)) for _, n in dates) + 9) * per_px  # a number in its box, 8 pt
+    xs = [matplotlib.dates.date2num(d) for d, _ in dates]
+    rows = 1 if len(dates) < 2 or min(b - a for a, b in zip(xs, xs[1:])) >= need else 2
+    transform = ax.get_xaxis_transform()
+    for row in range(rows):
+        idx = list(range(row, len(dates), rows))
+        pos = spread([xs[i] for i in idx], need * (1 if rows == 1 else 1.0), left, right)
+        for i, p in zip(idx, pos):
+            y = 0.975 - 0.095 * row
+            ax.annotate(str(dates[i][1]), xy=(xs[i], y - 0.05), xycoords=transform, xytext=(p, y),
+                        textcoords=transform, ha="center", va="top", fontsize=8, color="#333333", zorder=12,
+                        bbox=dict(facecolor="white", edgecolor="#888888", linewidth=0.4, pad=0.8, alpha=0.9),
+                        arrowprops=dict(arrowstyle="-", color="#888888", linewidth=0.5) if abs(p - xs[i]) > need / 4
+                        else None)
     ax.set_xlim(left, right)
-    return len(items)
+    return len(dates)
+
+
+def headroom(ax, share=0.24):
+    """Room at the top of the panel for the policy numbers."""
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi + share * (hi - lo))
 
 
 # ------------------------------------------------------------------------------------------
@@ -263,19 +285,21 @@ def compute_column(runs):
 
 
 def country_ranking(runs, start, end):
-    """Countries by size: the baseline's compute over the period (largest first), then the
-    other runs' destinations, then billing countries by revenue, then the rest."""
-    col = compute_column(runs)
-    order = []
+    """Countries by size in the baseline over the period, largest first: the larger of a
+    country's share of the compute acquired and its share of the supplier revenue billed to it
+    (so a hub that is billed much but keeps little, like Singapore, ranks with the large
+    destinations); then the rest in the scenario's order."""
+    base = runs[0]
+    comp = in_period(base.countries, start, end).groupby("country")[compute_column(runs)].sum()
+    score = comp / comp.sum() if comp.sum() > 0 else comp * 0.0
+    rev = in_period(base.revenue, start, end)
+    if rev is not None and not rev.empty and rev["revenue_usd"].sum() > 0:
+        billed = rev.groupby("billing_country")["revenue_usd"].sum()
+        score = pd.concat([score, billed / billed.sum()], axis=1).max(axis=1)
+    score = score[score > 0].sort_values(ascending=False, kind="stable")
+    order = list(score.index)
     for r in runs:
-        t = in_period(r.countries, start, end).groupby("country")[col].sum().sort_values(ascending=False, kind="stable")
-        order += [c for c, v in t.items() if v > 0 and c not in order]
-    for r in runs:
-        rev = in_period(r.revenue, start, end)
-        if rev is not None and not rev.empty:
-            t = rev.groupby("billing_country")["revenue_usd"].sum().sort_values(ascending=False, kind="stable")
-            order += [c for c in t.index if c not in order]
-    order += [c for c in runs[0].countries["country"].unique() if c not in order]
+        order += [c for c in r.countries["country"].unique() if c not in order]
     return order
 
 
@@ -361,7 +385,8 @@ def chart_compute_by_destination(runs, out, start, end, ctx):
         ax.set_xlim(matplotlib.dates.date2num(first), matplotlib.dates.date2num(last))
         # One axis holds every scenario: the shade starts where the first of them projects.
         shade_projection(ax, earliest_projection(runs), first, last)
-        draw_markers(ax, ctx["markers"])
+        if draw_markers(ax, ctx["markers"], numbers=i < ncols):  # the numbers once, in the first row
+            headroom(ax)
     handles, labels = cv.axes[0][0].get_legend_handles_labels()
     spare = blank_rest(cv, len(drawn))
     if spare and not many:
@@ -409,6 +434,8 @@ def chart_flows_by_channel(runs, out, start, end, destination, ctx):
             ax.set_xlim(matplotlib.dates.date2num(dates[0]), matplotlib.dates.date2num(dates[-1]))
             shade_projection(ax, r.projection_from, dates[0], dates[-1])
         draw_markers(ax, ctx["markers"], r.label)
+    if ctx["markers"]:
+        headroom(cv.axes[0][0])  # the panels share y
     blank_rest(cv, len(shown))
     handles = [Rectangle((0, 0), 1, 1, color=CHANNEL_COLORS[c], alpha=0.9) for c in CHANNELS]
     cv.fig.legend(handles, [f"channel: {c}" if c == CHANNELS[0] else c for c in CHANNELS], loc="upper left",

@@ -5,7 +5,6 @@ sinks of their own. Drawn with matplotlib (cubic bands), at most 2000 x 1300 px,
 inside the image (the axes widen until they fit)."""
 import os
 
-import matplotlib.pyplot as plt
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 
@@ -152,7 +151,7 @@ def draw_sankey(ax, nodes, links, pos, colors, node_w=0.04):
         face = "#333333" if col != 2 else node_color(name, colors)
         ax.add_patch(Rectangle((col, top), node_w, max(size, slot * 0.04), facecolor=face, edgecolor="#333333",
                                linewidth=0.5))
-        label = f"{name} {tc_human(size)}"
+        label = f"{name} {human(size)}"
         if col == 0:
             t = ax.text(col - 0.015, y + slot / 2, label, ha="right", va="center", fontsize=9)
         else:
@@ -162,7 +161,7 @@ def draw_sankey(ax, nodes, links, pos, colors, node_w=0.04):
     return texts
 
 
-def tc_human(v):
+def human(v):
     a = abs(v)
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if a >= div:
