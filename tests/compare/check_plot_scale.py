@@ -52,9 +52,9 @@ def main(argv):
     check(len(chips) == 13 and chips[0].endswith("chips-baseline"), f"13 chip scenarios, baseline first: {chips}")
     world = os.path.join(work, "g120.yaml")
     run("generate", "--countries", "120", "--suppliers", "12", "--buyers", "400", "--products", "6", "--hubs", "8",
-        "--ticks", "36", "-o", world)
+        "--ticks", "36", "-o", world, stdout=subprocess.DEVNULL)
     g120 = os.path.join(work, "g120")
-    run("run", world, "-o", g120, "--quiet")
+    run("run", world, "-o", g120, "--quiet", stderr=subprocess.DEVNULL)
 
     plot = [os.path.join(root, "scripts/plot"), "--tradesim", tradesim]
     sets = {"chips": chips + ["--destination", "CHN"], "g120": [g120]}
