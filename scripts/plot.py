@@ -167,7 +167,8 @@ def marker_key_text(key, runs):
         names = []
         for lb, who in policies:
             if len(runs) > 1 and base not in who:
-                lb += f" ({', '.join(who)})" if len(who) <= 2 else f" ({len(who)} variants)"
+                lb += " (every variant)" if len(who) == len(runs) - 1 else \
+                    f" ({', '.join(who)})" if len(who) <= 2 else f" ({len(who)} variants)"
             names.append(lb)
         parts.append(f"[{n}] {d:%Y-%m} {', '.join(names)}")
     lead = "policy dates (in brackets: the variants that have a policy the baseline has not): " \
@@ -242,12 +243,21 @@ class Canvas:
         self.fig, self.axes = plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False, **kw)
         self.width, self.height, self.foot_h, self.title_h, self.right = width, height, foot_h, title_h, right
 
+    def below_title(self, title):
+        """The figure y just below the (wrapped) title: where a legend row goes."""
+        return 1 - (0.1 + len(self.title_lines(title)) * 11 * 1.25 / 72) / self.height
+
+    def title_lines(self, title):
+        return textwrap.wrap(title, max(30, int(self.width * 72 / (11 * 0.6)) - 2), break_on_hyphens=False)
+
     def finish(self, title, path, tight=True, keep=False):
         fig = self.fig
         if tight:  # before the title: tight_layout would make room for it twice
+            title_h = self.title_h + (len(self.title_lines(title)) - 1) * 11 * 1.25 / 72
             fig.tight_layout(rect=(0, self.foot_h / self.height, 1 - self.right / self.width,
-                                   1 - self.title_h / self.height), h_pad=0.6, w_pad=0.8)
-        fig.text(0.01, 1 - 0.08 / self.height, title, fontsize=11, ha="left", va="top")
+                                   1 - title_h / self.height), h_pad=0.6, w_pad=0.8)
+        fig.text(0.01, 1 - 0.08 / self.height, "\n".join(self.title_lines(title)), fontsize=11, ha="left",
+                 va="top")
         fig.text(0.01, 0.06 / self.height, "\n".join(self.footer), fontsize=FOOT_PT, color="#444444",
                  ha="left", va="bottom", linespacing=1.3)
         fig.savefig(path, dpi=DPI)
@@ -354,8 +364,9 @@ def chart_compute_by_destination(runs, out, start, end, ctx):
     notes.append(marker_key_text(ctx["markers"], runs))
     nrows, ncols = grid(len(drawn))
     many = len(runs) > 4
+    row_legend = 1 < len(runs) <= 4 and nrows * ncols == len(drawn)
     cv = Canvas(nrows, ncols, 4.4, 2.9, footer_text(runs, start, end, *notes), right=2.8 if many else 0.0,
-                sharex=True)
+                title_h=0.75 if row_legend else 0.5, sharex=True)
     colors = tc.scenario_colors([r.label for r in runs])
     for i, c in enumerate(drawn):
         ax = cv.axes[i // ncols][i % ncols]
@@ -387,16 +398,21 @@ def chart_compute_by_destination(runs, out, start, end, ctx):
         shade_projection(ax, earliest_projection(runs), first, last)
         if draw_markers(ax, ctx["markers"], numbers=i < ncols):  # the numbers once, in the first row
             headroom(ax)
-    handles, labels = cv.axes[0][0].get_legend_handles_labels()
-    spare = blank_rest(cv, len(drawn))
-    if spare and not many:
-        cv.axes[-1][-1].legend(handles, labels, loc="center", frameon=False, title="scenario")
-    else:
-        cv.fig.legend(handles, labels, loc="upper right", frameon=False, title="scenario",
-                      bbox_to_anchor=(1.0, 1 - cv.title_h / cv.height))
     what = "chips delivered + compute rented abroad" if col == "compute_used" else "chips delivered"
     view = "difference from the baseline" if diff else "level"
     title = f"Compute acquired per destination ({what}), {view}, compute units (H100-equivalents) {tc.per_step(runs)}"
+    handles, labels = cv.axes[0][0].get_legend_handles_labels()
+    spare = blank_rest(cv, len(drawn))
+    if len(runs) == 1:
+        pass  # the footer names the scenario
+    elif spare and not many:
+        cv.axes[-1][-1].legend(handles, labels, loc="center", frameon=False, title="scenario")
+    elif many:
+        cv.fig.legend(handles, labels, loc="upper right", frameon=False, title="scenario",
+                      bbox_to_anchor=(1.0, 1 - cv.title_h / cv.height))
+    else:  # a row under the title
+        cv.fig.legend(handles, labels, loc="upper left", frameon=False, ncol=len(runs),
+                      bbox_to_anchor=(0.0, cv.below_title(title)))
     return cv.finish(title, os.path.join(out, "compute_by_destination.png"))
 
 
@@ -416,7 +432,7 @@ def chart_flows_by_channel(runs, out, start, end, destination, ctx):
              if len(runs) > len(shown) else "", marker_key_text(ctx["markers"], runs)]
     nrows, ncols = grid(len(shown), wide=4 if len(shown) > 4 else 2)
     cv = Canvas(nrows, ncols, 4.6 if ncols > 2 else 6.0, 2.8 if nrows > 2 else 3.3,
-                footer_text(runs, start, end, *notes), title_h=0.7, sharey=True)
+                footer_text(runs, start, end, *notes), title_h=0.7 if ncols > 1 else 1.05, sharey=True)
     for i, r in enumerate(shown):
         ax = cv.axes[i // ncols][i % ncols]
         ax.set_title(r.label + (" (baseline)" if i == 0 and len(runs) > 1 else ""), fontsize=10)
@@ -438,10 +454,10 @@ def chart_flows_by_channel(runs, out, start, end, destination, ctx):
         headroom(cv.axes[0][0])  # the panels share y
     blank_rest(cv, len(shown))
     handles = [Rectangle((0, 0), 1, 1, color=CHANNEL_COLORS[c], alpha=0.9) for c in CHANNELS]
-    cv.fig.legend(handles, [f"channel: {c}" if c == CHANNELS[0] else c for c in CHANNELS], loc="upper left",
-                  frameon=False, ncol=len(CHANNELS), bbox_to_anchor=(0.0, 1 - 0.3 / cv.height))
     where = f"to {destination}" if destination else "to all destinations"
     title = f"Compute shipped {where} by channel, compute units (H100-equivalents) {tc.per_step(runs)}"
+    cv.fig.legend(handles, [f"channel: {c}" if c == CHANNELS[0] else c for c in CHANNELS], loc="upper left",
+                  frameon=False, ncol=len(CHANNELS) if cv.width > 7 else 3, bbox_to_anchor=(0.0, cv.below_title(title)))
     return cv.finish(title, os.path.join(out, "flows_by_channel.png"))
 
 
@@ -478,7 +494,7 @@ def chart_revenue(runs, out, start, end, ctx):
     panel_w = min(6.0, max(3.6, (0.5 if len(labels) <= 8 else 0.32) * len(labels) + 1.6))
     ncols = max(1, min(n, 3 if n <= 6 else 4, int((MAX_W - 1.6) // panel_w)))
     nrows = (n + ncols - 1) // ncols
-    label_h = min(2.0, 0.065 * max(len(lb) for lb in labels) + 0.3)
+    label_h = min(2.0, 0.065 * max(len(lb) for lb in labels) + 0.3) if len(labels) > 1 else 0.1
     cv = Canvas(nrows, ncols, panel_w, 2.4 + label_h, footer_text(runs, start, end, *notes), right=1.6)
     for i, s in enumerate(suppliers):
         ax = cv.axes[i // ncols][i % ncols]
@@ -492,9 +508,9 @@ def chart_revenue(runs, out, start, end, ctx):
         if len(labels) <= 8:
             for k, v in enumerate(bottom):
                 ax.text(k, v / 1e9, human(v), ha="center", va="bottom", fontsize=8)
-        ax.set_xticks(range(len(labels)))
-        ax.set_xticklabels(labels, rotation=35 if len(labels) > 3 else 20, ha="right", fontsize=8)
+        ax.set_xticks(range(len(labels)) if len(labels) > 1 else [])  # one run: the footer names it
         if len(labels) > 1:
+            ax.set_xticklabels(labels, rotation=35 if len(labels) > 3 else 20, ha="right", fontsize=8)
             ax.get_xticklabels()[0].set_fontweight("bold")
         ax.set_title(s, fontsize=10)
         if i % ncols == 0:
