@@ -57,13 +57,35 @@ def merge_column(nodes, links, column, keep, name):
     return new_nodes, [(a, b, v, k) for (a, b, k), v in acc.items()]
 
 
-def route_links(routes, scenario, top=8, destination=None):
+def merge_destinations(nodes, links, own):
+    """Destinations outside `own` (the countries with colours of their own) merged into "other
+    destinations", so the diagram names the countries the other charts colour."""
+    keep = set(own) | {SEIZED, IN_TRANSIT}
+    rename = {i: (2, OTHER_DESTINATIONS) for i, (col, name) in enumerate(nodes) if col == 2 and name not in keep}
+    if not rename:
+        return nodes, links
+    named = [nd for i, nd in enumerate(nodes) if i not in rename]
+    order = [nd for nd in named if nd[0] != 2 or nd[1] not in (SEIZED, IN_TRANSIT)] + [(2, OTHER_DESTINATIONS)] + \
+        [nd for nd in named if nd[0] == 2 and nd[1] in (SEIZED, IN_TRANSIT)]
+    index = {nd: i for i, nd in enumerate(order)}
+    acc = {}
+    for a, b, v, k in links:
+        key = (index[rename.get(a, nodes[a])], index[rename.get(b, nodes[b])], k)
+        acc[key] = acc.get(key, 0.0) + v
+    return order, [(a, b, v, k) for (a, b, k), v in acc.items()]
+
+
+def route_links(routes, scenario, top=8, destination=None, own=None):
     """The drawn nodes and links: sankey_links of the scenario's routes (only those to
-    `destination` when given), origins past the `top` largest and hubs past the `top` busiest
-    merged."""
+    `destination` when given; destinations past the `top` largest, or outside `own` when
+    given, merged into "other destinations"), origins past the `top` largest and hubs past
+    the `top` busiest merged."""
     if destination:
         routes = routes[routes["destination"] == destination]
-    nodes, links = tc.sankey_links(routes, scenario, top)
+    if own is None:
+        nodes, links = tc.sankey_links(routes, scenario, top)
+    else:
+        nodes, links = merge_destinations(*tc.sankey_links(routes, scenario, 10 ** 9), own)
     nodes, links = merge_column(nodes, links, 0, top, OTHER_ORIGINS)
     nodes, links = merge_column(nodes, links, 1, top, OTHER_HUBS)
     return nodes, links
@@ -201,7 +223,8 @@ def labels_inside(fig):
 def chart_routes(run, routes, out, start, end, destination, ctx, keep_figure=False):
     import plot
     scenario = routes["scenario"].iloc[0] if not routes.empty else run.label  # the folder itself
-    nodes, links = route_links(routes, scenario, ctx["top"], destination)
+    own = list(ctx["own"]) + ([destination] if destination else [])
+    nodes, links = route_links(routes, scenario, ctx["top"], destination, own)
     counts = [sum(1 for c, _ in nodes if c == k) for k in (0, 1, 2)]
     plot_h = min(9.5, max(4.8, LABEL_IN * max(counts + [1]) * 1.6))
     notes = ["band width: compute over the period; a destination's inflow: the compute that reached it "
@@ -210,10 +233,12 @@ def chart_routes(run, routes, out, start, end, destination, ctx, keep_figure=Fal
     if not has_sink_metrics(routes):
         notes.append("this tradesim reports no seized_compute / in_transit_compute per route: seized and "
                      "in-transit compute are not told apart from arrivals")
-    dests = {r["destination"] for _, r in routes.iterrows()} if not routes.empty else set()
-    merged = [n for c, n in nodes if c == 2 and n == OTHER_DESTINATIONS]
-    if merged:
-        notes.append(f"other destinations: {len(dests) - ctx['top']} countries past the top {ctx['top']}")
+    shipped = routes[(routes["metric"] == "compute") & (routes["value"] > 0)] if not routes.empty else routes
+    dests = set(shipped["destination"]) if not routes.empty else set()
+    named = {n for c, n in nodes if c == 2} - {OTHER_DESTINATIONS, SEIZED, IN_TRANSIT}
+    if OTHER_DESTINATIONS in {n for c, n in nodes if c == 2}:
+        notes.append(f"other destinations: {len(dests - named)} countries without a colour of their own "
+                     "(--top N, --countries)")
     cv = plot.Canvas(1, 1, 13.0, plot_h, plot.footer_text([run], start, end, *notes), title_h=0.5)
     fig, ax = cv.fig, cv.axes[0][0]
     where = f" to {destination}" if destination else ""
