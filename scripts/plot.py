@@ -339,19 +339,26 @@ def series_of(per_run, country, dates):
     return per_run.xs(country, level="country").reindex(dates, fill_value=0.0)
 
 
-def chart_compute_by_destination(runs, out, start, end, ctx):
+def left_out(all_runs, runs, what):
+    rest = [r.label for r in all_runs[len(runs):]]
+    return f"not drawn: {len(rest)} more {what} ({', '.join(rest)})" if rest else ""
+
+
+def chart_compute_by_destination(all_runs, out, start, end, ctx):
+    runs = all_runs[:MAX_SCENARIO_PANELS + 1]  # the baseline and 24 variants at most
     col = compute_column(runs)
     series = destination_series(runs, col, start, end)
     base_tot = in_period(runs[0].countries, start, end).groupby("country")[col].sum() / runs[0].runs
     any_tot = pd.concat([in_period(r.countries, start, end).groupby("country")[col].sum() for r in runs])
     positive = set(any_tot[any_tot > 0].index)
-    drawn = [c for c in ctx["own"] if c in positive] or list(base_tot.index[:1])
+    drawn = list(ctx["own"]) if ctx.get("explicit") else [c for c in ctx["own"] if c in positive]
+    drawn = drawn or list(base_tot.index[:1])
     left = [c for c in positive if c not in drawn]
     diff = len(runs) - 1 > DIFF_ABOVE
     first, last = date_range(runs, start, end)
     dates = sorted(pd.concat([in_period(r.countries, start, end)["date"] for r in runs]).unique())
     unit = f"compute units {tc.per_step(runs)}"
-    notes = []
+    notes = [left_out(all_runs, runs, "scenarios")]
     if left:
         share = base_tot.reindex(left).fillna(0.0).sum() / max(base_tot.sum(), 1e-300)
         notes.append(f"not drawn: {len(left)} other destination{'s' * (len(left) > 1)} "
@@ -365,7 +372,9 @@ def chart_compute_by_destination(runs, out, start, end, ctx):
     nrows, ncols = grid(len(drawn))
     many = len(runs) > 4
     row_legend = 1 < len(runs) <= 4 and nrows * ncols == len(drawn)
-    cv = Canvas(nrows, ncols, 4.4, 2.9, footer_text(runs, start, end, *notes), right=2.8 if many else 0.0,
+    cv = Canvas(nrows, ncols, 4.4, max(2.9, (0.18 * len(runs) + 0.8) / nrows) if many else 2.9,
+                footer_text(all_runs, start, end, *notes),
+                right=min(6.0, 0.6 + 0.066 * max(len(r.label) + 11 for r in runs)) if many else 0.0,
                 title_h=0.75 if row_legend else 0.5, sharex=True)
     colors = tc.scenario_colors([r.label for r in runs])
     for i, c in enumerate(drawn):
@@ -428,8 +437,7 @@ def channel_series(r, start, end, destination):
 
 def chart_flows_by_channel(runs, out, start, end, destination, ctx):
     shown = runs[:MAX_SCENARIO_PANELS]
-    notes = [f"not drawn: {len(runs) - len(shown)} more scenarios ({', '.join(r.label for r in runs[len(shown):])})"
-             if len(runs) > len(shown) else "", marker_key_text(ctx["markers"], runs)]
+    notes = [left_out(runs, shown, "scenarios"), marker_key_text(ctx["markers"], runs)]
     nrows, ncols = grid(len(shown), wide=4 if len(shown) > 4 else 2)
     cv = Canvas(nrows, ncols, 4.6 if ncols > 2 else 6.0, 2.8 if nrows > 2 else 3.3,
                 footer_text(runs, start, end, *notes), title_h=0.7 if ncols > 1 else 1.05, sharey=True)
@@ -474,7 +482,8 @@ def revenue_totals(runs, start, end, colors):
     return totals
 
 
-def chart_revenue(runs, out, start, end, ctx):
+def chart_revenue(all_runs, out, start, end, ctx):
+    runs = all_runs[:MAX_SCENARIO_PANELS + 1]  # bars of the baseline and 24 variants at most
     totals = revenue_totals(runs, start, end, ctx["colors"])
     by_supplier = pd.concat(list(totals.values())).groupby(level=0).sum().sort_values(ascending=False) \
         if totals else pd.Series(dtype=float)
@@ -483,7 +492,7 @@ def chart_revenue(runs, out, start, end, ctx):
     for t in totals.values():
         billed |= set(t.index.get_level_values(1))
     countries = [c for c in ctx["own"] if c in billed] + ([tc.OTHER] if tc.OTHER in billed else [])
-    notes = []
+    notes = [left_out(all_runs, runs, "scenarios")]
     if len(by_supplier) > len(suppliers):
         notes.append(f"not drawn: {len(by_supplier) - len(suppliers)} smaller suppliers "
                      f"({', '.join(by_supplier.index[len(suppliers):])})")
@@ -495,7 +504,7 @@ def chart_revenue(runs, out, start, end, ctx):
     ncols = max(1, min(n, 3 if n <= 6 else 4, int((MAX_W - 1.6) // panel_w)))
     nrows = (n + ncols - 1) // ncols
     label_h = min(2.0, 0.065 * max(len(lb) for lb in labels) + 0.3) if len(labels) > 1 else 0.1
-    cv = Canvas(nrows, ncols, panel_w, 2.4 + label_h, footer_text(runs, start, end, *notes), right=1.6)
+    cv = Canvas(nrows, ncols, panel_w, 2.4 + label_h, footer_text(all_runs, start, end, *notes), right=1.6)
     for i, s in enumerate(suppliers):
         ax = cv.axes[i // ncols][i % ncols]
         bottom = np.zeros(len(labels))
@@ -566,7 +575,7 @@ def prepare(a):
     if a.destination and a.destination not in set(runs[0].countries["country"]):
         raise ChartError(f"unknown destination {a.destination} "
                          f"(the runs' countries: {', '.join(sorted(set(runs[0].countries['country'])))})")
-    ctx = {"colors": colors, "own": own, "top": a.top, "markers": marker_key(runs, start, end), "binary": binary}
+    ctx = {"colors": colors, "own": own, "top": a.top, "explicit": bool(countries), "markers": marker_key(runs, start, end), "binary": binary}
     routes = [plot_routes.route_table(binary, r.folder, start, end) for r in runs]
     return runs, start, end, ctx, routes
 
