@@ -27,20 +27,15 @@ const std::vector<std::string> kRevenueMetrics = {"revenue_usd"};
 const std::vector<std::string> kSupplierMetrics = {
     "revenue_usd",    "units",       "compute", "value_usd", "fee_usd", "share_via_third_countries",
     "share_diverted", "seized_units"};
-const std::vector<std::string> kProductMetrics = {"units",          "compute",
-                                                  "value_usd",      "tariff_usd",
-                                                  "fee_usd",        "share_via_third_countries",
-                                                  "share_diverted", "seized_units"};
-const std::vector<std::string> kRouteMetrics = {"units", "compute", "value_usd", "seized_units"};
 
 const std::vector<std::string>& scope_metrics(const std::string& scope) {
     if (scope == "world") return kWorldMetrics;
     if (scope == "country") return kCountryMetrics;
     if (scope == "revenue") return kRevenueMetrics;
     if (scope == "supplier") return kSupplierMetrics;
-    if (scope == "product") return kProductMetrics;
+    if (scope == "product") return product_metrics();
     if (scope == "headquarters") return headquarters_metrics();
-    return kRouteMetrics;
+    return route_metrics();
 }
 
 // Rows are grouped by scope; revenue by billing country joins its supplier's group.
@@ -62,14 +57,6 @@ MetricSeries& add_series(std::vector<MetricSeries>& out, std::string scope, std:
     out.push_back(MetricSeries{
         std::move(scope), std::move(key), metric, metric_unit(metric), {}, std::move(parts)});
     return out.back();
-}
-
-/// The ordering parts of a route "A > H > B" or "A > B": origin, hub (empty: direct, first),
-/// destination.
-std::vector<std::pair<char, std::string>> route_parts(const std::string& name) {
-    std::vector<std::pair<char, std::string>> parts;
-    for (auto& x : split_route(name)) parts.emplace_back('c', std::move(x));
-    return parts;
 }
 
 template <class T>
@@ -137,10 +124,10 @@ std::vector<std::string> metric_names(CompareBy by) {
             add(kSupplierMetrics);
             break;
         case CompareBy::product:
-            add(kProductMetrics);
+            add(product_metrics());
             break;
         case CompareBy::route:
-            add(kRouteMetrics);
+            add(route_metrics());
             break;
         case CompareBy::headquarters:
             add(headquarters_metrics());
@@ -214,9 +201,11 @@ void RunTotals::add(const FlowTick& r) {
                                   : fmt::format("{} > {}", r.origin, r.destination);
     countries_.id(r.origin);
     if (via) countries_.id(r.via);
+    const double seized = r.units > 0 ? r.compute * r.seized_units / r.units : 0.0;
+    const std::size_t route_id = routes_.id(route);
     for (FlowAcc* f :
          {&grow(acc.products, products_.id(r.product)),
-          &grow(acc.suppliers, suppliers_.id(r.supplier)), &grow(acc.routes, routes_.id(route))}) {
+          &grow(acc.suppliers, suppliers_.id(r.supplier)), &grow(acc.routes, route_id)}) {
         f->units += r.units;
         f->compute += r.compute;
         f->value_usd += r.value_usd;
@@ -225,7 +214,9 @@ void RunTotals::add(const FlowTick& r) {
         f->seized_units += r.seized_units;
         if (via) f->compute_via += r.compute;
         if (diverted) f->compute_diverted += r.compute;
+        f->seized_compute += seized;
     }
+    add_route_arrival(acc, route_id, r, r.compute - seized);
     add_headquarters(acc, r);
 }
 
@@ -294,6 +285,7 @@ double RunTotals::flow_value(const FlowAcc& f, const std::string& m) {
     if (m == "tariff_usd") return f.tariff_usd;
     if (m == "fee_usd") return f.fee_usd;
     if (m == "seized_units") return f.seized_units;
+    if (m == "seized_compute") return f.seized_compute;
     if (m == "share_via_third_countries") return share(f.compute_via, f.compute);
     if (m == "share_diverted") return share(f.compute_diverted, f.compute);
     return std::numeric_limits<double>::quiet_NaN();
@@ -387,23 +379,6 @@ void RunTotals::revenue_view(std::vector<MetricSeries>& out) const {
         for (const auto& [r, acc] : runs_) {
             const auto it = acc.revenue.find(key);
             s.runs[r] = it == acc.revenue.end() ? 0.0 : it->second;
-        }
-    }
-}
-
-void RunTotals::flow_view(bool products, std::vector<MetricSeries>& out) const {
-    if (!has_flows_) return;
-    const Names& names = products ? products_ : routes_;
-    for (std::size_t i = 0; i < names.list.size(); ++i) {
-        const auto& name = names.list[i];
-        const std::vector<std::pair<char, std::string>> parts =
-            products ? std::vector<std::pair<char, std::string>>{{'p', name}} : route_parts(name);
-        for (const auto& m : products ? kProductMetrics : kRouteMetrics) {
-            auto& s = add_series(out, products ? "product" : "route", name, m, parts);
-            for (const auto& [r, acc] : runs_) {
-                const auto& v = products ? acc.products : acc.routes;
-                s.runs[r] = i < v.size() ? flow_value(v[i], m) : flow_value(FlowAcc{}, m);
-            }
         }
     }
 }
@@ -658,19 +633,6 @@ CompareResult compare_runs(const std::vector<ScenarioRuns>& scenarios,
         res.rows.push_back(std::move(row));
     }
     return res;
-}
-
-std::array<std::string, 3> split_route(const std::string& key) {
-    std::vector<std::string> p;
-    for (std::size_t start = 0;;) {
-        const auto pos = key.find(" > ", start);
-        p.push_back(key.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
-        if (pos == std::string::npos) break;
-        start = pos + 3;
-    }
-    if (p.size() == 2) p.insert(p.begin() + 1, std::string());
-    if (p.size() != 3) return {key, "", ""};
-    return {p[0], p[1], p[2]};
 }
 
 std::optional<std::string> retired_metric(std::string_view name) {

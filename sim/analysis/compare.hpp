@@ -19,6 +19,10 @@
 //    Σ flows.compute, units, value_usd and seized_units of the buyers headquartered in a country;
 //    compute_abroad: the part used outside it (destination, or for remote compute the site, not
 //    the headquarters country); compute_remote: the part rented abroad (channel remote).
+//  - by route: seized_compute = Σ compute × seized_units / units of the rows (0 when units is
+//    0); in_transit_compute = Σ compute − seized_compute of the rows whose arrival_date lies
+//    after the period's last tick. compute − seized_compute − in_transit_compute is the compute
+//    of the period's shipments that arrived within it.
 // Ensembles (a `run` column): each metric is computed per run; a scenario shows the mean and the
 // 90 % interval p05-p95 over its runs (quantiles of type 7, as R's default); the difference
 // against the baseline is paired: d_r = x_r − b_r for every run index r in both, reported as the
@@ -56,6 +60,9 @@ struct FlowTick {
     int run = 0;
     std::string_view date, supplier, product, origin, via, destination, channel;
     std::string_view buyer;  // empty in flows.csv written with --detail country
+    /// When the unseized units arrive (countries.csv counts them then); may lie after the last
+    /// tick. Empty in folders written before the column: taken as arriving at `date`.
+    std::string_view arrival_date;
     double units = 0, compute = 0, value_usd = 0, tariff_usd = 0, fee_usd = 0, seized_units = 0;
 };
 struct RevenueTick {
@@ -147,8 +154,11 @@ class RunTotals final : public TickSink {
     };
     struct FlowAcc {  // per product, supplier or route
         double units = 0, compute = 0, value_usd = 0, tariff_usd = 0, fee_usd = 0, seized_units = 0,
-               compute_via = 0, compute_diverted = 0;
+               compute_via = 0, compute_diverted = 0, seized_compute = 0;
     };
+    /// Per route: the unseized compute of its shipments by arrival date (for in_transit_compute,
+    /// which needs the period's last tick, known only once every row is read).
+    using Arrivals = std::map<std::string, double, std::less<>>;
     struct HeadquartersAcc {
         FlowAcc flows;
         double compute_abroad = 0, compute_remote = 0;
@@ -159,6 +169,7 @@ class RunTotals final : public TickSink {
     struct RunAcc {
         std::vector<CountryAcc> countries;
         std::vector<FlowAcc> products, suppliers, routes;
+        std::vector<Arrivals> route_arrivals;
         std::vector<HeadquartersAcc> headquarters;
         std::vector<SupplierRevenueAcc> revenue_by_supplier;
         std::map<std::pair<std::size_t, std::size_t>, double>
@@ -181,7 +192,11 @@ class RunTotals final : public TickSink {
     void country_view(std::vector<MetricSeries>& out) const;
     void supplier_view(std::vector<MetricSeries>& out) const;
     void revenue_view(std::vector<MetricSeries>& out) const;  // by supplier and billing country
+    // compare_flows.cpp: the product and route views.
     void flow_view(bool products, std::vector<MetricSeries>& out) const;  // products or routes
+    static void add_route_arrival(RunAcc& acc, std::size_t route, const FlowTick& r,
+                                  double unseized_compute);
+    static double route_value(const RunAcc& acc, std::size_t route, const std::string& metric);
     void add_headquarters(RunAcc& acc, const FlowTick& r);  // compare_headquarters.cpp
     void headquarters_view(std::vector<MetricSeries>& out) const;
     static double flow_value(const FlowAcc& f, const std::string& metric);
@@ -205,6 +220,9 @@ std::string metric_unit(const std::string& metric);
 
 /// The metrics of the headquarters view, in display order.
 const std::vector<std::string>& headquarters_metrics();
+/// The metrics of the product and route views, in display order.
+const std::vector<std::string>& product_metrics();
+const std::vector<std::string>& route_metrics();
 
 /// The metrics a view offers (for --metric and its did-you-mean).
 std::vector<std::string> metric_names(CompareBy by);

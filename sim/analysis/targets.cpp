@@ -163,8 +163,11 @@ const std::vector<std::string>& target_metric_names() {
                              CompareBy::route, CompareBy::headquarters})
             for (const auto& m : metric_names(by))
                 // The headquarters view's own metrics need its attribution of remote compute;
-                // a target writes them as compute with headquarters: (and channel: remote).
-                if (!contains(out, m) && m != "compute_abroad" && m != "compute_remote")
+                // a target writes them as compute with headquarters: (and channel: remote). The
+                // route view's seized and in-transit compute (the arrivals of its shipments)
+                // are compare's only.
+                if (!contains(out, m) && m != "compute_abroad" && m != "compute_remote" &&
+                    m != "seized_compute" && m != "in_transit_compute")
                     out.push_back(m);
         return out;
     }();

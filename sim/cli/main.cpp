@@ -21,6 +21,7 @@
 #include "cli/explain_command.hpp"
 #include "cli/fit_command.hpp"
 #include "cli/generate_command.hpp"
+#include "cli/report_command.hpp"
 #include "core/error.hpp"
 #include "core/version.hpp"
 #include "run/interrupt.hpp"
@@ -40,6 +41,7 @@ Commands:
   explain DIR --buyer ID --date D  why a buyer (or --offer) did what it did in one tick
   explain DIR_A DIR_B --metric M  split a change between two runs among their scenarios' differences
   fit DIR... --targets FILE  run folders against observed targets: model, observed, z, inside the band
+  report DIR... -o FILE.html  one self-contained HTML report of run folders (charts, tables, fit)
   sweep SCENARIO.yaml --param PATH=VALUES...  run variants x runs (grid, lhs:N, morris:R, sobol:N); MPI-aware
   calibrate SCENARIO.yaml --targets FILE --free PATH=LOW:HIGH...  fit parameters to targets
   reduce DIR              merge the parts that shards (--shard I/N) wrote into DIR
@@ -111,13 +113,15 @@ int dispatch(int argc, char** argv) {
     if (command == "compare") return ts::cli::compare_command(inv);
     if (command == "fit") return ts::cli::fit_command(inv);
     if (command == "explain") return ts::cli::explain_command(inv);
+    if (command == "report") return ts::cli::report_command(inv);
     if (command == "sweep") return ts::cli::sweep_command(inv);
     if (command == "calibrate") return ts::cli::calibrate_command(inv);
     if (command == "reduce") return ts::cli::reduce_command(inv);
     if (command == "generate") return ts::cli::generate_command(inv);
     throw ts::InputError(
         fmt::format("tradesim: unknown command '{}' (expected run, validate, equilibrium, compare, "
-                    "fit, calibrate, sweep, reduce or generate; see 'tradesim --help')",
+                    "explain, fit, report, calibrate, sweep, reduce or generate; see 'tradesim "
+                    "--help')",
                     command));
 }
 

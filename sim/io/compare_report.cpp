@@ -223,8 +223,8 @@ std::vector<std::string> notes(const CompareResult& res) {
     if (res.by == CompareBy::route)
         out.push_back(
             "routes are ORIGIN > HUB > DESTINATION (ORIGIN > DESTINATION when direct); units "
-            "include "
-            "seized units");
+            "include seized units; compute is shipped in the period, of which seized_compute was "
+            "seized and in_transit_compute arrives after its last tick: the rest arrived in it");
     if (res.labels.size() > 1)
         out.push_back(fmt::format(
             "Δ: scenario − baseline ({}); Δ%: relative to the baseline; shares differ in "

@@ -32,10 +32,12 @@ int run_of(const CsvReader& csv, const std::vector<std::string>& f,
 }
 
 /// An ISO date field (YYYY-MM-DD): compared as text by the period filter.
-std::string_view date_of(const CsvReader& csv, const std::vector<std::string>& f, std::size_t col) {
+std::string_view date_of(const CsvReader& csv, const std::vector<std::string>& f, std::size_t col,
+                         const char* name = "date") {
     const std::string& d = f[col];
     const bool ok = d.size() == 10 && d[4] == '-' && d[7] == '-';
-    if (!ok) csv.fail(fmt::format("column 'date': '{}' is not a date (expected YYYY-MM-DD)", d));
+    if (!ok)
+        csv.fail(fmt::format("column '{}': '{}' is not a date (expected YYYY-MM-DD)", name, d));
     return d;
 }
 
@@ -80,10 +82,13 @@ void read_flows(const fs::path& path, analysis::TickSink& totals) {
                       tariff = csv.column("tariff_usd"), fee = csv.column("fee_usd"),
                       seized = csv.column("seized_units");
     const auto buyer = csv.find_column("buyer");
+    // Absent in folders written before it: the record then arrives at its ship date.
+    const auto arrival = csv.find_column("arrival_date");
     std::vector<std::string> f;
     while (csv.next(f)) {
         analysis::FlowTick r;
         if (buyer) r.buyer = f[*buyer];
+        if (arrival) r.arrival_date = date_of(csv, f, *arrival, "arrival_date");
         r.run = run_of(csv, f, run);
         r.date = date_of(csv, f, date);
         r.supplier = f[supplier];

@@ -218,8 +218,9 @@ TEST_CASE("compare: the route view and a route used only by the variant") {
     CompareOptions opt;
     opt.by = CompareBy::route;
     const auto res = compare_runs(in.scenarios, opt);
-    REQUIRE(res.rows.size() ==
-            7);  // TWN > CHN: units, compute, value; hub route: the same and seized
+    // TWN > CHN: units, compute, value; hub route: the same, seized_compute and seized_units
+    // (no arrival_date column: nothing in transit, a zero row left out).
+    REQUIRE(res.rows.size() == 8);
     CHECK(res.rows[0].key == "TWN > CHN");  // direct routes first
     const auto& hub = row(res, "route", "TWN > SGP > CHN", "compute");
     CHECK(hub.cells[0].value.mean == 0.0);
@@ -235,6 +236,44 @@ TEST_CASE("compare: the route view and a route used only by the variant") {
           std::string::npos);
     CHECK(csv.find("\nroute,TWN/SGP/CHN,TWN,SGP,CHN,compute,compute,variant,5,") !=
           std::string::npos);
+}
+
+TEST_CASE("compare: the route view reads arrival_date from flows.csv") {
+    TempDir dir("compare");
+    const fs::path run = dir.path() / "run";
+    fs::create_directories(run);
+    std::string countries = kCountriesHeader;
+    countries += country_row(0, 0, "CHN", 0, 0, 100) + country_row(0, 1, "CHN", 0, 0, 100);
+    write(run / "countries.csv", countries);
+    // Shipped 2024-01: 10 units of 2 compute, 1 seized, arriving 2024-02-01 (within the run);
+    // shipped 2024-02: 5 units arriving 2024-03-01, after the last tick.
+    write(run / "flows.csv",
+          "tick,date,supplier,product,origin,via,destination,buyer,channel,units,compute,"
+          "value_usd,tariff_usd,fee_usd,seized_units,arrival_tick,arrival_date\n"
+          "0,2024-01-01,s1,chip,TWN,direct,CHN,b,direct,10.0000,20.0000,1000.00,0.00,0.00,"
+          "1.0000,1,2024-02-01\n"
+          "1,2024-02-01,s1,chip,TWN,direct,CHN,b,direct,5.0000,10.0000,500.00,0.00,0.00,0.0000,2,"
+          "2024-03-01\n");
+    const auto metric = [&](Period period, const std::string& name) {
+        RunTotals t(std::move(period));
+        ts::io::read_run_folder(run, t);
+        for (const auto& s : t.metrics(CompareBy::route))
+            if (s.key == "TWN > CHN" && s.metric == name) return s.runs.at(0);
+        FAIL("no metric " << name);
+        return 0.0;
+    };
+    CHECK(metric({}, "seized_compute") == Approx(2));
+    CHECK(metric({}, "in_transit_compute") == Approx(10));
+    // Through January only: January's unseized 18 are still on their way.
+    CHECK(metric({std::nullopt, "2024-01-31"}, "in_transit_compute") == Approx(18));
+
+    write(run / "flows.csv",
+          "tick,date,supplier,product,origin,via,destination,buyer,channel,units,compute,"
+          "value_usd,tariff_usd,fee_usd,seized_units,arrival_tick,arrival_date\n"
+          "0,2024-01-01,s1,chip,TWN,direct,CHN,b,direct,1,2,3,0,0,0,1,2024-2-1\n");
+    RunTotals bad;
+    CHECK_THROWS_WITH(ts::io::read_run_folder(run, bad),
+                      Catch::Contains("column 'arrival_date': '2024-2-1' is not a date"));
 }
 
 TEST_CASE("compare: a table of many scenarios continues below instead of passing 100 columns") {
