@@ -46,7 +46,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tradesim_charts as tc  # noqa: E402
-from tradesim_charts import CHANNEL_COLORS, CHANNELS, ChartError, Run  # noqa: E402,F401
+from tradesim_charts import CHANNEL_COLORS, CHANNELS, ChartError, Run  # noqa: E402,F401 (Run: for the tests)
 
 DPI = 100
 MAX_W, MAX_H = 20.0, 24.0  # inches at DPI: 2000 x 2400 px
@@ -575,7 +575,8 @@ def prepare(a):
     if a.destination and a.destination not in set(runs[0].countries["country"]):
         raise ChartError(f"unknown destination {a.destination} "
                          f"(the runs' countries: {', '.join(sorted(set(runs[0].countries['country'])))})")
-    ctx = {"colors": colors, "own": own, "top": a.top, "explicit": bool(countries), "markers": marker_key(runs, start, end), "binary": binary}
+    ctx = {"colors": colors, "own": own, "top": a.top, "explicit": bool(countries),
+           "markers": marker_key(runs, start, end), "binary": binary}
     routes = [plot_routes.route_table(binary, r.folder, start, end) for r in runs]
     return runs, start, end, ctx, routes
 

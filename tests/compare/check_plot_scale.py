@@ -105,6 +105,8 @@ def main(argv):
     _, fig = plot_routes.chart_routes(g[0], plot_routes.route_table(tradesim, g120), os.path.join(work, "tmp-routes"),
                                       None, None, None, ctx, keep_figure=True)
     check(plot_routes.labels_inside(fig), "the route diagram's labels lie inside the image")
+    sizes = [t.get_fontsize() for t in fig.findobj(plot_py.matplotlib.text.Text) if t.get_text().strip()]
+    check(min(sizes) >= 8, f"text of the route diagram at least 8 pt (smallest {min(sizes)})")
 
     # The route diagram's destination totals are compare's.
     routes = plot_routes.route_table(tradesim, chips[0])
