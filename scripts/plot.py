@@ -234,7 +234,7 @@ class Canvas:
     it), `right` inches on the right for a legend, the title on top and the wrapped footer below."""
 
     def __init__(self, nrows, ncols, panel_w, panel_h, footer_text, right=0.0, title_h=0.55, **kw):
-        width = min(MAX_W, max(6.0, ncols * panel_w + right))
+        width = min(MAX_W, max(8.0, ncols * panel_w + right))
         self.footer = wrap_footer(footer_text, width)
         foot_h = 0.15 + len(self.footer) * FOOT_PT * 1.3 / 72
         height = title_h + nrows * panel_h + foot_h + 0.1
@@ -511,19 +511,20 @@ def chart_revenue(all_runs, out, start, end, ctx):
         for c in countries:
             vals = np.array([float(totals[lb].get((s, c), 0.0)) if lb in totals else 0.0 for lb in labels])
             if vals.any():
-                ax.bar(range(len(labels)), vals / 1e9, bottom=bottom / 1e9, color=ctx["colors"].get(c, tc.OTHER_COLOR),
+                ax.bar(range(len(labels)), vals, bottom=bottom, color=ctx["colors"].get(c, tc.OTHER_COLOR),
                        label=c, width=0.7)
                 bottom += vals
         if len(labels) <= 8:
             for k, v in enumerate(bottom):
-                ax.text(k, v / 1e9, human(v), ha="center", va="bottom", fontsize=8)
+                ax.text(k, v, human(v), ha="center", va="bottom", fontsize=8)
         ax.set_xticks(range(len(labels)) if len(labels) > 1 else [])  # one run: the footer names it
         if len(labels) > 1:
             ax.set_xticklabels(labels, rotation=35 if len(labels) > 3 else 20, ha="right", fontsize=8)
             ax.get_xticklabels()[0].set_fontweight("bold")
         ax.set_title(s, fontsize=10)
         if i % ncols == 0:
-            ax.set_ylabel("revenue, billion USD")
+            ax.set_ylabel("revenue, USD")
+        human_axis(ax)
         ax.grid(axis="y", alpha=0.3)
         ax.margins(y=0.12)
     blank_rest(cv, n)
@@ -578,6 +579,7 @@ def prepare(a):
     ctx = {"colors": colors, "own": own, "top": a.top, "explicit": bool(countries),
            "markers": marker_key(runs, start, end), "binary": binary}
     routes = [plot_routes.route_table(binary, r.folder, start, end) for r in runs]
+    ctx["sinks"] = plot_routes.has_sink_metrics(routes[0], binary, runs[0].folder)
     return runs, start, end, ctx, routes
 
 
