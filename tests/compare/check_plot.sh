@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/plot on runs of the example scenarios: every expected chart is written, is a non-empty
-# PNG, and nothing else is; a folder that is not a run is refused.
+# PNG, and nothing else is; a folder that is not a run, runs compare refuses and an unknown
+# country are refused (exit 2, nothing written).
 #   check_plot.sh TRADESIM REPO_ROOT
 # The runs: the policy base, the export control (diverted routes), remote compute (the remote
 # channel, multi-tier world: plotted on its own, its countries differ), and a two-run ensemble
@@ -47,21 +48,31 @@ check_pngs() {  # DIR NAME...: exactly these files, each a non-empty PNG
   fi
 }
 
-scripts/plot "$tmp/runs/base" "$tmp/runs/export-control" "$tmp/runs/ensemble" -o "$tmp/charts" \
+plot() { scripts/plot --tradesim "$bin" "$@"; }
+plot "$tmp/runs/base" "$tmp/runs/export-control" "$tmp/runs/ensemble" -o "$tmp/charts" \
   --destination CHN > "$tmp/out.txt"
 check_pngs "$tmp/charts" compute_by_destination.png flows_by_channel.png revenue_by_billing_country.png \
   routes_policies-base.png routes_policies-export-control.png routes_export-control-ensemble.png
 [ "$(wc -l < "$tmp/out.txt")" -eq 6 ] || { echo "FAIL: expected the 6 files written on stdout:"; cat "$tmp/out.txt"; fail=1; }
 
-scripts/plot "$tmp/runs/remote" -o "$tmp/remote-charts" --from 2024-03 --to 2025-06 > /dev/null
+plot "$tmp/runs/remote" -o "$tmp/remote-charts" --from 2024-03 --to 2025-06 --top 3 > /dev/null
 check_pngs "$tmp/remote-charts" compute_by_destination.png flows_by_channel.png revenue_by_billing_country.png \
   routes_multi-tier-remote-compute.png
 
+refused() {  # WHAT MESSAGE ARGS...: plot exits 2 with the message and writes nothing
+  local what="$1" message="$2"; shift 2
+  local rc=0
+  plot "$@" -o "$tmp/bad" 2> "$tmp/err.txt" > /dev/null || rc=$?
+  if [ $rc -ne 2 ]; then echo "FAIL: $what: exit $rc (expected 2)"; fail=1; fi
+  if ! grep -q "^plot: error: .*$message" "$tmp/err.txt"; then
+    echo "FAIL: $what: unexpected message:"; cat "$tmp/err.txt"; fail=1
+  fi
+  if [ -e "$tmp/bad" ]; then echo "FAIL: $what: $tmp/bad written"; fail=1; rm -rf "$tmp/bad"; fi
+}
 mkdir -p "$tmp/empty"
-if scripts/plot "$tmp/empty" -o "$tmp/bad" 2> "$tmp/err.txt"; then
-  echo "FAIL: plot accepted a folder that is not a run"; fail=1
-elif ! grep -q "is not a tradesim run folder" "$tmp/err.txt"; then
-  echo "FAIL: unexpected message:"; cat "$tmp/err.txt"; fail=1
-fi
+refused "a folder that is not a run" "is not a tradesim run folder" "$tmp/empty"
+refused "runs of other countries" "compare refuses" "$tmp/runs/base" "$tmp/runs/remote"
+refused "an unknown country" "unknown country XXX (the runs' countries: .*CHN" "$tmp/runs/base" --countries CHN,XXX
+refused "a bad date" "is not a date" "$tmp/runs/base" --from 2024-3
 [ $fail -eq 0 ] && echo "ok: scripts/plot wrote every expected chart"
 exit $fail

@@ -71,7 +71,8 @@ def main(argv):
     check(plot.projection_text([prun, prun]) == "observed until 2024-12 (every scenario), projection after",
           "a record end shared by every scenario is named once")
     out = os.path.join(work, "charts")
-    subprocess.run([os.path.join(root, "scripts/plot"), runs["base"], runs["observed-until"], "-o", out],
+    subprocess.run([os.path.join(root, "scripts/plot"), "--tradesim", tradesim, runs["base"], runs["observed-until"],
+                    "-o", out],
                    check=True, stdout=subprocess.DEVNULL)
     check(os.path.getsize(os.path.join(out, "flows_by_channel.png")) > 10000, "charts of an observed run are written")
 
