@@ -579,7 +579,6 @@ def prepare(a):
     ctx = {"colors": colors, "own": own, "top": a.top, "explicit": bool(countries),
            "markers": marker_key(runs, start, end), "binary": binary}
     routes = [plot_routes.route_table(binary, r.folder, start, end) for r in runs]
-    ctx["sinks"] = plot_routes.has_sink_metrics(routes[0], binary, runs[0].folder)
     return runs, start, end, ctx, routes
 
 

@@ -28,22 +28,6 @@ def route_table(binary, folder, start=None, end=None):
     return tc.compare_table(binary, [folder], extra)
 
 
-def has_sink_metrics(routes, binary=None, folder=None):
-    """Whether this tradesim writes seized_compute (and in_transit_compute) per route: seen in
-    `routes`, or (compare leaves out rows that are 0, as in a run without seizures) accepted as
-    a --metric by `binary` on `folder`."""
-    if {"seized_compute", "in_transit_compute"} & set(routes["metric"]):
-        return True
-    if binary is None:
-        return False
-    try:
-        tc.run_tradesim(binary, ["compare", folder, folder, "--by", "route", "--metric", "seized_compute",
-                                 "--format", "csv"])
-    except tc.ChartError:
-        return False
-    return True
-
-
 def merge_column(nodes, links, column, keep, name):
     """Nodes of `column` past the first `keep` merged into one named `name`."""
     members = [i for i, (col, _) in enumerate(nodes) if col == column]
@@ -241,9 +225,6 @@ def chart_routes(run, routes, out, start, end, destination, ctx, keep_figure=Fal
     notes = ["band width: compute over the period; a destination's inflow: the compute that reached it "
              "(compare --by route: compute less seized less in transit at the end); 'direct': shipments "
              "through no third country"]
-    if not ctx.get("sinks", has_sink_metrics(routes)):
-        notes.append("this tradesim reports no seized_compute / in_transit_compute per route: seized and "
-                     "in-transit compute are not told apart from arrivals")
     shipped = routes[(routes["metric"] == "compute") & (routes["value"] > 0)] if not routes.empty else routes
     dests = set(shipped["destination"]) if not routes.empty else set()
     named = {n for c, n in nodes if c == 2} - {OTHER_DESTINATIONS, SEIZED, IN_TRANSIT}

@@ -109,17 +109,12 @@ def main(argv):
     check(min(sizes) >= 8, f"text of the route diagram at least 8 pt (smallest {min(sizes)})")
 
     # The route diagram's destination totals are compare's.
-    routes = plot_routes.route_table(tradesim, chips[0])
     drawn = plot_routes.drawn_destination_totals(tradesim, chips[0])
-    if not plot_routes.has_sink_metrics(routes):
-        print("skip: this tradesim writes no seized_compute per route (compare --by route), so the route "
-              "diagram cannot tell seized and in-transit compute from arrivals: CHN's total not checked")
-    else:
-        used = tc.compare_table(tradesim, [chips[0]], ["--metric", "compute_used"])
-        want = float(used[(used["key"] == "CHN") & (used["metric"] == "compute_used")]["value"].iloc[0])
-        got = drawn.get("CHN", 0.0)
-        check(abs(got - want) <= 1e-6 * max(1.0, abs(want)), f"CHN: the diagram draws {got}, compare says {want}")
-        print(f"CHN: drawn {got:.4f}, compare compute_used {want:.4f}")
+    used = tc.compare_table(tradesim, [chips[0]], ["--metric", "compute_used"])
+    want = float(used[(used["key"] == "CHN") & (used["metric"] == "compute_used")]["value"].iloc[0])
+    got = drawn.get("CHN", 0.0)
+    check(abs(got - want) <= 1e-6 * max(1.0, abs(want)), f"CHN: the diagram draws {got}, compare says {want}")
+    print(f"CHN: drawn {got:.4f}, compare compute_used {want:.4f}")
 
     for f in failures:
         print("FAIL:", f)
