@@ -47,6 +47,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tradesim_charts as tc  # noqa: E402
 from tradesim_charts import CHANNEL_COLORS, CHANNELS, ChartError, Run  # noqa: E402,F401 (Run: for the tests)
+from tradesim_charts import compute_column, country_ranking, in_period, run_set_colors  # noqa: E402,F401
 
 DPI = 100
 MAX_W, MAX_H = 20.0, 24.0  # inches at DPI: 2000 x 2400 px
@@ -56,17 +57,6 @@ FOOT_PT = 8
 DIFF_ABOVE = 3  # more variants than this: differences from the baseline
 plt.rcParams.update({"font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9, "xtick.labelsize": 8,
                      "ytick.labelsize": 8, "legend.fontsize": 8, "legend.title_fontsize": 8})
-
-
-def in_period(df, start, end):
-    if df is None:
-        return None
-    mask = pd.Series(True, index=df.index)
-    if start is not None:
-        mask &= df["date"] >= start
-    if end is not None:
-        mask &= df["date"] <= end
-    return df[mask]
 
 
 def date_range(runs, start, end):
@@ -290,43 +280,6 @@ def footer_text(runs, start, end, *extra):
 
 
 # ------------------------------------------------------------------------------------------
-def compute_column(runs):
-    return "compute_used" if all("compute_used" in r.countries.columns for r in runs) else "imports_compute"
-
-
-def country_ranking(runs, start, end):
-    """Countries by size in the baseline over the period, largest first: the larger of a
-    country's share of the compute acquired and its share of the supplier revenue billed to it
-    (so a hub that is billed much but keeps little, like Singapore, ranks with the large
-    destinations); then the rest in the scenario's order."""
-    base = runs[0]
-    comp = in_period(base.countries, start, end).groupby("country")[compute_column(runs)].sum()
-    score = comp / comp.sum() if comp.sum() > 0 else comp * 0.0
-    rev = in_period(base.revenue, start, end)
-    if rev is not None and not rev.empty and rev["revenue_usd"].sum() > 0:
-        billed = rev.groupby("billing_country")["revenue_usd"].sum()
-        score = pd.concat([score, billed / billed.sum()], axis=1).max(axis=1)
-    score = score[score > 0].sort_values(ascending=False, kind="stable")
-    order = list(score.index)
-    for r in runs:
-        order += [c for c in r.countries["country"].unique() if c not in order]
-    return order
-
-
-def run_set_colors(runs, start=None, end=None, top=8, countries=None):
-    """The colours of the run set: (country colour map, countries drawn on their own)."""
-    order = country_ranking(runs, start, end)
-    if countries:
-        known = list(runs[0].countries["country"].unique())
-        unknown = [c for c in countries if c not in known]
-        if unknown:
-            raise ChartError(f"unknown countr{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)} "
-                             f"(the runs' countries: {', '.join(sorted(known))})")
-        order = list(countries) + [c for c in order if c not in countries]
-        top = len(countries)
-    return tc.country_colors(order, top)
-
-
 def destination_series(runs, col, start, end):
     return {r.label: in_period(r.countries, start, end).pivot_table(index=["date", "country"], columns="run",
                                                                     values=col, aggfunc="sum")

@@ -262,8 +262,10 @@ def build(runs, binary, args, countries):
     folders = [r.folder for r in runs]
     headline = relabel(tc.compare_table(binary, folders), runs)
     routes = relabel(tc.compare_table(binary, folders, ["--by", "route"]), runs)
-    col = rf.compute_column(runs)
+    col = tc.compute_column(runs)
     dests = rf.top_destinations(runs, col, args.top, countries)
+    # One colour per country for the whole report: ranked as scripts/plot ranks them.
+    colors, own = tc.run_set_colors(runs, top=max(args.top, 8), countries=countries)
     figures = [("timeline", "Policy timeline", rf.policy_timeline(runs),
                 "Each scenario's policies from the date they come into force to their lapse (events.csv); "
                 "choose the scenario in the menu.")]
@@ -273,14 +275,14 @@ def build(runs, binary, args, countries):
     figures.append(("compute", "Compute by destination", rf.compute_by_destination(runs, args.top, countries),
                     compute_note))
     if len(runs) > 4:
-        figures.append(("differences", "Differences from the baseline", rf.differences_by_variant(runs, args.top,
-                                                                                                  countries),
+        figures.append(("differences", "Differences from the baseline", rf.differences_by_variant(runs, colors,
+                                                                                                  args.top, countries),
                         "With many variants the levels overlap: here each variant's difference from the baseline."))
     figures.append(("routes", "Routes", rf.routes_sankey(routes, runs, max(args.top, 8)),
                     "From <code>tradesim compare --by route</code>: compute shipped per route in the period; what "
                     "was seized and what was still in transit at the end are sinks of their own."))
     figures.append(("revenue", "Revenue by billing country", rf.revenue_by_billing(headline, [r.label for r in runs],
-                                                                                   args.top),
+                                                                                   colors, own),
                     "From <code>tradesim compare</code>'s revenue rows; billing countries past the top ones in "
                     "'other'."))
     by_channel = rf.revenue_by_channel(runs)

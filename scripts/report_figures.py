@@ -122,8 +122,15 @@ def _series(run, col, countries):
     return pd.DataFrame({"mean": g.mean(), "p05": g.quantile(0.05), "p95": g.quantile(0.95)}).reset_index()
 
 
-def compute_column(runs):
-    return "compute_used" if all("compute_used" in r.countries.columns for r in runs) else "imports_compute"
+def colors_for(colors, names):
+    """The run set's country colours, with any of `names` that would be "other" grey given a
+    palette colour no other country has (a line drawn on its own must not look like "other")."""
+    colors = dict(colors)
+    free = [c for c in tc.PALETTE if c not in set(colors.values())]
+    for n in names:
+        if colors.get(n, tc.OTHER_COLOR) == tc.OTHER_COLOR and n != tc.OTHER and free:
+            colors[n] = free.pop(0)
+    return colors
 
 
 def top_destinations(runs, col, top, countries=None):
@@ -137,7 +144,7 @@ def compute_by_destination(runs, top=6, countries=None):
     """Small multiples per destination: compute acquired per step, one line per scenario, the
     baseline black and on top, ensembles with their p05-p95 band; policy dates dotted, the
     projection shaded."""
-    col = compute_column(runs)
+    col = tc.compute_column(runs)
     dests = top_destinations(runs, col, top, countries)
     ncols = 2 if len(dests) > 1 else 1
     nrows = math.ceil(len(dests) / ncols)
@@ -196,10 +203,10 @@ def _time_shapes(fig, runs, panels, start, end):
         fig.data[-1].update(y=[ymax * 1.04 if ymax > 0 else 1.0] * len(marks))
 
 
-def differences_by_variant(runs, top=6, countries=None):
+def differences_by_variant(runs, colors, top=6, countries=None):
     """One panel per variant: its difference from the baseline in compute acquired per step,
     one line per destination (menu: all destinations shown, or one at a time)."""
-    col = compute_column(runs)
+    col = tc.compute_column(runs)
     dests = top_destinations(runs, col, top, countries)
     base = _series(runs[0], col, dests).set_index(["country", "date"])["mean"]
     variants = runs[1:]
@@ -208,7 +215,7 @@ def differences_by_variant(runs, top=6, countries=None):
     fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=[r.label for r in variants], shared_xaxes=True,
                         shared_yaxes=True, vertical_spacing=min(0.1, 0.45 / max(nrows, 1)),
                         horizontal_spacing=0.05)
-    colors, _ = tc.country_colors(dests)
+    colors = colors_for(colors, dests)
     for k, r in enumerate(variants):
         s = _series(r, col, dests).set_index(["country", "date"])["mean"]
         diff = (s - base.reindex(s.index).fillna(0.0)).reset_index()
@@ -306,16 +313,13 @@ MAX_SUPPLIERS = 6
 OTHER_SUPPLIERS = "other suppliers"
 
 
-def revenue_by_billing(revenue, labels, top=8):
+def revenue_by_billing(revenue, labels, colors, own):
     """Supplier revenue over the period by billing country (compare's revenue rows), one bar
     per scenario stacked by billing country, one panel per supplier."""
     df = revenue[(revenue["scope"] == "revenue") & (revenue["metric"] == "revenue_usd")].copy()
     parts = df["key"].str.split("/", n=1, expand=True)
     df["supplier"], df["billing"] = parts[0], parts[1]
     base = df[df["scenario"] == labels[0]]
-    order = list(base.groupby("billing")["value"].sum().sort_values(ascending=False).index)
-    order += [b for b in df["billing"].unique() if b not in order]
-    colors, own = tc.country_colors(order, top)
     df["billing"] = [b if b in own else tc.OTHER for b in df["billing"]]
     suppliers = list(base.groupby("supplier")["value"].sum().sort_values(ascending=False).index)
     suppliers += [s for s in df["supplier"].unique() if s not in suppliers]

@@ -316,3 +316,51 @@ def sankey_links(routes, scenario, top=8):
     renumber = {old: new for new, old in enumerate(keep_nodes)}
     nodes = [nodes[i] for i in keep_nodes]
     return nodes, [(renumber[a], renumber[b], v, k) for (a, b, k), v in links.items()]
+
+
+def in_period(df, start, end):
+    if df is None:
+        return None
+    mask = pd.Series(True, index=df.index)
+    if start is not None:
+        mask &= df["date"] >= start
+    if end is not None:
+        mask &= df["date"] <= end
+    return df[mask]
+
+
+def compute_column(runs):
+    return "compute_used" if all("compute_used" in r.countries.columns for r in runs) else "imports_compute"
+
+
+def country_ranking(runs, start, end):
+    """Countries by size in the baseline over the period, largest first: the larger of a
+    country's share of the compute acquired and its share of the supplier revenue billed to it
+    (so a hub that is billed much but keeps little, like Singapore, ranks with the large
+    destinations); then the rest in the scenario's order."""
+    base = runs[0]
+    comp = in_period(base.countries, start, end).groupby("country")[compute_column(runs)].sum()
+    score = comp / comp.sum() if comp.sum() > 0 else comp * 0.0
+    rev = in_period(base.revenue, start, end)
+    if rev is not None and not rev.empty and rev["revenue_usd"].sum() > 0:
+        billed = rev.groupby("billing_country")["revenue_usd"].sum()
+        score = pd.concat([score, billed / billed.sum()], axis=1).max(axis=1)
+    score = score[score > 0].sort_values(ascending=False, kind="stable")
+    order = list(score.index)
+    for r in runs:
+        order += [c for c in r.countries["country"].unique() if c not in order]
+    return order
+
+
+def run_set_colors(runs, start=None, end=None, top=8, countries=None):
+    """The colours of the run set: (country colour map, countries drawn on their own)."""
+    order = country_ranking(runs, start, end)
+    if countries:
+        known = list(runs[0].countries["country"].unique())
+        unknown = [c for c in countries if c not in known]
+        if unknown:
+            raise ChartError(f"unknown countr{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)} "
+                             f"(the runs' countries: {', '.join(sorted(known))})")
+        order = list(countries) + [c for c in order if c not in countries]
+        top = len(countries)
+    return country_colors(order, top)
