@@ -144,8 +144,7 @@ def section_run(runs):
     if ends:
         note = (f"<p>The observed record ends {esc(', '.join(ends))}; later months are projection "
                 "(shaded grey in the charts).</p>")
-    return (f"<h2 id='run'>What was run</h2><div class='scroll'><table><tr>{head}</tr>{''.join(rows)}"
-            f"</table></div>{note}")
+    return f"<div class='scroll'><table><tr>{head}</tr>{''.join(rows)}</table></div>{note}"
 
 
 def headline_rows(df, runs, countries):
@@ -195,7 +194,7 @@ def section_headline(df, runs, countries):
         note += (" Ensembles: the mean over the runs ± its standard error; under it the paired difference "
                  "(run r against run r of the baseline, common random numbers) ± the standard error of the "
                  "mean difference.")
-    return (f"<h2 id='headline'>Headline results</h2><p>{note} The same numbers as <code>tradesim compare</code> "
+    return (f"<p>{note} The same numbers as <code>tradesim compare</code> "
             f"(its CSV: <code>tradesim compare {' '.join(esc(r.folder) for r in runs)} --format csv</code>).</p>"
             f"<div class='scroll'><table class='num'><tr>{head}</tr>{''.join(body)}</table></div>")
 
@@ -217,6 +216,8 @@ def section_fit(fit, baseline, targets):
                 cells.append(f"<td>{v:+.2f}</td>")
             elif c == "ratio" and number:
                 cells.append(f"<td>{v:.3f}</td>")
+            elif c in ("model", "observed", "ratio", "z") and not number:
+                cells.append("<td>–</td>")
             elif c == "id" and "source" in fit.columns:
                 cells.append(f"<td title='{esc(row['source'])}'>{esc(v)}</td>")
             else:
@@ -255,52 +256,56 @@ def chart_div(fig, ident):
     return div.replace(m.group(1), ident) if m else div
 
 
-def build(runs, binary, args, countries):
-    import plotly.offline
+def chart(ident, title, fig, note):
+    """A section of the report: its heading, a note (HTML) and the chart."""
+    return ident, title, f"<p>{note}</p><div class='chart'>{chart_div(fig, f'fig-{ident}')}</div>"
+
+
+def sections(runs, binary, args, countries):
+    """The report's sections in order: (anchor, heading, HTML)."""
     import report_figures as rf
 
     folders = [r.folder for r in runs]
     headline = relabel(tc.compare_table(binary, folders), runs)
     routes = relabel(tc.compare_table(binary, folders, ["--by", "route"]), runs)
-    col = tc.compute_column(runs)
-    dests = rf.top_destinations(runs, col, args.top, countries)
-    # One colour per country for the whole report: ranked as scripts/plot ranks them.
+    dests = rf.top_destinations(runs, tc.compute_column(runs), args.top, countries)
+    # One colour per country for the whole report, ranked as scripts/plot ranks them.
     colors, own = tc.run_set_colors(runs, top=max(args.top, 8), countries=countries)
-    figures = [("timeline", "Policy timeline", rf.policy_timeline(runs),
-                "Each scenario's policies from the date they come into force to their lapse (events.csv); "
-                "choose the scenario in the menu.")]
-    parts = [section_run(runs)]
-    compute_note = ("Per destination, the compute it acquired each step (countries.csv): chips delivered plus "
-                    "compute rented abroad. Click a legend entry to hide a scenario, double-click to show it alone.")
-    figures.append(("compute", "Compute by destination", rf.compute_by_destination(runs, args.top, countries),
-                    compute_note))
+    out = [("run", "What was run", section_run(runs)),
+           chart("timeline", "Policy timeline", rf.policy_timeline(runs),
+                 "Each scenario's policies from the date they come into force to their lapse (events.csv); "
+                 "choose the scenario in the menu."),
+           ("headline", "Headline results", section_headline(headline, runs, dests)),
+           chart("compute", "Compute by destination", rf.compute_by_destination(runs, args.top, countries),
+                 "Per destination, the compute it acquired each step (countries.csv): chips delivered plus compute "
+                 "rented abroad. Click a legend entry to hide a scenario, double-click to show it alone.")]
     if len(runs) > 4:
-        figures.append(("differences", "Differences from the baseline", rf.differences_by_variant(runs, colors,
-                                                                                                  args.top, countries),
-                        "With many variants the levels overlap: here each variant's difference from the baseline."))
-    figures.append(("routes", "Routes", rf.routes_sankey(routes, runs, max(args.top, 8)),
-                    "From <code>tradesim compare --by route</code>: compute shipped per route in the period; what "
-                    "was seized and what was still in transit at the end are sinks of their own."))
-    figures.append(("revenue", "Revenue by billing country", rf.revenue_by_billing(headline, [r.label for r in runs],
-                                                                                   colors, own),
-                    "From <code>tradesim compare</code>'s revenue rows; billing countries past the top ones in "
-                    "'other'."))
+        out.append(chart("differences", "Differences from the baseline",
+                         rf.differences_by_variant(runs, colors, args.top, countries),
+                         "With many variants the levels overlap: here each variant's difference from the baseline."))
+    out.append(chart("routes", "Routes", rf.routes_sankey(routes, runs, max(args.top, 8)),
+                     "From <code>tradesim compare --by route</code>: compute shipped per route in the period; what "
+                     "was seized and what was still in transit at the end are sinks of their own."))
+    out.append(chart("revenue", "Revenue by billing country",
+                     rf.revenue_by_billing(headline, [r.label for r in runs], colors, own),
+                     "From <code>tradesim compare</code>'s revenue rows; billing countries past the top ones in "
+                     "'other'."))
     by_channel = rf.revenue_by_channel(runs)
     if by_channel is not None:
-        figures.append(("channels", "Revenue by channel", by_channel, "From each run's summary.csv channel rows."))
-    fit_html = ""
+        out.append(chart("channels", "Revenue by channel", by_channel, "From each run's summary.csv channel rows."))
     if args.targets:
         fit = fit_table(binary, runs[0].folder, args.targets)
-        fit_html = section_fit(fit, runs[0], args.targets)
-        figures.append(("fit", "Observed against model", rf.fit_chart(fit), fit_html))
-    nav = "".join(f"<a href='#{i}'>{esc(t)}</a>" for i, t, _, _ in
-                  [("run", "What was run", None, None), ("headline", "Headline results", None, None)] + figures)
-    body = [parts[0], section_headline(headline, runs, dests)]
-    for ident, title, fig, note in figures:
-        div = chart_div(fig, f"fig-{ident}")
-        body.append(f"<h2 id='{ident}'>{esc(title)}</h2><p>{note}</p>" if ident != "fit" else
-                    f"<h2 id='{ident}'>{esc(title)}</h2>{note}")
-        body.append(f"<div class='chart'>{div}</div>")
+        ident, title, html_ = chart("fit", "Observed against model", rf.fit_chart(fit), "")
+        out.append((ident, title, section_fit(fit, runs[0], args.targets) + html_.replace("<p></p>", "", 1)))
+    return out
+
+
+def build(runs, binary, args, countries):
+    import plotly.offline
+
+    parts = sections(runs, binary, args, countries)
+    nav = "".join(f"<a href='#{i}'>{esc(t)}</a>" for i, t, _ in parts)
+    body = "".join(f"<h2 id='{i}'>{esc(t)}</h2>{h}" for i, t, h in parts)
     title = args.title or f"tradesim report: {runs[0].label}" + (f" and {len(runs) - 1} variants" if len(runs) > 1
                                                                   else "")
     made = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -308,7 +313,7 @@ def build(runs, binary, args, countries):
             f"<style>{STYLE}</style><script type='text/javascript'>{plotly.offline.get_plotlyjs()}</script></head>"
             f"<body><h1>{esc(title)}</h1><p>Written {made} by <code>{esc(command_line())}</code>; "
             f"{len(runs)} scenario{'s' if len(runs) > 1 else ''}, baseline {esc(runs[0].label)}. Charts: hover for "
-            f"values, drag to zoom, double-click to reset.</p><nav>{nav}</nav>{''.join(body)}</body></html>\n")
+            f"values, drag to zoom, double-click to reset.</p><nav>{nav}</nav>{body}</body></html>\n")
 
 
 def command_line():
