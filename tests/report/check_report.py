@@ -122,8 +122,16 @@ def chips(binary, root, work):
     check_table(text, binary, dirs, labels)
     if "observed record ends 2026-11" not in text:
         fail("the chip report does not say where the observed record ends")
-    if "Observed against model" not in text or "<tr class='out'>" not in text and "band" not in text:
-        fail("the chip report has no fit section")
+    # The fit section lists every target of `tradesim fit`, with its model value.
+    import pandas as pd
+    from io import StringIO
+    fit = pd.read_csv(StringIO(run([binary, "fit", dirs[0], "--targets", os.path.join(root, "scenarios/chips/targets.yaml"),
+                                    "--format", "csv"]).stdout))
+    section = text[text.index("<h2 id='fit'>"):]
+    for ident, model in zip(fit["id"], fit["model"]):
+        m = re.search(rf"<td title='[^']*'>{re.escape(ident)}</td>.*?<td title='([^']*)'>", section)
+        if not m or abs(float(m.group(1)) - model) > 1e-8 * max(1.0, abs(model)):
+            fail(f"the fit table's {ident}: {m.group(1) if m else 'missing'}, fit says {model}")
     browser(out, len(want))
     return dirs
 
