@@ -47,7 +47,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tradesim_charts as tc  # noqa: E402
 from tradesim_charts import CHANNEL_COLORS, CHANNELS, ChartError, Run  # noqa: E402,F401 (Run: for the tests)
-from tradesim_charts import compute_column, country_ranking, in_period, run_set_colors  # noqa: E402,F401
+from tradesim_charts import compute_column, country_ranking, human, in_period, run_set_colors  # noqa: E402,F401
 
 DPI = 100
 MAX_W, MAX_H = 20.0, 24.0  # inches at DPI: 2000 x 2400 px
@@ -85,14 +85,6 @@ def scenario_text(runs):
 
 def safe_name(label):
     return re.sub(r"[^A-Za-z0-9._-]+", "_", label).strip("_") or "scenario"
-
-
-def human(v):
-    a = abs(v)
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if a >= div:
-            return f"{v / div:.1f}{suffix}"
-    return f"{v:.3g}" if a else "0"
 
 
 def human_axis(ax):

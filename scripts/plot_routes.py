@@ -168,7 +168,7 @@ def draw_sankey(ax, nodes, links, pos, colors, node_w=0.04):
         face = "#333333" if col != 2 else node_color(name, colors)
         ax.add_patch(Rectangle((col, top), node_w, max(size, slot * 0.04), facecolor=face, edgecolor="#333333",
                                linewidth=0.5))
-        label = f"{name} {human(size)}"
+        label = f"{name} {tc.human(size)}"
         if col == 0:
             t = ax.text(col - 0.015, y + slot / 2, label, ha="right", va="center", fontsize=9)
         else:
@@ -176,14 +176,6 @@ def draw_sankey(ax, nodes, links, pos, colors, node_w=0.04):
                         bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.6) if col == 1 else None)
         texts.append(t)
     return texts
-
-
-def human(v):
-    a = abs(v)
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if a >= div:
-            return f"{v / div:.1f}{suffix}"
-    return f"{v:.0f}"
 
 
 def fit_labels(fig, ax, texts, left, right):

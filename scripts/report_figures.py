@@ -267,7 +267,7 @@ def routes_sankey(routes, runs, top=8):
         for column, name in nodes:
             inflow = sum(v for a, b, v, _ in links if b == len(labels))
             outflow = sum(v for a, b, v, _ in links if a == len(labels))
-            labels.append(f"{name} {_human(max(inflow, outflow))}")
+            labels.append(f"{name} {tc.human(max(inflow, outflow))}")
         node_colors = [tc.OTHER_COLOR if name in (tc.OTHER_DESTINATIONS, tc.IN_TRANSIT) else
                        "#d62728" if name == tc.SEIZED else "#4c4c4c" for _, name in nodes]
         fig.add_trace(go.Sankey(
@@ -298,14 +298,6 @@ def short_labels(labels, width=24):
             half = (width - 1) // 2
             out.append(lb[:half] + "…" + lb[-(width - 1 - half):])
     return out if len(set(out)) == len(out) else list(labels)
-
-
-def _human(v):
-    a = abs(v)
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if a >= div:
-            return f"{v / div:.1f}{suffix}"
-    return f"{v:.0f}"
 
 
 # ------------------------------------------------------------------------------------------

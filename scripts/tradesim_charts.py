@@ -40,6 +40,15 @@ CHANNEL_COLORS = {
 STEP_WORDS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter"}
 
 
+def human(v):
+    """A number in a label or on an axis: 1 decimal and k, M, B or T (63.6M), else 3 digits."""
+    a = abs(v)
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if a >= div:
+            return f"{v / div:.1f}{suffix}"
+    return f"{v:.3g}" if a else "0"
+
+
 def strip_csv_guard(df):
     """tradesim writes text a spreadsheet would evaluate (=, +, -, @, ...) with a leading
     apostrophe (docs/reliability.md, "CSV safety"): remove it to get the ids back."""
