@@ -33,7 +33,7 @@ class Parser(argparse.ArgumentParser):
 
 def parse_args(argv):
     p = Parser(prog=PROG, description=__doc__.split("\n\n")[0],
-               epilog="The report embeds plotly.js (about 3.5 MB): the file opens in any browser offline.")
+               epilog="The report embeds plotly.js (8.7 MB): the file opens in any browser offline.")
     p.add_argument("folders", nargs="+", metavar="DIR", help="run folders written by 'tradesim run' (ensembles too)")
     p.add_argument("--baseline", metavar="DIR", help="the folder the others are compared with (default: the first)")
     p.add_argument("--targets", metavar="FILE", help="observed targets: adds the fit of the baseline")
