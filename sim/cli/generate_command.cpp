@@ -71,6 +71,18 @@ io::GenerateSpec read_spec(const po::variables_map& vm) {
             usage_error(kCommand, fmt::format("--seed '{}' is not a whole number from 0 to 2^64-1",
                                               seed_text));
     }
+    if (vm.count("offers-per-buyer")) {
+        const std::string text = vm["offers-per-buyer"].as<std::string>();
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, spec.offers_per_buyer);
+        if (text == "all")
+            spec.offers_per_buyer = io::kAllOffers;
+        else if (text.empty() || ec != std::errc() || ptr != end || spec.offers_per_buyer < 1)
+            usage_error(kCommand,
+                        fmt::format("--offers-per-buyer '{}' is neither a whole number of 1 or "
+                                    "more nor 'all'",
+                                    text));
+    }
     io::check_generate_spec(spec);
 
     return spec;
@@ -95,18 +107,21 @@ int generate_command(const Invocation& inv) {
     CommandOptions options(
         "Usage: tradesim generate --countries N --suppliers N --buyers N --products N --hubs N "
         "--ticks N\n"
-        "                         [--seed N] -o FILE [--force]\n\n"
+        "                         [--seed N] [--offers-per-buyer N|all] -o FILE [--force]\n\n"
         "Write a synthetic, valid scenario of the given size, for benchmarks and fuzzing seeds. "
         "Countries get\n"
         "codes XAA, XAB, ... (XAA is the main producer jurisdiction); a few large suppliers "
         "(Pareto sizes) offer\n"
-        "every product; buyers (lognormal demand) state base-period shares over at most 12 "
-        "offers each; the first\n"
-        "N countries after the producers are hubs; policies (export controls, a quota, tariffs, "
-        "an export fee,\n"
-        "enforcement, an import restriction) are announced, take force and lapse during the run. "
-        "The step is a\n"
-        "month up to 240 ticks, a week beyond. The same arguments give a byte-identical file.\n"
+        "every product; buyers (lognormal demand) state base-period shares over 8 to 12 offers "
+        "each (change it\n"
+        "with --offers-per-buyer: N offers, or 'all' for no shares, every buyer considering every "
+        "offer); the\n"
+        "first N countries after the producers are hubs; policies (export controls, a quota, "
+        "tariffs, an export\n"
+        "fee, enforcement, an import restriction) are announced, take force and lapse during the "
+        "run. The step\n"
+        "is a month up to 240 ticks, a week beyond. The same arguments give a byte-identical "
+        "file.\n"
         "Options");
     options.visible.add(terminal_options());
     options.visible.add_options()("countries", po::value<std::int64_t>(),
@@ -117,6 +132,9 @@ int generate_command(const Invocation& inv) {
         "hubs", po::value<std::int64_t>(), "number of hub routes (0 to countries - 1)")(
         "ticks", po::value<std::int64_t>(), "length of the run in ticks (1 to 100000)")(
         "seed", po::value<std::string>()->default_value("1"), "random seed (0 to 2^64-1)")(
+        "offers-per-buyer", po::value<std::string>(),
+        "offers named in each buyer's shares: N, or 'all' (no shares: every buyer considers "
+        "every offer, a dense world); default 8 to 12")(
         "output,o", po::value<std::string>(), "the scenario file to write ('-': standard output)")(
         "force", "replace an existing file");
     const auto vm = parse(kCommand, inv, options);

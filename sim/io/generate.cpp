@@ -175,9 +175,10 @@ class Generator {
 
     /// The world's size, once run() has written it.
     GeneratedSize size() const {
-        return {countries_.size(), products_.size(), suppliers_.size(),
-                offers_.size(),    sz(spec_.buyers), hubs_.size(),
-                policies_,         sz(spec_.ticks),  weekly_ ? "week" : "month"};
+        return {
+            countries_.size(),          products_.size(),      suppliers_.size(), offers_.size(),
+            sz(spec_.buyers),           hubs_.size(),          policies_,         sz(spec_.ticks),
+            weekly_ ? "week" : "month", spec_.offers_per_buyer};
     }
 
     std::string run() {
@@ -415,9 +416,12 @@ class Generator {
         const double growth = std::pow(1.0 + growth_per_year, 1.0 / ticks_per_year_) - 1.0;
         const int width = digits(n);
         line("");
-        line(
-            "buyers:   # demand: compute units per tick at reference_cost; shares: base-period "
-            "spending by offer");
+        line("{}",
+             spec_.offers_per_buyer == kAllOffers
+                 ? "buyers:   # demand: compute units per tick at reference_cost; no shares: each "
+                   "buyer considers every offer"
+                 : "buyers:   # demand: compute units per tick at reference_cost; shares: "
+                   "base-period spending by offer");
         for (size_t b = 0; b < n; ++b) {
             // Every country has a buyer when there are enough; the rest follow the weights.
             size_t c = b;
@@ -444,30 +448,42 @@ class Generator {
             const double anticipation =
                 std::round((country.d5 ? uniform(rng, 1.0, 1.6) : 1.0) * 100.0) / 100.0;
             const bool listed = country.d5 && rng.bernoulli(0.1);
-            const size_t k =
-                std::min(offers_.size(), size_t{8} + below(rng, kMaxOffersPerBuyer - 8 + 1));
-            const std::vector<size_t> chosen = sample_distinct(rng, offer_weight, offer_cdf, k);
-            std::vector<double> w(chosen.size());
-            for (size_t i = 0; i < chosen.size(); ++i)
-                w[i] = std::sqrt(offer_weight[chosen[i]]) * uniform(rng, 0.5, 1.5);
-            const std::vector<std::int64_t> ppm = to_ppm(w);
-            std::string shares;
-            for (size_t i = 0; i < chosen.size(); ++i) {
-                const Offer& o = offers_[chosen[i]];
-                if (i) shares += ", ";
-                shares += suppliers_[o.supplier].id;
-                shares += '/';
-                shares += products_[o.product].id;
-                shares += ": ";
-                shares += format_share(ppm[i]);
-            }
+            const std::string shares = spec_.offers_per_buyer == kAllOffers
+                                           ? std::string{}
+                                           : shares_of(rng, offer_weight, offer_cdf);
             line(
                 "  - {{id: b{:0{}d}, country: {}, demand: {:.1f}, growth: {:.5f}, reference_cost: "
                 "{:.0f}, price_elasticity: {:.2f}, substitution: {:.1f}, risk_tolerance: {:.2f}, "
-                "anticipation: {:.2f}, backlog: 0.3{}, shares: {{{}}}}}",
+                "anticipation: {:.2f}, backlog: 0.3{}{}}}",
                 b + 1, width, country.code, demand, growth, kReferenceCost, elasticity, sigma, risk,
                 anticipation, listed ? ", listed: true" : "", shares);
         }
+    }
+
+    /// ", shares: {...}" of one buyer: base-period spending over its offers (8 to 12 drawn by
+    /// size, or GenerateSpec::offers_per_buyer of them).
+    std::string shares_of(Rng& rng, const std::vector<double>& offer_weight,
+                          const std::vector<double>& offer_cdf) {
+        const size_t k =
+            spec_.offers_per_buyer > 0
+                ? std::min(offers_.size(), sz(spec_.offers_per_buyer))
+                : std::min(offers_.size(), size_t{8} + below(rng, kMaxOffersPerBuyer - 8 + 1));
+        const std::vector<size_t> chosen = sample_distinct(rng, offer_weight, offer_cdf, k);
+        std::vector<double> w(chosen.size());
+        for (size_t i = 0; i < chosen.size(); ++i)
+            w[i] = std::sqrt(offer_weight[chosen[i]]) * uniform(rng, 0.5, 1.5);
+        const std::vector<std::int64_t> ppm = to_ppm(w);
+        std::string shares = ", shares: {";
+        for (size_t i = 0; i < chosen.size(); ++i) {
+            const Offer& o = offers_[chosen[i]];
+            if (i) shares += ", ";
+            shares += suppliers_[o.supplier].id;
+            shares += '/';
+            shares += products_[o.product].id;
+            shares += ": ";
+            shares += format_share(ppm[i]);
+        }
+        return shares + "}";
     }
 
     void make_routes() {
@@ -620,6 +636,10 @@ void check_generate_spec(const GenerateSpec& spec) {
     range("products", spec.products, 1, kMaxGeneratedProducts, "");
     range("buyers", spec.buyers, 1, kMaxGeneratedBuyers, "");
     range("ticks", spec.ticks, 1, kMaxGeneratedTicks, "");
+    if (spec.offers_per_buyer != kAllOffers)
+        range("offers-per-buyer", spec.offers_per_buyer, 0,
+              kMaxGeneratedSuppliers * kMaxGeneratedProducts,
+              " (or 'all'; 0: 8 to 12, the default)");
     if (spec.hubs < 0)
         problem(fmt::format("--hubs {} is out of range: expected 0 or more", spec.hubs));
     else if (spec.countries >= 2 && spec.hubs >= spec.countries)
@@ -642,10 +662,16 @@ std::string generate_scenario(const GenerateSpec& spec, GeneratedSize* size) {
 
 std::string describe(const GeneratedSize& s) {
     return fmt::format(
-        "{} countries, {} products, {} suppliers with {} offers, {} buyers, {} hubs, {} "
-        "policies, {} ticks of one {}",
-        s.countries, s.products, s.suppliers, s.offers, s.buyers, s.hubs, s.policies, s.ticks,
-        s.step);
+               "{} countries, {} products, {} suppliers with {} offers, {} buyers, {} hubs, {} "
+               "policies, {} ticks of one {}",
+               s.countries, s.products, s.suppliers, s.offers, s.buyers, s.hubs, s.policies,
+               s.ticks, s.step) +
+           (s.offers_per_buyer == kAllOffers ? std::string("; each buyer considers every offer")
+            : s.offers_per_buyer > 0
+                ? fmt::format("; {} offers per buyer",
+                              std::min<std::int64_t>(s.offers_per_buyer,
+                                                     static_cast<std::int64_t>(s.offers)))
+                : std::string{});
 }
 
 }  // namespace ts::io

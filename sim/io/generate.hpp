@@ -28,6 +28,10 @@ struct GenerateSpec {
     std::int64_t hubs = 0;
     std::int64_t ticks = 0;
     std::uint64_t seed = 1;
+    /// Offers named in each buyer's shares: 0 draws 8 to 12 (sparse, the default), N > 0 names
+    /// N (at most every offer), kAllOffers writes no shares, so every buyer considers every
+    /// offer (dense worlds: the cost of a tick grows with buyers x offers).
+    std::int64_t offers_per_buyer = 0;
     /// The command that made the file, written into the comment header (empty: none).
     std::string command;
 };
@@ -38,8 +42,11 @@ inline constexpr std::int64_t kMaxGeneratedSuppliers = 10000;
 inline constexpr std::int64_t kMaxGeneratedProducts = 100;
 inline constexpr std::int64_t kMaxGeneratedBuyers = 1000000;
 inline constexpr std::int64_t kMaxGeneratedTicks = 100000;
-/// Each buyer's shares name at most this many offers (at least 8 when that many exist).
+/// Each buyer's shares name at most this many offers (at least 8 when that many exist), unless
+/// GenerateSpec::offers_per_buyer says otherwise.
 inline constexpr int kMaxOffersPerBuyer = 12;
+/// GenerateSpec::offers_per_buyer for "every buyer considers every offer" (no shares).
+inline constexpr std::int64_t kAllOffers = -1;
 
 /// Throws InputError (one message per problem) if the sizes cannot be represented.
 void check_generate_spec(const GenerateSpec& spec);
@@ -49,9 +56,11 @@ struct GeneratedSize {
     std::size_t countries = 0, products = 0, suppliers = 0, offers = 0, buyers = 0, hubs = 0,
                 policies = 0, ticks = 0;
     const char* step = "month";
+    std::int64_t offers_per_buyer = 0;  // as in GenerateSpec
 };
 /// "20 countries, 4 products, 10 suppliers with 40 offers, 200 buyers, 3 hubs, 7 policies, 24
-/// ticks of one month".
+/// ticks of one month" (then "; each buyer considers every offer" or "; N offers per buyer"
+/// when GenerateSpec::offers_per_buyer is set).
 std::string describe(const GeneratedSize& size);
 
 /// The scenario YAML. Calls check_generate_spec first. `size` (if given) gets its size.

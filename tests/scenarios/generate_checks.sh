@@ -97,6 +97,34 @@ case "$check" in
     bad "seed '-1'" --countries 20 "${base[@]}" --seed=-1 -o "$tmp/out.yaml"
     bad "countries" --countries lots "${base[@]}" -o "$tmp/out.yaml"
     bad "does not exist" --countries 20 "${base[@]}" -o "$tmp/no/such/dir/out.yaml"
+    bad "offers-per-buyer '0' is neither" --countries 20 "${base[@]}" --offers-per-buyer 0 -o "$tmp/out.yaml"
+    bad "offers-per-buyer 'most' is neither" --countries 20 "${base[@]}" --offers-per-buyer most \
+      -o "$tmp/out.yaml"
+    ;;
+  dense)
+    # --offers-per-buyer all: no shares, so every buyer considers every offer (40 here), and
+    # buyers do buy from more than the 12 offers a sparse world's shares name.
+    expect_code 0 "$bin" generate "${small[@]}" --ticks 12 --offers-per-buyer all -o "$tmp/d.yaml"
+    grep -q "; each buyer considers every offer$" "$tmp/stdout" || fail "message: $(cat "$tmp/stdout")"
+    ! grep -q "shares: {" "$tmp/d.yaml" || fail "a dense world names shares"
+    expect_code 0 "$bin" validate "$tmp/d.yaml"
+    ! grep -v ': in the run: ' "$tmp/stderr" | grep -q . || fail "validate warned: $(cat "$tmp/stderr")"
+    most() {  # most FOLDER: the largest number of distinct offers one buyer bought from
+      awk -F, 'NR > 1 && $3 ~ /^s/ { k = $8 SUBSEP $3 SUBSEP $4; if (!(k in seen)) { seen[k] = 1; n[$8]++ } }
+               END { m = 0; for (b in n) if (n[b] > m) m = n[b]; print m }' "$1/flows.csv"
+    }
+    expect_code 0 "$bin" run "$tmp/d.yaml" -o "$tmp/dense" --quiet
+    [ "$(most "$tmp/dense")" -gt 12 ] || fail "no buyer of the dense world bought from more than 12 offers"
+    expect_code 0 "$bin" generate "${small[@]}" --ticks 12 -o "$tmp/s.yaml"
+    expect_code 0 "$bin" run "$tmp/s.yaml" -o "$tmp/sparse" --quiet
+    [ "$(most "$tmp/sparse")" -le 12 ] || fail "a buyer of the sparse world bought from more than 12 offers"
+    # --offers-per-buyer N: every buyer's shares name N offers.
+    expect_code 0 "$bin" generate "${small[@]}" --ticks 12 --offers-per-buyer 20 -o "$tmp/n.yaml"
+    grep -q "; 20 offers per buyer$" "$tmp/stdout" || fail "message: $(cat "$tmp/stdout")"
+    counts=$(grep -o 'shares: {[^}]*}' "$tmp/n.yaml" | awk -F': ' '{ print NF - 2 }' | sort -u)
+    [ "$counts" = 20 ] || fail "shares name $counts offers, not 20"
+    expect_code 0 "$bin" generate "${small[@]}" --ticks 12 --offers-per-buyer 500 -o "$tmp/m.yaml"
+    grep -q "; 40 offers per buyer$" "$tmp/stdout" || fail "more than there are: $(cat "$tmp/stdout")"
     ;;
   large-table)
     # A large world's result table: the 15 countries (suppliers) largest by imports_compute
