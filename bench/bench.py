@@ -37,6 +37,18 @@ SMOKE_SIZES = {
     "M": (10, 4, 2, 40, 2, 12),
     "L": (12, 5, 2, 80, 3, 12),
 }
+# Dense worlds (tradesim generate --offers-per-buyer all): every buyer considers every offer, so
+# a tick costs buyers x offers, as in country-by-sector worlds (issue 21). 26 ticks each.
+DENSE_SIZES = {
+    "dense-S": (20, 10, 4, 200, 3, 26),
+    "dense-M": (60, 50, 5, 2000, 8, 26),
+    "dense-L": (200, 200, 5, 20000, 20, 26),
+}
+SMOKE_DENSE_SIZES = {  # more offers (15, 18, 21) than a sparse buyer's 12
+    "dense-S": (8, 5, 3, 20, 2, 6),
+    "dense-M": (10, 6, 3, 40, 2, 6),
+    "dense-L": (12, 7, 3, 80, 3, 6),
+}
 # Scaling series: base, then one dimension doubled. Offers = suppliers x products.
 SCALING_BASE = (40, 40, 5, 4000, 8, 52)
 SMOKE_SCALING_BASE = (8, 3, 2, 20, 2, 8)
@@ -61,12 +73,14 @@ def folder_bytes(path):
     return total
 
 
-def generate(tradesim, size, path, seed=1):
+def generate(tradesim, size, path, seed=1, dense=False):
     if os.path.exists(path):
         return
     c, s, p, b, h, t = size
     cmd = [tradesim, "generate", "--countries", str(c), "--suppliers", str(s), "--products", str(p),
            "--buyers", str(b), "--hubs", str(h), "--ticks", str(t), "--seed", str(seed), "-o", path]
+    if dense:
+        cmd += ["--offers-per-buyer", "all"]
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
         sys.exit(f"bench: generate failed ({' '.join(cmd)}):\n{r.stderr}")
@@ -160,6 +174,17 @@ def bench_run(tradesim, scenario, reps, extra, label, tmp):
     }
 
 
+def phase_shares(engine, top=3):
+    """The phases of the tick that took the most time, with their shares of the tick loop
+    (manifest.json engine.phase_seconds): "choice 41%, routes 22%, prices 12%"."""
+    phases = (engine or {}).get("phase_seconds") or {}
+    total = sum(phases.values())
+    if total <= 0:
+        return ""
+    ranked = sorted(phases.items(), key=lambda kv: -kv[1])[:top]
+    return ", ".join(f"{k} {100 * v / total:.0f}%" for k, v in ranked)
+
+
 def fmt_num(v, digits=2):
     if v is None or v == "":
         return "-"
@@ -177,14 +202,15 @@ def main():
     ap.add_argument("--root", required=True, help="the repository (for the chip baseline)")
     ap.add_argument("--out", default="out/bench")
     ap.add_argument("--reps", type=int, default=3, help="repetitions per workload (median), >= 3")
-    ap.add_argument("--only", default="S,M,L,markets,chips,ensemble,scaling",
-                    help="comma-separated workloads: S, M, L, markets (M with every mechanism of "
-                         "issue 16), chips, ensemble, scaling")
+    ap.add_argument("--only", default="S,M,L,dense-S,dense-M,dense-L,markets,chips,ensemble,scaling",
+                    help="comma-separated workloads: S, M, L, dense-S, dense-M, dense-L (every buyer "
+                         "considers every offer), markets (M with every mechanism of issue 16), chips, "
+                         "ensemble, scaling")
     ap.add_argument("--smoke", action="store_true",
                     help="tiny sizes, one repetition: checks that the harness works (ctest)")
     args = ap.parse_args()
     only = set(args.only.split(","))
-    unknown = only - {"S", "M", "L", "markets", "chips", "ensemble", "scaling"}
+    unknown = only - {"S", "M", "L", "markets", "chips", "ensemble", "scaling"} - set(DENSE_SIZES)
     if unknown:
         sys.exit(f"bench: unknown workload(s) {', '.join(sorted(unknown))}")
     reps = 1 if args.smoke else max(3, args.reps)
@@ -223,6 +249,8 @@ def main():
                 "ticks_per_s": ticks / res["wall_s_median"] if ticks else "",
                 "evaluations": evals if evals is not None else "",
                 "evaluations_per_s": evals / loop if evals and loop else "",
+                "ns_per_evaluation": 1e9 * loop / evals if evals and loop else "",
+                "phases": phase_shares(e),
                 "peak_rss_mib": res["peak_rss_mib"],
                 "bytes_written": res["bytes_written"],
                 "engine_gb_per_s": eff if eff is not None else "",
@@ -243,6 +271,15 @@ def main():
             generate(args.tradesim, size, path)
             res = bench_run(args.tradesim, path, reps, ["--detail", "country"], name, tmp)
             add_row(name, size, res, {"detail": "country", "threads": 1})
+
+        dense_sizes = SMOKE_DENSE_SIZES if args.smoke else DENSE_SIZES
+        for name, size in dense_sizes.items():
+            if name not in only:
+                continue
+            path = os.path.join(worlds, f"{name}-{'-'.join(map(str, size))}.yaml")
+            generate(args.tradesim, size, path, dense=True)
+            res = bench_run(args.tradesim, path, reps, ["--detail", "none"], name, tmp)
+            add_row(name, size, res, {"detail": "none", "threads": 1})
 
         if "markets" in only:
             size = sizes["M"]
@@ -315,9 +352,9 @@ def main():
 
     fields = ["workload", "countries", "suppliers", "products", "buyers", "hubs", "ticks", "detail",
               "threads", "reps", "wall_s_median", "wall_s_min", "wall_s_max", "loop_s_median",
-              "ticks_per_s", "evaluations", "evaluations_per_s", "runs_per_s", "speedup",
+              "ticks_per_s", "evaluations", "evaluations_per_s", "ns_per_evaluation", "runs_per_s", "speedup",
               "peak_rss_mib", "bytes_written", "engine_gb_per_s", "bandwidth_share",
-              "growth_exponent"]
+              "growth_exponent", "phases"]
     csv_path = os.path.join(args.out, "bench.csv")
     with open(csv_path + ".tmp", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
@@ -348,9 +385,9 @@ def main():
           f"{bw.get(2, bw[1]):.1f} GB/s (2 threads)")
     print()
     print("| workload | ticks | wall s (median of %d; ensembles %d) | ticks/s | evaluations/s | "
-          "peak RSS MiB | written MB | engine GB/s | share of triad |"
+          "ns/evaluation | peak RSS MiB | written MB | engine GB/s | share of triad | largest phases |"
           % (reps, reps if args.smoke else max(5, reps)))
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in rows:
         if r["workload"].startswith("exponent"):
             continue
@@ -361,8 +398,9 @@ def main():
         share = "-" if r["bandwidth_share"] == "" else f"{100 * r['bandwidth_share']:.1f} %"
         print(f"| {r['workload']}{extra} | {fmt_num(r['ticks'])} | {fmt_num(r['wall_s_median'], 3)} | "
               f"{fmt_num(r['ticks_per_s'], 1)} | {fmt_num(r['evaluations_per_s'], 0)} | "
+              f"{fmt_num(r.get('ns_per_evaluation', ''), 0)} | "
               f"{fmt_num(r['peak_rss_mib'], 0)} | {r['bytes_written'] / 1e6:.1f} | "
-              f"{fmt_num(r['engine_gb_per_s'])} | {share} |")
+              f"{fmt_num(r['engine_gb_per_s'])} | {share} | {r.get('phases') or '-'} |")
     if exponents:
         print()
         print("per-tick cost growth exponent (log2 of the tick-loop time ratio when doubled): " +
