@@ -61,7 +61,9 @@ struct FlowTick {
     std::string_view date, supplier, product, origin, via, destination, channel;
     std::string_view buyer;  // empty in flows.csv written with --detail country
     /// When the unseized units arrive (countries.csv counts them then); may lie after the last
-    /// tick. Empty in folders written before the column: taken as arriving at `date`.
+    /// tick. Read from flows.csv for compare's route view; empty in folders written before the
+    /// column (taken as arriving at `date`) and from the in-memory feed of the targets, which
+    /// have no metric that needs it.
     std::string_view arrival_date;
     double units = 0, compute = 0, value_usd = 0, tariff_usd = 0, fee_usd = 0, seized_units = 0;
 };

@@ -37,7 +37,6 @@ std::string_view supplier_name(const model::Scenario& s, model::Index i) {
 void TargetRecorder::begin(const model::Scenario& scenario, int run) {
     scenario_ = &scenario;
     run_ = run;
-    arrival_size_ = 0;  // a new scenario may map ticks to other dates
     RunNames names;
     for (const auto& c : scenario.countries) names.countries.push_back(c.code);
     for (const auto& s : scenario.suppliers) names.suppliers.push_back(s.id);
@@ -103,20 +102,8 @@ void TargetRecorder::add_flows(const engine::TickRecord& tick, std::string_view 
         r.tariff_usd = f.tariff_usd;
         r.fee_usd = f.fee_usd;
         r.seized_units = f.seized_units;
-        r.arrival_date = arrival_date(f.arrival_tick);
         targets_.add(r);
     }
-}
-
-std::string_view TargetRecorder::arrival_date(int tick) {
-    if (tick != arrival_tick_ || arrival_size_ == 0) {
-        const Date d = scenario_->time.calendar().date_of(tick);
-        const auto end = fmt::format_to_n(arrival_date_.data(), arrival_date_.size(),
-                                          "{:04}-{:02}-{:02}", d.year, d.month, d.day);
-        arrival_tick_ = tick;
-        arrival_size_ = std::min(end.size, arrival_date_.size());
-    }
-    return {arrival_date_.data(), arrival_size_};
 }
 
 void TargetRecorder::add_revenue(const engine::TickRecord& tick, std::string_view date) {

@@ -23,16 +23,11 @@ class TargetRecorder final : public engine::Recorder {
   private:
     void add_flows(const engine::TickRecord& tick, std::string_view date);
     void add_revenue(const engine::TickRecord& tick, std::string_view date);
-    /// The ISO date of an arrival tick, as flows.csv writes it (cached: rows share ticks).
-    std::string_view arrival_date(int tick);
 
     TargetAccumulator& targets_;
     const model::Scenario* scenario_ = nullptr;
     int run_ = 0;
     std::array<char, 16> date_{};  // the tick's ISO date, as the CSV files write it
-    std::array<char, 16> arrival_date_{};
-    int arrival_tick_ = -1;
-    std::size_t arrival_size_ = 0;
 };
 
 }  // namespace ts::analysis
