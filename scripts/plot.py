@@ -47,7 +47,8 @@ from matplotlib.patches import Rectangle  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tradesim_charts as tc  # noqa: E402
 from tradesim_charts import CHANNEL_COLORS, CHANNELS, ChartError, Run  # noqa: E402,F401 (Run: for the tests)
-from tradesim_charts import compute_column, country_ranking, human, in_period, run_set_colors  # noqa: E402,F401
+from tradesim_charts import (compute_column, country_ranking, human, in_period, marker_key,  # noqa: E402,F401
+                             run_set_colors)
 
 DPI = 100
 MAX_W, MAX_H = 20.0, 24.0  # inches at DPI: 2000 x 2400 px
@@ -128,30 +129,16 @@ def shade_projection(ax, since, first, last):
 # ------------------------------------------------------------------------------------------
 # Policy markers: numbered vertical lines, the numbers staggered where dates crowd, the key in
 # the footer (one numbering for every chart of the run set).
-def marker_key(runs, start, end):
-    """One number per policy date over all runs, by date: [(number, date, [(label, labels of
-    the runs that have it)])]."""
-    found = {}
-    for r in runs:
-        for date, pid, event in tc.policy_markers(r, start, end):
-            found.setdefault(date, {}).setdefault(tc.marker_label(pid, event), []).append(r.label)
-    return [(i + 1, d, sorted(found[d].items())) for i, d in enumerate(sorted(found))]
-
-
 def marker_key_text(key, runs):
     """The footer's key: "[3] 2022-10 us-oct-2022, us-tools-2022; ...", a policy the baseline
     does not have followed by the scenarios that have it."""
     if not key:
         return ""
-    base = runs[0].label
     parts = []
     for n, d, policies in key:
         names = []
         for lb, who in policies:
-            if len(runs) > 1 and base not in who:
-                lb += " (every variant)" if len(who) == len(runs) - 1 else \
-                    f" ({', '.join(who)})" if len(who) <= 2 else f" ({len(who)} variants)"
-            names.append(lb)
+            names.append(tc.attributed(lb, who, runs))
         parts.append(f"[{n}] {d:%Y-%m} {', '.join(names)}")
     lead = "policy dates (in brackets: the variants that have a policy the baseline has not): " \
         if len(runs) > 1 else "policy dates: "
@@ -516,7 +503,7 @@ def prepare(a):
     runs = tc.load_runs(a.folders)
     binary = tc.find_tradesim(a.tradesim)
     tc.comparable(binary, a.folders)
-    countries = [c.strip() for c in a.countries.split(",") if c.strip()] if a.countries else None
+    countries = tc.parse_countries(runs, a.countries)
     colors, own = run_set_colors(runs, start, end, a.top, countries)
     if a.destination and a.destination not in set(runs[0].countries["country"]):
         raise ChartError(f"unknown destination {a.destination} "

@@ -34,6 +34,8 @@ import matplotlib.ticker  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import tradesim_charts as tc  # noqa: E402
+
 PROG = "plot-sweep"
 DPI = 100
 MAX_W_IN = 13.0  # 1300 px
@@ -58,21 +60,14 @@ def fail(message):
 # Reading
 
 
-def strip_guard(v):
-    """CSV safety (docs/reliability.md): a text cell starting with = + - @ TAB CR, or with an
-    apostrophe, was written with one more leading apostrophe; remove one."""
-    return v[1:] if isinstance(v, str) and v.startswith("'") else v
-
-
 def read_csv(path):
     try:
         df = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
     except (OSError, ValueError, pd.errors.ParserError) as e:
         fail(f"cannot read {path}: {e}")
-    df.columns = [strip_guard(c) for c in df.columns]
-    for col in df.columns:
-        df[col] = df[col].map(strip_guard)
-    return df
+    # CSV safety (docs/reliability.md): guarded cells, and headers, lose their apostrophe.
+    df.columns = [c[1:] if c.startswith("'") else c for c in df.columns]
+    return tc.strip_csv_guard(df)
 
 
 def numeric(df, columns):

@@ -70,18 +70,6 @@ def relabel(df, runs):
     return df
 
 
-def check_countries(runs, text):
-    if not text:
-        return None
-    wanted = [c.strip() for c in text.split(",") if c.strip()]
-    known = sorted(set(runs[0].countries["country"]))
-    unknown = [c for c in wanted if c not in known]
-    if unknown:
-        raise tc.ChartError(f"--countries: unknown countr{'y' if len(unknown) == 1 else 'ies'} "
-                            f"{', '.join(unknown)} (the runs have {', '.join(known)})")
-    return wanted
-
-
 def fit_table(binary, baseline, targets):
     """`tradesim fit BASELINE --targets FILE --format csv` as a DataFrame."""
     import pandas as pd
@@ -266,6 +254,7 @@ def sections(runs, binary, args, countries):
     import report_figures as rf
 
     folders = [r.folder for r in runs]
+    # The first call of compare refuses runs it cannot compare (ChartError, with its reason).
     headline = relabel(tc.compare_table(binary, folders), runs)
     routes = relabel(tc.compare_table(binary, folders, ["--by", "route"]), runs)
     dests = rf.top_destinations(runs, tc.compute_column(runs), args.top, countries)
@@ -357,8 +346,7 @@ def main(argv):
             raise tc.ChartError(f"needs python3-plotly and python3-pandas ({e}); scripts/setup installs them")
         binary = tc.find_tradesim(args.tradesim)
         runs = tc.load_runs(order_folders(args.folders, args.baseline))
-        tc.comparable(binary, [r.folder for r in runs])
-        countries = check_countries(runs, args.countries)
+        countries = tc.parse_countries(runs, args.countries)
         write_atomically(args.output, build(runs, binary, args, countries))
     except tc.ChartError as e:
         print(f"error: {PROG}: {e}", file=sys.stderr)

@@ -23,45 +23,34 @@ def _layout(fig, title, height):
     return fig
 
 
-def _shapes_for_time(runs, xref, yref, start, end, markers=None):
-    """Projection shading (from the earliest first projected tick) and dotted policy lines
-    (`markers`, default every scenario's), as one list of shapes (adding them one by one is
-    slow with many panels)."""
+def _shapes_for_time(runs, xref, yref, start, end, dates=None):
+    """Projection shading (from the earliest first projected tick) and a dotted line at each
+    policy date (`dates`, default every scenario's), as one list of shapes (adding them one by
+    one is slow with many panels)."""
     shapes = []
-    markers = all_markers(runs) if markers is None else markers
+    dates = [d for d, _ in all_markers(runs)] if dates is None else dates
     proj = [r.projection_from for r in runs if r.projection_from is not None]
     if proj and min(proj) <= end:
         shapes.append(dict(type="rect", xref=xref, yref=f"{yref} domain", x0=max(min(proj), start), x1=end,
                            y0=0, y1=1, fillcolor="#808080", opacity=0.15, line_width=0, layer="below"))
-    for date, _, event in markers:
+    for date in dates:
         if start <= date <= end:
             shapes.append(dict(type="line", xref=xref, yref=f"{yref} domain", x0=date, x1=date, y0=0, y1=1,
-                               line=dict(color="#888888" if event == "in_force" else "#bbbbbb", width=0.8,
-                                         dash="dot")))
+                               line=dict(color="#888888", width=0.8, dash="dot")))
     return shapes
 
 
 def all_markers(runs):
-    """Policy dates of every scenario (union): (date, label, event); a policy only some
-    scenarios have names them."""
-    seen = {}
-    for r in runs:
-        for date, pid, event in tc.policy_markers(r):
-            seen.setdefault((date, pid, event), []).append(r.label)
-    out = []
-    for (date, pid, event), labels in sorted(seen.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        text = tc.marker_label(pid, event)
-        if len(labels) < len(runs):
-            text += f" ({', '.join(labels)})" if len(labels) <= 2 else f" ({len(labels)} scenarios)"
-        out.append((date, text, event))
-    return out
+    """Policy dates of every scenario (union, tc.marker_key): (date, the policies that come
+    into force or lapse then, a policy the baseline lacks followed by the variants that have it)."""
+    return [(d, "; ".join(tc.attributed(lb, who, runs) for lb, who in policies))
+            for _, d, policies in tc.marker_key(runs)]
 
 
-def differing_markers(base, variant):
-    """The policy dates of a variant that the baseline does not share, and the baseline's that
-    the variant lacks: where the two runs can start to differ."""
-    a, b = set(tc.policy_markers(base)), set(tc.policy_markers(variant))
-    return sorted(a ^ b, key=lambda m: (m[0], m[1]))
+def differing_dates(base, variant):
+    """The dates of the policies a variant has and the baseline not, or the other way round:
+    where the two runs can start to differ."""
+    return sorted({m[0] for m in set(tc.policy_markers(base)) ^ set(tc.policy_markers(variant))})
 
 
 # ------------------------------------------------------------------------------------------
@@ -152,9 +141,12 @@ def compute_by_destination(runs, top=6, countries=None):
                         vertical_spacing=min(0.12, 0.5 / max(nrows, 1)), horizontal_spacing=0.08)
     colors = tc.scenario_colors([r.label for r in runs])
     order = list(range(1, len(runs))) + [0]  # the baseline drawn last: on top
+    first_top = 0.0  # the highest value in the first panel, where the policy triangles sit
     for k in order:
         r = runs[k]
         s = _series(r, col, dests)
+        first = s[s["country"] == dests[0]]
+        first_top = max(first_top, float(first["p95"].max()), float(first["mean"].max()))
         for i, c in enumerate(dests):
             d = s[s["country"] == c]
             row, cc = i // ncols + 1, i % ncols + 1
@@ -172,7 +164,7 @@ def compute_by_destination(runs, top=6, countries=None):
     fig.update_yaxes(title_text=unit, col=1)
     start = min(r.countries["date"].min() for r in runs)
     end = max(r.countries["date"].max() for r in runs)
-    _time_shapes(fig, runs, len(dests), start, end)
+    _time_shapes(fig, runs, len(dests), start, end, first_top)
     what = "chips delivered + compute rented abroad" if col == "compute_used" else "chips delivered"
     band = "; band: p05-p95 over runs" if any(r.runs > 1 for r in runs) else ""
     _layout(fig, f"Compute acquired by destination ({what}), {unit}{band}<br><sub>dotted: policy dates "
@@ -181,26 +173,21 @@ def compute_by_destination(runs, top=6, countries=None):
     return fig
 
 
-def _time_shapes(fig, runs, panels, start, end):
+def _time_shapes(fig, runs, panels, start, end, first_top):
+    """Projection shading and policy lines in every panel, and a triangle per policy date above
+    the first panel's highest value (`first_top`) whose hover names the policies."""
     shapes = []
     for i in range(panels):
         ax = "" if i == 0 else str(i + 1)
         shapes += _shapes_for_time(runs, f"x{ax}", f"y{ax}", start, end)
     fig.update_layout(shapes=shapes)
-    marks = [(d, t) for d, t, _ in all_markers(runs) if start <= d <= end]
+    marks = [(d, t) for d, t in all_markers(runs) if start <= d <= end]
     if marks:
-        fig.add_trace(go.Scatter(x=[d for d, _ in marks], y=[1.02] * len(marks), xaxis="x", yaxis="y",
+        y = first_top * 1.04 if first_top > 0 else 1.0
+        fig.add_trace(go.Scatter(x=[d for d, _ in marks], y=[y] * len(marks), xaxis="x", yaxis="y",
                                  mode="markers", marker=dict(symbol="triangle-down", size=10, color="#444444"),
                                  text=[t for _, t in marks], hovertemplate="%{x|%Y-%m}: %{text}<extra>policy</extra>",
                                  name="policy dates", showlegend=True, cliponaxis=False))
-        fig.data[-1].update(yaxis="y")
-        ymax = 0.0
-        for tr in fig.data:
-            if tr.xaxis in (None, "x") and tr.yaxis in (None, "y") and tr.name != "policy dates" and tr.y is not None:
-                vals = [v for v in tr.y if v is not None and not (isinstance(v, float) and math.isnan(v))]
-                if vals:
-                    ymax = max(ymax, max(vals))
-        fig.data[-1].update(y=[ymax * 1.04 if ymax > 0 else 1.0] * len(marks))
 
 
 def differences_by_variant(runs, colors, top=6, countries=None):
@@ -233,7 +220,7 @@ def differences_by_variant(runs, colors, top=6, countries=None):
     shapes = []
     for i, r in enumerate(variants):
         ax = "" if i == 0 else str(i + 1)
-        shapes += _shapes_for_time(runs, f"x{ax}", f"y{ax}", start, end, differing_markers(runs[0], r))
+        shapes += _shapes_for_time(runs, f"x{ax}", f"y{ax}", start, end, differing_dates(runs[0], r))
     fig.update_layout(shapes=shapes)
     n = len(dests)
     buttons = [dict(label="all destinations", method="restyle", args=[{"visible": [True] * (n * len(variants))}])]

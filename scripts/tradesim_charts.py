@@ -56,8 +56,8 @@ def strip_csv_guard(df):
         if df[col].dtype == object:
             s = df[col].astype(str)
             guarded = s.str.startswith("'")
-            if guarded.any():
-                df[col] = s.where(~guarded, s.str[1:])
+            if guarded.any():  # the other cells keep their values (a missing one stays missing)
+                df[col] = df[col].where(~guarded, s.str[1:])
     return df
 
 
@@ -189,6 +189,26 @@ def policy_markers(run, start=None, end=None):
 
 def marker_label(policy_id, event):
     return policy_id if event == "in_force" else f"{policy_id} lapses"
+
+
+def marker_key(runs, start=None, end=None):
+    """One number per policy date over all runs, by date: [(number, date, [(label, labels of
+    the runs that have it)])]."""
+    found = {}
+    for r in runs:
+        for date, pid, event in policy_markers(r, start, end):
+            found.setdefault(date, {}).setdefault(marker_label(pid, event), []).append(r.label)
+    return [(i + 1, d, sorted(found[d].items())) for i, d in enumerate(sorted(found))]
+
+
+def attributed(label, who, runs):
+    """A policy's label, followed by the variants that have it when the baseline (the first
+    run) does not: "us-h20-ban (chips-h20-banned)", "(every variant)", "(5 variants)"."""
+    if len(runs) < 2 or runs[0].label in who:
+        return label
+    if len(who) == len(runs) - 1:
+        return f"{label} (every variant)"
+    return f"{label} ({', '.join(who)})" if len(who) <= 2 else f"{label} ({len(who)} variants)"
 
 
 def policy_spans(run):
@@ -361,15 +381,25 @@ def country_ranking(runs, start, end):
     return order
 
 
+def parse_countries(runs, text):
+    """The codes of a --countries list ("CHN,USA"), each one of the runs' countries; None for
+    none given."""
+    if not text:
+        return None
+    countries = [c.strip() for c in text.split(",") if c.strip()]
+    known = list(runs[0].countries["country"].unique())
+    unknown = [c for c in countries if c not in known]
+    if unknown:
+        raise ChartError(f"unknown countr{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)} "
+                         f"(the runs' countries: {', '.join(sorted(known))})")
+    return countries
+
+
 def run_set_colors(runs, start=None, end=None, top=8, countries=None):
-    """The colours of the run set: (country colour map, countries drawn on their own)."""
+    """The colours of the run set: (country colour map, countries drawn on their own);
+    `countries` (from parse_countries) are drawn on their own, in their order."""
     order = country_ranking(runs, start, end)
     if countries:
-        known = list(runs[0].countries["country"].unique())
-        unknown = [c for c in countries if c not in known]
-        if unknown:
-            raise ChartError(f"unknown countr{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)} "
-                             f"(the runs' countries: {', '.join(sorted(known))})")
         order = list(countries) + [c for c in order if c not in countries]
         top = len(countries)
     return country_colors(order, top)
