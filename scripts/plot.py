@@ -84,10 +84,6 @@ def scenario_text(runs):
     return text + "".join(", " + p for p in parts[1:])
 
 
-def safe_name(label):
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", label).strip("_") or "scenario"
-
-
 def human_axis(ax):
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: human(v)))
 

@@ -229,7 +229,7 @@ def chart_routes(run, routes, out, start, end, destination, ctx, keep_figure=Fal
     title = (f"Routes{where} of {run.label}: origin -> via -> destination, compute units "
              f"(H100-equivalents) over the period")
     os.makedirs(out, exist_ok=True)
-    path = os.path.join(out, f"routes_{plot.safe_name(run.label)}.png")
+    path = os.path.join(out, f"routes_{tc.safe_name(run.label)}.png")
     if not links:
         ax.text(0.5, 0.5, "no flows", ha="center", va="center", transform=ax.transAxes)
         ax.axis("off")

@@ -257,10 +257,6 @@ class HumanFormatter(matplotlib.ticker.Formatter):
         return "0" if float(text) == 0 else text + suffix
 
 
-def safe_name(label):
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", label).strip("_") or "parameter"
-
-
 def grid_shape(n, ncols):
     ncols = max(1, min(ncols, n))
     return ncols, (n + ncols - 1) // ncols
@@ -585,7 +581,7 @@ def plan(sweep, metrics, left, chosen):
     if sweep.design.split(":")[0] in ("grid", "lhs"):
         for p in sweep.params:
             if sweep.values[p].nunique() > 1:
-                name = safe_name(p)
+                name = tc.safe_name(p, "parameter")
                 while name in names:  # two paths with the same file name
                     name += "_"
                 names.add(name)
@@ -623,7 +619,7 @@ def main(argv):
     except BadInput as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return 2
-    out = a.output or os.path.join("out", "sweep-charts", safe_name(os.path.basename(os.path.normpath(a.folder))))
+    out = a.output or os.path.join("out", "sweep-charts", tc.safe_name(os.path.basename(os.path.normpath(a.folder)), "parameter"))
     os.makedirs(out, exist_ok=True)
     for fn, args in todo:
         print(fn(*args, out))

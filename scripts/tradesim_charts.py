@@ -49,6 +49,11 @@ def human(v):
     return f"{v:.3g}" if a else "0"
 
 
+def safe_name(label, fallback="scenario"):
+    """A label as a file name: runs of other characters than A-Z a-z 0-9 . _ - become "_"."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", label).strip("_") or fallback
+
+
 def strip_csv_guard(df):
     """tradesim writes text a spreadsheet would evaluate (=, +, -, @, ...) with a leading
     apostrophe (docs/reliability.md, "CSV safety"): remove it to get the ids back."""
