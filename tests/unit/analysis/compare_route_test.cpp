@@ -89,31 +89,32 @@ TEST_CASE("compare route: seized_compute and in_transit_compute over the whole r
           Approx(16));
 }
 
+namespace {
+/// The route view of the three months of add_ticks and add_flows over `period`.
+std::vector<MetricSeries> route_view(const Period& period) {
+    RunTotals t(period);
+    add_ticks(t);
+    add_flows(t);
+    return t.metrics(CompareBy::route);
+}
+}  // namespace
+
 TEST_CASE("compare route: a period that ends before the arrival counts the shipment in transit",
           "[analysis][compare]") {
     SECTION("--to 2024-01: the January shipment arrives 2024-02-01, after the period") {
-        RunTotals t(Period{std::nullopt, "2024-01-31"});
-        add_ticks(t);
-        add_flows(t);
-        const auto m = t.metrics(CompareBy::route);
+        const auto m = route_view(Period{std::nullopt, "2024-01-31"});
         CHECK(value(m, "TWN > CHN", "compute") == Approx(20));
         CHECK(value(m, "TWN > CHN", "seized_compute") == Approx(4));
         CHECK(value(m, "TWN > CHN", "in_transit_compute") == Approx(16));  // 20 − 4 seized
     }
     SECTION("--to 2024-02: January's has arrived (2024-02-01 is the last tick), SGP's has not") {
-        RunTotals t(Period{std::nullopt, "2024-02-29"});
-        add_ticks(t);
-        add_flows(t);
-        const auto m = t.metrics(CompareBy::route);
+        const auto m = route_view(Period{std::nullopt, "2024-02-29"});
         CHECK(value(m, "TWN > CHN", "compute") == Approx(20));
         CHECK(value(m, "TWN > CHN", "in_transit_compute") == 0.0);
         CHECK(value(m, "TWN > SGP > CHN", "in_transit_compute") == Approx(6));
     }
     SECTION("--from 2024-03: only March's shipments, the last in transit") {
-        RunTotals t(Period{"2024-03-01", std::nullopt});
-        add_ticks(t);
-        add_flows(t);
-        const auto m = t.metrics(CompareBy::route);
+        const auto m = route_view(Period{"2024-03-01", std::nullopt});
         CHECK(value(m, "TWN > CHN", "compute") == Approx(10));
         CHECK(value(m, "TWN > CHN", "seized_compute") == 0.0);
         CHECK(value(m, "TWN > CHN", "in_transit_compute") == Approx(10));
