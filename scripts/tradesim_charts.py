@@ -27,8 +27,6 @@ PALETTE = [
 OTHER_COLOR = "#b0b0b0"
 OTHER = "other"
 BASELINE_COLOR = "#111111"
-# Scenarios: the baseline black, the variants in the first colours of the palette in order.
-SCENARIO_PALETTE = PALETTE
 CHANNELS = ["direct", "licensed", "transshipped", "diverted", "remote"]
 CHANNEL_COLORS = {
     "direct": "#4C78A8",
@@ -37,7 +35,7 @@ CHANNEL_COLORS = {
     "diverted": "#E45756",
     "remote": "#B279A2",
 }
-STEP_WORDS = {"day": "day", "week": "week", "month": "month", "quarter": "quarter"}
+STEPS = ("day", "week", "month", "quarter")  # time.step
 
 
 def human(v):
@@ -129,7 +127,7 @@ def read_step(folder):
         return "month"
     m = re.search(r"^time:\s*\{[^}]*\bstep:\s*(\w+)", text, re.M) or \
         re.search(r"^time:\s*\n(?:[ \t]+.*\n)*?[ \t]+step:\s*(\w+)", text, re.M)
-    return STEP_WORDS.get(m.group(1), "month") if m else "month"
+    return m.group(1) if m and m.group(1) in STEPS else "month"
 
 
 def load_runs(folders):
@@ -145,14 +143,11 @@ def load_runs(folders):
     return runs
 
 
-def common_step(runs):
-    """The tick length shared by the runs ("month"); "tick" when they differ."""
-    steps = {r.step for r in runs}
-    return steps.pop() if len(steps) == 1 else "tick"
-
-
 def per_step(runs):
-    return f"per {common_step(runs)}"
+    """The unit of a per-tick quantity: "per month" for the runs' shared step ("per tick" when
+    their steps differ)."""
+    steps = {r.step for r in runs}
+    return f"per {steps.pop() if len(steps) == 1 else 'tick'}"
 
 
 def country_colors(order, top=None):
@@ -172,7 +167,7 @@ def scenario_colors(labels):
     """The first label (the baseline) black, the others the palette's colours in order."""
     colors = {}
     for i, label in enumerate(labels):
-        colors[label] = BASELINE_COLOR if i == 0 else SCENARIO_PALETTE[(i - 1) % len(SCENARIO_PALETTE)]
+        colors[label] = BASELINE_COLOR if i == 0 else PALETTE[(i - 1) % len(PALETTE)]
     return colors
 
 
