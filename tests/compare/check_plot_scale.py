@@ -98,6 +98,16 @@ def main(argv):
     check(sc[runs[0].label] == tc.BASELINE_COLOR and len(set(sc.values())) == len(runs),
           "the baseline black, every scenario its own colour")
 
+    # Units per the scenario's step, read from scenario.resolved.yaml: a weekly world says per week.
+    weekly = os.path.join(work, "weekly.yaml")
+    run("generate", "--countries", "6", "--suppliers", "3", "--products", "2", "--buyers", "30", "--hubs", "1",
+        "--ticks", "300", "-o", weekly, stdout=subprocess.DEVNULL)
+    run("run", weekly, "-o", os.path.join(work, "weekly"), "--quiet", "--detail", "none", stderr=subprocess.DEVNULL)
+    wk = tc.load_runs([os.path.join(work, "weekly")])
+    check(tc.per_step(wk) == "per week", f"a weekly world's unit: {tc.per_step(wk)}")
+    check(tc.per_step(runs) == "per month", f"the chip world's unit: {tc.per_step(runs)}")
+    check(tc.per_step(runs[:1] + wk) == "per tick", "runs of different steps: per tick")
+
     # The route diagram of the 120-country world: its labels inside the image.
     g = tc.load_runs([g120])
     gcolors, gown = plot_py.run_set_colors(g, top=8)
