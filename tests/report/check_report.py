@@ -88,6 +88,27 @@ def check_sankey(figs, binary, folders, labels):
     return checked
 
 
+def in_force_ids(folder):
+    with open(os.path.join(folder, "events.csv"), encoding="utf-8") as f:
+        return {line.split(",")[3] for line in f if ",in_force," in line}
+
+
+def check_timeline(figs, folders, labels):
+    """A Gantt bar per policy of each scenario's events.csv; a variant's policy whose dates are
+    not the baseline's (or that the baseline lacks) starred."""
+    data, _ = figs["fig-timeline"]
+    base = in_force_ids(folders[0])
+    for trace, folder, label in zip(data, folders, labels):
+        names = [n.removesuffix(" *") for n in trace["y"]]
+        if set(names) != in_force_ids(folder):
+            fail(f"timeline of {label}: {sorted(names)} against events.csv {sorted(in_force_ids(folder))}")
+        for n in trace["y"]:
+            if n.removesuffix(" *") not in base and not n.endswith(" *"):
+                fail(f"timeline of {label}: {n}, which the baseline lacks, is not starred")
+    if not any(n.endswith(" *") for trace in data[1:] for n in trace["y"]):
+        fail("no variant's timeline marks a policy that differs from the baseline")
+
+
 def check_table(text, binary, folders, labels):
     """The headline table's exact values (the title of each cell) are compare's."""
     cmp = compare_csv(binary, folders, ["--metric", "compute_used"])
@@ -118,6 +139,7 @@ def chips(binary, root, work):
     if set(figs) != want:
         fail(f"chip report charts {sorted(figs)}, expected {sorted(want)}")
     labels = [json.load(open(os.path.join(d, "manifest.json")))["scenario_name"] for d in dirs]
+    check_timeline(figs, dirs, labels)
     check_sankey(figs, binary, dirs, labels)
     check_table(text, binary, dirs, labels)
     if "observed record ends 2026-11" not in text:
