@@ -2,11 +2,27 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace ts::analysis {
 
 namespace {
+
+/// A route of summary.csv as one sortable key: origin, via + 1, destination (21 bits each:
+/// countries are fewer than 2^21), in that order of significance.
+std::uint64_t route_key(model::Index origin, model::Index via1, model::Index destination) {
+    const auto part = [](model::Index i) { return static_cast<std::uint64_t>(i) & 0x1fffff; };
+    return part(origin) << 42 | part(via1) << 21 | part(destination);
+}
+
+std::tuple<model::Index, model::Index, model::Index> route_parts(std::uint64_t key) {
+    const auto part = [key](int shift) {
+        return static_cast<model::Index>(key >> shift & 0x1fffff);
+    };
+    return {part(42), part(21), part(0)};
+}
 
 std::size_t checked(model::Index i, std::size_t n, const char* what) {
     if (i < 0 || static_cast<std::size_t>(i) >= n)
@@ -18,6 +34,9 @@ std::size_t checked(model::Index i, std::size_t n, const char* what) {
 }  // namespace
 
 void SummaryCollector::begin(const model::Scenario& scenario, int /*run*/) {
+    if (scenario.countries.size() >= (std::size_t{1} << 21))
+        throw RunError(fmt::format("summary: {} countries, more than route keys hold (2^21)",
+                                   scenario.countries.size()));
     scenario_ = &scenario;
     world_ = {};
     countries_.assign(scenario.countries.size(), {});
@@ -87,7 +106,7 @@ void SummaryCollector::record(const engine::TickRecord& tick) {
             t.seized_units += f.seized_units;
         };
         checked(f.origin, n_countries, "country");
-        add_flow(routes_[{f.origin, f.via + 1, f.destination}]);
+        add_flow(routes_[route_key(f.origin, f.via + 1, f.destination)]);
         add_flow(channels_[static_cast<std::size_t>(f.channel)]);
     }
 
@@ -185,8 +204,13 @@ std::vector<SummaryRow> SummaryCollector::rows() const {
     const auto code = [&sc](model::Index c) {
         return sc.countries[static_cast<std::size_t>(c)].code;
     };
-    for (const auto& [route, t] : routes_) {
-        const auto [origin, via, destination] = route;
+    std::vector<std::uint64_t> route_keys;
+    route_keys.reserve(routes_.size());
+    for (const auto& entry : routes_) route_keys.push_back(entry.first);
+    std::sort(route_keys.begin(), route_keys.end());
+    for (const std::uint64_t route : route_keys) {
+        const auto& t = routes_.at(route);
+        const auto [origin, via, destination] = route_parts(route);
         const std::string key = code(origin) + "/" +
                                 (via == 0 ? std::string(engine::kDirectVia) : code(via - 1)) + "/" +
                                 code(destination);

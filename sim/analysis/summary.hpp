@@ -2,9 +2,11 @@
 // Headline metrics of one run (summary.csv), accumulated tick by tick from the engine's records,
 // so a run's ticks are never held in memory. No I/O here: sim/io writes the rows.
 #include <array>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/records.hpp"
@@ -90,9 +92,10 @@ class SummaryCollector final : public engine::Recorder {
     std::vector<SupplierTotals> suppliers_;
     std::vector<OfferTotals> offers_;
     std::vector<RevenueTotals> revenue_;  // supplier × billing country
-    // (origin, via + 1, destination): direct (via kNone) sorts first; a map, since the routes
-    // used are few next to countries³.
-    std::map<std::tuple<model::Index, model::Index, model::Index>, FlowTotals> routes_;
+    // Keyed by route_key(origin, via + 1, destination), sorted when written (direct, via kNone,
+    // first); hashed, since the routes used are few next to countries³ and every flow of a tick
+    // adds to one.
+    std::unordered_map<std::uint64_t, FlowTotals> routes_;
     std::array<FlowTotals, engine::kChannels> channels_{};
 };
 

@@ -47,8 +47,14 @@ class Round {
         if (fill <= 1e-9 * std::max(1.0, req)) fill = 0.0;  // residue of an exhausted constraint
         if (fill > 0.0) {
             auto& fills = clearing_.fills;
-            fills.push_back({b, o, r, fill, licensed, static_cast<std::uint32_t>(fills.size()),
-                             qs.quota_begin, qs.quota_end, qs.diverted});
+            fills.push_back({.buyer = b,
+                             .offer = o,
+                             .route = r,
+                             .licensed = licensed,
+                             .diverted = qs.diverted,
+                             .compute = fill,
+                             .quota_begin = qs.quota_begin,
+                             .quota_end = qs.quota_end});
             constraints(b, o, r, qs, [&](std::size_t c, double per_compute) {
                 cs_.filled[c] += fill * per_compute;
             });

@@ -77,6 +77,10 @@ struct EngineStats {
     /// a legality cell, every request and flow its record. Divided by run time this is the
     /// engine's effective bandwidth (docs/performance.md).
     std::uint64_t bytes = 0;
+    /// `bytes` by the phase that moved them (index: Phase): route checks and requests where
+    /// they happened, the candidate passes to routes, choice and clearing, flows to shipping,
+    /// the per-buyer arrays to demand and the per-offer arrays to prices. Sums to `bytes`.
+    std::array<std::uint64_t, kPhases> phase_bytes{};
     /// Seconds spent in each phase (index: Phase; idle stays 0).
     std::array<double, kPhases> phase_seconds{};
 };
@@ -202,19 +206,20 @@ struct ConstraintState {
     std::vector<std::int64_t> quota_period;
 };
 
-/// A quantity of compute asked for or allocated on one (buyer, offer, route).
+/// A quantity of compute asked for or allocated on one (buyer, offer, route). 32 bytes: the
+/// fills of a dense tick number buyers × offers, and shipping sorts them.
 struct Request {
     Index buyer;
     Index offer;
     int route;
-    double compute;
     /// Shipped under a licence (channel `licensed`). A grant for a diverted route (its first leg
     /// licensed) is not: the goods are smuggled from the hub on (channel `diverted`).
-    bool licensed;
-    std::uint32_t seq = 0;  // fills: booking order, the sort's last key (stable, no buffer)
+    bool licensed = false;
+    bool diverted = false;  // fills: the route is diverted
+    double compute;
     std::uint32_t quota_begin = 0, quota_end = 0;  // fills: the route's quota buckets
-    bool diverted = false;                         // fills: the route is diverted
 };
+static_assert(sizeof(Request) == 32);
 
 /// The parts of a route's status that clearing needs for a request.
 struct RouteRef {
@@ -258,8 +263,8 @@ struct Arrival {
 struct TransitState {
     std::vector<std::vector<Arrival>> slots;
     std::vector<double> shipped, delivered, seized, in_transit;  // per route
-    std::vector<Request> sorted_fills;
-    std::vector<std::size_t> offer_fill_begin, offer_fill_next;
+    std::vector<Request> sorted_fills, merge_scratch;
+    std::vector<std::size_t> key_fill_begin, key_fill_next;  // per (offer, route) + 1
 };
 
 /// A synthetic buyer through which a supplier buys one input or its equipment: what it is

@@ -54,7 +54,11 @@ void decide(const TickContext& t, std::uint64_t run, const OfferState& offers, B
         const double granted_compute = draw_whole_units(units, approval, rng) * comp;
         // Granted goods bound for a diverted route are still smuggled from the hub on.
         if (granted_compute > 0.0)
-            queue.granted.push_back({l.buyer, l.offer, l.route, granted_compute, !now_diverted});
+            queue.granted.push_back({.buyer = l.buyer,
+                                     .offer = l.offer,
+                                     .route = l.route,
+                                     .licensed = !now_diverted,
+                                     .compute = granted_compute});
         buyers.unmet[ix(l.buyer)] += l.compute - granted_compute;
     }
     queue.pending.resize(keep);

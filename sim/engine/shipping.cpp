@@ -1,6 +1,7 @@
 #include "engine/shipping.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 #include "core/random.hpp"
@@ -9,23 +10,46 @@ namespace ts::engine {
 
 namespace {
 
-/// One flow per (offer, route, buyer, licensed), in that order: a counting sort by offer, then
-/// each offer's fills by route, buyer, licensed and booking order (so fills of one key are
-/// summed in the order they were booked).
-void sort_fills(std::size_t n_offers, std::vector<Request>& fills, TransitState& tr) {
-    tr.offer_fill_begin.assign(n_offers + 1, 0);
-    for (const auto& f : fills) ++tr.offer_fill_begin[ix(f.offer) + 1];
-    for (std::size_t o = 0; o < n_offers; ++o) tr.offer_fill_begin[o + 1] += tr.offer_fill_begin[o];
+/// The order of fills within an (offer, route): by buyer, then unlicensed first; fills of one
+/// buyer and licence stay in booking order (the sort and merges are stable).
+bool fill_before(const Request& a, const Request& b) {
+    return std::tie(a.buyer, a.licensed) < std::tie(b.buyer, b.licensed);
+}
+
+/// One flow per (offer, route, buyer, licensed), in that order, with the fills of one key in
+/// booking order (so they are summed in the order they were booked): a stable counting sort by
+/// (offer, route), then within each key the runs clearing booked in order are merged. Each
+/// round books its fills in buyer order, so a key holds one sorted run per round that reached
+/// it (and the licence grants): the merge costs little more than the counting pass.
+void sort_fills(std::size_t n_offers, int n_routes, std::vector<Request>& fills, TransitState& tr) {
+    const auto nr = static_cast<std::size_t>(n_routes);
+    const auto key = [nr](const Request& f) { return ix(f.offer) * nr + ix(f.route); };
+    auto& bucket = tr.key_fill_begin;
+    bucket.assign(n_offers * nr + 1, 0);
+    for (const auto& f : fills) ++bucket[key(f) + 1];
+    for (std::size_t k = 0; k + 1 < bucket.size(); ++k) bucket[k + 1] += bucket[k];
     tr.sorted_fills.resize(fills.size());
-    tr.offer_fill_next.assign(tr.offer_fill_begin.begin(), tr.offer_fill_begin.end() - 1);
-    for (const auto& f : fills) tr.sorted_fills[tr.offer_fill_next[ix(f.offer)]++] = f;
-    for (std::size_t o = 0; o < n_offers; ++o)
-        std::sort(tr.sorted_fills.begin() + static_cast<std::ptrdiff_t>(tr.offer_fill_begin[o]),
-                  tr.sorted_fills.begin() + static_cast<std::ptrdiff_t>(tr.offer_fill_begin[o + 1]),
-                  [](const Request& a, const Request& b) {
-                      return std::tie(a.route, a.buyer, a.licensed, a.seq) <
-                             std::tie(b.route, b.buyer, b.licensed, b.seq);
-                  });
+    tr.key_fill_next.assign(bucket.begin(), bucket.end() - 1);
+    for (const auto& f : fills) tr.sorted_fills[tr.key_fill_next[key(f)]++] = f;
+    const auto at = [&](std::size_t i) {
+        return tr.sorted_fills.begin() + static_cast<std::ptrdiff_t>(i);
+    };
+    for (std::size_t k = 0; k + 1 < bucket.size(); ++k) {
+        const std::size_t first = bucket[k], last = bucket[k + 1];
+        // Merge each run into the sorted prefix [first, run).
+        for (std::size_t run = first + 1; run < last; ++run) {
+            if (!fill_before(tr.sorted_fills[run], tr.sorted_fills[run - 1])) continue;
+            std::size_t end = run + 1;
+            while (end < last && !fill_before(tr.sorted_fills[end], tr.sorted_fills[end - 1]))
+                ++end;
+            auto& merged = tr.merge_scratch;
+            merged.clear();
+            std::merge(at(first), at(run), at(run), at(end), std::back_inserter(merged),
+                       fill_before);
+            std::copy(merged.begin(), merged.end(), at(first));
+            run = end - 1;
+        }
+    }
     fills.swap(tr.sorted_fills);
 }
 
@@ -160,7 +184,7 @@ void phase_shipping(const TickContext& t, std::uint64_t run, const OfferState& o
     countries.resize(t.world.countries.size());
     for (std::size_t c = 0; c < countries.size(); ++c)
         countries[c] = CountryRecord{static_cast<Index>(c)};
-    sort_fills(offers.size(), fills, transit);
+    sort_fills(offers.size(), t.legality.routes(), fills, transit);
     for (std::size_t i = 0; i < fills.size();) {
         Request agg = fills[i];
         std::size_t j = i + 1;

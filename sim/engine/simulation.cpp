@@ -248,6 +248,7 @@ void Simulation::reserve_tick_lists() {
     clearing_.active.reserve(nb);
     clearing_.next_active.reserve(nb);
     transit_.sorted_fills.reserve(fills_bound);
+    transit_.merge_scratch.reserve(fills_bound);
     record_.flows.reserve(fills_bound);
     // Revenue: a record per supplier, billing country and channel with a flow.
     record_.revenue.reserve(
@@ -274,10 +275,14 @@ void Simulation::timed(Phase p, F&& phase) {
     // one before.
     assert(static_cast<int>(p) == static_cast<int>(phase_) + 1);
     phase_ = p;
+    const std::uint64_t checks = stats_.route_checks, requests = stats_.requests;
     const auto start = std::chrono::steady_clock::now();
     phase();
-    stats_.phase_seconds[static_cast<std::size_t>(p)] +=
+    const auto i = static_cast<std::size_t>(p);
+    stats_.phase_seconds[i] +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    stats_.phase_bytes[i] += (stats_.route_checks - checks) * sizeof(policy::RouteStatus) +
+                             (stats_.requests - requests) * sizeof(Request);
     if (probe_) probe_->after(p, *this);
 }
 
@@ -343,20 +348,26 @@ void Simulation::run(Recorder& recorder, const std::function<void(int, int)>& pr
 }
 
 void Simulation::count_tick_bytes() {
-    // Passes over the hot arrays (see EngineStats::bytes): the route phase reads the
-    // candidate's offer, weight, and writes weight now, route and cost (32 bytes); choice reads
-    // and writes them again with the request and CES scratch (48); clearing passes over
-    // requests twice per round (24 each); per buyer about 12 doubles, per offer about 16
-    // doubles are touched by demand, clearing, prices and records.
+    // Passes over the hot arrays (see EngineStats::bytes; route checks and requests are counted
+    // as they happen, in timed()): the route phase reads the candidate's offer, weight, and
+    // writes weight now, route and cost (32 bytes); choice reads and writes them again with the
+    // request and CES scratch (48); clearing passes over requests twice per round (24 each);
+    // shipping writes a record per flow; per buyer about 12 doubles (demand, clearing) and per
+    // offer about 16 doubles (clearing, prices, records) are touched.
     const std::uint64_t nk = cands_.size(), nb = buyers_.size(), no = offers_.size();
     const std::uint64_t rounds = clearing_.rounds_run;
+    const auto add = [this](Phase p, std::uint64_t bytes) {
+        stats_.phase_bytes[static_cast<std::size_t>(p)] += bytes;
+    };
+    add(Phase::routes, nk * 32);
+    add(Phase::choice, nk * 48);
+    add(Phase::clearing, nk * 48 * rounds);
+    add(Phase::shipping, record_.flows.size() * sizeof(FlowRecord));
+    add(Phase::demand, nb * 12 * 8);
+    add(Phase::prices, no * 16 * 8);
     stats_.ticks += 1;
-    stats_.bytes += nk * (32 + 48 + 48 * rounds) + nb * 12 * 8 + no * 16 * 8 +
-                    (stats_.route_checks - route_checks_counted_) * sizeof(policy::RouteStatus) +
-                    (stats_.requests - requests_counted_) * sizeof(Request) +
-                    record_.flows.size() * sizeof(FlowRecord);
-    route_checks_counted_ = stats_.route_checks;
-    requests_counted_ = stats_.requests;
+    stats_.bytes = 0;
+    for (const std::uint64_t b : stats_.phase_bytes) stats_.bytes += b;
 }
 
 }  // namespace ts::engine

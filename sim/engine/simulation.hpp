@@ -129,7 +129,6 @@ class Simulation {
     RecordScratch record_scratch_;
 
     EngineStats stats_;
-    std::uint64_t route_checks_counted_ = 0, requests_counted_ = 0;
     TickRecord record_;
     std::vector<policy::Transition> transitions_;
     Rebuild rebuild_ = Rebuild::none;

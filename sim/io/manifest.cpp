@@ -173,7 +173,18 @@ std::string manifest_json(const Manifest& m) {
             out.append(": ");
             append_fixed(out, std::isfinite(seconds) ? seconds : 0.0, 6);
         }
-        out.append("}},\n");
+        out.append("}");
+        if (!e.phase_bytes.empty()) {
+            out.append(", \"phase_bytes\": {");
+            for (std::size_t i = 0; i < e.phase_bytes.size(); ++i) {
+                const auto& [phase, bytes] = e.phase_bytes[i];
+                if (i > 0) out.append(", ");
+                append_json_string(out, phase);
+                fmt::format_to(std::back_inserter(out), ": {}", bytes);
+            }
+            out.append("}");
+        }
+        out.append("},\n");
     }
     if (m.calibration) {
         const auto& c = *m.calibration;

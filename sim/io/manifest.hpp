@@ -32,11 +32,13 @@ struct Manifest {
     /// Single runs: the engine's work counters (engine::EngineStats) and the time spent in the
     /// tick loop (simulation and streaming the records), written as an "engine" object, with
     /// the seconds of each phase of the tick by name (EngineStats::phase_seconds, in tick
-    /// order) as its "phase_seconds" object.
+    /// order) as its "phase_seconds" object, and the modelled bytes each moved
+    /// (EngineStats::phase_bytes) as "phase_bytes".
     struct Engine {
         std::uint64_t ticks = 0, evaluations = 0, route_checks = 0, requests = 0, bytes = 0;
         double loop_seconds = 0.0;
         std::vector<std::pair<std::string, double>> phase_seconds;
+        std::vector<std::pair<std::string, std::uint64_t>> phase_bytes;
     };
     std::optional<Engine> engine;
     /// Scenarios with `time.observed_until`: where the observed record ends, written as

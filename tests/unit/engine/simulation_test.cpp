@@ -84,6 +84,31 @@ TEST_CASE("rationed buyers re-choose among offers that still have goods", "[engi
     }
 }
 
+TEST_CASE("the engine's byte model is kept per phase and adds up to its total", "[engine]") {
+    test::ScenarioBuilder b(2);
+    auto c = b.country("AAA");
+    auto p = b.product("chip");
+    b.offer(b.supplier("small", c), p, 1.0, 10.0);
+    b.offer(b.supplier("large", c), p, 1.0, 1000.0);
+    b.buyer("b", c, 100.0, 1.0, 0.0, 2.0);  // rationed at the small offer: re-chooses
+    Simulation sim(b.scenario(), checked());
+    test::CapturingRecorder rec;
+    sim.run(rec);
+    const auto& st = sim.stats();
+    std::uint64_t sum = 0;
+    for (const auto bytes : st.phase_bytes) sum += bytes;
+    CHECK(sum == st.bytes);
+    const auto in = [&st](engine::Phase ph) {
+        return st.phase_bytes[static_cast<std::size_t>(ph)];
+    };
+    for (const auto ph : {engine::Phase::routes, engine::Phase::choice, engine::Phase::clearing,
+                          engine::Phase::shipping, engine::Phase::demand, engine::Phase::prices})
+        CHECK(in(ph) > 0);
+    CHECK(in(engine::Phase::output) == 0);
+    // Re-choice prices routes again inside clearing: its route checks are clearing's.
+    CHECK(in(engine::Phase::clearing) > 2 * 2 * 48 + st.requests * sizeof(engine::Request));
+}
+
 TEST_CASE("competing buyers are rationed pro rata", "[engine]") {
     test::ScenarioBuilder b(1);
     auto c = b.country("AAA");

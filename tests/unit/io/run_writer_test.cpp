@@ -420,6 +420,17 @@ TEST_CASE("manifest_json writes the engine's seconds per phase by name, in order
                                "0.125000, \"routes\": 0.250000, \"output\": 0.000000}},\n"));
 }
 
+TEST_CASE("manifest_json writes the engine's modelled bytes per phase after its seconds",
+          "[io][manifest]") {
+    ts::io::Manifest m;
+    m.engine = ts::io::Manifest::Engine{};
+    m.engine->phase_seconds = {{"routes", 0.25}};
+    m.engine->phase_bytes = {{"routes", 640}, {"shipping", 12345678901234ULL}};
+    CHECK_THAT(ts::io::manifest_json(m),
+               Catch::Contains("\"phase_seconds\": {\"routes\": 0.250000}, \"phase_bytes\": "
+                               "{\"routes\": 640, \"shipping\": 12345678901234}},\n"));
+}
+
 TEST_CASE("manifest JSON strings are escaped", "[io][manifest]") {
     using ts::io::json_string;
     CHECK(json_string("plain") == "\"plain\"");
