@@ -9,10 +9,13 @@ base world, then buyers, countries and offers doubled) for the cost growth expon
 wall time (median of --reps runs, min and max too), ticks/s, buyer-offer evaluations/s, peak RSS
 of the process, bytes written; the engine's effective bandwidth (its byte-count model over the
 tick-loop time, manifest.json "engine") as a share of the STREAM-style triad bandwidth measured
-first.
+first, and per phase when the manifest has engine.phase_bytes. On the dense worlds, the numpy
+peer (bench/peer_numpy.py: a simpler version of the same tick over buyers x offers) runs once on
+the same scenario: peer_seconds is its tick-loop time, vs_peer = peer_seconds / tradesim's
+median tick-loop time (above 1: tradesim is faster).
 
 Results: a printed table, OUT/bench.csv (one row per workload), OUT/machine.txt. Standard
-library only.
+library only; the peer needs numpy and PyYAML (--no-peer skips it).
 """
 import argparse
 import csv
@@ -26,6 +29,7 @@ import sys
 import tempfile
 import time
 
+PEER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peer_numpy.py")
 SIZES = {
     # name: countries, suppliers, products, buyers, hubs, ticks
     "S": (20, 10, 4, 200, 3, 120),
@@ -185,6 +189,47 @@ def phase_shares(engine, top=3):
     return ", ".join(f"{k} {100 * v / total:.0f}%" for k, v in ranked)
 
 
+def run_peer(peer, scenario):
+    """Runs the numpy peer (bench/peer_numpy.py) once on `scenario`, single-threaded; returns its
+    JSON (loop_seconds: the tick loop only)."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    r = subprocess.run([sys.executable, peer, scenario], capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        sys.exit(f"bench: the numpy peer failed on {scenario} (exit {r.returncode}):\n{r.stderr}")
+    return json.loads(r.stdout)
+
+
+def phase_bandwidth(engine, triad_gb_per_s, top=3):
+    """Per phase, its bytes over its seconds as a share of the triad bandwidth (manifest.json
+    engine.phase_bytes and phase_seconds). Returns (text for the phases that took the most time,
+    "shipping 3.1%, clearing 2.0%, routes 8.0%"; {phase: share}); ("", {}) without phase_bytes."""
+    phase_bytes = (engine or {}).get("phase_bytes") or {}
+    seconds = (engine or {}).get("phase_seconds") or {}
+    shares = {k: b / seconds[k] / 1e9 / triad_gb_per_s for k, b in phase_bytes.items()
+              if seconds.get(k, 0) > 0 and triad_gb_per_s > 0}
+    ranked = sorted(shares, key=lambda k: -seconds[k])[:top]
+    return ", ".join(f"{k} {100 * shares[k]:.1f}%" for k in ranked), shares
+
+
+def print_peer_table(rows):
+    """The dense worlds against the numpy peer, and the per-phase bandwidth shares (a table of
+    its own, under 100 columns)."""
+    rows = [r for r in rows if r.get("peer_seconds") not in (None, "") or r.get("phase_bandwidth")]
+    if not rows:
+        return
+    print()
+    print("tradesim's tick loop (median) against the numpy peer's (bench/peer_numpy.py, one run);")
+    print("vs peer = peer s / tradesim s (above 1: tradesim is faster). Phase bandwidth: the")
+    print("phases with the most time, bytes/s as a share of the triad (1 thread).")
+    print()
+    print("| workload | tradesim s | peer s | vs peer | phase bandwidth |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for r in rows:
+        vs = r.get("vs_peer")
+        print(f"| {r['workload']} | {fmt_num(r['loop_s_median'], 3)} | {fmt_num(r.get('peer_seconds'), 3)} | "
+              f"{'-' if vs in (None, '') else f'{vs:.2f}x'} | {r.get('phase_bandwidth') or '-'} |")
+
+
 def fmt_num(v, digits=2):
     if v is None or v == "":
         return "-"
@@ -206,6 +251,8 @@ def main():
                     help="comma-separated workloads: S, M, L, dense-S, dense-M, dense-L (every buyer "
                          "considers every offer), markets (M with every mechanism of issue 16), chips, "
                          "ensemble, scaling")
+    ap.add_argument("--no-peer", action="store_true",
+                    help="do not run the numpy peer (bench/peer_numpy.py) on the dense worlds")
     ap.add_argument("--smoke", action="store_true",
                     help="tiny sizes, one repetition: checks that the harness works (ctest)")
     args = ap.parse_args()
@@ -251,12 +298,14 @@ def main():
                 "evaluations_per_s": evals / loop if evals and loop else "",
                 "ns_per_evaluation": 1e9 * loop / evals if evals and loop else "",
                 "phases": phase_shares(e),
+                "phase_bandwidth": phase_bandwidth(e, bw[1])[0],
                 "peak_rss_mib": res["peak_rss_mib"],
                 "bytes_written": res["bytes_written"],
                 "engine_gb_per_s": eff if eff is not None else "",
                 "bandwidth_share": eff / bw[1] if eff is not None else "",
                 "runs_per_s": "",
             }
+            row.update({"bw_share_" + k: v for k, v in phase_bandwidth(e, bw[1])[1].items()})
             row.update(extra_fields)
             rows.append(row)
             print(f"  {name}: median {res['wall_s_median']:.3f} s, peak {res['peak_rss_mib']:.0f} MiB",
@@ -279,7 +328,16 @@ def main():
             path = os.path.join(worlds, f"{name}-{'-'.join(map(str, size))}.yaml")
             generate(args.tradesim, size, path, dense=True)
             res = bench_run(args.tradesim, path, reps, ["--detail", "none"], name, tmp)
-            add_row(name, size, res, {"detail": "none", "threads": 1})
+            extra = {"detail": "none", "threads": 1}
+            if not args.no_peer:
+                peer = run_peer(PEER, path)
+                extra["peer_seconds"] = peer["loop_seconds"]
+                if res["loop_s_median"] and peer["loop_seconds"] > 0:
+                    extra["vs_peer"] = peer["loop_seconds"] / res["loop_s_median"]
+            add_row(name, size, res, extra)
+            if not args.no_peer:
+                print(f"  {name}: numpy peer loop {peer['loop_seconds']:.3f} s, tradesim loop "
+                      f"{res['loop_s_median'] or 0:.3f} s", flush=True)
 
         if "markets" in only:
             size = sizes["M"]
@@ -354,7 +412,8 @@ def main():
               "threads", "reps", "wall_s_median", "wall_s_min", "wall_s_max", "loop_s_median",
               "ticks_per_s", "evaluations", "evaluations_per_s", "ns_per_evaluation", "runs_per_s", "speedup",
               "peak_rss_mib", "bytes_written", "engine_gb_per_s", "bandwidth_share",
-              "growth_exponent", "phases"]
+              "growth_exponent", "phases", "peer_seconds", "vs_peer", "phase_bandwidth"]
+    fields += sorted({k for r in rows for k in r if k.startswith("bw_share_")})
     csv_path = os.path.join(args.out, "bench.csv")
     with open(csv_path + ".tmp", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
@@ -401,6 +460,7 @@ def main():
               f"{fmt_num(r.get('ns_per_evaluation', ''), 0)} | "
               f"{fmt_num(r['peak_rss_mib'], 0)} | {r['bytes_written'] / 1e6:.1f} | "
               f"{fmt_num(r['engine_gb_per_s'])} | {share} | {r.get('phases') or '-'} |")
+    print_peer_table(rows)
     if exponents:
         print()
         print("per-tick cost growth exponent (log2 of the tick-loop time ratio when doubled): " +
