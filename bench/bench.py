@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 
 PEER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peer_numpy.py")
 SIZES = {
@@ -240,6 +241,245 @@ def fmt_num(v, digits=2):
     return str(v)
 
 
+def make_row(name, size, res, extra_fields, bw, reps):
+    """One row of bench.csv from a bench_run() result (res) and the triad bandwidths (bw)."""
+    e = res["engine"] or {}
+    loop = res["loop_s_median"]
+    ticks = e.get("ticks")
+    evals = e.get("evaluations")
+    eff = e["bytes"] / loop / 1e9 if e and loop else None
+    row = {
+        "workload": name,
+        "countries": size[0] if size else "",
+        "suppliers": size[1] if size else "",
+        "products": size[2] if size else "",
+        "buyers": size[3] if size else "",
+        "hubs": size[4] if size else "",
+        "ticks": ticks if ticks is not None else (size[5] if size else ""),
+        "reps": reps,
+        "wall_s_median": res["wall_s_median"],
+        "wall_s_min": res["wall_s_min"],
+        "wall_s_max": res["wall_s_max"],
+        "loop_s_median": loop if loop is not None else "",
+        "ticks_per_s": ticks / res["wall_s_median"] if ticks else "",
+        "evaluations": evals if evals is not None else "",
+        "evaluations_per_s": evals / loop if evals and loop else "",
+        "ns_per_evaluation": 1e9 * loop / evals if evals and loop else "",
+        "phases": phase_shares(e),
+        "phase_bandwidth": phase_bandwidth(e, bw[1])[0],
+        "peak_rss_mib": res["peak_rss_mib"],
+        "bytes_written": res["bytes_written"],
+        "engine_gb_per_s": eff if eff is not None else "",
+        "bandwidth_share": eff / bw[1] if eff is not None else "",
+        "runs_per_s": "",
+    }
+    row.update({"bw_share_" + k: v for k, v in phase_bandwidth(e, bw[1])[1].items()})
+    row.update(extra_fields)
+    print(f"  {name}: median {res['wall_s_median']:.3f} s, peak {res['peak_rss_mib']:.0f} MiB",
+          flush=True)
+    return row
+
+
+def bench_worlds(ctx):
+    """The generated worlds S, M, L, the dense worlds (with the numpy peer), M with the market
+    mechanisms and the chip baseline, as ctx.only selects."""
+    args, only, sizes, reps, worlds, tmp, add_row = (ctx.args, ctx.only, ctx.sizes, ctx.reps,
+                                                     ctx.worlds, ctx.tmp, ctx.add_row)
+    chips = ctx.chips
+    for name in ("S", "M", "L"):
+        if name not in only:
+            continue
+        size = sizes[name]
+        path = os.path.join(worlds, f"{name}-{'-'.join(map(str, size))}.yaml")
+        generate(args.tradesim, size, path)
+        res = bench_run(args.tradesim, path, reps, ["--detail", "country"], name, tmp)
+        add_row(name, size, res, {"detail": "country", "threads": 1})
+
+    dense_sizes = SMOKE_DENSE_SIZES if args.smoke else DENSE_SIZES
+    for name, size in dense_sizes.items():
+        if name not in only:
+            continue
+        path = os.path.join(worlds, f"{name}-{'-'.join(map(str, size))}.yaml")
+        generate(args.tradesim, size, path, dense=True)
+        res = bench_run(args.tradesim, path, reps, ["--detail", "none"], name, tmp)
+        extra = {"detail": "none", "threads": 1}
+        if not args.no_peer:
+            peer = run_peer(PEER, path)
+            extra["peer_seconds"] = peer["loop_seconds"]
+            if res["loop_s_median"] and peer["loop_seconds"] > 0:
+                extra["vs_peer"] = peer["loop_seconds"] / res["loop_s_median"]
+        add_row(name, size, res, extra)
+        if not args.no_peer:
+            print(f"  {name}: numpy peer loop {peer['loop_seconds']:.3f} s, tradesim loop "
+                  f"{res['loop_s_median'] or 0:.3f} s", flush=True)
+
+    if "markets" in only:
+        size = sizes["M"]
+        base = os.path.join(worlds, f"M-{'-'.join(map(str, size))}.yaml")
+        generate(args.tradesim, size, base)
+        path = os.path.join(worlds, f"M-{'-'.join(map(str, size))}-markets.yaml")
+        markets_overlay(base, path)
+        res = bench_run(args.tradesim, path, reps, ["--detail", "country"], "M-markets", tmp)
+        add_row("M-markets", size, res, {"detail": "country", "threads": 1})
+
+    if "chips" in only:
+        res = bench_run(args.tradesim, chips, reps, [], "chips", tmp)
+        add_row("chips-baseline", None, res, {"detail": "buyer", "threads": 1})
+
+
+def bench_ensemble(ctx):
+    """64 chip-baseline runs (8 with --smoke) on 1 and 2 threads."""
+    args, reps, chips, tmp, add_row, rows = ctx.args, ctx.reps, ctx.chips, ctx.tmp, ctx.add_row, ctx.rows
+    if "ensemble" in ctx.only:
+        # 1 and 2 threads alternate, repetition by repetition, so that load from elsewhere
+        # on a shared machine falls on both alike; at least 5 repetitions (runs are short).
+        runs = 8 if args.smoke else 64
+        ens_reps = reps if args.smoke else max(5, reps)
+        results = {1: [], 2: []}
+        for i in range(ens_reps):
+            for threads in (1, 2):
+                results[threads].append(bench_run(
+                    args.tradesim, chips, 1, ["--runs", str(runs), "--threads", str(threads)],
+                    f"ensemble-t{threads}-{i}", tmp))
+        per_thread = {}
+        for threads in (1, 2):
+            walls = [r["wall_s_median"] for r in results[threads]]
+            res = {
+                "wall_s_median": statistics.median(walls),
+                "wall_s_min": min(walls),
+                "wall_s_max": max(walls),
+                "peak_rss_mib": max(r["peak_rss_mib"] for r in results[threads]),
+                "bytes_written": results[threads][0]["bytes_written"],
+                "engine": None,
+                "loop_s_median": None,
+            }
+            per_thread[threads] = runs / res["wall_s_median"]
+            row = add_row(f"ensemble-{runs}-t{threads}", None, res,
+                          {"detail": "buyer", "threads": threads,
+                           "runs_per_s": per_thread[threads], "ticks": ""})
+            row["reps"] = ens_reps
+        rows[-1]["speedup"] = per_thread[2] / per_thread[1]
+
+
+def bench_scaling(ctx):
+    """The scaling series; returns the growth exponents {label: exponent}."""
+    args, reps, worlds, tmp, add_row, rows = ctx.args, ctx.reps, ctx.worlds, ctx.tmp, ctx.add_row, ctx.rows
+    exponents = {}
+    if "scaling" in ctx.only:
+        base = SMOKE_SCALING_BASE if args.smoke else SCALING_BASE
+        series = {
+            "base": base,
+            "buyers x2": (base[0], base[1], base[2], base[3] * 2, base[4], base[5]),
+            "countries x2": (base[0] * 2, base[1], base[2], base[3], base[4], base[5]),
+            "offers x2": (base[0], base[1] * 2, base[2], base[3], base[4], base[5]),
+            "buyers+countries x2": (base[0] * 2, base[1], base[2], base[3] * 2, base[4], base[5]),
+        }
+        per_tick = {}
+        for label, size in series.items():
+            path = os.path.join(worlds, f"scale-{'-'.join(map(str, size))}.yaml")
+            generate(args.tradesim, size, path)
+            res = bench_run(args.tradesim, path, reps, ["--detail", "country"],
+                            "scale-" + label.replace(" ", "").replace("+", "-"), tmp)
+            per_tick[label] = res["loop_s_median"] / size[5]
+            add_row("scale: " + label, size, res, {"detail": "country", "threads": 1})
+        for label in series:
+            if label == "base":
+                continue
+            exponents[label] = math.log2(per_tick[label] / per_tick["base"])
+            rows.append({"workload": "exponent: " + label, "growth_exponent": exponents[label]})
+    return exponents
+
+
+def write_results(args, rows, bw):
+    """Writes OUT/bench.csv and OUT/machine.txt; returns (the CSV's path, the CPU's name)."""
+    fields = ["workload", "countries", "suppliers", "products", "buyers", "hubs", "ticks", "detail",
+              "threads", "reps", "wall_s_median", "wall_s_min", "wall_s_max", "loop_s_median",
+              "ticks_per_s", "evaluations", "evaluations_per_s", "ns_per_evaluation", "runs_per_s", "speedup",
+              "peak_rss_mib", "bytes_written", "engine_gb_per_s", "bandwidth_share",
+              "growth_exponent", "phases", "peer_seconds", "vs_peer", "phase_bandwidth"]
+    fields += sorted({k for r in rows for k in r if k.startswith("bw_share_")})
+    csv_path = os.path.join(args.out, "bench.csv")
+    with open(csv_path + ".tmp", "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        w.writerow({"workload": "triad-1t", "engine_gb_per_s": bw[1]})
+        w.writerow({"workload": "triad-2t", "engine_gb_per_s": bw.get(2, "")})
+        for r in rows:
+            w.writerow({k: r.get(k, "") for k in fields})
+    os.replace(csv_path + ".tmp", csv_path)
+
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    with open(os.path.join(args.out, "machine.txt"), "w", encoding="utf-8") as f:
+        f.write(f"cpu: {cpu}\ncores: {os.cpu_count()}\ntriad_gb_per_s_1t: {bw[1]:.2f}\n"
+                f"triad_gb_per_s_2t: {bw.get(2, 0):.2f}\ndate_utc: "
+                f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n")
+    return csv_path, cpu
+
+
+def print_tables(rows, bw, cpu, reps, smoke, exponents):
+    """The printed tables (markdown, for docs/performance.md) and the growth exponents."""
+    print()
+    print(f"machine: {cpu}, {os.cpu_count()} cores; STREAM triad {bw[1]:.1f} GB/s (1 thread), "
+          f"{bw.get(2, bw[1]):.1f} GB/s (2 threads)")
+    print()
+    print("| workload | ticks | wall s (median of %d; ensembles %d) | ticks/s | evaluations/s | "
+          "ns/evaluation | peak RSS MiB | written MB | engine GB/s | share of triad | largest phases |"
+          % (reps, reps if smoke else max(5, reps)))
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for r in rows:
+        if r["workload"].startswith("exponent"):
+            continue
+        extra = ""
+        if r.get("runs_per_s"):
+            extra = f" ({r['runs_per_s']:.1f} runs/s" + (
+                f", {r['speedup']:.2f}x" if r.get("speedup") else "") + ")"
+        share = "-" if r["bandwidth_share"] == "" else f"{100 * r['bandwidth_share']:.1f} %"
+        print(f"| {r['workload']}{extra} | {fmt_num(r['ticks'])} | {fmt_num(r['wall_s_median'], 3)} | "
+              f"{fmt_num(r['ticks_per_s'], 1)} | {fmt_num(r['evaluations_per_s'], 0)} | "
+              f"{fmt_num(r.get('ns_per_evaluation', ''), 0)} | "
+              f"{fmt_num(r['peak_rss_mib'], 0)} | {r['bytes_written'] / 1e6:.1f} | "
+              f"{fmt_num(r['engine_gb_per_s'])} | {share} | {r.get('phases') or '-'} |")
+    print_peer_table(rows)
+    if exponents:
+        print()
+        print("per-tick cost growth exponent (log2 of the tick-loop time ratio when doubled): " +
+              ", ".join(f"{k} {v:.2f}" for k, v in exponents.items()))
+
+
+def print_targets(rows, exponents, smoke):
+    """The targets of issue 9 (informational: the harness reports, it does not fail on a busy
+    machine)."""
+    print()
+    checks = []
+    by_name = {r["workload"]: r for r in rows}
+    if "L" in by_name and not smoke:
+        r = by_name["L"]
+        checks.append(("L <= 60 s, one thread, --detail country", r["wall_s_median"] <= 60,
+                       f"{r['wall_s_median']:.1f} s"))
+        checks.append(("L peak memory <= 4 GiB", r["peak_rss_mib"] <= 4096,
+                       f"{r['peak_rss_mib']:.0f} MiB"))
+    if "chips-baseline" in by_name:
+        r = by_name["chips-baseline"]
+        checks.append(("chip baseline <= 0.5 s", r["wall_s_median"] <= 0.5, f"{r['wall_s_median']:.3f} s"))
+    if rows and any(r.get("speedup") for r in rows):
+        sp = [r["speedup"] for r in rows if r.get("speedup")][0]
+        checks.append(("ensemble 2 threads >= 1.7x of 1", sp >= 1.7, f"{sp:.2f}x"))
+    for k, v in exponents.items():
+        checks.append((f"per-tick cost exponent, {k} <= 1.1", v <= 1.1, f"{v:.2f}"))
+    for name, ok, figure in checks:
+        print(f"  [{'met' if ok else 'MISSED'}] {name}: {figure}")
+
+
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tradesim", required=True)
@@ -274,220 +514,23 @@ def main():
         print(f"memory bandwidth (STREAM triad): {bw[1]:.1f} GB/s on 1 thread, "
               f"{bw.get(2, bw[1]):.1f} GB/s on 2", flush=True)
 
+
         def add_row(name, size, res, extra_fields):
-            e = res["engine"] or {}
-            loop = res["loop_s_median"]
-            ticks = e.get("ticks")
-            evals = e.get("evaluations")
-            eff = e["bytes"] / loop / 1e9 if e and loop else None
-            row = {
-                "workload": name,
-                "countries": size[0] if size else "",
-                "suppliers": size[1] if size else "",
-                "products": size[2] if size else "",
-                "buyers": size[3] if size else "",
-                "hubs": size[4] if size else "",
-                "ticks": ticks if ticks is not None else (size[5] if size else ""),
-                "reps": reps,
-                "wall_s_median": res["wall_s_median"],
-                "wall_s_min": res["wall_s_min"],
-                "wall_s_max": res["wall_s_max"],
-                "loop_s_median": loop if loop is not None else "",
-                "ticks_per_s": ticks / res["wall_s_median"] if ticks else "",
-                "evaluations": evals if evals is not None else "",
-                "evaluations_per_s": evals / loop if evals and loop else "",
-                "ns_per_evaluation": 1e9 * loop / evals if evals and loop else "",
-                "phases": phase_shares(e),
-                "phase_bandwidth": phase_bandwidth(e, bw[1])[0],
-                "peak_rss_mib": res["peak_rss_mib"],
-                "bytes_written": res["bytes_written"],
-                "engine_gb_per_s": eff if eff is not None else "",
-                "bandwidth_share": eff / bw[1] if eff is not None else "",
-                "runs_per_s": "",
-            }
-            row.update({"bw_share_" + k: v for k, v in phase_bandwidth(e, bw[1])[1].items()})
-            row.update(extra_fields)
+            row = make_row(name, size, res, extra_fields, bw, reps)
             rows.append(row)
-            print(f"  {name}: median {res['wall_s_median']:.3f} s, peak {res['peak_rss_mib']:.0f} MiB",
-                  flush=True)
             return row
 
-        for name in ("S", "M", "L"):
-            if name not in only:
-                continue
-            size = sizes[name]
-            path = os.path.join(worlds, f"{name}-{'-'.join(map(str, size))}.yaml")
-            generate(args.tradesim, size, path)
-            res = bench_run(args.tradesim, path, reps, ["--detail", "country"], name, tmp)
-            add_row(name, size, res, {"detail": "country", "threads": 1})
-
-        dense_sizes = SMOKE_DENSE_SIZES if args.smoke else DENSE_SIZES
-        for name, size in dense_sizes.items():
-            if name not in only:
-                continue
-            path = os.path.join(worlds, f"{name}-{'-'.join(map(str, size))}.yaml")
-            generate(args.tradesim, size, path, dense=True)
-            res = bench_run(args.tradesim, path, reps, ["--detail", "none"], name, tmp)
-            extra = {"detail": "none", "threads": 1}
-            if not args.no_peer:
-                peer = run_peer(PEER, path)
-                extra["peer_seconds"] = peer["loop_seconds"]
-                if res["loop_s_median"] and peer["loop_seconds"] > 0:
-                    extra["vs_peer"] = peer["loop_seconds"] / res["loop_s_median"]
-            add_row(name, size, res, extra)
-            if not args.no_peer:
-                print(f"  {name}: numpy peer loop {peer['loop_seconds']:.3f} s, tradesim loop "
-                      f"{res['loop_s_median'] or 0:.3f} s", flush=True)
-
-        if "markets" in only:
-            size = sizes["M"]
-            base = os.path.join(worlds, f"M-{'-'.join(map(str, size))}.yaml")
-            generate(args.tradesim, size, base)
-            path = os.path.join(worlds, f"M-{'-'.join(map(str, size))}-markets.yaml")
-            markets_overlay(base, path)
-            res = bench_run(args.tradesim, path, reps, ["--detail", "country"], "M-markets", tmp)
-            add_row("M-markets", size, res, {"detail": "country", "threads": 1})
-
-        if "chips" in only:
-            res = bench_run(args.tradesim, chips, reps, [], "chips", tmp)
-            add_row("chips-baseline", None, res, {"detail": "buyer", "threads": 1})
-
-        if "ensemble" in only:
-            # 1 and 2 threads alternate, repetition by repetition, so that load from elsewhere
-            # on a shared machine falls on both alike; at least 5 repetitions (runs are short).
-            runs = 8 if args.smoke else 64
-            ens_reps = reps if args.smoke else max(5, reps)
-            results = {1: [], 2: []}
-            for i in range(ens_reps):
-                for threads in (1, 2):
-                    results[threads].append(bench_run(
-                        args.tradesim, chips, 1, ["--runs", str(runs), "--threads", str(threads)],
-                        f"ensemble-t{threads}-{i}", tmp))
-            per_thread = {}
-            for threads in (1, 2):
-                walls = [r["wall_s_median"] for r in results[threads]]
-                res = {
-                    "wall_s_median": statistics.median(walls),
-                    "wall_s_min": min(walls),
-                    "wall_s_max": max(walls),
-                    "peak_rss_mib": max(r["peak_rss_mib"] for r in results[threads]),
-                    "bytes_written": results[threads][0]["bytes_written"],
-                    "engine": None,
-                    "loop_s_median": None,
-                }
-                per_thread[threads] = runs / res["wall_s_median"]
-                row = add_row(f"ensemble-{runs}-t{threads}", None, res,
-                              {"detail": "buyer", "threads": threads,
-                               "runs_per_s": per_thread[threads], "ticks": ""})
-                row["reps"] = ens_reps
-            rows[-1]["speedup"] = per_thread[2] / per_thread[1]
-
-        exponents = {}
-        if "scaling" in only:
-            base = SMOKE_SCALING_BASE if args.smoke else SCALING_BASE
-            series = {
-                "base": base,
-                "buyers x2": (base[0], base[1], base[2], base[3] * 2, base[4], base[5]),
-                "countries x2": (base[0] * 2, base[1], base[2], base[3], base[4], base[5]),
-                "offers x2": (base[0], base[1] * 2, base[2], base[3], base[4], base[5]),
-                "buyers+countries x2": (base[0] * 2, base[1], base[2], base[3] * 2, base[4], base[5]),
-            }
-            per_tick = {}
-            for label, size in series.items():
-                path = os.path.join(worlds, f"scale-{'-'.join(map(str, size))}.yaml")
-                generate(args.tradesim, size, path)
-                res = bench_run(args.tradesim, path, reps, ["--detail", "country"],
-                                "scale-" + label.replace(" ", "").replace("+", "-"), tmp)
-                per_tick[label] = res["loop_s_median"] / size[5]
-                add_row("scale: " + label, size, res, {"detail": "country", "threads": 1})
-            for label in series:
-                if label == "base":
-                    continue
-                exponents[label] = math.log2(per_tick[label] / per_tick["base"])
-                rows.append({"workload": "exponent: " + label, "growth_exponent": exponents[label]})
+        ctx = types.SimpleNamespace(args=args, only=only, sizes=sizes, reps=reps, worlds=worlds,
+                                    tmp=tmp, chips=chips, rows=rows, add_row=add_row)
+        bench_worlds(ctx)
+        bench_ensemble(ctx)
+        exponents = bench_scaling(ctx)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-    fields = ["workload", "countries", "suppliers", "products", "buyers", "hubs", "ticks", "detail",
-              "threads", "reps", "wall_s_median", "wall_s_min", "wall_s_max", "loop_s_median",
-              "ticks_per_s", "evaluations", "evaluations_per_s", "ns_per_evaluation", "runs_per_s", "speedup",
-              "peak_rss_mib", "bytes_written", "engine_gb_per_s", "bandwidth_share",
-              "growth_exponent", "phases", "peer_seconds", "vs_peer", "phase_bandwidth"]
-    fields += sorted({k for r in rows for k in r if k.startswith("bw_share_")})
-    csv_path = os.path.join(args.out, "bench.csv")
-    with open(csv_path + ".tmp", "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        w.writerow({"workload": "triad-1t", "engine_gb_per_s": bw[1]})
-        w.writerow({"workload": "triad-2t", "engine_gb_per_s": bw.get(2, "")})
-        for r in rows:
-            w.writerow({k: r.get(k, "") for k in fields})
-    os.replace(csv_path + ".tmp", csv_path)
-
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    with open(os.path.join(args.out, "machine.txt"), "w", encoding="utf-8") as f:
-        f.write(f"cpu: {cpu}\ncores: {os.cpu_count()}\ntriad_gb_per_s_1t: {bw[1]:.2f}\n"
-                f"triad_gb_per_s_2t: {bw.get(2, 0):.2f}\ndate_utc: "
-                f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n")
-
-    # The table (markdown, so it can go into docs/performance.md as is).
-    print()
-    print(f"machine: {cpu}, {os.cpu_count()} cores; STREAM triad {bw[1]:.1f} GB/s (1 thread), "
-          f"{bw.get(2, bw[1]):.1f} GB/s (2 threads)")
-    print()
-    print("| workload | ticks | wall s (median of %d; ensembles %d) | ticks/s | evaluations/s | "
-          "ns/evaluation | peak RSS MiB | written MB | engine GB/s | share of triad | largest phases |"
-          % (reps, reps if args.smoke else max(5, reps)))
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-    for r in rows:
-        if r["workload"].startswith("exponent"):
-            continue
-        extra = ""
-        if r.get("runs_per_s"):
-            extra = f" ({r['runs_per_s']:.1f} runs/s" + (
-                f", {r['speedup']:.2f}x" if r.get("speedup") else "") + ")"
-        share = "-" if r["bandwidth_share"] == "" else f"{100 * r['bandwidth_share']:.1f} %"
-        print(f"| {r['workload']}{extra} | {fmt_num(r['ticks'])} | {fmt_num(r['wall_s_median'], 3)} | "
-              f"{fmt_num(r['ticks_per_s'], 1)} | {fmt_num(r['evaluations_per_s'], 0)} | "
-              f"{fmt_num(r.get('ns_per_evaluation', ''), 0)} | "
-              f"{fmt_num(r['peak_rss_mib'], 0)} | {r['bytes_written'] / 1e6:.1f} | "
-              f"{fmt_num(r['engine_gb_per_s'])} | {share} | {r.get('phases') or '-'} |")
-    print_peer_table(rows)
-    if exponents:
-        print()
-        print("per-tick cost growth exponent (log2 of the tick-loop time ratio when doubled): " +
-              ", ".join(f"{k} {v:.2f}" for k, v in exponents.items()))
-
-    # Targets of issue 9 (informational: the harness reports, it does not fail on a busy machine).
-    print()
-    checks = []
-    by_name = {r["workload"]: r for r in rows}
-    if "L" in by_name and not args.smoke:
-        r = by_name["L"]
-        checks.append(("L <= 60 s, one thread, --detail country", r["wall_s_median"] <= 60,
-                       f"{r['wall_s_median']:.1f} s"))
-        checks.append(("L peak memory <= 4 GiB", r["peak_rss_mib"] <= 4096,
-                       f"{r['peak_rss_mib']:.0f} MiB"))
-    if "chips-baseline" in by_name:
-        r = by_name["chips-baseline"]
-        checks.append(("chip baseline <= 0.5 s", r["wall_s_median"] <= 0.5, f"{r['wall_s_median']:.3f} s"))
-    if rows and any(r.get("speedup") for r in rows):
-        sp = [r["speedup"] for r in rows if r.get("speedup")][0]
-        checks.append(("ensemble 2 threads >= 1.7x of 1", sp >= 1.7, f"{sp:.2f}x"))
-    for k, v in exponents.items():
-        checks.append((f"per-tick cost exponent, {k} <= 1.1", v <= 1.1, f"{v:.2f}"))
-    for name, ok, figure in checks:
-        print(f"  [{'met' if ok else 'MISSED'}] {name}: {figure}")
+    csv_path, cpu = write_results(args, rows, bw)
+    print_tables(rows, bw, cpu, reps, args.smoke, exponents)
+    print_targets(rows, exponents, args.smoke)
     print(f"\nresults: {csv_path}")
-
 
 if __name__ == "__main__":
     main()
