@@ -9,10 +9,13 @@ base world, then buyers, countries and offers doubled) for the cost growth expon
 wall time (median of --reps runs, min and max too), ticks/s, buyer-offer evaluations/s, peak RSS
 of the process, bytes written; the engine's effective bandwidth (its byte-count model over the
 tick-loop time, manifest.json "engine") as a share of the STREAM-style triad bandwidth measured
-first.
+first, and per phase when the manifest has engine.phase_bytes. On the dense worlds, the numpy
+peer (bench/peer_numpy.py: a simpler version of the same tick over buyers x offers) runs once on
+the same scenario: peer_seconds is its tick-loop time, vs_peer = peer_seconds / tradesim's
+median tick-loop time (above 1: tradesim is faster).
 
 Results: a printed table, OUT/bench.csv (one row per workload), OUT/machine.txt. Standard
-library only.
+library only; the peer needs numpy and PyYAML (--no-peer skips it).
 """
 import argparse
 import csv
@@ -25,7 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 
+PEER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "peer_numpy.py")
 SIZES = {
     # name: countries, suppliers, products, buyers, hubs, ticks
     "S": (20, 10, 4, 200, 3, 120),
@@ -185,6 +190,47 @@ def phase_shares(engine, top=3):
     return ", ".join(f"{k} {100 * v / total:.0f}%" for k, v in ranked)
 
 
+def run_peer(peer, scenario):
+    """Runs the numpy peer (bench/peer_numpy.py) once on `scenario`, single-threaded; returns its
+    JSON (loop_seconds: the tick loop only)."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
+    r = subprocess.run([sys.executable, peer, scenario], capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        sys.exit(f"bench: the numpy peer failed on {scenario} (exit {r.returncode}):\n{r.stderr}")
+    return json.loads(r.stdout)
+
+
+def phase_bandwidth(engine, triad_gb_per_s, top=3):
+    """Per phase, its bytes over its seconds as a share of the triad bandwidth (manifest.json
+    engine.phase_bytes and phase_seconds). Returns (text for the phases that took the most time,
+    "shipping 3.1%, clearing 2.0%, routes 8.0%"; {phase: share}); ("", {}) without phase_bytes."""
+    phase_bytes = (engine or {}).get("phase_bytes") or {}
+    seconds = (engine or {}).get("phase_seconds") or {}
+    shares = {k: b / seconds[k] / 1e9 / triad_gb_per_s for k, b in phase_bytes.items()
+              if seconds.get(k, 0) > 0 and triad_gb_per_s > 0}
+    ranked = sorted(shares, key=lambda k: -seconds[k])[:top]
+    return ", ".join(f"{k} {100 * shares[k]:.1f}%" for k in ranked), shares
+
+
+def print_peer_table(rows):
+    """The dense worlds against the numpy peer, and the per-phase bandwidth shares (a table of
+    its own, under 100 columns)."""
+    rows = [r for r in rows if r.get("peer_seconds") not in (None, "") or r.get("phase_bandwidth")]
+    if not rows:
+        return
+    print()
+    print("tradesim's tick loop (median) against the numpy peer's (bench/peer_numpy.py, one run);")
+    print("vs peer = peer s / tradesim s (above 1: tradesim is faster). Phase bandwidth: the")
+    print("phases with the most time, bytes/s as a share of the triad (1 thread).")
+    print()
+    print("| workload | tradesim s | peer s | vs peer | phase bandwidth |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for r in rows:
+        vs = r.get("vs_peer")
+        print(f"| {r['workload']} | {fmt_num(r['loop_s_median'], 3)} | {fmt_num(r.get('peer_seconds'), 3)} | "
+              f"{'-' if vs in (None, '') else f'{vs:.2f}x'} | {r.get('phase_bandwidth') or '-'} |")
+
+
 def fmt_num(v, digits=2):
     if v is None or v == "":
         return "-"
@@ -195,166 +241,163 @@ def fmt_num(v, digits=2):
     return str(v)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--tradesim", required=True)
-    ap.add_argument("--stream", required=True, help="the stream_triad binary")
-    ap.add_argument("--root", required=True, help="the repository (for the chip baseline)")
-    ap.add_argument("--out", default="out/bench")
-    ap.add_argument("--reps", type=int, default=3, help="repetitions per workload (median), >= 3")
-    ap.add_argument("--only", default="S,M,L,dense-S,dense-M,dense-L,markets,chips,ensemble,scaling",
-                    help="comma-separated workloads: S, M, L, dense-S, dense-M, dense-L (every buyer "
-                         "considers every offer), markets (M with every mechanism of issue 16), chips, "
-                         "ensemble, scaling")
-    ap.add_argument("--smoke", action="store_true",
-                    help="tiny sizes, one repetition: checks that the harness works (ctest)")
-    args = ap.parse_args()
-    only = set(args.only.split(","))
-    unknown = only - {"S", "M", "L", "markets", "chips", "ensemble", "scaling"} - set(DENSE_SIZES)
-    if unknown:
-        sys.exit(f"bench: unknown workload(s) {', '.join(sorted(unknown))}")
-    reps = 1 if args.smoke else max(3, args.reps)
-    sizes = SMOKE_SIZES if args.smoke else SIZES
-    os.makedirs(args.out, exist_ok=True)
-    worlds = os.path.join(args.out, "worlds")
-    os.makedirs(worlds, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix="tradesim-bench-")
-    chips = os.path.join(args.root, "scenarios", "chips", "baseline.yaml")
-    rows = []
+def make_row(name, size, res, extra_fields, bw, reps):
+    """One row of bench.csv from a bench_run() result (res) and the triad bandwidths (bw)."""
+    e = res["engine"] or {}
+    loop = res["loop_s_median"]
+    ticks = e.get("ticks")
+    evals = e.get("evaluations")
+    eff = e["bytes"] / loop / 1e9 if e and loop else None
+    row = {
+        "workload": name,
+        "countries": size[0] if size else "",
+        "suppliers": size[1] if size else "",
+        "products": size[2] if size else "",
+        "buyers": size[3] if size else "",
+        "hubs": size[4] if size else "",
+        "ticks": ticks if ticks is not None else (size[5] if size else ""),
+        "reps": reps,
+        "wall_s_median": res["wall_s_median"],
+        "wall_s_min": res["wall_s_min"],
+        "wall_s_max": res["wall_s_max"],
+        "loop_s_median": loop if loop is not None else "",
+        "ticks_per_s": ticks / res["wall_s_median"] if ticks else "",
+        "evaluations": evals if evals is not None else "",
+        "evaluations_per_s": evals / loop if evals and loop else "",
+        "ns_per_evaluation": 1e9 * loop / evals if evals and loop else "",
+        "phases": phase_shares(e),
+        "phase_bandwidth": phase_bandwidth(e, bw[1])[0],
+        "peak_rss_mib": res["peak_rss_mib"],
+        "bytes_written": res["bytes_written"],
+        "engine_gb_per_s": eff if eff is not None else "",
+        "bandwidth_share": eff / bw[1] if eff is not None else "",
+        "runs_per_s": "",
+    }
+    row.update({"bw_share_" + k: v for k, v in phase_bandwidth(e, bw[1])[1].items()})
+    row.update(extra_fields)
+    print(f"  {name}: median {res['wall_s_median']:.3f} s, peak {res['peak_rss_mib']:.0f} MiB",
+          flush=True)
+    return row
 
-    try:
-        bw = triad(args.stream, args.smoke)
-        print(f"memory bandwidth (STREAM triad): {bw[1]:.1f} GB/s on 1 thread, "
-              f"{bw.get(2, bw[1]):.1f} GB/s on 2", flush=True)
 
-        def add_row(name, size, res, extra_fields):
-            e = res["engine"] or {}
-            loop = res["loop_s_median"]
-            ticks = e.get("ticks")
-            evals = e.get("evaluations")
-            eff = e["bytes"] / loop / 1e9 if e and loop else None
-            row = {
-                "workload": name,
-                "countries": size[0] if size else "",
-                "suppliers": size[1] if size else "",
-                "products": size[2] if size else "",
-                "buyers": size[3] if size else "",
-                "hubs": size[4] if size else "",
-                "ticks": ticks if ticks is not None else (size[5] if size else ""),
-                "reps": reps,
-                "wall_s_median": res["wall_s_median"],
-                "wall_s_min": res["wall_s_min"],
-                "wall_s_max": res["wall_s_max"],
-                "loop_s_median": loop if loop is not None else "",
-                "ticks_per_s": ticks / res["wall_s_median"] if ticks else "",
-                "evaluations": evals if evals is not None else "",
-                "evaluations_per_s": evals / loop if evals and loop else "",
-                "ns_per_evaluation": 1e9 * loop / evals if evals and loop else "",
-                "phases": phase_shares(e),
-                "peak_rss_mib": res["peak_rss_mib"],
-                "bytes_written": res["bytes_written"],
-                "engine_gb_per_s": eff if eff is not None else "",
-                "bandwidth_share": eff / bw[1] if eff is not None else "",
-                "runs_per_s": "",
-            }
-            row.update(extra_fields)
-            rows.append(row)
-            print(f"  {name}: median {res['wall_s_median']:.3f} s, peak {res['peak_rss_mib']:.0f} MiB",
-                  flush=True)
-            return row
+def bench_worlds(ctx):
+    """The generated worlds S, M, L, the dense worlds (with the numpy peer), M with the market
+    mechanisms and the chip baseline, as ctx.only selects."""
+    args, only, sizes, reps, worlds, tmp, add_row = (ctx.args, ctx.only, ctx.sizes, ctx.reps,
+                                                     ctx.worlds, ctx.tmp, ctx.add_row)
+    chips = ctx.chips
+    for name in ("S", "M", "L"):
+        if name not in only:
+            continue
+        size = sizes[name]
+        path = os.path.join(worlds, f"{name}-{'-'.join(map(str, size))}.yaml")
+        generate(args.tradesim, size, path)
+        res = bench_run(args.tradesim, path, reps, ["--detail", "country"], name, tmp)
+        add_row(name, size, res, {"detail": "country", "threads": 1})
 
-        for name in ("S", "M", "L"):
-            if name not in only:
-                continue
-            size = sizes[name]
-            path = os.path.join(worlds, f"{name}-{'-'.join(map(str, size))}.yaml")
-            generate(args.tradesim, size, path)
-            res = bench_run(args.tradesim, path, reps, ["--detail", "country"], name, tmp)
-            add_row(name, size, res, {"detail": "country", "threads": 1})
+    dense_sizes = SMOKE_DENSE_SIZES if args.smoke else DENSE_SIZES
+    for name, size in dense_sizes.items():
+        if name not in only:
+            continue
+        path = os.path.join(worlds, f"{name}-{'-'.join(map(str, size))}.yaml")
+        generate(args.tradesim, size, path, dense=True)
+        res = bench_run(args.tradesim, path, reps, ["--detail", "none"], name, tmp)
+        extra = {"detail": "none", "threads": 1}
+        if not args.no_peer:
+            peer = run_peer(PEER, path)
+            extra["peer_seconds"] = peer["loop_seconds"]
+            if res["loop_s_median"] and peer["loop_seconds"] > 0:
+                extra["vs_peer"] = peer["loop_seconds"] / res["loop_s_median"]
+        add_row(name, size, res, extra)
+        if not args.no_peer:
+            print(f"  {name}: numpy peer loop {peer['loop_seconds']:.3f} s, tradesim loop "
+                  f"{res['loop_s_median'] or 0:.3f} s", flush=True)
 
-        dense_sizes = SMOKE_DENSE_SIZES if args.smoke else DENSE_SIZES
-        for name, size in dense_sizes.items():
-            if name not in only:
-                continue
-            path = os.path.join(worlds, f"{name}-{'-'.join(map(str, size))}.yaml")
-            generate(args.tradesim, size, path, dense=True)
-            res = bench_run(args.tradesim, path, reps, ["--detail", "none"], name, tmp)
-            add_row(name, size, res, {"detail": "none", "threads": 1})
+    if "markets" in only:
+        size = sizes["M"]
+        base = os.path.join(worlds, f"M-{'-'.join(map(str, size))}.yaml")
+        generate(args.tradesim, size, base)
+        path = os.path.join(worlds, f"M-{'-'.join(map(str, size))}-markets.yaml")
+        markets_overlay(base, path)
+        res = bench_run(args.tradesim, path, reps, ["--detail", "country"], "M-markets", tmp)
+        add_row("M-markets", size, res, {"detail": "country", "threads": 1})
 
-        if "markets" in only:
-            size = sizes["M"]
-            base = os.path.join(worlds, f"M-{'-'.join(map(str, size))}.yaml")
-            generate(args.tradesim, size, base)
-            path = os.path.join(worlds, f"M-{'-'.join(map(str, size))}-markets.yaml")
-            markets_overlay(base, path)
-            res = bench_run(args.tradesim, path, reps, ["--detail", "country"], "M-markets", tmp)
-            add_row("M-markets", size, res, {"detail": "country", "threads": 1})
+    if "chips" in only:
+        res = bench_run(args.tradesim, chips, reps, [], "chips", tmp)
+        add_row("chips-baseline", None, res, {"detail": "buyer", "threads": 1})
 
-        if "chips" in only:
-            res = bench_run(args.tradesim, chips, reps, [], "chips", tmp)
-            add_row("chips-baseline", None, res, {"detail": "buyer", "threads": 1})
 
-        if "ensemble" in only:
-            # 1 and 2 threads alternate, repetition by repetition, so that load from elsewhere
-            # on a shared machine falls on both alike; at least 5 repetitions (runs are short).
-            runs = 8 if args.smoke else 64
-            ens_reps = reps if args.smoke else max(5, reps)
-            results = {1: [], 2: []}
-            for i in range(ens_reps):
-                for threads in (1, 2):
-                    results[threads].append(bench_run(
-                        args.tradesim, chips, 1, ["--runs", str(runs), "--threads", str(threads)],
-                        f"ensemble-t{threads}-{i}", tmp))
-            per_thread = {}
+def bench_ensemble(ctx):
+    """64 chip-baseline runs (8 with --smoke) on 1 and 2 threads."""
+    args, reps, chips, tmp, add_row, rows = ctx.args, ctx.reps, ctx.chips, ctx.tmp, ctx.add_row, ctx.rows
+    if "ensemble" in ctx.only:
+        # 1 and 2 threads alternate, repetition by repetition, so that load from elsewhere
+        # on a shared machine falls on both alike; at least 5 repetitions (runs are short).
+        runs = 8 if args.smoke else 64
+        ens_reps = reps if args.smoke else max(5, reps)
+        results = {1: [], 2: []}
+        for i in range(ens_reps):
             for threads in (1, 2):
-                walls = [r["wall_s_median"] for r in results[threads]]
-                res = {
-                    "wall_s_median": statistics.median(walls),
-                    "wall_s_min": min(walls),
-                    "wall_s_max": max(walls),
-                    "peak_rss_mib": max(r["peak_rss_mib"] for r in results[threads]),
-                    "bytes_written": results[threads][0]["bytes_written"],
-                    "engine": None,
-                    "loop_s_median": None,
-                }
-                per_thread[threads] = runs / res["wall_s_median"]
-                row = add_row(f"ensemble-{runs}-t{threads}", None, res,
-                              {"detail": "buyer", "threads": threads,
-                               "runs_per_s": per_thread[threads], "ticks": ""})
-                row["reps"] = ens_reps
-            rows[-1]["speedup"] = per_thread[2] / per_thread[1]
-
-        exponents = {}
-        if "scaling" in only:
-            base = SMOKE_SCALING_BASE if args.smoke else SCALING_BASE
-            series = {
-                "base": base,
-                "buyers x2": (base[0], base[1], base[2], base[3] * 2, base[4], base[5]),
-                "countries x2": (base[0] * 2, base[1], base[2], base[3], base[4], base[5]),
-                "offers x2": (base[0], base[1] * 2, base[2], base[3], base[4], base[5]),
-                "buyers+countries x2": (base[0] * 2, base[1], base[2], base[3] * 2, base[4], base[5]),
+                results[threads].append(bench_run(
+                    args.tradesim, chips, 1, ["--runs", str(runs), "--threads", str(threads)],
+                    f"ensemble-t{threads}-{i}", tmp))
+        per_thread = {}
+        for threads in (1, 2):
+            walls = [r["wall_s_median"] for r in results[threads]]
+            res = {
+                "wall_s_median": statistics.median(walls),
+                "wall_s_min": min(walls),
+                "wall_s_max": max(walls),
+                "peak_rss_mib": max(r["peak_rss_mib"] for r in results[threads]),
+                "bytes_written": results[threads][0]["bytes_written"],
+                "engine": None,
+                "loop_s_median": None,
             }
-            per_tick = {}
-            for label, size in series.items():
-                path = os.path.join(worlds, f"scale-{'-'.join(map(str, size))}.yaml")
-                generate(args.tradesim, size, path)
-                res = bench_run(args.tradesim, path, reps, ["--detail", "country"],
-                                "scale-" + label.replace(" ", "").replace("+", "-"), tmp)
-                per_tick[label] = res["loop_s_median"] / size[5]
-                add_row("scale: " + label, size, res, {"detail": "country", "threads": 1})
-            for label in series:
-                if label == "base":
-                    continue
-                exponents[label] = math.log2(per_tick[label] / per_tick["base"])
-                rows.append({"workload": "exponent: " + label, "growth_exponent": exponents[label]})
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+            per_thread[threads] = runs / res["wall_s_median"]
+            row = add_row(f"ensemble-{runs}-t{threads}", None, res,
+                          {"detail": "buyer", "threads": threads,
+                           "runs_per_s": per_thread[threads], "ticks": ""})
+            row["reps"] = ens_reps
+        rows[-1]["speedup"] = per_thread[2] / per_thread[1]
 
+
+def bench_scaling(ctx):
+    """The scaling series; returns the growth exponents {label: exponent}."""
+    args, reps, worlds, tmp, add_row, rows = ctx.args, ctx.reps, ctx.worlds, ctx.tmp, ctx.add_row, ctx.rows
+    exponents = {}
+    if "scaling" in ctx.only:
+        base = SMOKE_SCALING_BASE if args.smoke else SCALING_BASE
+        series = {
+            "base": base,
+            "buyers x2": (base[0], base[1], base[2], base[3] * 2, base[4], base[5]),
+            "countries x2": (base[0] * 2, base[1], base[2], base[3], base[4], base[5]),
+            "offers x2": (base[0], base[1] * 2, base[2], base[3], base[4], base[5]),
+            "buyers+countries x2": (base[0] * 2, base[1], base[2], base[3] * 2, base[4], base[5]),
+        }
+        per_tick = {}
+        for label, size in series.items():
+            path = os.path.join(worlds, f"scale-{'-'.join(map(str, size))}.yaml")
+            generate(args.tradesim, size, path)
+            res = bench_run(args.tradesim, path, reps, ["--detail", "country"],
+                            "scale-" + label.replace(" ", "").replace("+", "-"), tmp)
+            per_tick[label] = res["loop_s_median"] / size[5]
+            add_row("scale: " + label, size, res, {"detail": "country", "threads": 1})
+        for label in series:
+            if label == "base":
+                continue
+            exponents[label] = math.log2(per_tick[label] / per_tick["base"])
+            rows.append({"workload": "exponent: " + label, "growth_exponent": exponents[label]})
+    return exponents
+
+
+def write_results(args, rows, bw):
+    """Writes OUT/bench.csv and OUT/machine.txt; returns (the CSV's path, the CPU's name)."""
     fields = ["workload", "countries", "suppliers", "products", "buyers", "hubs", "ticks", "detail",
               "threads", "reps", "wall_s_median", "wall_s_min", "wall_s_max", "loop_s_median",
               "ticks_per_s", "evaluations", "evaluations_per_s", "ns_per_evaluation", "runs_per_s", "speedup",
               "peak_rss_mib", "bytes_written", "engine_gb_per_s", "bandwidth_share",
-              "growth_exponent", "phases"]
+              "growth_exponent", "phases", "peer_seconds", "vs_peer", "phase_bandwidth"]
+    fields += sorted({k for r in rows for k in r if k.startswith("bw_share_")})
     csv_path = os.path.join(args.out, "bench.csv")
     with open(csv_path + ".tmp", "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
@@ -378,15 +421,18 @@ def main():
         f.write(f"cpu: {cpu}\ncores: {os.cpu_count()}\ntriad_gb_per_s_1t: {bw[1]:.2f}\n"
                 f"triad_gb_per_s_2t: {bw.get(2, 0):.2f}\ndate_utc: "
                 f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\n")
+    return csv_path, cpu
 
-    # The table (markdown, so it can go into docs/performance.md as is).
+
+def print_tables(rows, bw, cpu, reps, smoke, exponents):
+    """The printed tables (markdown, for docs/performance.md) and the growth exponents."""
     print()
     print(f"machine: {cpu}, {os.cpu_count()} cores; STREAM triad {bw[1]:.1f} GB/s (1 thread), "
           f"{bw.get(2, bw[1]):.1f} GB/s (2 threads)")
     print()
     print("| workload | ticks | wall s (median of %d; ensembles %d) | ticks/s | evaluations/s | "
           "ns/evaluation | peak RSS MiB | written MB | engine GB/s | share of triad | largest phases |"
-          % (reps, reps if args.smoke else max(5, reps)))
+          % (reps, reps if smoke else max(5, reps)))
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in rows:
         if r["workload"].startswith("exponent"):
@@ -401,16 +447,20 @@ def main():
               f"{fmt_num(r.get('ns_per_evaluation', ''), 0)} | "
               f"{fmt_num(r['peak_rss_mib'], 0)} | {r['bytes_written'] / 1e6:.1f} | "
               f"{fmt_num(r['engine_gb_per_s'])} | {share} | {r.get('phases') or '-'} |")
+    print_peer_table(rows)
     if exponents:
         print()
         print("per-tick cost growth exponent (log2 of the tick-loop time ratio when doubled): " +
               ", ".join(f"{k} {v:.2f}" for k, v in exponents.items()))
 
-    # Targets of issue 9 (informational: the harness reports, it does not fail on a busy machine).
+
+def print_targets(rows, exponents, smoke):
+    """The targets of issue 9 (informational: the harness reports, it does not fail on a busy
+    machine)."""
     print()
     checks = []
     by_name = {r["workload"]: r for r in rows}
-    if "L" in by_name and not args.smoke:
+    if "L" in by_name and not smoke:
         r = by_name["L"]
         checks.append(("L <= 60 s, one thread, --detail country", r["wall_s_median"] <= 60,
                        f"{r['wall_s_median']:.1f} s"))
@@ -426,8 +476,61 @@ def main():
         checks.append((f"per-tick cost exponent, {k} <= 1.1", v <= 1.1, f"{v:.2f}"))
     for name, ok, figure in checks:
         print(f"  [{'met' if ok else 'MISSED'}] {name}: {figure}")
-    print(f"\nresults: {csv_path}")
 
+
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tradesim", required=True)
+    ap.add_argument("--stream", required=True, help="the stream_triad binary")
+    ap.add_argument("--root", required=True, help="the repository (for the chip baseline)")
+    ap.add_argument("--out", default="out/bench")
+    ap.add_argument("--reps", type=int, default=3, help="repetitions per workload (median), >= 3")
+    ap.add_argument("--only", default="S,M,L,dense-S,dense-M,dense-L,markets,chips,ensemble,scaling",
+                    help="comma-separated workloads: S, M, L, dense-S, dense-M, dense-L (every buyer "
+                         "considers every offer), markets (M with every mechanism of issue 16), chips, "
+                         "ensemble, scaling")
+    ap.add_argument("--no-peer", action="store_true",
+                    help="do not run the numpy peer (bench/peer_numpy.py) on the dense worlds")
+    ap.add_argument("--smoke", action="store_true",
+                    help="tiny sizes, one repetition: checks that the harness works (ctest)")
+    args = ap.parse_args()
+    only = set(args.only.split(","))
+    unknown = only - {"S", "M", "L", "markets", "chips", "ensemble", "scaling"} - set(DENSE_SIZES)
+    if unknown:
+        sys.exit(f"bench: unknown workload(s) {', '.join(sorted(unknown))}")
+    reps = 1 if args.smoke else max(3, args.reps)
+    sizes = SMOKE_SIZES if args.smoke else SIZES
+    os.makedirs(args.out, exist_ok=True)
+    worlds = os.path.join(args.out, "worlds")
+    os.makedirs(worlds, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="tradesim-bench-")
+    chips = os.path.join(args.root, "scenarios", "chips", "baseline.yaml")
+    rows = []
+
+    try:
+        bw = triad(args.stream, args.smoke)
+        print(f"memory bandwidth (STREAM triad): {bw[1]:.1f} GB/s on 1 thread, "
+              f"{bw.get(2, bw[1]):.1f} GB/s on 2", flush=True)
+
+
+        def add_row(name, size, res, extra_fields):
+            row = make_row(name, size, res, extra_fields, bw, reps)
+            rows.append(row)
+            return row
+
+        ctx = types.SimpleNamespace(args=args, only=only, sizes=sizes, reps=reps, worlds=worlds,
+                                    tmp=tmp, chips=chips, rows=rows, add_row=add_row)
+        bench_worlds(ctx)
+        bench_ensemble(ctx)
+        exponents = bench_scaling(ctx)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    csv_path, cpu = write_results(args, rows, bw)
+    print_tables(rows, bw, cpu, reps, args.smoke, exponents)
+    print_targets(rows, exponents, args.smoke)
+    print(f"\nresults: {csv_path}")
 
 if __name__ == "__main__":
     main()
