@@ -52,6 +52,7 @@ class SummaryCollector final : public engine::Recorder {
 
     void begin(const model::Scenario& scenario, int run) override;
     void record(const engine::TickRecord& tick) override;
+    bool wants_buyer_flows() const override { return false; }  // totals only
 
     /// The headline metrics so far (all ticks recorded since begin()); empty before begin().
     std::vector<SummaryRow> rows() const;

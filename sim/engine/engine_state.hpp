@@ -265,6 +265,13 @@ struct TransitState {
     std::vector<double> shipped, delivered, seized, in_transit;  // per route
     std::vector<Request> sorted_fills, merge_scratch;
     std::vector<std::size_t> key_fill_begin, key_fill_next;  // per (offer, route) + 1
+    // Flows summed over buyers (shipping.cpp): the (offer, route) being shipped (a count, never
+    // reset), its first flow, and per destination × channel (flows) or home × diverted
+    // (arrivals) the row of the current (offer, route), valid where its stamp equals `bucket`.
+    std::uint64_t bucket = 0;
+    std::size_t bucket_first_flow = 0;
+    std::vector<std::uint64_t> flow_stamp, arrival_stamp;
+    std::vector<std::size_t> flow_at, arrival_at;
 };
 
 /// A synthetic buyer through which a supplier buys one input or its equipment: what it is

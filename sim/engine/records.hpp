@@ -25,7 +25,9 @@ inline constexpr std::string_view kDirectVia = "direct";
 enum class EventKind { announced, in_force, lapsed, triggered, launched, capacity };
 const char* to_string(EventKind e);
 
-/// One shipment line: tick × supplier × product × route × buyer.
+/// One shipment line: tick × supplier × product × route × buyer. When the recorder asks for no
+/// buyer rows (Recorder::wants_buyer_flows), the engine sums the buyers of one destination and
+/// billing country into one line with `buyer` kNone.
 struct FlowRecord {
     Index offer = model::kNone;
     Index supplier = model::kNone;
@@ -42,6 +44,7 @@ struct FlowRecord {
     double fee_usd = 0.0;     // export fee paid by the supplier
     double seized_units = 0.0;
     int arrival_tick = 0;  // tick the unseized units reach the buyer (tick + the route's delay)
+    Index billing = model::kNone;  // the buyer's billing country
 
     /// Adds the quantities of another shipment of the same key.
     void add(const FlowRecord& o) {
@@ -208,6 +211,10 @@ class Recorder {
     virtual void begin(const model::Scenario& /*scenario*/, int /*run*/) {}
     virtual void record(const TickRecord& tick) = 0;
     virtual void end() {}
+    /// Whether the flows must be one per buyer. A recorder that only sums flows over buyers
+    /// says no, and the engine then keeps one flow per destination and billing country: a
+    /// dense world's tick holds buyers × offers flows otherwise.
+    virtual bool wants_buyer_flows() const { return true; }
 };
 
 /// Forwards every record to several recorders, in order.
@@ -222,6 +229,11 @@ class TeeRecorder final : public Recorder {
     }
     void end() override {
         for (auto* t : targets_) t->end();
+    }
+    bool wants_buyer_flows() const override {
+        for (const auto* t : targets_)
+            if (t->wants_buyer_flows()) return true;
+        return false;
     }
 
   private:

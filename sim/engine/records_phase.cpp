@@ -44,16 +44,14 @@ void country_records(const BuyerState& buyers, RecordScratch& scratch, TickRecor
 
 /// Revenue by supplier, billing country and channel, in index order. Diverted sales are
 /// invoiced to the front buyer in the hub; chips for remote use to the data centre abroad.
-void revenue_records(const model::Scenario& s, const BuyerState& buyers, RecordScratch& scratch,
-                     TickRecord& record) {
+void revenue_records(const model::Scenario& s, RecordScratch& scratch, TickRecord& record) {
     const std::size_t nc = s.countries.size();
     const std::size_t cells = s.suppliers.size() * nc * kChannels;
     scratch.rev_units.assign(cells, 0.0);
     scratch.rev_usd.assign(cells, 0.0);
     for (const auto& f : record.flows) {
-        const Index billing = f.channel == Channel::diverted || f.channel == Channel::remote
-                                  ? f.via
-                                  : buyers.billing[ix(f.buyer)];
+        const Index billing =
+            f.channel == Channel::diverted || f.channel == Channel::remote ? f.via : f.billing;
         const std::size_t cell =
             (ix(f.supplier) * nc + ix(billing)) * kChannels + static_cast<std::size_t>(f.channel);
         scratch.rev_units[cell] += f.units;
@@ -94,7 +92,7 @@ void phase_records(const TickContext& t, const OfferState& offers, const BuyerSt
     record.date = t.world.time.calendar().date_of(t.tick);
     market_records(offers, record);
     country_records(buyers, scratch, record);
-    revenue_records(t.world, buyers, scratch, record);
+    revenue_records(t.world, scratch, record);
     supplier_records(t.world, inputs, record);
 }
 

@@ -65,11 +65,67 @@ double draw_seizure(const TickContext& t, std::uint64_t run, Index buyer, Index 
     return draw_whole_units(units, d, rng);
 }
 
+constexpr std::size_t kNoKey = static_cast<std::size_t>(-1);
+
+/// Puts goods into transit, due at `due`. With a key (chip buyers when flows are summed over
+/// buyers: home country and diversion), goods of one (offer, route) and key travel as one
+/// arrival; deliveries only need the buyer's home country.
+void add_arrival(TransitState& tr, const Arrival& a, std::size_t due, std::size_t key) {
+    auto& slot = tr.slots[due % tr.slots.size()];
+    if (key != kNoKey) {
+        if (tr.arrival_stamp[key] == tr.bucket && slot[tr.arrival_at[key]].offer == a.offer) {
+            slot[tr.arrival_at[key]].units += a.units;
+            return;
+        }
+        tr.arrival_stamp[key] = tr.bucket;
+        tr.arrival_at[key] = slot.size();
+    }
+    slot.push_back(a);
+}
+
+/// One row per (supplier, product, route, buyer, channel), as flows.csv's primary key says: a
+/// route's licensed and unlicensed fills can share a channel (remote use).
+void add_buyer_flow(const FlowRecord& f, TickRecord& record) {
+    if (!record.flows.empty()) {
+        auto& last = record.flows.back();
+        if (last.offer == f.offer && last.via == f.via && last.destination == f.destination &&
+            last.buyer == f.buyer && last.channel == f.channel &&
+            last.arrival_tick == f.arrival_tick) {
+            last.add(f);
+            return;
+        }
+    }
+    record.flows.push_back(f);
+}
+
+/// One row per (offer, route, destination, billing country, channel): the buyers summed in
+/// buyer order. The fills of one (offer, route) come together (sort_fills), so a table by
+/// destination and channel, stamped with the (offer, route), finds the row.
+void add_summed_flow(const FlowRecord& f, TransitState& tr, TickRecord& record) {
+    const std::size_t key = ix(f.destination) * kChannels + static_cast<std::size_t>(f.channel);
+    const auto same = [&f](const FlowRecord& g) {
+        return g.billing == f.billing && g.via == f.via && g.destination == f.destination &&
+               g.channel == f.channel && g.arrival_tick == f.arrival_tick;
+    };
+    if (tr.flow_stamp[key] == tr.bucket) {
+        auto& g = record.flows[tr.flow_at[key]];
+        if (same(g)) return g.add(f);
+        // Another billing country in the same destination (rare): look through the rows of
+        // this (offer, route).
+        for (std::size_t i = tr.bucket_first_flow; i < record.flows.size(); ++i)
+            if (same(record.flows[i])) return record.flows[i].add(f);
+    }
+    tr.flow_stamp[key] = tr.bucket;
+    tr.flow_at[key] = record.flows.size();
+    record.flows.push_back(f);
+    record.flows.back().buyer = model::kNone;
+}
+
 /// Books one aggregated fill as a flow: channel, value, tariffs and fees or seizures, and the
 /// goods into transit.
 void ship(const TickContext& t, std::uint64_t run, const OfferState& offers,
-          const BuyerState& buyers, const Request& agg, InputState& inputs, TransitState& tr,
-          TickRecord& record) {
+          const BuyerState& buyers, const Request& agg, bool buyer_flows, InputState& inputs,
+          TransitState& tr, TickRecord& record) {
     const auto& s = t.world;
     auto& countries = record.countries;
     const Index o = agg.offer;
@@ -88,6 +144,7 @@ void ship(const TickContext& t, std::uint64_t run, const OfferState& offers,
     f.via = t.is_hub(agg.route) ? s.routes[ix(agg.route - 1)].via : remote ? dest : model::kNone;
     f.destination = remote ? buyer_country : dest;
     f.buyer = agg.buyer;
+    f.billing = buyers.billing[ix(agg.buyer)];
     f.channel = remote          ? Channel::remote
                 : agg.licensed  ? Channel::licensed
                 : diverted      ? Channel::diverted
@@ -115,24 +172,18 @@ void ship(const TickContext& t, std::uint64_t run, const OfferState& offers,
     tr.seized[r] += f.seized_units;
     tr.in_transit[r] += f.units - f.seized_units;
     if (f.units - f.seized_units > 0.0) {
-        tr.slots[static_cast<std::size_t>(t.tick + delay) % tr.slots.size()].push_back(
-            {f.buyer, o, agg.route, f.units - f.seized_units, diverted});
-        if (buyers.purchaser_of[ix(f.buyer)] >= 0)
+        const bool chips = buyers.purchaser_of[ix(f.buyer)] < 0;
+        add_arrival(tr, {f.buyer, o, agg.route, f.units - f.seized_units, diverted},
+                    static_cast<std::size_t>(t.tick + delay),
+                    buyer_flows || !chips ? kNoKey : ix(buyer_country) * 2 + diverted);
+        if (!chips)
             inputs.purchasers[static_cast<std::size_t>(buyers.purchaser_of[ix(f.buyer)])]
                 .in_transit += f.units - f.seized_units;
     }
-    // A route's licensed and unlicensed fills can share a channel (remote use): one row per
-    // (supplier, product, route, buyer, channel), as flows.csv's primary key says.
-    if (!record.flows.empty()) {
-        auto& last = record.flows.back();
-        if (last.offer == f.offer && last.via == f.via && last.destination == f.destination &&
-            last.buyer == f.buyer && last.channel == f.channel &&
-            last.arrival_tick == f.arrival_tick) {
-            last.add(f);
-            return;
-        }
-    }
-    record.flows.push_back(f);
+    if (buyer_flows)
+        add_buyer_flow(f, record);
+    else
+        add_summed_flow(f, tr, record);
 }
 
 /// Deliveries due this tick.
@@ -178,22 +229,34 @@ void deliver(const TickContext& t, const OfferState& offers, const BuyerState& b
 }  // namespace
 
 void phase_shipping(const TickContext& t, std::uint64_t run, const OfferState& offers,
-                    const BuyerState& buyers, std::vector<Request>& fills, InputState& inputs,
-                    TransitState& transit, TickRecord& record) {
+                    const BuyerState& buyers, bool wants_buyer_flows, std::vector<Request>& fills,
+                    InputState& inputs, TransitState& transit, TickRecord& record) {
     auto& countries = record.countries;
     countries.resize(t.world.countries.size());
     for (std::size_t c = 0; c < countries.size(); ++c)
         countries[c] = CountryRecord{static_cast<Index>(c)};
     sort_fills(offers.size(), t.legality.routes(), fills, transit);
+    const bool buyer_flows = wants_buyer_flows || !t.approvals.empty();
+    if (!buyer_flows) {
+        const std::size_t nc = t.world.countries.size();
+        transit.flow_stamp.resize(nc * kChannels, 0);
+        transit.flow_at.resize(nc * kChannels, 0);
+        transit.arrival_stamp.resize(nc * 2, 0);
+        transit.arrival_at.resize(nc * 2, 0);
+    }
     for (std::size_t i = 0; i < fills.size();) {
         Request agg = fills[i];
+        if (i == 0 || fills[i - 1].offer != agg.offer || fills[i - 1].route != agg.route) {
+            ++transit.bucket;  // a new (offer, route)
+            transit.bucket_first_flow = record.flows.size();
+        }
         std::size_t j = i + 1;
         for (; j < fills.size() && fills[j].offer == agg.offer && fills[j].route == agg.route &&
                fills[j].buyer == agg.buyer && fills[j].licensed == agg.licensed;
              ++j)
             agg.compute += fills[j].compute;
         i = j;
-        ship(t, run, offers, buyers, agg, inputs, transit, record);
+        ship(t, run, offers, buyers, agg, buyer_flows, inputs, transit, record);
     }
     deliver(t, offers, buyers, inputs, transit, record);
 }

@@ -13,8 +13,10 @@
 
 namespace ts::engine {
 
+/// `wants_buyer_flows`: one flow per buyer (else, and when no conditional approval counts a
+/// buyer's shipments, one per destination and billing country: Recorder::wants_buyer_flows).
 void phase_shipping(const TickContext& t, std::uint64_t run, const OfferState& offers,
-                    const BuyerState& buyers, std::vector<Request>& fills, InputState& inputs,
-                    TransitState& transit, TickRecord& record);
+                    const BuyerState& buyers, bool wants_buyer_flows, std::vector<Request>& fills,
+                    InputState& inputs, TransitState& transit, TickRecord& record);
 
 }  // namespace ts::engine

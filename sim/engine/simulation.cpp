@@ -318,7 +318,8 @@ void Simulation::step(Recorder& recorder) {
         phase_settlement(t, clearing_.fills, constraints_, buyers_, offers_, inputs_, pools_);
     });
     timed(Phase::shipping, [&] {
-        phase_shipping(t, run, offers_, buyers_, clearing_.fills, inputs_, transit_, record_);
+        phase_shipping(t, run, offers_, buyers_, recorder.wants_buyer_flows(), clearing_.fills,
+                       inputs_, transit_, record_);
         if (!soft_.empty())
             update_soft_routes(t, offers_, buyers_, clearing_.fills, soft_, record_);
     });

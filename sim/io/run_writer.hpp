@@ -67,6 +67,10 @@ class CsvRunWriter final : public engine::Recorder {
     void begin(const model::Scenario& scenario, int run) override;
     void record(const engine::TickRecord& tick) override;
     void end() override;
+    /// Buyer rows only for flows.csv at buyer detail.
+    bool wants_buyer_flows() const override {
+        return options_.flows_detail == RunWriterOptions::Detail::buyer;
+    }
 
     bool committed() const { return committed_; }
 

@@ -109,6 +109,57 @@ TEST_CASE("the engine's byte model is kept per phase and adds up to its total", 
     CHECK(in(engine::Phase::clearing) > 2 * 2 * 48 + st.requests * sizeof(engine::Request));
 }
 
+TEST_CASE("flows summed over buyers when the recorder wants no buyer rows carry the same totals",
+          "[engine]") {
+    test::ScenarioBuilder b(3);
+    auto a = b.country("AAA");
+    auto c = b.country("BBB");
+    auto p = b.product("chip");
+    auto small = b.offer(b.supplier("small", a), p, 1.0, 30.0);  // rationed: re-choice rounds
+    b.offer(b.supplier("large", a), p, 1.2, 1000.0);
+    b.buyer("b1", c, 60.0, 1.0, 0.0, 2.0);
+    b.buyer("b2", c, 40.0, 1.0, 0.0, 2.0);
+    auto b3 = b.buyer("b3", c, 50.0, 1.0, 0.0, 2.0);
+    b.buyer_ref(b3).billing_country = a;  // same destination, another billing country
+    b.buyer("b4", a, 20.0, 1.0, 0.0, 2.0);
+    test::CapturingRecorder rows, summed;
+    summed.buyer_rows = false;
+    Simulation(b.scenario(), checked()).run(rows);
+    Simulation(b.scenario(), checked()).run(summed);
+    REQUIRE(rows.ticks.size() == summed.ticks.size());
+    for (std::size_t t = 0; t < rows.ticks.size(); ++t) {
+        const auto& r = rows.ticks[t];
+        const auto& m = summed.ticks[t];
+        // Per offer and destination: 2 rows in BBB's billing country (b1, b2), b3's own, b4's.
+        CHECK(r.flows.size() == 8);
+        CHECK(m.flows.size() == 6);
+        for (const auto& f : m.flows) CHECK(f.buyer == model::kNone);
+        for (model::Index o = 0; o < 2; ++o)
+            for (model::Index d : {a, c}) {
+                const auto total = [&](const engine::TickRecord& rec, model::Index billing) {
+                    double u = 0.0;
+                    for (const auto& f : rec.flows)
+                        if (f.offer == o && f.destination == d && f.billing == billing)
+                            u += f.units;
+                    return u;
+                };
+                for (model::Index bill : {a, c}) CHECK(total(m, bill) == Approx(total(r, bill)));
+            }
+        REQUIRE(r.revenue.size() == m.revenue.size());
+        for (std::size_t i = 0; i < r.revenue.size(); ++i) {
+            CHECK(m.revenue[i].billing_country == r.revenue[i].billing_country);
+            CHECK(m.revenue[i].units == Approx(r.revenue[i].units));
+        }
+        for (model::Index d : {a, c}) {
+            CHECK(country(summed, static_cast<int>(t), d).compute_used ==
+                  Approx(country(rows, static_cast<int>(t), d).compute_used));
+            CHECK(country(summed, static_cast<int>(t), d).imports_units ==
+                  Approx(country(rows, static_cast<int>(t), d).imports_units));
+        }
+    }
+    CHECK(rows.units(0, small, b3) > 0.0);
+}
+
 TEST_CASE("competing buyers are rationed pro rata", "[engine]") {
     test::ScenarioBuilder b(1);
     auto c = b.country("AAA");

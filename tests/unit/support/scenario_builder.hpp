@@ -177,7 +177,9 @@ class ScenarioBuilder {
 class CapturingRecorder final : public engine::Recorder {
   public:
     void record(const engine::TickRecord& t) override { ticks.push_back(t); }
+    bool wants_buyer_flows() const override { return buyer_rows; }
     std::vector<engine::TickRecord> ticks;
+    bool buyer_rows = true;  // false: the engine may sum flows over buyers
 
     /// Units of `offer` shipped to `buyer` at `tick`.
     double units(int tick, model::Index offer, model::Index buyer) const {
