@@ -60,6 +60,8 @@ class CsvWriter {
     const std::filesystem::path& path() const { return file_.final_path(); }
     /// Data rows written so far (the header not counted).
     std::uint64_t rows() const { return rows_; }
+    /// Bytes written so far, the header included.
+    std::uint64_t bytes() const { return file_.bytes_written(); }
 
   private:
     void separator();

@@ -1,16 +1,23 @@
 #pragma once
 // How much a run or a sweep would write, estimated from the scenario before anything runs, so
-// that `tradesim run|sweep` can refuse a job that would fill the disk (--max-output SIZE).
+// that `tradesim run|sweep` can refuse a job that would fill the disk (--max-output SIZE), and
+// the budget that enforces the same limit while a run writes (OutputBudget).
 //
-// The estimate is an upper bound on the rows of each file (every buyer buying every offer it
-// may buy over every route, every tick) times a typical row width (the scenario's real ids, 12
-// bytes per number, the date and tick columns): it can only err on the large side, by about
-// the share of zero flows the engine leaves out.
+// The estimate of a run follows the world's structure (docs/reliability.md, "Output size"):
+// flows.csv has a row per tick for each purchase a buyer considers (a taste weight above 0),
+// more for the purchases an export control or quota may split over routes and a licence, while
+// it is in force; at --detail country the buyers of a destination share their rows. Row widths
+// come from the real ids and the magnitudes of demand, prices and capacities. It is the size
+// to expect, within about 2x in the worlds measured, usually above; a run that writes more than
+// the limit anyway is stopped by its OutputBudget.
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
 #include "io/run_writer.hpp"
 #include "model/scenario.hpp"
 
@@ -34,6 +41,8 @@ struct OutputEstimate {
 /// `tradesim run` with `runs` runs (a `run` column when runs > 1) at flows detail `detail`.
 OutputEstimate estimate_run_output(const model::Scenario& scenario, RunWriterOptions::Detail detail,
                                    int runs);
+/// What to change to write less: "use --detail country or none, fewer ticks".
+std::string run_advice(RunWriterOptions::Detail detail, int runs);
 /// Rows of a run's summary.csv, estimated from the scenario's size (an upper bound in
 /// practice: countries without buyers or imports and unused routes have no rows).
 double summary_rows_estimate(const model::Scenario& scenario);
@@ -55,5 +64,36 @@ std::optional<double> parse_size(std::string_view text);
 /// Throws InputError (exit 2) when the estimate is above `limit` bytes, naming the largest
 /// files and how to proceed. `command` is "run" or "sweep".
 void check_output_size(const OutputEstimate& estimate, double limit, std::string_view command);
+
+/// The limit of --max-output, enforced while a job writes: the writers of its runs (threads
+/// included) add the bytes of each tick they write, and the tick that takes the total past the
+/// limit throws OutputLimitError. The job then stops as after any failure: its staging folder
+/// is removed, nothing that looks complete is left.
+class OutputBudget {
+  public:
+    /// `command` is "run"; `advice` what to change (run_advice); the job simulates `runs` runs
+    /// of `ticks` ticks (the message projects the whole job's size from the ticks written).
+    OutputBudget(double limit, std::string_view command, std::string advice, int ticks, int runs);
+
+    /// Adds `bytes` written for one tick; throws OutputLimitError past the limit.
+    void add(std::uint64_t bytes);
+    std::uint64_t bytes() const { return bytes_.load(); }
+    double limit() const { return limit_; }
+
+  private:
+    double limit_;
+    std::string command_;
+    std::string advice_;
+    int ticks_;
+    int runs_;
+    std::atomic<std::uint64_t> bytes_{0};
+    std::atomic<std::uint64_t> ticks_done_{0};
+};
+
+/// A job that wrote more than --max-output (exit 2, as the refusal before running).
+class OutputLimitError : public InputError {
+  public:
+    using InputError::InputError;
+};
 
 }  // namespace ts::io

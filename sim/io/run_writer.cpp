@@ -9,6 +9,7 @@
 #include "core/date.hpp"
 #include "core/error.hpp"
 #include "engine/soft_routes.hpp"
+#include "io/output_estimate.hpp"
 #include "io/output_schema.hpp"
 
 namespace ts::io {
@@ -126,6 +127,15 @@ void CsvRunWriter::cache_names(const model::Scenario& scenario) {
 
 void CsvRunWriter::check_open(const char* what) const {
     if (committed_) throw RunError(fmt::format("output: {}() after end()", what));
+}
+
+std::uint64_t CsvRunWriter::bytes() const {
+    std::uint64_t sum =
+        countries_csv_.bytes() + markets_csv_.bytes() + revenue_csv_.bytes() + events_csv_.bytes();
+    for (const auto* w :
+         {flows_.get(), suppliers_csv_.get(), soft_routes_csv_.get(), pools_csv_.get()})
+        if (w) sum += w->bytes();
+    return sum;
 }
 
 void CsvRunWriter::begin(const model::Scenario& scenario, int run) {
@@ -311,6 +321,13 @@ void CsvRunWriter::record(const engine::TickRecord& tick) {
             .preformatted(engine::to_string(e.event))
             .text(e.detail)
             .end_row();
+    }
+
+    if (options_.budget) {  // --max-output, while writing
+        const std::uint64_t now = bytes();
+        const std::uint64_t tick_bytes = now - counted_;
+        counted_ = now;
+        options_.budget->add(tick_bytes);
     }
 }
 

@@ -18,6 +18,8 @@
 
 namespace ts::io {
 
+class OutputBudget;  // io/output_estimate.hpp
+
 inline constexpr std::string_view kFlowsCsv = "flows.csv";
 inline constexpr std::string_view kCountriesCsv = "countries.csv";
 inline constexpr std::string_view kMarketsCsv = "markets.csv";
@@ -46,6 +48,9 @@ struct RunWriterOptions {
     enum class Detail { buyer, country, none } flows_detail = Detail::buyer;
     /// fsync every file before it is renamed into place.
     bool sync = false;
+    /// --max-output: each tick's bytes are added to it, which throws OutputLimitError past
+    /// the limit (null: no limit). Shared by the writers of a job's runs; must outlive them.
+    OutputBudget* budget = nullptr;
 };
 
 const char* to_string(RunWriterOptions::Detail d);
@@ -89,11 +94,14 @@ class CsvRunWriter final : public engine::Recorder {
     const std::string& arrival_date(int tick);
     void write_flows(const engine::TickRecord& tick);
     void check_open(const char* what) const;
+    /// Bytes of every file so far.
+    std::uint64_t bytes() const;
 
     const model::Scenario* scenario_;
     RunWriterOptions options_;
     int run_ = 0;
     bool committed_ = false;
+    std::uint64_t counted_ = 0;  // bytes already added to options_.budget
 
     // Ids as CSV fields, by index.
     std::vector<std::string> countries_, products_, suppliers_, buyers_;

@@ -1,5 +1,6 @@
 #include "run/run_job.hpp"
 
+#include <cmath>
 #include <functional>
 #include <optional>
 #include <system_error>
@@ -136,6 +137,9 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
     io::OutputDir dir(out, job.output.force);
     io::RunWriterOptions options;
     options.flows_detail = job.output.detail;
+    io::OutputBudget budget(job.output.max_output, "run", io::run_advice(job.output.detail, 1),
+                            s.time.ticks, 1);
+    if (std::isfinite(job.output.max_output)) options.budget = &budget;
     int ticks_done = 0;
     Simulated simulated;
     try {
@@ -195,12 +199,15 @@ io::EnsemblePlan run_plan(const io::LoadedScenario& loaded, const RunJob& job) {
 
 /// Simulates run `task` of an ensemble into its part folder: per-tick files and summary rows.
 /// With parameter uncertainty (`drawn` not null) the run simulates its own scenario.
+/// Every run's writer adds to `budget` (null: no --max-output).
 std::function<void(std::size_t, const fs::path&)> run_part(const model::Scenario& s,
                                                            const io::RunScenarios* drawn,
-                                                           const RunJob& job) {
+                                                           const RunJob& job,
+                                                           io::OutputBudget* budget) {
     io::RunWriterOptions options;
     options.flows_detail = job.output.detail;
     options.run_column = job.ensemble.runs > 1;
+    options.budget = budget;
     return [&s, drawn, options](std::size_t task, const fs::path& part) {
         engine::RunConfig config;
         config.run = static_cast<int>(task);
@@ -260,7 +267,13 @@ RunOutcome run_ensemble_job(const RunJob& job, MpiSession& mpi, const Feedback& 
     auto ensemble = make_ensemble_job(plan, job.ensemble, job.output, out, s.resolved_yaml,
                                       job.command_line, clock);
     ensemble.parameters_csv = parameters_csv;
-    ensemble.compute = run_part(s, drawn(*loaded, job) ? loaded->uncertainty.get() : nullptr, job);
+    // --max-output while writing: the runs of this process together (each MPI rank or shard
+    // process counts its own).
+    io::OutputBudget budget(job.output.max_output, "run",
+                            io::run_advice(job.output.detail, job.ensemble.runs), s.time.ticks,
+                            job.ensemble.runs);
+    ensemble.compute = run_part(s, drawn(*loaded, job) ? loaded->uncertainty.get() : nullptr, job,
+                                std::isfinite(job.output.max_output) ? &budget : nullptr);
     ensemble.merged_log =
         fmt::format("running '{}': {} runs of {} ticks on {} thread(s) x {} process(es)", s.name,
                     job.ensemble.runs, s.time.ticks, ensemble.ensemble.threads, mpi.size());
