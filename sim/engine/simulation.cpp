@@ -353,7 +353,8 @@ void Simulation::count_tick_bytes() {
     // as they happen, in timed()): the route phase reads the candidate's offer, weight, and
     // writes weight now, route and cost (32 bytes); choice reads and writes them again with the
     // request and CES scratch (48); clearing passes over requests twice per round (24 each);
-    // shipping writes a record per flow; per buyer about 12 doubles (demand, clearing) and per
+    // shipping reads each fill twice and writes it once (the counting sort, then the flows)
+    // and writes a record per flow; per buyer about 12 doubles (demand, clearing) and per
     // offer about 16 doubles (clearing, prices, records) are touched.
     const std::uint64_t nk = cands_.size(), nb = buyers_.size(), no = offers_.size();
     const std::uint64_t rounds = clearing_.rounds_run;
@@ -363,7 +364,8 @@ void Simulation::count_tick_bytes() {
     add(Phase::routes, nk * 32);
     add(Phase::choice, nk * 48);
     add(Phase::clearing, nk * 48 * rounds);
-    add(Phase::shipping, record_.flows.size() * sizeof(FlowRecord));
+    add(Phase::shipping,
+        clearing_.fills.size() * 3 * sizeof(Request) + record_.flows.size() * sizeof(FlowRecord));
     add(Phase::demand, nb * 12 * 8);
     add(Phase::prices, no * 16 * 8);
     stats_.ticks += 1;
