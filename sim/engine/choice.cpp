@@ -12,8 +12,8 @@
 namespace ts::engine {
 
 void phase_choice(const TickContext& t, BuyerState& buyers, CandidateState& cands,
-                  ChoiceScratch& scratch) {
-    for (std::size_t b = 0; b < buyers.size(); ++b) {
+                  ChoiceScratch& scratch, std::size_t b0, std::size_t b1) {
+    for (std::size_t b = b0; b < b1; ++b) {
         const auto& buyer = t.world.buyers[b];
         std::size_t n = 0;
         for (std::size_t k = cands.begin[b]; k < cands.begin[b + 1]; ++k) {

@@ -7,8 +7,9 @@
 
 namespace ts::engine {
 
+/// Phase 5 for buyers [b0, b1).
 void phase_choice(const TickContext& t, BuyerState& buyers, CandidateState& cands,
-                  ChoiceScratch& scratch);
+                  ChoiceScratch& scratch, std::size_t b0, std::size_t b1);
 
 /// A rationed buyer's re-choice: candidates whose route ran out (or needs a licence) search
 /// again among the routes with room; its residual is then requested in proportion to the

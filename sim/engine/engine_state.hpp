@@ -37,6 +37,9 @@ struct RunConfig {
     bool check_invariants = true;  // accounting identities after every tick (debug builds)
 #endif
     int rechoice_rounds = 3;  // rounds in which rationed buyers re-choose among what is left
+    /// Threads for the per-buyer phases of one run (routes, choice; buyer_split.hpp); the
+    /// results are the same for any count.
+    int threads = 1;
 };
 
 /// The phases of a tick, in order (Simulation::step).

@@ -71,12 +71,12 @@ int best_route(const TickContext& t, const BuyerState& buyers, const OfferState&
 }
 
 void phase_routes(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
-                  ConstraintState& cs, CandidateState& cands, EngineStats& stats) {
+                  const ConstraintState& cs, CandidateState& cands, std::size_t b0, std::size_t b1,
+                  EngineStats& stats) {
     const policy::Legality& legality = t.legality;
-    std::fill(cs.exhausted.begin(), cs.exhausted.end(), 0);
-    const std::size_t nk = cands.size();
+    const std::size_t nk = cands.begin[b1];
     constexpr std::size_t kAhead = 8;  // candidates ahead whose route list is prefetched
-    for (std::size_t b = 0; b < buyers.size(); ++b) {
+    for (std::size_t b = b0; b < b1; ++b) {
         for (std::size_t k = cands.begin[b]; k < cands.begin[b + 1]; ++k) {
             // The route lists of later candidates are scattered over the legality tables:
             // ask for them early (the loop is bound by memory latency, not arithmetic).

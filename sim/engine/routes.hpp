@@ -89,9 +89,10 @@ inline void set_candidate_route(CandidateState& cands, std::size_t k, int r, dou
     cands.diverted[k] = r >= 0 && st->cls == policy::RouteClass::diverted ? 1 : 0;
 }
 
-/// Phase 4: this tick's weight and cheapest route of every candidate; constraints start the
-/// tick with none exhausted.
+/// Phase 4, for buyers [b0, b1): this tick's weight and cheapest route of each of their
+/// candidates. The caller first marks no constraint exhausted (the tick starts with none).
 void phase_routes(const TickContext& t, const BuyerState& buyers, const OfferState& offers,
-                  ConstraintState& cs, CandidateState& cands, EngineStats& stats);
+                  const ConstraintState& cs, CandidateState& cands, std::size_t b0, std::size_t b1,
+                  EngineStats& stats);
 
 }  // namespace ts::engine

@@ -185,10 +185,15 @@ void Simulation::init_candidates() {
 
     std::size_t widest = 0;
     for (std::size_t b = 0; b < nb; ++b) widest = std::max(widest, c.begin[b + 1] - c.begin[b]);
-    choice_scratch_.w.resize(widest);
-    choice_scratch_.c.resize(widest);
-    choice_scratch_.q.resize(widest);
-    choice_scratch_.k.resize(widest);
+    split_.plan(c.begin, config_.threads);
+    choice_scratch_.resize(split_.parts());
+    for (auto& scratch : choice_scratch_) {
+        scratch.w.resize(widest);
+        scratch.c.resize(widest);
+        scratch.q.resize(widest);
+        scratch.k.resize(widest);
+    }
+    part_stats_.resize(split_.parts());
 }
 
 void Simulation::init_buyers() {
@@ -304,9 +309,21 @@ void Simulation::step(Recorder& recorder) {
     });
     timed(Phase::production, [&] { phase_production(t, inputs_, offers_, pools_, record_); });
     timed(Phase::demand, [&] { phase_demand(t, inputs_, offers_, buyers_); });
-    timed(Phase::routes, [&] { phase_routes(t, buyers_, offers_, constraints_, cands_, stats_); });
+    timed(Phase::routes, [&] {
+        std::fill(constraints_.exhausted.begin(), constraints_.exhausted.end(), 0);
+        for (auto& ps : part_stats_) ps.evaluations = ps.route_checks = 0;
+        split_.run([&](std::size_t part, std::size_t b0, std::size_t b1) {
+            phase_routes(t, buyers_, offers_, constraints_, cands_, b0, b1, part_stats_[part]);
+        });
+        for (const auto& ps : part_stats_) {  // in part order: integers, any order is the same
+            stats_.evaluations += ps.evaluations;
+            stats_.route_checks += ps.route_checks;
+        }
+    });
     timed(Phase::choice, [&] {
-        phase_choice(t, buyers_, cands_, choice_scratch_);
+        split_.run([&](std::size_t part, std::size_t b0, std::size_t b1) {
+            phase_choice(t, buyers_, cands_, choice_scratch_[part], b0, b1);
+        });
         if (offers_.clearing.used) note_demand_response(buyers_, cands_, offers_);
     });
     timed(Phase::licensing, [&] { phase_licensing(t, run, offers_, buyers_, cands_, licences_); });

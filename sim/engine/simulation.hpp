@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/buyer_split.hpp"
 #include "engine/engine_state.hpp"
 #include "engine/policies.hpp"
 #include "engine/records.hpp"
@@ -117,7 +118,9 @@ class Simulation {
     OfferState offers_;
     BuyerState buyers_;
     CandidateState cands_;
-    ChoiceScratch choice_scratch_;
+    BuyerSplit split_;                           // the per-buyer phases over config_.threads
+    std::vector<ChoiceScratch> choice_scratch_;  // per part of split_
+    std::vector<EngineStats> part_stats_;        // per part: work counted by the routes phase
     ConstraintState constraints_;
     LicenceQueue licences_;
     ClearingState clearing_;

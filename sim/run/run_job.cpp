@@ -58,8 +58,10 @@ struct Simulated {
 /// the reader already warned about (`warned`).
 Simulated simulate(const model::Scenario& s, const io::RunWriterOptions& options,
                    const fs::path& folder, const Feedback& feedback,
-                   const std::vector<Diagnostic>& warned) {
-    engine::Simulation sim(s, engine::RunConfig{});
+                   const std::vector<Diagnostic>& warned, int threads) {
+    engine::RunConfig config;
+    config.threads = threads;
+    engine::Simulation sim(s, config);
     analysis::SummaryCollector summary;  // refers to the simulation's world: keep sim alive
     engine::PolicyAudit audit(sim.world(), s.policies.size());
     sim.set_probe(&audit);
@@ -133,6 +135,7 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
 
     // From here on, failures are run failures (exit 1); the staging folder is removed.
     const JobClock clock;
+    const int threads = resolve_threads(job.ensemble.threads);  // the per-buyer phases
     const bool replacing = fs::exists(out);
     io::OutputDir dir(out, job.output.force);
     io::RunWriterOptions options;
@@ -147,7 +150,7 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
                                     ticks_done = done;
                                     feedback.progress(done, total);
                                 }};
-        simulated = simulate(s, options, dir.path(), counting, loaded.warnings);
+        simulated = simulate(s, options, dir.path(), counting, loaded.warnings, threads);
         throw_if_interrupted();
         phase_done("simulate (the tick loop, per-tick files)");
     } catch (Interrupted& e) {
@@ -166,7 +169,7 @@ RunOutcome run_single(const RunJob& job, const Feedback& feedback) {
     m.seed = s.seed;
     m.random_parts = random_parts_of(loaded, false);
     m.runs = 1;
-    m.threads = 1;
+    m.threads = threads;
     m.command_line = job.command_line;
     m.wall_seconds = clock.seconds();
     io::write_text_file(dir.path() / "manifest.json", io::manifest_json(m));
