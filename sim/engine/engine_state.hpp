@@ -75,15 +75,19 @@ struct EngineStats {
     std::uint64_t evaluations = 0;
     std::uint64_t route_checks = 0;  // (buyer, offer, route) cells looked at by those evaluations
     std::uint64_t requests = 0;      // requests and fills booked in clearing, all rounds
-    /// A model of the bytes of engine state the ticks read and write: every pass over a
-    /// per-candidate, per-buyer or per-offer array counts the array's bytes, every route check
-    /// a legality cell, every request and flow its record. Divided by run time this is the
-    /// engine's effective bandwidth (docs/performance.md).
-    std::uint64_t bytes = 0;
-    /// `bytes` by the phase that moved them (index: Phase): route checks and requests where
-    /// they happened, the candidate passes to routes, choice and clearing, flows to shipping,
-    /// the per-buyer arrays to demand and the per-offer arrays to prices. Sums to `bytes`.
+    /// A model of the bytes of engine state the ticks read and write, by the phase that moved
+    /// them (index: Phase): every pass over a per-candidate, per-buyer or per-offer array counts
+    /// the array's bytes (the candidate passes in routes, choice and clearing, the per-buyer
+    /// arrays in demand, the per-offer arrays in prices), every route check a legality cell and
+    /// every request its record where they happened, shipping its passes over the fills and its
+    /// flow records. Divided by run time this is the engine's effective bandwidth
+    /// (docs/performance.md).
     std::array<std::uint64_t, kPhases> phase_bytes{};
+    std::uint64_t bytes() const {  // all phases
+        std::uint64_t sum = 0;
+        for (const std::uint64_t b : phase_bytes) sum += b;
+        return sum;
+    }
     /// Seconds spent in each phase (index: Phase; idle stays 0).
     std::array<double, kPhases> phase_seconds{};
 };

@@ -73,7 +73,7 @@ constexpr std::size_t kNoKey = static_cast<std::size_t>(-1);
 void add_arrival(TransitState& tr, const Arrival& a, std::size_t due, std::size_t key) {
     auto& slot = tr.slots[due % tr.slots.size()];
     if (key != kNoKey) {
-        if (tr.arrival_stamp[key] == tr.bucket && slot[tr.arrival_at[key]].offer == a.offer) {
+        if (tr.arrival_stamp[key] == tr.bucket) {  // this (offer, route)'s arrival of the key
             slot[tr.arrival_at[key]].units += a.units;
             return;
         }
@@ -237,13 +237,6 @@ void phase_shipping(const TickContext& t, std::uint64_t run, const OfferState& o
         countries[c] = CountryRecord{static_cast<Index>(c)};
     sort_fills(offers.size(), t.legality.routes(), fills, transit);
     const bool buyer_flows = wants_buyer_flows || !t.approvals.empty();
-    if (!buyer_flows) {
-        const std::size_t nc = t.world.countries.size();
-        transit.flow_stamp.resize(nc * kChannels, 0);
-        transit.flow_at.resize(nc * kChannels, 0);
-        transit.arrival_stamp.resize(nc * 2, 0);
-        transit.arrival_at.resize(nc * 2, 0);
-    }
     for (std::size_t i = 0; i < fills.size();) {
         Request agg = fills[i];
         if (i == 0 || fills[i - 1].offer != agg.offer || fills[i - 1].route != agg.route) {

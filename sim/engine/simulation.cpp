@@ -232,6 +232,13 @@ void Simulation::init_transit() {
     transit_.delivered.assign(n_routes, 0.0);
     transit_.seized.assign(n_routes, 0.0);
     transit_.in_transit.assign(n_routes, 0.0);
+    // Flows summed over buyers (shipping.cpp): rows by destination × channel, arrivals by
+    // home country × diversion.
+    const std::size_t nc = s.countries.size();
+    transit_.flow_stamp.assign(nc * kChannels, 0);
+    transit_.flow_at.assign(nc * kChannels, 0);
+    transit_.arrival_stamp.assign(nc * 2, 0);
+    transit_.arrival_at.assign(nc * 2, 0);
 }
 
 void Simulation::reserve_tick_lists() {
@@ -386,8 +393,6 @@ void Simulation::count_tick_bytes() {
     add(Phase::demand, nb * 12 * 8);
     add(Phase::prices, no * 16 * 8);
     stats_.ticks += 1;
-    stats_.bytes = 0;
-    for (const std::uint64_t b : stats_.phase_bytes) stats_.bytes += b;
 }
 
 }  // namespace ts::engine

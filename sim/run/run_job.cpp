@@ -84,7 +84,7 @@ Simulated simulate(const model::Scenario& s, const io::RunWriterOptions& options
     spdlog::info("engine: {} ticks, {} buyer-offer evaluations, {:.3f} s in the tick loop",
                  st.ticks, st.evaluations, loop_seconds);
     io::Manifest::Engine engine{
-        st.ticks, st.evaluations, st.route_checks, st.requests, st.bytes, loop_seconds, {}, {}};
+        st.ticks, st.evaluations, st.route_checks, st.requests, st.bytes(), loop_seconds, {}, {}};
     for (std::size_t p = 1; p < engine::kPhases; ++p) {
         const char* phase = engine::to_string(static_cast<engine::Phase>(p));
         engine.phase_seconds.emplace_back(phase, st.phase_seconds[p]);

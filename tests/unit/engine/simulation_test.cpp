@@ -84,7 +84,7 @@ TEST_CASE("rationed buyers re-choose among offers that still have goods", "[engi
     }
 }
 
-TEST_CASE("the engine's byte model is kept per phase and adds up to its total", "[engine]") {
+TEST_CASE("the engine's byte model is kept per phase", "[engine]") {
     test::ScenarioBuilder b(2);
     auto c = b.country("AAA");
     auto p = b.product("chip");
@@ -97,7 +97,8 @@ TEST_CASE("the engine's byte model is kept per phase and adds up to its total", 
     const auto& st = sim.stats();
     std::uint64_t sum = 0;
     for (const auto bytes : st.phase_bytes) sum += bytes;
-    CHECK(sum == st.bytes);
+    CHECK(sum == st.bytes());
+    CHECK(sum > 0);
     const auto in = [&st](engine::Phase ph) {
         return st.phase_bytes[static_cast<std::size_t>(ph)];
     };
