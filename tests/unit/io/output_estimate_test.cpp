@@ -11,6 +11,7 @@
 #include "io/output_estimate.hpp"
 #include "io/run_writer.hpp"
 #include "io/scenario_reader.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using Detail = ts::io::RunWriterOptions::Detail;
@@ -112,24 +113,25 @@ TEST_CASE("the run estimate counts rows from the scenario", "[estimate]") {
 
 namespace {
 
-/// Bytes of the CSV files a run of `s` at `detail` writes into `dir` (summary.csv included).
-double run_bytes(const ts::model::Scenario& s, Detail detail, const fs::path& dir) {
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    {
-        ts::engine::Simulation sim(s, ts::engine::RunConfig{});
-        ts::analysis::SummaryCollector summary;
-        ts::io::RunWriterOptions options;
-        options.flows_detail = detail;
-        ts::io::CsvRunWriter writer(sim.world(), dir, options);
-        ts::engine::TeeRecorder tee({&writer, &summary});
-        sim.run(tee);
-        ts::io::write_summary_csv(summary.rows(), dir / "summary.csv");
-    }
+/// Writes the CSV files of a run of `s` at `detail` into `dir`, summary.csv included.
+void write_run(const ts::model::Scenario& s, Detail detail, const fs::path& dir) {
+    ts::engine::Simulation sim(s, ts::engine::RunConfig{});
+    ts::analysis::SummaryCollector summary;
+    ts::io::RunWriterOptions options;
+    options.flows_detail = detail;
+    ts::io::CsvRunWriter writer(sim.world(), dir, options);
+    ts::engine::TeeRecorder tee({&writer, &summary});
+    sim.run(tee);
+    ts::io::write_summary_csv(summary.rows(), dir / "summary.csv");
+}
+
+/// Bytes of the CSV files a run of `s` at `detail` writes.
+double run_bytes(const ts::model::Scenario& s, Detail detail) {
+    const ts::test::TempDir dir("estimate");
+    write_run(s, detail, dir.path());
     double bytes = 0.0;
-    for (const auto& f : fs::directory_iterator(dir))
+    for (const auto& f : fs::directory_iterator(dir.path()))
         if (f.path().extension() == ".csv") bytes += static_cast<double>(f.file_size());
-    fs::remove_all(dir);
     return bytes;
 }
 
@@ -150,8 +152,7 @@ TEST_CASE("the run estimate of generated worlds is within 2x of what runs write"
         const auto loaded =
             ts::io::load_scenario_text(ts::io::generate_scenario(spec), "generated.yaml");
         for (const Detail detail : {Detail::buyer, Detail::country, Detail::none}) {
-            const double actual = run_bytes(loaded.scenario, detail,
-                                            fs::temp_directory_path() / "tradesim_estimate_gen");
+            const double actual = run_bytes(loaded.scenario, detail);
             const double estimate =
                 ts::io::estimate_run_output(loaded.scenario, detail, 1).total_bytes();
             INFO((offers == ts::io::kAllOffers ? "dense, " : "sparse, ")
@@ -166,22 +167,15 @@ TEST_CASE("the run estimate of generated worlds is within 2x of what runs write"
 TEST_CASE("the run estimate is near what a run writes, file by file", "[estimate]") {
     const auto loaded = ts::io::load_scenario_text(kWorld, "estimate.yaml");
     const auto& s = loaded.scenario;
-    const fs::path dir = fs::temp_directory_path() / "tradesim_estimate_test";
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    {
-        ts::engine::Simulation sim(s, ts::engine::RunConfig{});
-        ts::io::CsvRunWriter writer(sim.world(), dir);
-        sim.run(writer);
-    }
+    const ts::test::TempDir dir("estimate");
+    write_run(s, Detail::buyer, dir.path());
     const auto estimate = ts::io::estimate_run_output(s, Detail::buyer, 1);
     for (const char* name : {"flows.csv", "countries.csv", "markets.csv", "revenue.csv"}) {
         INFO(name);
-        const double actual = static_cast<double>(fs::file_size(dir / name));
+        const double actual = static_cast<double>(fs::file_size(dir.path() / name));
         CHECK(file_bytes(estimate, name) >= 0.7 * actual);
         CHECK(file_bytes(estimate, name) <= 2.0 * actual);
     }
-    fs::remove_all(dir);
 }
 
 TEST_CASE("check_output_size refuses above the limit with advice", "[estimate]") {
@@ -229,25 +223,26 @@ TEST_CASE("check_output_size refuses above the limit with advice", "[estimate]")
 TEST_CASE("a run's writer stops at the limit of its budget", "[estimate]") {
     const auto loaded = ts::io::load_scenario_text(kWorld, "estimate.yaml");
     const auto& s = loaded.scenario;
-    const fs::path dir = fs::temp_directory_path() / "tradesim_budget_test";
-    fs::remove_all(dir);
-    fs::create_directories(dir);
     // What a whole run writes without a limit.
     double whole = 0.0;
     {
-        ts::engine::Simulation sim(s, ts::engine::RunConfig{});
-        ts::io::OutputBudget budget(1e18, "run", "", s.time.ticks, 1);
-        ts::io::RunWriterOptions options;
-        options.budget = &budget;
-        ts::io::CsvRunWriter writer(sim.world(), dir, options);
-        sim.run(writer);
-        whole = static_cast<double>(budget.bytes());
+        const ts::test::TempDir all("budget");
+        {
+            ts::engine::Simulation sim(s, ts::engine::RunConfig{});
+            ts::io::OutputBudget budget(1e18, "run", "", s.time.ticks, 1);
+            ts::io::RunWriterOptions options;
+            options.budget = &budget;
+            ts::io::CsvRunWriter writer(sim.world(), all.path(), options);
+            sim.run(writer);
+            whole = static_cast<double>(budget.bytes());
+        }
+        double files = 0.0;
+        for (const auto& f : fs::directory_iterator(all.path()))
+            files += static_cast<double>(f.file_size());
+        CHECK(whole == files);  // the budget counts every byte of the per-tick files
     }
-    double files = 0.0;
-    for (const auto& f : fs::directory_iterator(dir)) files += static_cast<double>(f.file_size());
-    CHECK(whole == files);  // the budget counts every byte of the per-tick files
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const ts::test::TempDir half("budget");
+    const fs::path& dir = half.path();
 
     // Half of it: the tick that passes the limit throws, and no file is left behind.
     ts::io::OutputBudget budget(whole / 2, "run", ts::io::run_advice(Detail::buyer, 1),
@@ -270,5 +265,4 @@ TEST_CASE("a run's writer stops at the limit of its budget", "[estimate]") {
     CHECK(static_cast<double>(budget.bytes()) > whole / 2);
     CHECK(static_cast<double>(budget.bytes()) < whole);
     CHECK(fs::is_empty(dir));
-    fs::remove_all(dir);
 }
