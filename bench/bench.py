@@ -248,6 +248,7 @@ def make_row(name, size, res, extra_fields, bw, reps):
     ticks = e.get("ticks")
     evals = e.get("evaluations")
     eff = e["bytes"] / loop / 1e9 if e and loop else None
+    bandwidth_text, bandwidth_shares = phase_bandwidth(e, bw[1])
     row = {
         "workload": name,
         "countries": size[0] if size else "",
@@ -266,14 +267,14 @@ def make_row(name, size, res, extra_fields, bw, reps):
         "evaluations_per_s": evals / loop if evals and loop else "",
         "ns_per_evaluation": 1e9 * loop / evals if evals and loop else "",
         "phases": phase_shares(e),
-        "phase_bandwidth": phase_bandwidth(e, bw[1])[0],
+        "phase_bandwidth": bandwidth_text,
         "peak_rss_mib": res["peak_rss_mib"],
         "bytes_written": res["bytes_written"],
         "engine_gb_per_s": eff if eff is not None else "",
         "bandwidth_share": eff / bw[1] if eff is not None else "",
         "runs_per_s": "",
     }
-    row.update({"bw_share_" + k: v for k, v in phase_bandwidth(e, bw[1])[1].items()})
+    row.update({"bw_share_" + k: v for k, v in bandwidth_shares.items()})
     row.update(extra_fields)
     print(f"  {name}: median {res['wall_s_median']:.3f} s, peak {res['peak_rss_mib']:.0f} MiB",
           flush=True)
